@@ -1,0 +1,98 @@
+import * as t from 'io-ts';
+
+type Props = Record<string, t.Mixed>;
+type Decoded<R extends Props, O extends Props> = { readonly [K in keyof R]: t.TypeOf<R[K]> } & {
+  readonly [K in keyof O]?: t.TypeOf<O[K]>;
+};
+type Encoded<R extends Props, O extends Props> = { [K in keyof R]: t.OutputOf<R[K]> } & {
+  [K in keyof O]?: t.OutputOf<O[K]>;
+};
+
+/** A cross-field rule over a decoded object: undefined when it holds, else the failing field. */
+export type ObjectRule<A> = (a: A) => { field: string; message: string } | undefined;
+
+const UnknownField = new t.Type<never>(
+  'no such field',
+  (_u): _u is never => false,
+  (u, c) => t.failure(u, c),
+  () => {
+    throw new Error('unreachable');
+  },
+);
+
+const isPlainObject = (u: unknown): u is Record<string, unknown> =>
+  typeof u === 'object' && u !== null && !Array.isArray(u);
+
+/**
+ * A closed object: required and optional fields, and nothing else. Unknown fields are rejected
+ * (a typo such as "pricePerShares" must not pass silently); null counts as absent for optional
+ * fields. Absent optional fields stay absent when encoded, so canonical JSON is stable.
+ */
+export const closed = <R extends Props, O extends Props = {}>(
+  expectation: string,
+  required: R,
+  optional: O = {} as O,
+  rules: ReadonlyArray<ObjectRule<Decoded<R, O>>> = [],
+): t.Type<Decoded<R, O>, Encoded<R, O>, unknown> => {
+  const fields: Array<[string, t.Mixed, boolean]> = [
+    ...Object.entries(required).map(([k, c]): [string, t.Mixed, boolean] => [k, c, true]),
+    ...Object.entries(optional).map(([k, c]): [string, t.Mixed, boolean] => [k, c, false]),
+  ];
+  const known = new Set(fields.map(([k]) => k));
+  const type: t.Type<Decoded<R, O>, Encoded<R, O>, unknown> = new t.Type(
+    expectation,
+    (u): u is Decoded<R, O> =>
+      isPlainObject(u) && fields.every(([k, c, req]) => (req || u[k] !== undefined ? c.is(u[k]) : true)),
+    (u, c) => {
+      if (!isPlainObject(u)) return t.failure(u, c);
+      const errors: t.Errors = [];
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(u)) {
+        if (!known.has(key)) errors.push({ value: u[key], context: [...c, { key, type: UnknownField, actual: u[key] }] });
+      }
+      for (const [key, codec, req] of fields) {
+        const value = u[key];
+        if (!req && (value === undefined || value === null)) continue;
+        const result = codec.validate(value, [...c, { key, type: codec, actual: value }]);
+        if (result._tag === 'Left') errors.push(...result.left);
+        else out[key] = result.right;
+      }
+      if (errors.length > 0) return t.failures(errors);
+      const decoded = out as Decoded<R, O>;
+      for (const rule of rules) {
+        const broken = rule(decoded);
+        if (broken) {
+          const actual = u[broken.field];
+          return t.failure(actual, [...c, { key: broken.field, type: t.unknown, actual }], broken.message);
+        }
+      }
+      return t.success(decoded);
+    },
+    (a) => {
+      const out: Record<string, unknown> = {};
+      for (const [key, codec] of fields) {
+        const value = (a as Record<string, unknown>)[key];
+        if (value !== undefined) out[key] = codec.encode(value);
+      }
+      return out as Encoded<R, O>;
+    },
+  );
+  return type;
+};
+
+/** An array with at least one element. */
+export const nonEmptyArray = <C extends t.Mixed>(codec: C, expectation: string) => {
+  const base = t.array(codec);
+  return new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
+    expectation,
+    (u): u is Array<t.TypeOf<C>> => base.is(u) && u.length > 0,
+    (u, c) => (Array.isArray(u) && u.length === 0 ? t.failure(u, c) : base.validate(u, c)),
+    base.encode,
+  );
+};
+
+/** An array (possibly empty). */
+export const arrayOf = <C extends t.Mixed>(codec: C, expectation: string) => {
+  const base = t.array(codec);
+  return new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(expectation, base.is, base.validate, base.encode);
+};

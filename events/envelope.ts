@@ -1,0 +1,153 @@
+import canonicalize from 'canonicalize';
+import * as t from 'io-ts';
+import { closed } from './closed.js';
+import {
+  encodeEventData,
+  EVENT_TYPES,
+  eventDataCodecs,
+  isEventType,
+  type EventType,
+  type LedgerEvent,
+  streamKindOf,
+} from './ledgerEvent.js';
+import { describeErrors, type FieldProblem } from './reporter.js';
+import { EventId } from './scalars/eventId.js';
+import { Instant } from './scalars/instant.js';
+import { IsoDate } from './scalars/isoDate.js';
+import { IssuerId } from './scalars/issuerId.js';
+import { patternString } from './scalars/pattern.js';
+import { LongText, ShortText } from './scalars/text.js';
+
+/** An event as a person or file submits it; the id may be missing (the ledger assigns one). */
+export type DraftEvent = LedgerEvent &
+  Readonly<{ id?: EventId; issuer?: IssuerId; date: IsoDate; source?: string; note?: string }>;
+
+/** An event with its id: what `decide` works with before the store assigns revision and hashes. */
+export type EventEnvelope = DraftEvent & Readonly<{ id: EventId }>;
+
+/** What the store holds (SPEC §3): the envelope plus stream, revision, recordedAt, actor and hash chain. */
+export type StoredEvent = EventEnvelope &
+  Readonly<{ stream: string; revision: number; recordedAt: Instant; actor: string; prevHash: string; hash: string }>;
+
+const EventTypeCodec = new t.Type<EventType, string, unknown>(
+  `one of ${EVENT_TYPES.join(', ')}`,
+  isEventType,
+  (u, c) => (isEventType(u) ? t.success(u) : t.failure(u, c)),
+  (s) => s,
+);
+
+const DataObject = new t.Type<Record<string, unknown>, Record<string, unknown>, unknown>(
+  'an object of event data',
+  (u): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u),
+  (u, c) => (typeof u === 'object' && u !== null && !Array.isArray(u) ? t.success(u as Record<string, unknown>) : t.failure(u, c)),
+  (d) => d,
+);
+
+const InputEnvelope = closed(
+  'an event envelope {id?, type, issuer?, date, data, source?, note?}',
+  { type: EventTypeCodec, date: IsoDate, data: DataObject },
+  { id: EventId, issuer: IssuerId, source: LongText, note: LongText },
+);
+
+const Hash = patternString<string>('a SHA-256 hex digest', /^[0-9a-f]{64}$/);
+const Revision = new t.Type<number, number, unknown>(
+  'a revision (whole number ≥ 0)',
+  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0,
+  (u, c) => {
+    const n = typeof u === 'number' ? u : typeof u === 'object' && u !== null ? Number(String(u)) : NaN;
+    return Number.isSafeInteger(n) && n >= 0 ? t.success(n) : t.failure(u, c);
+  },
+  (n) => n,
+);
+
+const StoredEnvelope = closed(
+  'a stored event envelope',
+  {
+    id: EventId,
+    stream: ShortText,
+    revision: Revision,
+    type: EventTypeCodec,
+    date: IsoDate,
+    data: DataObject,
+    recordedAt: Instant,
+    actor: ShortText,
+    prevHash: Hash,
+    hash: Hash,
+  },
+  { issuer: IssuerId, source: LongText, note: LongText },
+);
+
+export type DecodeResult<A> = { ok: true; value: A } | { ok: false; problems: FieldProblem[] };
+
+const decodeData = (type: EventType, data: unknown): DecodeResult<LedgerEvent> => {
+  const codec = eventDataCodecs[type] as t.Type<unknown, unknown, unknown>;
+  const result = codec.validate(data, [{ key: '', type: codec, actual: data }, { key: 'data', type: codec, actual: data }]);
+  if (result._tag === 'Left') return { ok: false, problems: describeErrors(result.left) };
+  return { ok: true, value: { type, data: result.right } as LedgerEvent };
+};
+
+const issuerRule = (type: EventType, issuer: IssuerId | undefined): FieldProblem | undefined => {
+  const kind = streamKindOf(type);
+  if (kind === 'issuer' && issuer === undefined)
+    return { path: 'issuer', expected: 'an issuer id', got: 'nothing', message: `issuer: required field is missing (a ${type} belongs to an issuer)` };
+  if ((kind === 'holders' || kind === 'fx') && issuer !== undefined)
+    return { path: 'issuer', expected: 'no issuer', got: JSON.stringify(issuer), message: `issuer: a ${type} belongs to no issuer, remove it` };
+  return undefined;
+};
+
+/** Decodes a submitted envelope (SPEC §3) into a typed draft event, or says what is wrong with it. */
+export const decodeDraft = (u: unknown): DecodeResult<DraftEvent> => {
+  const outer = InputEnvelope.decode(u);
+  if (outer._tag === 'Left') return { ok: false, problems: describeErrors(outer.left) };
+  const { type, data, ...rest } = outer.right;
+  const inner = decodeData(type, data);
+  if (!inner.ok) return inner;
+  const problem = issuerRule(type, rest.issuer);
+  if (problem) return { ok: false, problems: [problem] };
+  return { ok: true, value: { ...rest, ...inner.value } as DraftEvent };
+};
+
+/** Decodes an envelope read back from a store. Stores never cast: every event passes here. */
+export const decodeStored = (u: unknown): DecodeResult<StoredEvent> => {
+  const outer = StoredEnvelope.decode(u);
+  if (outer._tag === 'Left') return { ok: false, problems: describeErrors(outer.left) };
+  const { type, data, ...rest } = outer.right;
+  const inner = decodeData(type, data);
+  if (!inner.ok) return inner;
+  return { ok: true, value: { ...rest, ...inner.value } as StoredEvent };
+};
+
+const withoutUndefined = (o: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+/** The JSON form of a submitted event's content: what decides whether a repeated id is the same event. */
+export const encodeContent = (e: DraftEvent): Record<string, unknown> =>
+  withoutUndefined({ type: e.type, issuer: e.issuer, date: e.date, data: encodeEventData(e), source: e.source, note: e.note });
+
+/** The JSON form of a stored event, in the field order of SPEC §3 (export, stores). */
+export const encodeStored = (e: StoredEvent): Record<string, unknown> =>
+  withoutUndefined({
+    id: e.id,
+    stream: e.stream,
+    revision: e.revision,
+    type: e.type,
+    issuer: e.issuer,
+    date: e.date,
+    data: encodeEventData(e),
+    source: e.source,
+    note: e.note,
+    recordedAt: e.recordedAt,
+    actor: e.actor,
+    prevHash: e.prevHash,
+    hash: e.hash,
+  });
+
+/** RFC 8785 canonical JSON. */
+export const canonicalJson = (value: unknown): string => {
+  const text = canonicalize(value);
+  if (text === undefined) throw new Error('value has no canonical JSON form');
+  return text;
+};
+
+export const sameContent = (a: DraftEvent, b: DraftEvent): boolean =>
+  canonicalJson(encodeContent(a)) === canonicalJson(encodeContent(b));

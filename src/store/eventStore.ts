@@ -1,0 +1,39 @@
+import type { EventId, StoredEvent } from '../../events/index.js';
+
+/** The revision a stream is expected to be at before an append: the last revision, or -1 when empty. */
+export type ExpectedRevision = number;
+export const NO_STREAM: ExpectedRevision = -1;
+
+/**
+ * Events for one stream, fully sealed by the ledger (revision, recordedAt, actor, prevHash, hash):
+ * the store keeps envelopes exactly as given, so a copy between stores preserves them.
+ */
+export type AppendBatch = Readonly<{ stream: string; expectedRevision: ExpectedRevision; events: ReadonlyArray<StoredEvent> }>;
+
+export type StreamHead = Readonly<{ stream: string; revision: number; hash: string }>;
+
+/**
+ * The port every store implements (memory, SQLite, EventStoreDB) and the shared contract suite
+ * checks. Failures are thrown as LedgerError with kind VersionConflict (a stream is not at its
+ * expected revision), DuplicateEventId (an id already stored), StoreUnavailable or CorruptEvent
+ * (a stored row that does not decode).
+ */
+export interface EventStore {
+  /** Where the store lives, with any credentials redacted: safe to print and log. */
+  readonly description: string;
+  /** Every event of a stream in revision order; [] for a stream that does not exist. */
+  readStream(stream: string): Promise<StoredEvent[]>;
+  /** Every event of every stream, each stream in revision order, streams in order of first append. */
+  readAll(): AsyncIterable<StoredEvent>;
+  /** The head (last revision and hash) of every stream, sorted by stream name. */
+  heads(): Promise<StreamHead[]>;
+  /** The stored event with this id, if any. */
+  findEvent(id: EventId): Promise<StoredEvent | undefined>;
+  /**
+   * Appends batches. Memory and SQLite apply all batches of one call atomically (all or nothing);
+   * EventStoreDB applies each stream's batch atomically. Nothing is written for a batch whose
+   * stream is not at `expectedRevision`, or that contains an id already stored.
+   */
+  append(batches: ReadonlyArray<AppendBatch>): Promise<void>;
+  close(): Promise<void>;
+}
