@@ -35,5 +35,10 @@ export interface EventStore {
    * stream is not at `expectedRevision`, or that contains an id already stored.
    */
   append(batches: ReadonlyArray<AppendBatch>): Promise<void>;
+  /**
+   * A catch-up subscription: every event of `stream` (or of every stream when absent) from the
+   * beginning, then each new one as it is appended, until `signal` aborts (then the iterable ends).
+   */
+  subscribe(options: Readonly<{ stream?: string; signal: AbortSignal }>): AsyncIterable<StoredEvent>;
   close(): Promise<void>;
 }

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson, encodeStored, type EventEnvelope, type Instant, type StoredEvent } from '../../events/index.js';
+
+/** The prevHash of a stream's first event (SPEC §8). */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** SHA-256 hex of prevHash + "\n" + the RFC 8785 canonical JSON of the stored envelope without `hash`. */
+export const hashOf = (event: Omit<StoredEvent, 'hash'> & { hash?: string }): string => {
+  const { hash: _ignored, ...envelope } = encodeStored({ ...event, hash: '' } as StoredEvent);
+  return createHash('sha256').update(`${event.prevHash}\n${canonicalJson(envelope)}`).digest('hex');
+};
+
+export type StreamTip = Readonly<{ revision: number; hash: string }>;
+export const EMPTY_TIP: StreamTip = { revision: -1, hash: GENESIS_HASH };
+
+/** Gives events their place at the end of a stream: revisions, recordedAt, actor and the hash chain. */
+export const sealEvents = (
+  stream: string,
+  tip: StreamTip,
+  events: ReadonlyArray<EventEnvelope>,
+  recordedAt: Instant,
+  actor: string,
+): StoredEvent[] => {
+  const sealed: StoredEvent[] = [];
+  let { revision, hash } = tip;
+  for (const event of events) {
+    revision += 1;
+    const unsealed = { ...event, stream, revision, recordedAt, actor, prevHash: hash };
+    hash = hashOf(unsealed);
+    sealed.push({ ...unsealed, hash } as StoredEvent);
+  }
+  return sealed;
+};
+
+export type ChainBreak = Readonly<{ stream: string; revision: number; kind: 'revision' | 'prevHash' | 'hash' | 'stream'; message: string }>;
+
+/** Recomputes one stream's chain; the first place it breaks, or undefined when it holds. */
+export const checkChain = (stream: string, events: ReadonlyArray<StoredEvent>): ChainBreak | undefined => {
+  let prev = GENESIS_HASH;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    if (e.stream !== stream)
+      return { stream, revision: i, kind: 'stream', message: `event ${e.id} at revision ${i} names stream ${e.stream}` };
+    if (e.revision !== i)
+      return { stream, revision: i, kind: 'revision', message: `expected revision ${i}, found ${e.revision} (an event was deleted, inserted or moved)` };
+    if (e.prevHash !== prev)
+      return { stream, revision: i, kind: 'prevHash', message: `prevHash does not match the hash of revision ${i - 1}` };
+    const actual = hashOf(e);
+    if (actual !== e.hash)
+      return { stream, revision: i, kind: 'hash', message: `stored hash ${e.hash.slice(0, 12)}… does not match the content (${actual.slice(0, 12)}…): the event was edited` };
+    prev = e.hash;
+  }
+  return undefined;
+};
