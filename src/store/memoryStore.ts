@@ -1,0 +1,139 @@
+import type { EventId, StoredEvent } from '../../events/index.js';
+import { fail } from '../problem.js';
+import type { AppendBatch, EventStore, StreamHead } from './eventStore.js';
+
+// ---- rules every store applies to an append (shared with the SQLite store) ----
+
+/** The neutral error for "the stream moved on since you read it" (SPEC §7: re-read and retry). */
+export const versionConflict = (stream: string, expectedRevision: number, actualRevision: number): never =>
+  fail(
+    'VersionConflict',
+    `stream ${stream} is at revision ${actualRevision}, not the expected ${expectedRevision} (another writer appended first)`,
+    { stream, expectedRevision, actualRevision },
+  );
+
+export const duplicateEventId = (id: string): never =>
+  fail('DuplicateEventId', `an event with id ${id} is already stored`, { id });
+
+/** A batch must continue its stream: anything else is a bug in the caller, not a conflict. */
+export const assertBatchShape = (batch: AppendBatch): void => {
+  batch.events.forEach((event, i) => {
+    const revision = batch.expectedRevision + 1 + i;
+    if (event.stream !== batch.stream || event.revision !== revision)
+      throw new Error(
+        `bug: event ${event.id} of a batch for ${batch.stream} at ${batch.expectedRevision} is ${event.stream}@${event.revision}, expected ${batch.stream}@${revision}`,
+      );
+  });
+};
+
+/** The revision a stream reaches after a batch (several batches of one call may share a stream). */
+export const revisionAfter = (batch: AppendBatch): number => batch.expectedRevision + batch.events.length;
+
+// ---- the store ----
+
+type Waiter = () => void;
+
+/**
+ * An in-process store (tests, dry runs). Events are kept as the decoded StoredEvent objects the
+ * caller sealed; they are treated as immutable, as their types say.
+ */
+export const createMemoryStore = (): EventStore => {
+  const streams = new Map<string, StoredEvent[]>();
+  const byId = new Map<string, StoredEvent>();
+  /** Every event in append order: the position a subscription resumes from. */
+  const log: StoredEvent[] = [];
+  const waiters = new Set<Waiter>();
+  let closed = false;
+
+  const lastRevisionOf = (stream: string): number => (streams.get(stream)?.length ?? 0) - 1;
+
+  const checkAppend = (batches: ReadonlyArray<AppendBatch>): void => {
+    const pending = new Map<string, number>();
+    for (const batch of batches) {
+      assertBatchShape(batch);
+      const actual = pending.get(batch.stream) ?? lastRevisionOf(batch.stream);
+      if (actual !== batch.expectedRevision) versionConflict(batch.stream, batch.expectedRevision, actual);
+      pending.set(batch.stream, revisionAfter(batch));
+    }
+    const ids = new Set<string>();
+    for (const { events } of batches)
+      for (const { id } of events) {
+        const key = id.toLowerCase();
+        if (byId.has(key) || ids.has(key)) duplicateEventId(id);
+        ids.add(key);
+      }
+  };
+
+  const wake = (): void => {
+    for (const waiter of [...waiters]) waiter();
+  };
+
+  /** Resolves on the next append or on abort, whichever comes first. */
+  const nextAppend = (signal: AbortSignal): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        waiters.delete(done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      waiters.add(done);
+      signal.addEventListener('abort', done, { once: true });
+    });
+
+  return {
+    description: 'memory:',
+
+    async readStream(stream) {
+      return [...(streams.get(stream) ?? [])];
+    },
+
+    async *readAll() {
+      const end = log.length;
+      for (let position = 0; position < end; position++) yield log[position]!;
+    },
+
+    async heads() {
+      const heads: StreamHead[] = [];
+      for (const [stream, events] of streams) {
+        const last = events[events.length - 1];
+        if (last) heads.push({ stream, revision: last.revision, hash: last.hash });
+      }
+      return heads.sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0));
+    },
+
+    async findEvent(id: EventId) {
+      return byId.get(id.toLowerCase());
+    },
+
+    async append(batches) {
+      checkAppend(batches);
+      for (const batch of batches) {
+        let events = streams.get(batch.stream);
+        if (!events) streams.set(batch.stream, (events = []));
+        for (const event of batch.events) {
+          events.push(event);
+          byId.set(event.id.toLowerCase(), event);
+          log.push(event);
+        }
+      }
+      wake();
+    },
+
+    async *subscribe({ stream, signal }) {
+      const live = (): boolean => !signal.aborted && !closed;
+      let position = 0;
+      while (live()) {
+        while (position < log.length && live()) {
+          const event = log[position++]!;
+          if (stream === undefined || event.stream === stream) yield event;
+        }
+        if (live()) await nextAppend(signal);
+      }
+    },
+
+    async close() {
+      closed = true;
+      wake();
+    },
+  };
+};
