@@ -14,6 +14,7 @@ export const PROBLEM_KINDS = {
   UnknownClass: 1,
   ClassAlreadyExists: 1,
   SelfTransfer: 1,
+  SameClass: 1,
   FractionalShares: 1,
   InvalidRetraction: 1,
   UnknownEvent: 1,

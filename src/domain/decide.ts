@@ -1,0 +1,113 @@
+import type { DraftEvent, EventEnvelope, EventId, IssuerId } from '../../events/index.js';
+import { FX_STREAM, HOLDERS_STREAM, sameContent, toIssuerStreamId } from '../../events/index.js';
+import { problem, type Problem } from '../problem.js';
+import type { StakeChange } from './issuerTimeline.js';
+import { IssuerTimeline } from './issuerTimeline.js';
+import { FxTimeline, HolderRegistryTimeline } from './registryTimelines.js';
+
+export type StreamTimeline = IssuerTimeline | HolderRegistryTimeline | FxTimeline;
+
+/** An event the ledger has already stored, as far as a decision needs to know it. */
+export type StoredRef = Readonly<{ stream: string; revision: number; event: DraftEvent }>;
+
+/** What a decision reads: the loaded timelines of the streams it touches, and id look-ups. */
+export interface DecisionContext {
+  timeline(stream: string): StreamTimeline;
+  /** The stored event with this id, if any (looked up before deciding). */
+  stored(id: EventId): StoredRef | undefined;
+}
+
+/** One submitted event: a draft with its id, and where it came from (an import line). */
+export type Submission = Readonly<{ draft: DraftEvent; id: EventId; line?: number }>;
+
+export type PlannedEvent = Readonly<{
+  stream: string;
+  revision: number;
+  event: EventEnvelope;
+  status: 'appended' | 'alreadyPresent';
+  changes: ReadonlyArray<StakeChange>;
+  line?: number;
+}>;
+
+export type Decision = { ok: true; planned: PlannedEvent[] } | { ok: false; problem: Problem; line?: number };
+
+/** The timeline of a stream, built empty for one that does not exist yet. */
+export const emptyTimelineFor = (stream: string): StreamTimeline =>
+  stream === HOLDERS_STREAM
+    ? new HolderRegistryTimeline()
+    : stream === FX_STREAM
+      ? new FxTimeline()
+      : IssuerTimeline.of(stream.slice('issuer-'.length) as IssuerId);
+
+/** Which stream a draft belongs to; a retraction goes to the stream of the event it retracts. */
+export const streamOfDraft = (
+  draft: DraftEvent,
+  locate: (id: EventId) => string | undefined,
+): { stream: string } | { problem: Problem } => {
+  switch (draft.type) {
+    case 'HolderRegistered':
+      return { stream: HOLDERS_STREAM };
+    case 'FxRateRecorded':
+      return { stream: FX_STREAM };
+    case 'EventRetracted': {
+      const target = locate(draft.data.eventId);
+      if (target === undefined)
+        return { problem: problem('UnknownEvent', `EventRetracted ${draft.date}: no event ${draft.data.eventId} in the ledger`, { eventId: draft.data.eventId }) };
+      if (draft.issuer !== undefined && target !== toIssuerStreamId(draft.issuer))
+        return {
+          problem: problem('InvalidRetraction', `EventRetracted ${draft.date}: event ${draft.data.eventId} is in stream ${target}, not issuer-${draft.issuer}`, {
+            eventId: draft.data.eventId,
+          }),
+        };
+      return { stream: target };
+    }
+    default:
+      return { stream: toIssuerStreamId(draft.issuer!) };
+  }
+};
+
+/**
+ * Decides a batch of submissions (one `append`, or every line of an `import`, in order): each is
+ * checked against the timeline that includes every earlier one (SPEC §7). A repeated id with
+ * identical content is already present; with other content it is rejected. The first rejection
+ * rejects the whole batch. Pure: the timelines in `ctx` are advanced in memory only.
+ */
+export const decideBatch = (ctx: DecisionContext, submissions: ReadonlyArray<Submission>): Decision => {
+  const planned: PlannedEvent[] = [];
+  const inBatch = new Map<EventId, PlannedEvent>();
+  const locate = (id: EventId) => inBatch.get(id)?.stream ?? ctx.stored(id)?.stream;
+  for (const { draft, id, line } of submissions) {
+    const reject = (p: Problem): Decision => ({ ok: false, problem: p, ...(line !== undefined ? { line } : {}) });
+    const earlier = inBatch.get(id) ?? ctx.stored(id);
+    if (earlier) {
+      const other = earlier.event;
+      if (!sameContent(other, draft))
+        return reject(
+          problem('DuplicateEventId', `event id ${id} is already used by a different event (${other.type} ${other.date} in ${earlier.stream})`, {
+            id,
+            stream: earlier.stream,
+            revision: earlier.revision,
+          }),
+        );
+      planned.push({ stream: earlier.stream, revision: earlier.revision, event: { ...draft, id }, status: 'alreadyPresent', changes: [], ...(line !== undefined ? { line } : {}) });
+      continue;
+    }
+    const where = streamOfDraft(draft, locate);
+    if ('problem' in where) return reject(where.problem);
+    const timeline = ctx.timeline(where.stream);
+    const event = { ...draft, id, revision: timeline.nextRevision } as EventEnvelope & { revision: number };
+    const outcome = timeline.add(event);
+    if ('problem' in outcome) return reject(outcome.problem);
+    const p: PlannedEvent = {
+      stream: where.stream,
+      revision: event.revision,
+      event: { ...draft, id },
+      status: 'appended',
+      changes: outcome.changes,
+      ...(line !== undefined ? { line } : {}),
+    };
+    planned.push(p);
+    inBatch.set(id, p);
+  }
+  return { ok: true, planned };
+};

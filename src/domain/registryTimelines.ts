@@ -1,0 +1,147 @@
+import type { EventId, HolderId, StoredEvent } from '../../events/index.js';
+import { FX_STREAM, HOLDERS_STREAM } from '../../events/index.js';
+import { problem, type Problem } from '../problem.js';
+import { checkRetractionTarget, indexOfEvent, indexStream, insertionIndex, type KnownEvent, type PlacedEvent } from './timeline.js';
+
+type Outcome = { problem: Problem } | { changes: [] };
+
+/** Follows controlledBy from `start`; the cycle found, or undefined. */
+const cycleFrom = (controller: ReadonlyMap<HolderId, HolderId>, start: HolderId): HolderId[] | undefined => {
+  const path: HolderId[] = [start];
+  let at = controller.get(start);
+  while (at !== undefined) {
+    path.push(at);
+    if (at === start) return path;
+    if (path.length > controller.size + 1) return undefined;
+    at = controller.get(at);
+  }
+  return undefined;
+};
+
+const cycleProblem = (e: PlacedEvent, cycle: HolderId[]): Problem =>
+  problem('ControlCycle', `HolderRegistered ${e.date}: control would go round in a cycle: ${cycle.join(' → ')}`, { cycle });
+
+/**
+ * The `holders` stream: display names and control (SPEC §6.1). A later HolderRegistered for the
+ * same holder replaces its name and controlledBy from its date on; no point of the timeline may
+ * have a control cycle.
+ */
+export class HolderRegistryTimeline {
+  private active: PlacedEvent[];
+  private readonly known: Map<EventId, KnownEvent>;
+  private readonly controller = new Map<HolderId, HolderId>();
+  private revision: number;
+
+  constructor(events: ReadonlyArray<StoredEvent | PlacedEvent> = []) {
+    const { known, active } = indexStream(events);
+    this.known = known;
+    this.active = active;
+    this.revision = events.length;
+    for (const e of active) this.apply(this.controller, e);
+  }
+
+  get nextRevision(): number {
+    return this.revision;
+  }
+
+  find(id: EventId): KnownEvent | undefined {
+    return this.known.get(id);
+  }
+
+  private apply(controller: Map<HolderId, HolderId>, e: PlacedEvent): void {
+    if (e.type !== 'HolderRegistered') return;
+    if (e.data.controlledBy === undefined) controller.delete(e.data.holder);
+    else controller.set(e.data.holder, e.data.controlledBy);
+  }
+
+  /** Replays a candidate timeline, checking for a cycle after every registration. */
+  private firstCycle(timeline: ReadonlyArray<PlacedEvent>): Problem | undefined {
+    const controller = new Map<HolderId, HolderId>();
+    for (const e of timeline) {
+      this.apply(controller, e);
+      if (e.type === 'HolderRegistered') {
+        const cycle = cycleFrom(controller, e.data.holder);
+        if (cycle) return cycleProblem(e, cycle);
+      }
+    }
+    return undefined;
+  }
+
+  add(e: PlacedEvent): Outcome {
+    if (e.revision !== this.revision) throw new Error(`event ${e.id} has revision ${e.revision}, expected ${this.revision}`);
+    if (this.known.has(e.id)) return { problem: problem('DuplicateEventId', `event id ${e.id} is already used`, { id: e.id }) };
+    if (e.type === 'EventRetracted') {
+      const target = this.known.get(e.data.eventId);
+      const invalid = checkRetractionTarget(HOLDERS_STREAM, target, e);
+      if (invalid) return { problem: invalid };
+      const at = indexOfEvent(this.active, target!.event);
+      const without = [...this.active.slice(0, at), ...this.active.slice(at + 1)];
+      const cycle = this.firstCycle(without);
+      if (cycle) return { problem: { ...cycle, message: `retracting ${target!.event.id} would leave ${cycle.message}` } };
+      target!.retracted = true;
+      this.active = without;
+      this.controller.clear();
+      for (const x of without) this.apply(this.controller, x);
+    } else if (e.type === 'HolderRegistered') {
+      const at = insertionIndex(this.active, e);
+      if (at === this.active.length) {
+        const trial = new Map(this.controller);
+        this.apply(trial, e);
+        const cycle = cycleFrom(trial, e.data.holder);
+        if (cycle) return { problem: cycleProblem(e, cycle) };
+        this.apply(this.controller, e);
+        this.active.push(e);
+      } else {
+        const timeline = [...this.active.slice(0, at), e, ...this.active.slice(at)];
+        const cycle = this.firstCycle(timeline);
+        if (cycle) return { problem: cycle };
+        this.active = timeline;
+        this.controller.clear();
+        for (const x of timeline) this.apply(this.controller, x);
+      }
+    } else {
+      return { problem: problem('InvalidInput', `${e.type} does not belong to the holders stream`) };
+    }
+    this.known.set(e.id, { event: e, retracted: false });
+    this.revision += 1;
+    return { changes: [] };
+  }
+}
+
+/** The `fx` stream: exchange rates, and retractions of them. */
+export class FxTimeline {
+  private readonly known: Map<EventId, KnownEvent>;
+  private revision: number;
+
+  constructor(events: ReadonlyArray<StoredEvent | PlacedEvent> = []) {
+    this.known = indexStream(events).known;
+    this.revision = events.length;
+  }
+
+  get nextRevision(): number {
+    return this.revision;
+  }
+
+  find(id: EventId): KnownEvent | undefined {
+    return this.known.get(id);
+  }
+
+  add(e: PlacedEvent): Outcome {
+    if (e.revision !== this.revision) throw new Error(`event ${e.id} has revision ${e.revision}, expected ${this.revision}`);
+    if (this.known.has(e.id)) return { problem: problem('DuplicateEventId', `event id ${e.id} is already used`, { id: e.id }) };
+    if (e.type === 'EventRetracted') {
+      const target = this.known.get(e.data.eventId);
+      const invalid = checkRetractionTarget(FX_STREAM, target, e);
+      if (invalid) return { problem: invalid };
+      target!.retracted = true;
+    } else if (e.type === 'FxRateRecorded') {
+      if (e.data.base === e.data.quote)
+        return { problem: problem('InvalidFxRate', `FxRateRecorded ${e.date}: base and quote are both ${e.data.base}`) };
+    } else {
+      return { problem: problem('InvalidInput', `${e.type} does not belong to the fx stream`) };
+    }
+    this.known.set(e.id, { event: e, retracted: false });
+    this.revision += 1;
+    return { changes: [] };
+  }
+}

@@ -1,0 +1,46 @@
+import type { DraftEvent } from '../events/index.js';
+import { decodeDraft, parseJson } from '../events/index.js';
+import { problem, type Problem } from './problem.js';
+
+/** Longest accepted import line: a guard against a runaway or hostile file. */
+export const MAX_LINE_BYTES = 1024 * 1024;
+
+export type ParsedLine = Readonly<{ line: number; draft: DraftEvent }>;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads a JSONL import (SPEC §3: one envelope per line; blank lines are skipped). The first bad
+ * line rejects the file, naming the line, the field and the value.
+ */
+export const parseJsonl = (input: string | Uint8Array): { ok: true; lines: ParsedLine[] } | { ok: false; problem: Problem } => {
+  let text: string;
+  try {
+    text = typeof input === 'string' ? input : utf8.decode(input);
+  } catch {
+    return { ok: false, problem: problem('InvalidInput', 'the file is not valid UTF-8 text') };
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const rows = text.split('\n');
+  const lines: ParsedLine[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const raw = rows[i]!.endsWith('\r') ? rows[i]!.slice(0, -1) : rows[i]!;
+    const line = i + 1;
+    if (raw.trim() === '') continue;
+    if (Buffer.byteLength(raw, 'utf8') > MAX_LINE_BYTES)
+      return { ok: false, problem: problem('InvalidInput', `line ${line}: longer than ${MAX_LINE_BYTES} bytes`, { line }) };
+    const parsed = parseJson(raw);
+    if (!parsed.ok) return { ok: false, problem: problem('InvalidInput', `line ${line}: ${parsed.message}`, { line }) };
+    const decoded = decodeDraft(parsed.value);
+    if (!decoded.ok)
+      return {
+        ok: false,
+        problem: problem('InvalidInput', `line ${line}: ${decoded.problems.map((p) => p.message).join('; ')}`, {
+          line,
+          problems: decoded.problems,
+        }),
+      };
+    lines.push({ line, draft: decoded.value });
+  }
+  return { ok: true, lines };
+};

@@ -1,0 +1,243 @@
+import type { DraftEvent, EventId, Instant, StoredEvent } from '../events/index.js';
+import { decodeDraft, encodeContent, instantOf, utcDateOf } from '../events/index.js';
+import { decideBatch, type DecisionContext, emptyTimelineFor, type PlannedEvent, type StoredRef, type StreamTimeline, streamOfDraft, type Submission } from './domain/decide.js';
+import { assignImportIds, newEventId } from './domain/eventIds.js';
+import { IssuerTimeline } from './domain/issuerTimeline.js';
+import { FxTimeline, HolderRegistryTimeline } from './domain/registryTimelines.js';
+import { parseJsonl } from './jsonl.js';
+import { fail, isLedgerError, LedgerError, problem } from './problem.js';
+import type { AppendBatch, EventStore } from './store/eventStore.js';
+import { EMPTY_TIP, sealEvents, type StreamTip } from './store/hashChain.js';
+import { FX_STREAM, HOLDERS_STREAM, issuerOfStream } from '../events/index.js';
+
+export type AppendedEvent = Readonly<{ id: EventId; stream: string; revision: number; status: 'appended' | 'alreadyPresent' }>;
+
+/** What an append, import, retraction or correction did (SPEC §10 `append`/`import` JSON, plus the stake changes). */
+export type AppendReport = Readonly<{
+  appended: number;
+  alreadyPresent: number;
+  dryRun: boolean;
+  events: AppendedEvent[];
+  planned: PlannedEvent[];
+}>;
+
+export type LedgerOptions = Readonly<{
+  store: EventStore;
+  actor: string;
+  /** The clock; recordedAt and the default date of retractions come from it. */
+  now?: () => Date;
+  /** How often a conflicting concurrent append is re-read, re-validated and retried. */
+  maxAttempts?: number;
+}>;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type Loaded = { timeline: StreamTimeline; tip: StreamTip; lastRecordedAt: Instant | undefined };
+
+const timelineOf = (stream: string, events: StoredEvent[]): StreamTimeline => {
+  if (stream === HOLDERS_STREAM) return new HolderRegistryTimeline(events);
+  if (stream === FX_STREAM) return new FxTimeline(events);
+  const issuer = issuerOfStream(stream);
+  if (!issuer) throw new Error(`not a ledger stream: ${stream}`);
+  return IssuerTimeline.of(issuer, events);
+};
+
+const toRef = (e: StoredEvent): StoredRef => ({ stream: e.stream, revision: e.revision, event: e });
+
+/**
+ * The application service: reads the streams a command touches, decides, seals (revisions,
+ * recordedAt, actor, hash chain) and appends with optimistic concurrency. A conflicting
+ * concurrent writer makes it re-read, re-validate and retry (SPEC §7).
+ */
+export class Ledger {
+  readonly store: EventStore;
+  readonly actor: string;
+  private readonly now: () => Date;
+  private readonly maxAttempts: number;
+
+  constructor(options: LedgerOptions) {
+    this.store = options.store;
+    this.actor = options.actor;
+    this.now = options.now ?? (() => new Date());
+    this.maxAttempts = options.maxAttempts ?? 10;
+  }
+
+  /** Appends drafts given by hand (ids assigned when missing). */
+  append(drafts: ReadonlyArray<DraftEvent>, options: { dryRun?: boolean } = {}): Promise<AppendReport> {
+    const submissions = drafts.map((draft) => ({ draft, id: draft.id ?? newEventId() }));
+    return this.submit(submissions, options.dryRun ?? false);
+  }
+
+  /** Imports a JSONL file: all lines or none (SPEC §7), ids derived for lines without one. */
+  import(input: string | Uint8Array, options: { dryRun?: boolean } = {}): Promise<AppendReport> {
+    const parsed = parseJsonl(input);
+    if (!parsed.ok) throw new LedgerError(parsed.problem);
+    const ids = assignImportIds(parsed.lines.map((l) => l.draft));
+    const submissions = parsed.lines.map((l, i) => ({ draft: l.draft, id: ids[i]!, line: l.line }));
+    return this.submit(submissions, options.dryRun ?? false);
+  }
+
+  /** Retracts a stored event (SPEC §10 `retract`); the retraction is dated today unless `date` is given. */
+  async retract(eventId: EventId, reason: string, options: { date?: string; dryRun?: boolean } = {}): Promise<AppendReport> {
+    const target = await this.store.findEvent(eventId);
+    if (!target) return fail('UnknownEvent', `no event ${eventId} in the ledger`, { eventId });
+    const decoded = decodeDraft({
+      type: 'EventRetracted',
+      date: options.date ?? utcDateOf(this.now()),
+      data: { eventId, reason },
+      ...(target.issuer !== undefined ? { issuer: target.issuer } : {}),
+    });
+    if (!decoded.ok) return fail('InvalidInput', decoded.problems.map((p) => p.message).join('; '), { problems: decoded.problems });
+    return this.append([decoded.value], { dryRun: options.dryRun ?? false });
+  }
+
+  /**
+   * Corrects a stored event (SPEC §10 `correct`): the original with `data` fields replaced (a
+   * null removes an optional field) and, if given, a new date, under a new id; appended together
+   * with the original's retraction in one atomic append, validated as one change. `date` dates
+   * both the retraction (else today) and the replacement (else the original's date).
+   */
+  async correct(
+    eventId: EventId,
+    patch: Readonly<{ data?: Record<string, unknown>; date?: string }>,
+    reason: string,
+    options: { dryRun?: boolean } = {},
+  ): Promise<AppendReport> {
+    const target = await this.store.findEvent(eventId);
+    if (!target) return fail('UnknownEvent', `no event ${eventId} in the ledger`, { eventId });
+    if (target.type === 'EventRetracted' || target.type === 'IssuerRegistered')
+      return fail('InvalidRetraction', `a ${target.type} event cannot be corrected (${eventId})`, { eventId });
+    const original = encodeContent(target);
+    const data: Record<string, unknown> = { ...(original['data'] as Record<string, unknown>) };
+    for (const [key, value] of Object.entries(patch.data ?? {})) {
+      if (value === null) delete data[key];
+      else data[key] = value;
+    }
+    const decoded = decodeDraft({ ...original, data, date: patch.date ?? target.date });
+    if (!decoded.ok)
+      return fail('InvalidInput', `the corrected ${target.type}: ${decoded.problems.map((p) => p.message).join('; ')}`, { problems: decoded.problems });
+    const retraction = {
+      type: 'EventRetracted',
+      date: patch.date ?? utcDateOf(this.now()),
+      data: { eventId, reason },
+      ...(target.issuer !== undefined ? { issuer: target.issuer } : {}),
+    } as DraftEvent;
+    const retractionDecoded = decodeDraft({ ...encodeContent(retraction) });
+    if (!retractionDecoded.ok)
+      return fail('InvalidInput', retractionDecoded.problems.map((p) => p.message).join('; '), { problems: retractionDecoded.problems });
+    return this.submit(
+      [
+        { draft: retractionDecoded.value, id: newEventId() },
+        { draft: decoded.value, id: newEventId() },
+      ],
+      options.dryRun ?? false,
+      true,
+    );
+  }
+
+  private async submit(submissions: ReadonlyArray<Submission>, dryRun: boolean, correction = false): Promise<AppendReport> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(submissions, dryRun, correction);
+      } catch (e) {
+        if (!(isLedgerError(e) && e.problem.kind === 'VersionConflict') || attempt >= this.maxAttempts) {
+          if (isLedgerError(e) && e.problem.kind === 'VersionConflict')
+            throw new LedgerError(problem('VersionConflict', `still conflicting with concurrent writers after ${attempt} attempts: ${e.message}`, e.problem.details as Record<string, unknown>));
+          throw e;
+        }
+        await sleep(Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random()));
+      }
+    }
+  }
+
+  private async attempt(submissions: ReadonlyArray<Submission>, dryRun: boolean, correction: boolean): Promise<AppendReport> {
+    const stored = new Map<EventId, StoredRef>();
+    const lookUp = async (id: EventId) => {
+      if (stored.has(id)) return;
+      const found = await this.store.findEvent(id);
+      if (found) stored.set(id, toRef(found));
+    };
+    for (const s of submissions) {
+      await lookUp(s.id);
+      if (s.draft.type === 'EventRetracted') await lookUp(s.draft.data.eventId);
+    }
+    const streams = new Map<string, Loaded>();
+    const load = async (stream: string) => {
+      if (streams.has(stream)) return;
+      const events = await this.store.readStream(stream);
+      const last = events[events.length - 1];
+      streams.set(stream, {
+        timeline: events.length ? timelineOf(stream, events) : emptyTimelineFor(stream),
+        tip: last ? { revision: last.revision, hash: last.hash } : EMPTY_TIP,
+        lastRecordedAt: last?.recordedAt,
+      });
+    };
+    const inBatch = new Map<EventId, string>();
+    for (const s of submissions) {
+      const where = streamOfDraft(s.draft, (id) => inBatch.get(id) ?? stored.get(id)?.stream);
+      if ('stream' in where) {
+        await load(where.stream);
+        inBatch.set(s.id, where.stream);
+      }
+    }
+    const ctx: DecisionContext = {
+      timeline: (stream) => {
+        const loaded = streams.get(stream);
+        if (!loaded) throw new Error(`stream ${stream} was not loaded`);
+        return loaded.timeline;
+      },
+      stored: (id) => stored.get(id),
+    };
+    const decision = correction ? decideCorrection(ctx, submissions) : decideBatch(ctx, submissions);
+    if (!decision.ok) {
+      const { problem: p, line } = decision;
+      throw new LedgerError(
+        line === undefined ? p : { ...p, message: `line ${line}: ${p.message}`, details: { ...(p.details ?? {}), line } },
+      );
+    }
+    const appended = decision.planned.filter((p) => p.status === 'appended');
+    if (!dryRun && appended.length > 0) await this.store.append(this.seal(appended, streams));
+    return {
+      appended: appended.length,
+      alreadyPresent: decision.planned.length - appended.length,
+      dryRun,
+      events: decision.planned.map((p) => ({ id: p.event.id, stream: p.stream, revision: p.revision, status: p.status })),
+      planned: decision.planned,
+    };
+  }
+
+  private seal(appended: ReadonlyArray<PlannedEvent>, streams: Map<string, Loaded>): AppendBatch[] {
+    const byStream = new Map<string, PlannedEvent[]>();
+    for (const p of appended) byStream.set(p.stream, [...(byStream.get(p.stream) ?? []), p]);
+    // recordedAt never goes backwards within a stream, even if the clock does.
+    let recordedAt = instantOf(this.now());
+    for (const stream of byStream.keys()) {
+      const last = streams.get(stream)?.lastRecordedAt;
+      if (last && last > recordedAt) recordedAt = last;
+    }
+    return [...byStream].map(([stream, planned]) => {
+      const tip = streams.get(stream)!.tip;
+      return { stream, expectedRevision: tip.revision, events: sealEvents(stream, tip, planned.map((p) => p.event), recordedAt, this.actor) };
+    });
+  }
+}
+
+/** A correction: [retraction, replacement], validated together when they are in an issuer stream. */
+const decideCorrection = (ctx: DecisionContext, submissions: ReadonlyArray<Submission>) => {
+  const [retraction, replacement] = submissions;
+  if (!retraction || !replacement || retraction.draft.type !== 'EventRetracted') throw new Error('a correction is a retraction and a replacement');
+  const target = ctx.stored(retraction.draft.data.eventId);
+  const timeline = target ? ctx.timeline(target.stream) : undefined;
+  if (!target || !(timeline instanceof IssuerTimeline)) return decideBatch(ctx, submissions);
+  const r = { ...retraction.draft, id: retraction.id, revision: timeline.nextRevision } as Parameters<IssuerTimeline['correct']>[0];
+  const n = { ...replacement.draft, id: replacement.id, revision: timeline.nextRevision + 1 } as Parameters<IssuerTimeline['correct']>[1];
+  const outcome = timeline.correct(r, n);
+  if ('problem' in outcome) return { ok: false as const, problem: outcome.problem };
+  return {
+    ok: true as const,
+    planned: [
+      { stream: target.stream, revision: r.revision, event: { ...retraction.draft, id: retraction.id }, status: 'appended' as const, changes: [] },
+      { stream: target.stream, revision: n.revision, event: { ...replacement.draft, id: replacement.id }, status: 'appended' as const, changes: outcome.changes },
+    ],
+  };
+};
