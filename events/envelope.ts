@@ -98,7 +98,12 @@ const issuerRule = (type: EventType, issuer: IssuerId | undefined): FieldProblem
 /** Decodes a submitted envelope (SPEC §3) into a typed draft event, or says what is wrong with it. */
 export const decodeDraft = (u: unknown): DecodeResult<DraftEvent> => {
   const outer = InputEnvelope.decode(u);
-  if (outer._tag === 'Left') return { ok: false, problems: describeErrors(outer.left) };
+  if (outer._tag === 'Left') {
+    // Report the data's problems too when the type is known, so one run shows every mistake.
+    const raw = typeof u === 'object' && u !== null ? (u as Record<string, unknown>) : {};
+    const inner = isEventType(raw['type']) && DataObject.is(raw['data']) ? decodeData(raw['type'], raw['data']) : undefined;
+    return { ok: false, problems: [...describeErrors(outer.left), ...(inner && !inner.ok ? inner.problems : [])] };
+  }
   const { type, data, ...rest } = outer.right;
   const inner = decodeData(type, data);
   if (!inner.ok) return inner;

@@ -69,7 +69,7 @@ export class Ledger {
   }
 
   /** Imports a JSONL file: all lines or none (SPEC §7), ids derived for lines without one. */
-  import(input: string | Uint8Array, options: { dryRun?: boolean } = {}): Promise<AppendReport> {
+  async import(input: string | Uint8Array, options: { dryRun?: boolean } = {}): Promise<AppendReport> {
     const parsed = parseJsonl(input);
     if (!parsed.ok) throw new LedgerError(parsed.problem);
     const ids = assignImportIds(parsed.lines.map((l) => l.draft));

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { add, div, parseDecimal, percentOf, rational, toDecimalString, toFixed } from './rational.js';
+
+describe('Rational', () => {
+  it('parses plain decimals exactly and refuses exponents', () => {
+    expect(parseDecimal('1.82')).toEqual({ num: 91n, den: 50n });
+    expect(parseDecimal('0.1')).toEqual({ num: 1n, den: 10n });
+    expect(parseDecimal('1e3')).toBeUndefined();
+    expect(parseDecimal('01.5')).toBeUndefined();
+    expect(parseDecimal('NaN')).toBeUndefined();
+  });
+  it('adds 0.1 and 0.2 to exactly 0.3', () => {
+    expect(add(parseDecimal('0.1')!, parseDecimal('0.2')!)).toEqual(parseDecimal('0.3'));
+  });
+  it('rounds half to even, only when asked', () => {
+    expect(toFixed(rational(5n, 2n), 0)).toBe('2');
+    expect(toFixed(rational(7n, 2n), 0)).toBe('4');
+    expect(toFixed(rational(-5n, 2n), 0)).toBe('-2');
+    expect(toFixed(parseDecimal('0.125')!, 2)).toBe('0.12');
+    expect(toFixed(parseDecimal('0.135')!, 2)).toBe('0.14');
+    expect(toFixed(div(rational(1n), rational(3n)), 6)).toBe('0.333333');
+    expect(toFixed(rational(-1n, 1000n), 2)).toBe('0.00');
+  });
+  it('gives null percentages on a zero denominator', () => {
+    expect(percentOf(rational(1n), rational(0n))).toBeNull();
+    expect(percentOf(rational(1n), rational(4n))).toEqual(rational(25n));
+  });
+  it('prints terminating fractions exactly', () => {
+    expect(toDecimalString(rational(1013740000n))).toBe('1013740000');
+    expect(toDecimalString(rational(1n, 8n))).toBe('0.125');
+    expect(toDecimalString(rational(1n, 3n))).toBeUndefined();
+  });
+});
