@@ -1,0 +1,148 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { IssuerId } from '../events/index.js';
+import { checkIssuerEvent } from '../src/domain/issuerChecks.js';
+import { evolveIssuer, initialIssuerState, type IssuerState } from '../src/domain/issuerState.js';
+import { IssuerTimeline } from '../src/domain/issuerTimeline.js';
+import { indexStream } from '../src/domain/timeline.js';
+import { Ledger } from '../src/ledger.js';
+import { isLedgerError } from '../src/problem.js';
+import { createMemoryStore } from '../src/store/memoryStore.js';
+import { draft } from './support/decideHarness.js';
+
+const HOLDERS = ['a', 'b', 'c', 'public'] as const;
+const CLASSES = ['A', 'B'] as const;
+const holder = fc.constantFrom(...HOLDERS);
+const cls = fc.constantFrom(...CLASSES);
+const shares = fc.integer({ min: 1, max: 500 });
+/** Days after the registration date: random, so back-dated events are common. */
+const day = fc.integer({ min: 0, max: 1500 });
+
+const dateOf = (offset: number) => new Date(Date.UTC(2019, 0, 1) + offset * 86_400_000).toISOString().slice(0, 10);
+
+type Op = { kind: string; date: number; [k: string]: unknown };
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('issue'), date: day, holder, cls, shares }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('sale'), date: day, holder, to: holder, cls, shares }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('transfer'), date: day, holder, to: holder, cls, shares }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('repurchase'), date: day, holder, cls, shares }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('split'), date: day, cls: fc.option(cls), num: fc.integer({ min: 1, max: 3 }), den: fc.integer({ min: 1, max: 2 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('convert'), date: day, holder, cls, to: cls, shares, ratio: fc.constantFrom('1', '2', '0.5') }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('retract'), date: day, pick: fc.nat() }) },
+);
+
+const toDraft = (o: Op, accepted: string[]) => {
+  const base = { issuer: 'acme', date: dateOf(o.date) };
+  const c = o['cls'] as string;
+  switch (o.kind) {
+    case 'issue':
+      return draft({ ...base, type: 'SharesIssued', data: { holder: o['holder'], class: c, shares: String(o['shares']), pricePerShare: '1', currency: 'USD' } });
+    case 'sale':
+      return draft({ ...base, type: 'BlockSale', data: { seller: o['holder'], buyer: o['to'], class: c, shares: String(o['shares']), pricePerShare: '2', currency: 'USD' } });
+    case 'transfer':
+      return draft({ ...base, type: 'SharesTransferred', data: { from: o['holder'], to: o['to'], class: c, shares: String(o['shares']) } });
+    case 'repurchase':
+      return draft({ ...base, type: 'SharesRepurchased', data: { holder: o['holder'], class: c, shares: String(o['shares']) } });
+    case 'split':
+      return draft({ ...base, type: 'StockSplit', data: { ...(c ? { class: c } : {}), numerator: o['num'], denominator: o['den'] } });
+    case 'convert':
+      return draft({ ...base, type: 'SharesConverted', data: { holder: o['holder'], fromClass: c, toClass: o['to'], shares: String(o['shares']), ratio: o['ratio'] } });
+    default:
+      if (accepted.length === 0) return undefined;
+      return draft({ ...base, type: 'EventRetracted', data: { eventId: accepted[(o['pick'] as number) % accepted.length], reason: 'test' } });
+  }
+};
+
+/** Builds a ledger from random operations, keeping those the ledger accepts. */
+const buildLedger = async (ops: Op[]) => {
+  const store = createMemoryStore();
+  const ledger = new Ledger({ store, actor: 'prop' });
+  await ledger.append([
+    draft({ type: 'IssuerRegistered', issuer: 'acme', date: '2019-01-01', data: { name: 'Acme', currency: 'USD', classes: [{ class: 'A', votesPerShare: 10 }, { class: 'B', votesPerShare: 1 }] } }),
+  ]);
+  const accepted: string[] = [];
+  let rejected = 0;
+  for (const o of ops) {
+    const d = toDraft(o, accepted);
+    if (!d) continue;
+    try {
+      const r = await ledger.append([d]);
+      accepted.push(r.events[0]!.id);
+    } catch (e) {
+      if (!isLedgerError(e)) throw e;
+      rejected++;
+    }
+  }
+  return { store, accepted, rejected };
+};
+
+const assertConsistent = (s: IssuerState) => {
+  for (const [c, holders] of s.holdings) {
+    let total = 0n;
+    for (const [, n] of holders) {
+      expect(n).toBeGreaterThan(0n);
+      total += n;
+    }
+    expect(total).toBe(s.outstanding.get(c));
+  }
+};
+
+describe('invariants over random ledgers', () => {
+  const stats = { accepted: 0, rejected: 0 };
+  it('no holding is ever negative and holdings sum to outstanding, at every point of the stored timeline', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40 }), async (ops) => {
+        const { store, accepted, rejected } = await buildLedger(ops);
+        stats.accepted += accepted.length;
+        stats.rejected += rejected;
+        const { active } = indexStream(await store.readStream('issuer-acme'));
+        const state = initialIssuerState('acme' as IssuerId);
+        for (const e of active) {
+          expect(checkIssuerEvent(state, e)).toBeUndefined();
+          evolveIssuer(state, e);
+          assertConsistent(state);
+        }
+      }),
+      { numRuns: 150 },
+    );
+    // The generator must exercise both paths, or the property proves little.
+    expect(stats.accepted).toBeGreaterThan(stats.rejected / 4);
+    expect(stats.rejected).toBeGreaterThan(0);
+  });
+
+  it('replay is deterministic and the incremental timeline equals a full replay', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40 }), async (ops) => {
+        const { store } = await buildLedger(ops);
+        const events = await store.readStream('issuer-acme');
+        const a = IssuerTimeline.of('acme' as IssuerId, events).endState;
+        const b = IssuerTimeline.of('acme' as IssuerId, events).endState;
+        expect(a).toEqual(b);
+        const full = initialIssuerState('acme' as IssuerId);
+        for (const e of indexStream(events).active) evolveIssuer(full, e);
+        expect(a).toEqual(full);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('a back-dated sale is accepted exactly when every later sale stays possible', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 1000 }), async (issuedShares, later, backDated) => {
+        fc.pre(later <= issuedShares);
+        const { store } = await buildLedger([]);
+        const ledger = new Ledger({ store, actor: 'prop' });
+        const sale = (n: number, date: string) =>
+          draft({ type: 'BlockSale', issuer: 'acme', date, data: { seller: 'a', class: 'B', shares: String(n), pricePerShare: '1', currency: 'USD' } });
+        await ledger.append([draft({ type: 'SharesIssued', issuer: 'acme', date: '2020-01-01', data: { holder: 'a', class: 'B', shares: String(issuedShares), pricePerShare: '1', currency: 'USD' } })]);
+        await ledger.append([sale(later, '2022-01-01')]);
+        const outcome = await ledger.append([sale(backDated, '2021-01-01')]).then(
+          () => 'accepted',
+          (e) => (isLedgerError(e) && e.problem.kind === 'InsufficientShares' ? 'rejected' : Promise.reject(e)),
+        );
+        expect(outcome).toBe(backDated <= issuedShares - later ? 'accepted' : 'rejected');
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
