@@ -1,0 +1,269 @@
+import {
+  NO_STREAM,
+  START,
+  StreamNotFoundError,
+  UnavailableError,
+  WrongExpectedVersionError,
+  type AppendExpectedRevision,
+  type EventData,
+  type Position,
+  type ReadPosition,
+  type ReadRevision,
+} from '@eventstore/db-client';
+import { describe, expect, it, vi } from 'vitest';
+import type { StoredEvent } from '../events/index.js';
+import { isLedgerError } from '../src/problem.js';
+import { toEsdbConnection } from '../src/store/esdb/connectionString.js';
+import { esdbStoreWith, openEsdbStore, type EsdbClient } from '../src/store/esdb/esdbStore.js';
+import { LedgerCatalog } from '../src/store/esdb/ledgerCatalog.js';
+import { batchOf, moreIssues, newIssuerHistory } from './fixtures/sealed.js';
+import { describeStoreContract } from './storeContract.js';
+
+// ---- against a real server: SHARELEDGER_TEST_ESDB='esdb://localhost:2113?tls=false' ----
+
+describe.skipIf(!process.env.SHARELEDGER_TEST_ESDB)('EventStoreDB server', () => {
+  describeStoreContract('esdb', () => openEsdbStore(process.env.SHARELEDGER_TEST_ESDB!), { atomicAcrossStreams: false });
+});
+
+// ---- without a server ----
+
+/**
+ * A fake of the client calls the store makes, in memory, following what the 6.2.1 client does:
+ * JSON through (de)serialisation, StreamNotFound thrown by iterating a read of a missing stream,
+ * WrongExpectedVersion on a stale exact revision, catch-up subscriptions that start after the
+ * given revision or position. It checks the adapter's own logic, not the server.
+ */
+class FakeClient {
+  private readonly log: Array<{ streamId: string; id: string; revision: bigint; type: string; data: string; metadata: string; position: Position }> = [];
+  private readonly wakers = new Set<() => void>();
+  readonly subscriptionsFrom: Array<ReadRevision | ReadPosition> = [];
+  /** The next subscriptions opened fail with UnavailableError after delivering this many events. */
+  failSubscriptionsAfter: number[] = [];
+  disposed = false;
+
+  private recorded(e: FakeClient['log'][number]) {
+    return {
+      event: { ...e, isJson: true as const, data: JSON.parse(e.data), metadata: JSON.parse(e.metadata), created: new Date() },
+    };
+  }
+
+  private stream(name: string) {
+    return this.log.filter((e) => e.streamId === name);
+  }
+
+  async *readStream(name: string, options: { direction?: string; fromRevision?: ReadRevision; maxCount?: number } = {}) {
+    const events = this.stream(name);
+    if (events.length === 0) throw new StreamNotFoundError(undefined, name);
+    const backwards = options.direction === 'backwards';
+    const ordered = backwards ? [...events].reverse() : events;
+    const from = options.fromRevision;
+    const selected = ordered.filter((e) => typeof from !== 'bigint' || (backwards ? e.revision <= from : e.revision >= from));
+    for (const e of selected.slice(0, options.maxCount ?? Number.MAX_SAFE_INTEGER)) yield this.recorded(e);
+  }
+
+  async *readAll(options: { fromPosition?: ReadPosition; maxCount?: number } = {}) {
+    const from = options.fromPosition;
+    const selected = this.log.filter((e) => typeof from !== 'object' || e.position.commit >= from.commit);
+    for (const e of selected.slice(0, options.maxCount ?? Number.MAX_SAFE_INTEGER)) yield this.recorded(e);
+  }
+
+  async appendToStream(name: string, events: EventData[], { expectedRevision }: { expectedRevision: AppendExpectedRevision }) {
+    if (typeof expectedRevision !== 'bigint' && expectedRevision !== NO_STREAM) throw new Error(`the store sent expectedRevision ${expectedRevision}`);
+    const current = this.stream(name).length - 1;
+    const expected = expectedRevision === NO_STREAM ? -1 : Number(expectedRevision);
+    if (expected !== current)
+      throw new WrongExpectedVersionError(undefined, { streamName: name, expected: expectedRevision, current: current < 0 ? NO_STREAM : BigInt(current) });
+    events.forEach((e, i) => {
+      const commit = BigInt(this.log.length + 1) * 100n;
+      this.log.push({ streamId: name, id: e.id, revision: BigInt(current + 1 + i), type: e.type, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata), position: { commit, prepare: commit } });
+    });
+    for (const wake of [...this.wakers]) wake();
+    return { success: true, nextExpectedRevision: BigInt(current + events.length) };
+  }
+
+  subscribeToStream(name: string, options: { fromRevision?: ReadRevision } = {}) {
+    this.subscriptionsFrom.push(options.fromRevision ?? START);
+    const from = options.fromRevision;
+    return this.subscription((e) => e.streamId === name && (typeof from !== 'bigint' || e.revision > from));
+  }
+
+  subscribeToAll(options: { fromPosition?: ReadPosition; filter?: { prefixes?: string[] } } = {}) {
+    this.subscriptionsFrom.push(options.fromPosition ?? START);
+    const from = options.fromPosition;
+    const prefixes = options.filter?.prefixes ?? [''];
+    return this.subscription((e) => prefixes.some((p) => e.streamId.startsWith(p)) && (typeof from !== 'object' || e.position.commit > from.commit));
+  }
+
+  private subscription(wanted: (e: FakeClient['log'][number]) => boolean) {
+    const failAfter = this.failSubscriptionsAfter.shift();
+    const stopping = new Set<() => void>();
+    let stopped = false;
+    let delivered = 0;
+    const client = this;
+    return {
+      async *[Symbol.asyncIterator]() {
+        let seen = 0;
+        while (!stopped) {
+          const next = client.log.slice(seen).find(wanted);
+          if (next) {
+            seen = client.log.indexOf(next) + 1;
+            if (failAfter !== undefined && delivered === failAfter) throw new UnavailableError(undefined, '14 UNAVAILABLE: Connection dropped');
+            delivered += 1;
+            yield client.recorded(next);
+            continue;
+          }
+          seen = client.log.length;
+          await new Promise<void>((resolve) => {
+            const wake = (): void => {
+              client.wakers.delete(wake);
+              resolve();
+            };
+            client.wakers.add(wake);
+            stopping.add(wake);
+          });
+        }
+      },
+      async unsubscribe() {
+        stopped = true;
+        for (const wake of stopping) wake();
+      },
+      destroy() {
+        stopped = true;
+        for (const wake of stopping) wake();
+      },
+    };
+  }
+
+  async dispose() {
+    this.disposed = true;
+  }
+}
+
+const fakeConnection = toEsdbConnection('esdb://admin:changeit@fake.invalid:2113?tls=false');
+
+describe('EventStoreDB adapter over a fake client', () => {
+  describeStoreContract('esdb (fake client)', async () => esdbStoreWith(new FakeClient() as unknown as EsdbClient, fakeConnection), {
+    atomicAcrossStreams: false,
+  });
+
+  it('resubscribes after a dropped subscription from the last revision seen, without repeats or gaps', async () => {
+    const fake = new FakeClient();
+    const store = esdbStoreWith(fake as unknown as EsdbClient, fakeConnection);
+    const history = newIssuerHistory(2);
+    await store.append([batchOf(history.events, -1)]);
+    fake.failSubscriptionsAfter = [1, 1];
+
+    const controller = new AbortController();
+    const seen: StoredEvent[] = [];
+    for await (const event of store.subscribe({ stream: history.stream, signal: controller.signal })) {
+      seen.push(event);
+      if (seen.length === history.events.length) controller.abort();
+    }
+
+    expect(seen).toEqual(history.events);
+    expect(fake.subscriptionsFrom).toEqual([START, 0n, 1n]);
+  });
+
+  it('resubscribes to $all from the last position seen', async () => {
+    const fake = new FakeClient();
+    const store = esdbStoreWith(fake as unknown as EsdbClient, fakeConnection);
+    const history = newIssuerHistory(1);
+    await store.append([batchOf(history.events, -1)]);
+    fake.failSubscriptionsAfter = [1];
+
+    const controller = new AbortController();
+    const seen: StoredEvent[] = [];
+    for await (const event of store.subscribe({ signal: controller.signal })) {
+      seen.push(event);
+      if (seen.length === history.events.length) controller.abort();
+    }
+
+    expect(seen).toEqual(history.events);
+    expect(fake.subscriptionsFrom).toEqual([START, { commit: 100n, prepare: 100n }]);
+  });
+
+  it('gives up with StoreUnavailable after repeated failures with no progress', async () => {
+    const fake = new FakeClient();
+    const store = esdbStoreWith(fake as unknown as EsdbClient, fakeConnection);
+    const history = newIssuerHistory(0);
+    await store.append([batchOf(history.events, -1)]);
+    fake.failSubscriptionsAfter = Array.from({ length: 20 }, () => 0);
+
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let problem: unknown;
+    const consumed = (async () => {
+      for await (const _ of store.subscribe({ stream: history.stream, signal: new AbortController().signal })) {
+        // never reached: every subscription fails before its first event
+      }
+    })().catch((e: unknown) => {
+      problem = e;
+    });
+    try {
+      await vi.runAllTimersAsync(); // the backoff: 0.1 s doubling up to 5 s, about 11 s in all
+      await consumed;
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(fake.subscriptionsFrom).toHaveLength(8);
+    expect(isLedgerError(problem) && problem.problem.kind).toBe('StoreUnavailable');
+    expect(isLedgerError(problem) && problem.problem.message).toContain('esdb://***:***@fake.invalid:2113');
+  });
+
+  it('checks every batch before writing any: a later stale batch leaves the earlier one unwritten', async () => {
+    const store = esdbStoreWith(new FakeClient() as unknown as EsdbClient, fakeConnection);
+    const b = newIssuerHistory(1);
+    await store.append([batchOf(b.events, -1)]);
+    const a = newIssuerHistory(1);
+    const stale = moreIssues(b, b.events.slice(0, 1), 1);
+
+    await expect(store.append([batchOf(a.events, -1), batchOf(stale, 0)])).rejects.toMatchObject({ problem: { kind: 'VersionConflict' } });
+    expect(await store.readStream(a.stream)).toEqual([]);
+  });
+
+  it('disposes the client on close, once', async () => {
+    const fake = new FakeClient();
+    const store = esdbStoreWith(fake as unknown as EsdbClient, fakeConnection);
+    await store.close();
+    await store.close();
+    expect(fake.disposed).toBe(true);
+  });
+});
+
+describe('LedgerCatalog', () => {
+  const at = (n: number): Position => ({ commit: BigInt(n), prepare: BigInt(n) });
+
+  it('learns ledger ids and stream heads from $all, skipping system streams and positions already seen', () => {
+    const catalog = new LedgerCatalog();
+    catalog.observe({ streamId: 'issuer-acme', id: 'A0', revision: 0n, position: at(1) });
+    catalog.observe({ streamId: '$stats-node', id: 'S', revision: 0n, position: at(2) });
+    catalog.observe({ streamId: 'issuer-acme', id: 'A1', revision: 1n, position: at(3) });
+    catalog.observe({ streamId: 'holders', id: 'H0', revision: 0n, position: at(4) });
+    catalog.observe({ streamId: 'issuer-acme', id: 'STALE', revision: 9n, position: at(3) });
+
+    expect(catalog.locate('a1')).toEqual({ stream: 'issuer-acme', revision: 1n });
+    expect(catalog.locate('S')).toBeUndefined();
+    expect(catalog.locate('STALE')).toBeUndefined();
+    expect(catalog.lastRevision('issuer-acme')).toBe(1n);
+    expect(catalog.lastRevision('fx')).toBe(-1n);
+    expect(catalog.streams()).toEqual(['issuer-acme', 'holders']);
+    expect(catalog.position).toEqual(at(4));
+  });
+});
+
+describe('opening an EventStoreDB store', () => {
+  it('reports a server that cannot be reached as StoreUnavailable, credentials redacted', async () => {
+    const opening = openEsdbStore('kurrentdb://admin:s3cret@127.0.0.1:1?tls=false');
+    await expect(opening).rejects.toMatchObject({
+      problem: { kind: 'StoreUnavailable', message: expect.stringContaining('kurrentdb://***:***@127.0.0.1:1?tls=false') },
+    });
+    await opening.catch((e: unknown) => expect(JSON.stringify(e) + String(e)).not.toContain('s3cret'));
+  });
+
+  it('reports a connection string the client cannot parse as a usage error, credentials redacted', async () => {
+    for (const url of ['esdb://admin:s3cret@', 'esdb://admin:s3cret@db.example:port', 'esdb://admin:s3cret@db.example:2113?tlsCAFile=/nonexistent/ca.crt']) {
+      const opening = openEsdbStore(url);
+      await expect(opening).rejects.toMatchObject({ problem: { kind: 'Usage' } });
+      await opening.catch((e: unknown) => expect(JSON.stringify(e) + String(e)).not.toContain('s3cret'));
+    }
+  });
+});
