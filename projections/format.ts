@@ -1,0 +1,11 @@
+import type { Rational } from '../events/index.js';
+import { toFixed } from '../events/index.js';
+
+/** Percentages leave the projections as strings with 6 decimals, rounded half-even (SPEC §10). */
+export const formatPercent = (value: Rational | null): string | null => (value === null ? null : toFixed(value, 6));
+
+/** Money leaves the projections as strings with 2 decimals, rounded half-even (SPEC §10). */
+export const formatMoney = (value: Rational | null): string | null => (value === null ? null : toFixed(value, 2));
+
+/** Code-unit order: the same in every locale, so output is byte-identical everywhere. */
+export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

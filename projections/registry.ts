@@ -1,0 +1,92 @@
+import type { HolderId, IsoDate } from '../events/index.js';
+import { PUBLIC } from '../events/index.js';
+import type { PlacedEvent } from '../src/domain/timeline.js';
+import { compareText } from './format.js';
+
+export type HolderEntry = Readonly<{ name: string; controlledBy: HolderId | undefined }>;
+
+/** The holder registry at one point: display name and controller of every registered holder. */
+export type HolderRegistry = ReadonlyMap<HolderId, HolderEntry>;
+
+/**
+ * Folds the `holders` timeline (already selected for asOf/knownAt): a later HolderRegistered for
+ * the same holder replaces its name and controlledBy (SPEC §4).
+ */
+export const holderRegistry = (holdersTimeline: ReadonlyArray<PlacedEvent>): Map<HolderId, HolderEntry> => {
+  const registry = new Map<HolderId, HolderEntry>();
+  for (const e of holdersTimeline) {
+    if (e.type === 'HolderRegistered') registry.set(e.data.holder, { name: e.data.name, controlledBy: e.data.controlledBy });
+  }
+  return registry;
+};
+
+export const PUBLIC_NAME = 'Public (free float)';
+
+export const displayName = (registry: HolderRegistry, holder: HolderId): string =>
+  registry.get(holder)?.name ?? (holder === PUBLIC ? PUBLIC_NAME : holder);
+
+/**
+ * The group of `head` (SPEC §6.1): `head` and every holder whose controlledBy chain reaches it,
+ * sorted. Cycles are rejected on append; the visited set only keeps a corrupt registry from
+ * looping forever.
+ */
+export const groupMembers = (registry: HolderRegistry, head: HolderId): HolderId[] => {
+  const reaches = new Map<HolderId, boolean>([[head, true]]);
+  const resolve = (start: HolderId): boolean => {
+    const path: HolderId[] = [];
+    let at: HolderId | undefined = start;
+    let answer = false;
+    while (at !== undefined) {
+      const known = reaches.get(at);
+      if (known !== undefined) {
+        answer = known;
+        break;
+      }
+      if (path.includes(at)) break;
+      path.push(at);
+      at = registry.get(at)?.controlledBy;
+    }
+    for (const h of path) reaches.set(h, answer);
+    return answer;
+  };
+  const members = [head];
+  for (const holder of registry.keys()) if (holder !== head && resolve(holder)) members.push(holder);
+  return members.sort(compareText);
+};
+
+/**
+ * Group membership that changes over time (proceeds count a disposal for the group when its
+ * seller belonged to the group on the disposal's date): one member set per registry date.
+ */
+export type GroupHistory = Readonly<{ head: HolderId; periods: ReadonlyArray<{ from: IsoDate; members: ReadonlySet<HolderId> }> }>;
+
+export const groupHistory = (holdersTimeline: ReadonlyArray<PlacedEvent>, head: HolderId): GroupHistory => {
+  const periods: Array<{ from: IsoDate; members: ReadonlySet<HolderId> }> = [];
+  const registry = new Map<HolderId, HolderEntry>();
+  for (let i = 0; i < holdersTimeline.length; i++) {
+    const e = holdersTimeline[i]!;
+    if (e.type === 'HolderRegistered') registry.set(e.data.holder, { name: e.data.name, controlledBy: e.data.controlledBy });
+    const next = holdersTimeline[i + 1];
+    if (next === undefined || next.date !== e.date) periods.push({ from: e.date, members: new Set(groupMembers(registry, head)) });
+  }
+  return { head, periods };
+};
+
+export const isMemberOn = (group: GroupHistory, holder: HolderId, date: IsoDate): boolean => {
+  if (holder === group.head) return true;
+  let lo = 0;
+  let hi = group.periods.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (group.periods[mid]!.from <= date) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && group.periods[lo - 1]!.members.has(holder);
+};
+
+/** Everyone who belonged to the group at some point, sorted. */
+export const everMembers = (group: GroupHistory): HolderId[] => {
+  const all = new Set<HolderId>([group.head]);
+  for (const p of group.periods) for (const h of p.members) all.add(h);
+  return [...all].sort(compareText);
+};

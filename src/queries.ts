@@ -1,0 +1,149 @@
+import type { CurrencyCode, HolderId, Instant, IsoDate, IssuerId, StoredEvent } from '../events/index.js';
+import { CurrencyCode as CurrencyCodeCodec, FX_STREAM, HOLDERS_STREAM, HolderId as HolderIdCodec, instantOf, IssuerId as IssuerIdCodec, issuerOfStream, toIssuerStreamId, utcDateOf } from '../events/index.js';
+import { projectHistory, type HistoryJson } from '../projections/history.js';
+import { isHolderNamed } from '../projections/mentions.js';
+import { projectCapTable, projectStake, type CapTableJson, type StakeJson } from '../projections/ownership.js';
+import { COST_METHODS, projectProceeds, type CostMethod, type ProceedsJson } from '../projections/proceeds.js';
+import { parseDate, parseKnownAt, type PointInTime } from '../projections/timeline.js';
+import { fail } from './problem.js';
+import type { EventStore } from './store/eventStore.js';
+
+/**
+ * The query layer: reads only the streams a question needs, checks the names asked about, and
+ * hands the events to the pure projections. Times come in as arguments (`now`), never from a clock.
+ */
+
+/** A query's JSON-ready answer (SPEC §10) and the warnings to print on stderr (e.g. a missing FX rate). */
+export type QueryAnswer<T> = Readonly<{ result: T; warnings: string[] }>;
+
+export type StakeQuery = Readonly<{ issuer: string; holder: string; asOf?: string; knownAt?: string; group?: boolean }>;
+export type CapTableQuery = Readonly<{ issuer: string; asOf?: string; knownAt?: string }>;
+export type HistoryQuery = Readonly<{ issuer: string; holder?: string; knownAt?: string }>;
+export type ProceedsQuery = Readonly<{
+  holder: string;
+  issuer?: string;
+  from?: string;
+  to?: string;
+  method?: string;
+  currency?: string;
+  knownAt?: string;
+  group?: boolean;
+}>;
+
+// ---- reading and checking input ----
+
+const issuerArg = (value: string): IssuerId =>
+  IssuerIdCodec.is(value) ? value : fail('InvalidInput', `--issuer: expected ${IssuerIdCodec.name}, got ${JSON.stringify(value)}`, { flag: '--issuer', value });
+
+const holderArg = (value: string): HolderId =>
+  HolderIdCodec.is(value) ? value : fail('InvalidInput', `--holder: expected ${HolderIdCodec.name}, got ${JSON.stringify(value)}`, { flag: '--holder', value });
+
+const methodArg = (value: string | undefined): CostMethod => {
+  if (value === undefined) return 'fifo';
+  return (COST_METHODS as ReadonlyArray<string>).includes(value)
+    ? (value as CostMethod)
+    : fail('InvalidInput', `--method: expected one of ${COST_METHODS.join(', ')}, got ${JSON.stringify(value)}`, { flag: '--method', value });
+};
+
+const currencyArg = (value: string | undefined): CurrencyCode | undefined => {
+  if (value === undefined) return undefined;
+  return CurrencyCodeCodec.is(value)
+    ? value
+    : fail('InvalidInput', `--currency: expected ${CurrencyCodeCodec.name}, got ${JSON.stringify(value)}`, { flag: '--currency', value });
+};
+
+/** Defaults (SPEC §6): asOf = today in UTC, knownAt = now. */
+const knownAtArg = (value: string | undefined, now: Date): Instant => (value === undefined ? instantOf(now) : parseKnownAt(value, '--known-at'));
+const pointInTime = (asOf: string | undefined, knownAt: string | undefined, now: Date): PointInTime => ({
+  asOf: asOf === undefined ? utcDateOf(now) : parseDate(asOf, '--as-of'),
+  knownAt: knownAtArg(knownAt, now),
+});
+
+/** The issuer's stream; UnknownIssuer unless its registration was recorded by `knownAt`. */
+const readIssuer = async (store: EventStore, issuer: IssuerId, knownAt: Instant): Promise<StoredEvent[]> => {
+  const events = await store.readStream(toIssuerStreamId(issuer));
+  const registered = events.some((e) => e.type === 'IssuerRegistered' && e.recordedAt <= knownAt);
+  return registered
+    ? events
+    : fail('UnknownIssuer', `unknown issuer ${issuer}${events.length ? ` (not registered as known at ${knownAt})` : ''}`, { issuer, knownAt });
+};
+
+const recordedBy = function* (events: ReadonlyArray<StoredEvent>, knownAt: Instant): Iterable<StoredEvent> {
+  for (const e of events) if (e.recordedAt <= knownAt) yield e;
+};
+
+/** UnknownHolder unless some event recorded by `knownAt` names the holder (a holder with 0 shares is an answer, not an error). */
+const checkHolderKnown = (holder: HolderId, streams: ReadonlyArray<ReadonlyArray<StoredEvent>>, knownAt: Instant, where: string): void => {
+  if (streams.some((events) => isHolderNamed(recordedBy(events, knownAt), holder))) return;
+  fail('UnknownHolder', `unknown holder ${holder}: no event ${where} and no HolderRegistered names it (as known at ${knownAt})`, { holder, knownAt });
+};
+
+// ---- the queries ----
+
+/** `stake` (SPEC §6.1): a holder's (or with `group`, its control group's) stake in an issuer. */
+export const queryStake = async (store: EventStore, query: StakeQuery, now: Date): Promise<QueryAnswer<StakeJson>> => {
+  const issuer = issuerArg(query.issuer);
+  const holder = holderArg(query.holder);
+  const at = pointInTime(query.asOf, query.knownAt, now);
+  const issuerEvents = await readIssuer(store, issuer, at.knownAt);
+  const holderEvents = await store.readStream(HOLDERS_STREAM);
+  checkHolderKnown(holder, [issuerEvents, holderEvents], at.knownAt, `of ${issuer}`);
+  return { result: projectStake({ issuerEvents, holderEvents }, { issuer, holder, group: query.group ?? false }, at), warnings: [] };
+};
+
+/** `cap-table` (SPEC §6.1). */
+export const queryCapTable = async (store: EventStore, query: CapTableQuery, now: Date): Promise<QueryAnswer<CapTableJson>> => {
+  const issuer = issuerArg(query.issuer);
+  const at = pointInTime(query.asOf, query.knownAt, now);
+  const issuerEvents = await readIssuer(store, issuer, at.knownAt);
+  const holderEvents = await store.readStream(HOLDERS_STREAM);
+  return { result: projectCapTable({ issuerEvents, holderEvents }, issuer, at), warnings: [] };
+};
+
+/** `history` (SPEC §6.2): every change of a holding, over all effective dates, as known at knownAt. */
+export const queryHistory = async (store: EventStore, query: HistoryQuery, now: Date): Promise<QueryAnswer<HistoryJson>> => {
+  const issuer = issuerArg(query.issuer);
+  const holder = query.holder === undefined ? undefined : holderArg(query.holder);
+  const knownAt = knownAtArg(query.knownAt, now);
+  const issuerEvents = await readIssuer(store, issuer, knownAt);
+  if (holder !== undefined) checkHolderKnown(holder, [issuerEvents, await store.readStream(HOLDERS_STREAM)], knownAt, `of ${issuer}`);
+  return { result: projectHistory(issuerEvents, issuer, knownAt, holder), warnings: [] };
+};
+
+/** Every issuer stream of the store, in stream-name order. */
+const readAllIssuers = async (store: EventStore): Promise<StoredEvent[][]> => {
+  const streams = (await store.heads()).map((h) => h.stream).filter((s) => issuerOfStream(s) !== undefined);
+  const out: StoredEvent[][] = [];
+  for (const stream of streams) out.push(await store.readStream(stream));
+  return out;
+};
+
+/** `proceeds` (SPEC §6.3, §6.4): realized proceeds of a holder (or group), in one issuer or all. */
+export const queryProceeds = async (store: EventStore, query: ProceedsQuery, now: Date): Promise<QueryAnswer<ProceedsJson>> => {
+  const holder = holderArg(query.holder);
+  const issuer = query.issuer === undefined ? undefined : issuerArg(query.issuer);
+  const method = methodArg(query.method);
+  const currency = currencyArg(query.currency);
+  const from: IsoDate | undefined = query.from === undefined ? undefined : parseDate(query.from, '--from');
+  const to: IsoDate | undefined = query.to === undefined ? undefined : parseDate(query.to, '--to');
+  if (from !== undefined && to !== undefined && from > to)
+    fail('InvalidInput', `--from ${from} is after --to ${to}`, { flag: '--from', value: from, to });
+  const knownAt = knownAtArg(query.knownAt, now);
+  const issuerStreams = issuer === undefined ? await readAllIssuers(store) : [await readIssuer(store, issuer, knownAt)];
+  const holderEvents = await store.readStream(HOLDERS_STREAM);
+  checkHolderKnown(holder, [...issuerStreams, holderEvents], knownAt, issuer === undefined ? 'of any issuer' : `of ${issuer}`);
+  const fxEvents = await store.readStream(FX_STREAM);
+  const { proceeds, warnings } = projectProceeds(
+    { issuerStreams, holderEvents, fxEvents },
+    {
+      holder,
+      method,
+      group: query.group ?? false,
+      ...(from !== undefined ? { from } : {}),
+      ...(to !== undefined ? { to } : {}),
+      ...(currency !== undefined ? { currency } : {}),
+    },
+    knownAt,
+  );
+  return { result: proceeds, warnings };
+};
