@@ -51,7 +51,28 @@ class FakeClient {
     return this.log.filter((e) => e.streamId === name);
   }
 
-  async *readStream(name: string, options: { direction?: string; fromRevision?: ReadRevision; maxCount?: number } = {}) {
+  /** A read as the client returns it: async iterable, cancellable. */
+  private streamingRead<E>(records: () => AsyncGenerator<E>) {
+    const iterator = records();
+    return Object.assign(iterator, {
+      cancel: async () => {
+        this.cancelledReads += 1;
+        await iterator.return(undefined);
+      },
+    });
+  }
+
+  cancelledReads = 0;
+
+  readStream(name: string, options: { direction?: string; fromRevision?: ReadRevision; maxCount?: number } = {}) {
+    return this.streamingRead(() => this.streamRecords(name, options));
+  }
+
+  readAll(options: { fromPosition?: ReadPosition; maxCount?: number } = {}) {
+    return this.streamingRead(() => this.allRecords(options));
+  }
+
+  private async *streamRecords(name: string, options: { direction?: string; fromRevision?: ReadRevision; maxCount?: number }) {
     const events = this.stream(name);
     if (events.length === 0) throw new StreamNotFoundError(undefined, name);
     const backwards = options.direction === 'backwards';
@@ -61,7 +82,7 @@ class FakeClient {
     for (const e of selected.slice(0, options.maxCount ?? Number.MAX_SAFE_INTEGER)) yield this.recorded(e);
   }
 
-  async *readAll(options: { fromPosition?: ReadPosition; maxCount?: number } = {}) {
+  private async *allRecords(options: { fromPosition?: ReadPosition; maxCount?: number }) {
     const from = options.fromPosition;
     const selected = this.log.filter((e) => typeof from !== 'object' || e.position.commit >= from.commit);
     for (const e of selected.slice(0, options.maxCount ?? Number.MAX_SAFE_INTEGER)) yield this.recorded(e);
@@ -132,6 +153,12 @@ class FakeClient {
         for (const wake of stopping) wake();
       },
     };
+  }
+
+  /** Rewrites the metadata of the record at `index` of the log, as an out-of-band edit would. */
+  tamper(index: number, edit: (metadata: Record<string, unknown>) => Record<string, unknown>) {
+    const record = this.log[index]!;
+    record.metadata = JSON.stringify(edit(JSON.parse(record.metadata)));
   }
 
   async dispose() {
@@ -218,6 +245,19 @@ describe('EventStoreDB adapter over a fake client', () => {
 
     await expect(store.append([batchOf(a.events, -1), batchOf(stale, 0)])).rejects.toMatchObject({ problem: { kind: 'VersionConflict' } });
     expect(await store.readStream(a.stream)).toEqual([]);
+  });
+
+  it('reports a corrupt record as CorruptEvent and cancels the read it came from', async () => {
+    const fake = new FakeClient();
+    const store = esdbStoreWith(fake as unknown as EsdbClient, fakeConnection);
+    const history = newIssuerHistory(2);
+    await store.append([batchOf(history.events, -1)]);
+    fake.tamper(1, (metadata) => ({ ...metadata, actor: '' }));
+
+    await expect(store.readStream(history.stream)).rejects.toMatchObject({
+      problem: { kind: 'CorruptEvent', details: { stream: history.stream, revision: 1 } },
+    });
+    expect(fake.cancelledReads).toBe(1);
   });
 
   it('disposes the client on close, once', async () => {

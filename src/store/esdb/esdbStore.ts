@@ -1,5 +1,5 @@
 import { BACKWARDS, END, EventStoreDBClient, FORWARDS, jsonEvent, START } from '@eventstore/db-client';
-import type { ReadStreamOptions } from '@eventstore/db-client';
+import type { ReadStreamOptions, StreamingRead } from '@eventstore/db-client';
 import type { EventId, StoredEvent } from '../../../events/index.js';
 import { fail } from '../../problem.js';
 import type { AppendBatch, EventStore, StreamHead } from '../eventStore.js';
@@ -9,6 +9,20 @@ import { toEsdbConnection, type EsdbConnection } from './connectionString.js';
 import { LedgerCatalog } from './ledgerCatalog.js';
 import { subscribeLedger } from './ledgerSubscription.js';
 import { fromRecordedEvent, isLedgerStream, toClientExpectedRevision, toEventInput } from './mapping.js';
+
+/**
+ * The records of a read. When iteration stops early (a corrupt event, a consumer that has seen
+ * enough), the gRPC call is cancelled instead of being left open until the client is disposed.
+ */
+async function* recordsOf<E>(read: StreamingRead<E>): AsyncGenerator<E> {
+  let finished = false;
+  try {
+    for await (const record of read) yield record;
+    finished = true;
+  } finally {
+    if (!finished) await read.cancel().catch(() => undefined);
+  }
+}
 
 /** Concurrent backwards reads when collecting heads: enough to hide latency, few enough not to flood the server. */
 const HEAD_READS_AT_ONCE = 16;
@@ -36,7 +50,7 @@ export const openEsdbStore = async (connectionString: string): Promise<EventStor
   const connection = toEsdbConnection(connectionString);
   const client = createClient(connection);
   try {
-    for await (const _ of client.readAll({ direction: FORWARDS, fromPosition: START, maxCount: 1 })) break;
+    for await (const _ of recordsOf(client.readAll({ direction: FORWARDS, fromPosition: START, maxCount: 1 }))) break;
   } catch (error) {
     await client.dispose().catch(() => undefined);
     raiseClientError(error, connection, 'connecting');
@@ -58,7 +72,7 @@ export const esdbStoreWith = (client: EsdbClient, connection: EsdbConnection): E
   const readEvents = async (stream: string, options: ReadStreamOptions): Promise<StoredEvent[]> => {
     const events: StoredEvent[] = [];
     try {
-      for await (const resolved of client.readStream(stream, options))
+      for await (const resolved of recordsOf(client.readStream(stream, options)))
         if (resolved.event) events.push(fromRecordedEvent(resolved.event));
     } catch (error) {
       if (isStreamNotFound(error)) return [];
@@ -74,7 +88,7 @@ export const esdbStoreWith = (client: EsdbClient, connection: EsdbConnection): E
    */
   const catchUp = async (): Promise<void> => {
     try {
-      for await (const resolved of client.readAll({ direction: FORWARDS, fromPosition: catalog.position ?? START }))
+      for await (const resolved of recordsOf(client.readAll({ direction: FORWARDS, fromPosition: catalog.position ?? START })))
         if (resolved.event) catalog.observe(resolved.event);
     } catch (error) {
       raiseClientError(error, connection, 'scanning $all');
@@ -112,7 +126,7 @@ export const esdbStoreWith = (client: EsdbClient, connection: EsdbConnection): E
      */
     async *readAll() {
       try {
-        for await (const resolved of client.readAll({ direction: FORWARDS, fromPosition: START })) {
+        for await (const resolved of recordsOf(client.readAll({ direction: FORWARDS, fromPosition: START }))) {
           const recorded = resolved.event;
           if (!recorded) continue;
           catalog.observe(recorded);
