@@ -1,0 +1,104 @@
+import Database from 'better-sqlite3';
+import { decodeStored, type StoredEvent } from '../../events/index.js';
+import { fail, isLedgerError } from '../problem.js';
+import type { EventStore } from '../store/eventStore.js';
+
+/**
+ * One stored event as `verify` sees it: where the store keeps it (stream and revision as the store
+ * orders them) and either the decoded event or why it does not decode. A row that does not decode
+ * is something to report, never a reason to stop reading.
+ */
+export type StoredRow =
+  | Readonly<{ stream: string; revision: number; event: StoredEvent }>
+  | Readonly<{ stream: string; revision: number; corrupt: string }>;
+
+/** The stored rows of a whole ledger, one stream at a time. */
+export interface StoredRows {
+  /** How many rows there are, for progress. */
+  count(): Promise<number>;
+  /** Every stream name, sorted. */
+  streams(): Promise<string[]>;
+  /** A stream's rows in the order the store reads them (by revision). */
+  rowsOf(stream: string): Promise<StoredRow[]>;
+  close(): Promise<void>;
+}
+
+const SQLITE_PREFIX = 'sqlite:';
+
+const decodeEnvelopeText = (text: string): { event: StoredEvent } | { corrupt: string } => {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { corrupt: `not JSON (${(e as Error).message})` };
+  }
+  const decoded = decodeStored(json);
+  return decoded.ok ? { event: decoded.value } : { corrupt: decoded.problems.map((p) => p.message).join('; ') };
+};
+
+/**
+ * Reads an SQLite ledger file directly, row by row: the store's own reads stop at the first row
+ * that does not decode, and verify must go on past it. All reads share one snapshot (a read
+ * transaction), so a writer appending meanwhile cannot make streams disagree with each other.
+ */
+export const openSqliteRows = (path: string): StoredRows => {
+  let db: Database.Database;
+  try {
+    db = new Database(path, { fileMustExist: true });
+    db.pragma('query_only = ON');
+    db.exec('BEGIN');
+  } catch (e) {
+    return fail('StoreUnavailable', `cannot read the SQLite store ${path}: ${(e as Error).message}`, { path });
+  }
+  const guard = <A>(read: () => A): A => {
+    try {
+      return read();
+    } catch (e) {
+      if (isLedgerError(e)) throw e;
+      return fail('StoreUnavailable', `cannot read the SQLite store ${path}: ${(e as Error).message}`, { path });
+    }
+  };
+  const countRows = guard(() => db.prepare<[], number>('SELECT COUNT(*) FROM events').pluck());
+  const streamNames = guard(() => db.prepare<[], string>('SELECT DISTINCT stream FROM events ORDER BY stream').pluck());
+  const streamRows = guard(() =>
+    db.prepare<[string], [number, string]>('SELECT revision, envelope FROM events WHERE stream = ? ORDER BY revision').raw(),
+  );
+  return {
+    count: async () => guard(() => countRows.get() ?? 0),
+    streams: async () => guard(() => streamNames.all()),
+    rowsOf: async (stream) =>
+      guard(() => streamRows.all(stream)).map(([revision, envelope]) => ({ stream, revision, ...decodeEnvelopeText(envelope) })),
+    close: async () => {
+      if (!db.open) return;
+      if (db.inTransaction) db.exec('COMMIT');
+      db.close();
+    },
+  };
+};
+
+/**
+ * Reads any store through its port. A stream whose read fails with CorruptEvent yields a single
+ * corrupt row at the revision the store names: the port cannot hand over the rows around it.
+ */
+export const portRows = (store: EventStore): StoredRows => {
+  let heads: Promise<Array<{ stream: string; revision: number }>> | undefined;
+  const headsOnce = () => (heads ??= store.heads());
+  return {
+    count: async () => (await headsOnce()).reduce((n, h) => n + h.revision + 1, 0),
+    streams: async () => (await headsOnce()).map((h) => h.stream),
+    rowsOf: async (stream) => {
+      try {
+        return (await store.readStream(stream)).map((event) => ({ stream, revision: event.revision, event }));
+      } catch (e) {
+        if (!isLedgerError(e) || e.problem.kind !== 'CorruptEvent') throw e;
+        const at = Number(e.problem.details?.['revision']);
+        return [{ stream, revision: Number.isSafeInteger(at) ? at : 0, corrupt: e.message }];
+      }
+    },
+    close: async () => undefined,
+  };
+};
+
+/** The rows of a store: straight from the file for SQLite, through the port otherwise. */
+export const storedRowsOf = (store: EventStore): StoredRows =>
+  store.description.startsWith(SQLITE_PREFIX) ? openSqliteRows(store.description.slice(SQLITE_PREFIX.length)) : portRows(store);

@@ -1,0 +1,137 @@
+import type { StoredEvent } from '../../events/index.js';
+import type { EventStore } from '../store/eventStore.js';
+import { checkChain, type ChainBreak } from '../store/hashChain.js';
+import type { Digest, DigestEntry } from './digest.js';
+import { firstInvariantBreak } from './replayCheck.js';
+import { storedRowsOf, type StoredRow, type StoredRows } from './storedRows.js';
+
+export type VerifyProblemKind =
+  | ChainBreak['kind']
+  /** a stored row that does not decode */
+  | 'corrupt'
+  /** an event that would be rejected if it were appended now at its place (SPEC §5) */
+  | 'invariant'
+  | 'duplicateId'
+  /** against a saved digest: a stream it lists is gone, shorter, or different at the digest's revision */
+  | 'missingStream'
+  | 'truncated'
+  | 'rewritten';
+
+export type VerifyProblem = Readonly<{ stream: string; revision: number; kind: VerifyProblemKind; message: string }>;
+
+/** The SPEC §10 `verify` JSON document. */
+export type VerifyResult = Readonly<{ ok: boolean; streams: number; events: number; problems: VerifyProblem[] }>;
+
+export type VerifyOptions = Readonly<{
+  /** A saved digest the current log must extend (SPEC §8). */
+  digest?: Digest;
+  /** Called as streams are checked: events checked so far, and in all. */
+  onProgress?: (checked: number, total: number) => void;
+  /** Where the rows come from; by default straight from the store (see storedRowsOf). */
+  rows?: StoredRows;
+}>;
+
+type Decoded = Extract<StoredRow, { event: StoredEvent }>;
+const isDecoded = (row: StoredRow): row is Decoded => 'event' in row;
+
+/**
+ * The first place a stream's stored rows stop being a sound chain: a row that does not decode, a
+ * row filed under a revision its event does not carry, or a break of the hash chain. Returns it
+ * with the events before it, which are the ones worth replaying.
+ */
+const firstStructuralBreak = (stream: string, rows: ReadonlyArray<StoredRow>): { problem?: VerifyProblem; sound: StoredEvent[] } => {
+  const corruptAt = rows.findIndex((row) => !isDecoded(row));
+  const decoded = (corruptAt < 0 ? rows : rows.slice(0, corruptAt)) as Decoded[];
+  const events = decoded.map((row) => row.event);
+  const candidates: Array<{ index: number; problem: VerifyProblem }> = [];
+  const chainBreak = checkChain(stream, events);
+  if (chainBreak) candidates.push({ index: chainBreak.revision, problem: chainBreak });
+  const misfiled = decoded.findIndex((row) => row.revision !== row.event.revision);
+  if (misfiled >= 0) {
+    const row = decoded[misfiled]!;
+    candidates.push({
+      index: misfiled,
+      problem: { stream, revision: misfiled, kind: 'revision', message: `the row stored at revision ${row.revision} holds the event of revision ${row.event.revision} (${row.event.id})` },
+    });
+  }
+  if (corruptAt >= 0) {
+    const row = rows[corruptAt] as Extract<StoredRow, { corrupt: string }>;
+    candidates.push({
+      index: corruptAt,
+      problem:
+        row.revision === corruptAt
+          ? { stream, revision: corruptAt, kind: 'corrupt', message: `the stored event does not decode: ${row.corrupt}` }
+          : { stream, revision: corruptAt, kind: 'revision', message: `expected revision ${corruptAt}, found a row at revision ${row.revision} (an event was deleted); it does not decode either: ${row.corrupt}` },
+    });
+  }
+  const first = candidates.reduce<(typeof candidates)[number] | undefined>((a, b) => (a === undefined || b.index < a.index ? b : a), undefined);
+  return first ? { problem: first.problem, sound: events.slice(0, first.index) } : { sound: events };
+};
+
+/** SPEC §8: the current log extends the digest when the stream reaches its revision with the same hash there. */
+const digestProblem = (entry: DigestEntry, rows: ReadonlyArray<StoredRow>): VerifyProblem | undefined => {
+  const { stream, revision, hash } = entry;
+  if (rows.length <= revision)
+    return {
+      stream,
+      revision: rows.length,
+      kind: 'truncated',
+      message: `the stream now ends at revision ${rows.length - 1}, but the digest recorded revision ${revision}: events were removed`,
+    };
+  const row = rows[revision]!;
+  if (!isDecoded(row) || row.event.hash === hash) return undefined; // an undecodable row is reported already
+  return {
+    stream,
+    revision,
+    kind: 'rewritten',
+    message: `the event at revision ${revision} has hash ${row.event.hash.slice(0, 12)}…, the digest recorded ${hash.slice(0, 12)}…: the history up to this revision was rewritten`,
+  };
+};
+
+const byPlace = (a: VerifyProblem, b: VerifyProblem): number =>
+  a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : a.revision - b.revision;
+
+/**
+ * Verifies the whole ledger (SPEC §8): recomputes every stream's hash chain and reports where it
+ * first breaks; replays every stream through a fresh timeline so every event must pass its
+ * invariants as when it was appended; checks event ids are unique across the ledger; and with a
+ * digest, that the log extends it. Streams are checked one at a time (bounded memory). After a
+ * stream's first break its later events are not re-checked: nothing after it can be trusted.
+ */
+export const verifyLedger = async (store: EventStore, options: VerifyOptions = {}): Promise<VerifyResult> => {
+  const rows = options.rows ?? storedRowsOf(store);
+  try {
+    const total = await rows.count();
+    const streams = await rows.streams();
+    const digest = new Map((options.digest?.streams ?? []).map((entry) => [entry.stream, entry]));
+    const firstSeen = new Map<string, string>();
+    const problems: VerifyProblem[] = [];
+    let checked = 0;
+    for (const stream of streams) {
+      const streamRows = await rows.rowsOf(stream);
+      const { problem, sound } = firstStructuralBreak(stream, streamRows);
+      if (problem) problems.push(problem);
+      const broken = firstInvariantBreak(stream, sound, sound.length < streamRows.length);
+      if (broken) problems.push({ stream, revision: broken.revision, kind: 'invariant', message: broken.message });
+      for (const e of sound) {
+        const key = e.id.toLowerCase();
+        const earlier = firstSeen.get(key);
+        if (earlier) problems.push({ stream, revision: e.revision, kind: 'duplicateId', message: `event id ${e.id} is also used at ${earlier}` });
+        else firstSeen.set(key, `${stream}@${e.revision}`);
+      }
+      const entry = digest.get(stream);
+      const drift = entry && digestProblem(entry, streamRows);
+      if (drift) problems.push(drift);
+      checked += streamRows.length;
+      options.onProgress?.(checked, total);
+    }
+    const present = new Set(streams);
+    for (const entry of digest.values())
+      if (!present.has(entry.stream))
+        problems.push({ stream: entry.stream, revision: 0, kind: 'missingStream', message: `the digest lists the stream at revision ${entry.revision}, but it is gone` });
+    problems.sort(byPlace);
+    return { ok: problems.length === 0, streams: streams.length, events: checked, problems };
+  } finally {
+    await rows.close();
+  }
+};
