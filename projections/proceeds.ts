@@ -1,7 +1,13 @@
-import type { CurrencyCode, EventId, EventType, HolderId, Instant, IsoDate, IssuerId, StoredEvent } from '../events/index.js';
+import type { CurrencyCode, EventId, EventType, HolderId, Instant, IsoDate, IssuerId, Rational, StoredEvent } from '../events/index.js';
+import { add, issuerOfStream, sub, ZERO } from '../events/index.js';
+import type { CostMethod } from './costLots.js';
+import { type Disposal, disposalsOf, holdersFeeding } from './disposals.js';
+import { compareText, formatMoney, formatPrice } from './format.js';
+import { CurrencyConverter, fxRates } from './fx.js';
+import { everMembers, groupHistory, isMemberOn } from './registry.js';
+import { END_OF_TIME, selectTimeline } from './timeline.js';
 
-export type CostMethod = 'fifo' | 'avg';
-export const COST_METHODS: ReadonlyArray<CostMethod> = ['fifo', 'avg'];
+export { COST_METHODS, type CostMethod } from './costLots.js';
 
 export type DisposalJson = {
   eventId: EventId;
@@ -49,9 +55,93 @@ export type ProceedsRequest = Readonly<{
 
 export type ProceedsAnswer = Readonly<{ proceeds: ProceedsJson; warnings: string[] }>;
 
-/** Realized proceeds (SPEC §6.3) at `knownAt`. Pure. */
+type Amounts = { gross: Rational | null; fees: Rational | null; net: Rational | null; costBasis: Rational | null; gain: Rational | null };
+
+const plus = (a: Rational | null, b: Rational | null): Rational | null => (a === null || b === null ? null : add(a, b));
+const minus = (a: Rational | null, b: Rational | null): Rational | null => (a === null || b === null ? null : sub(a, b));
+
+/**
+ * A disposal's amounts in the output currency: its own, unless `--currency` asks for another.
+ * Proceeds convert at the disposal date; each lot's cost at its acquisition date, also when only
+ * the lot's currency differs from the sale's (SPEC §6.4). A missing rate nulls what needs it.
+ */
+const amountsOf = (d: Disposal, target: CurrencyCode, fx: CurrencyConverter): Amounts & { price: Rational | null } => {
+  const what = `the ${d.type} of ${d.date} (${d.eventId})`;
+  const gross = fx.convert(d.gross, d.currency, target, d.date, what);
+  const fees = fx.convert(d.fees, d.currency, target, d.date, what);
+  const price = fx.convert(d.pricePerShare, d.currency, target, d.date, what);
+  let costBasis: Rational | null = ZERO;
+  for (const lot of d.lots) costBasis = plus(costBasis, fx.convert(lot.cost, lot.currency, target, lot.date, `the cost basis of ${what}`));
+  const net = minus(gross, fees);
+  return { price, gross, fees, net, costBasis, gain: minus(net, costBasis) };
+};
+
+const money = (a: Amounts) => ({
+  gross: formatMoney(a.gross),
+  fees: formatMoney(a.fees),
+  net: formatMoney(a.net),
+  costBasis: formatMoney(a.costBasis),
+  gain: formatMoney(a.gain),
+});
+
+/** Sale order across issuers: date, issuer, then the timeline. */
+const bySale = (a: Disposal, b: Disposal): number =>
+  a.date < b.date ? -1 : a.date > b.date ? 1 : compareText(a.issuer, b.issuer) || a.revision - b.revision;
+
+/**
+ * Realized proceeds (SPEC §6.3, §6.4) of a holder, or of its control group (each member's
+ * disposals while it belonged to the group), at `knownAt`, over every issuer stream given. Pure:
+ * warnings (missing FX rates) are returned for the caller to print, not put in the JSON.
+ */
 export const projectProceeds = (streams: ProceedsStreams, request: ProceedsRequest, knownAt: Instant): ProceedsAnswer => {
-  void streams;
-  void knownAt;
-  return { proceeds: { holder: request.holder, method: request.method, currency: request.currency ?? null, disposals: [], totals: [] }, warnings: [] };
+  const { holder, method } = request;
+  const group = request.group ? groupHistory(selectTimeline(streams.holderEvents, { asOf: END_OF_TIME, knownAt }), holder) : undefined;
+  const targets = group ? everMembers(group) : [holder];
+  const counts = group ? (h: HolderId, date: IsoDate) => isMemberOn(group, h, date) : (h: HolderId) => h === holder;
+  // Disposals after --to cannot depend on anything later: the timeline stops there.
+  const at = { asOf: request.to ?? END_OF_TIME, knownAt };
+  const found: Disposal[] = [];
+  for (const events of streams.issuerStreams) {
+    const issuer = events.length ? issuerOfStream(events[0]!.stream) : undefined;
+    if (issuer === undefined) continue;
+    const timeline = selectTimeline(events, at);
+    for (const d of disposalsOf(issuer, timeline, method, holdersFeeding(timeline, targets), counts))
+      if (request.from === undefined || d.date >= request.from) found.push(d);
+  }
+  found.sort(bySale);
+  const fx = new CurrencyConverter(fxRates(selectTimeline(streams.fxEvents, { asOf: END_OF_TIME, knownAt })));
+  const totals = new Map<CurrencyCode, Amounts>();
+  const disposals = found.map((d): DisposalJson => {
+    const currency = request.currency ?? d.currency;
+    const a = amountsOf(d, currency, fx);
+    const t = totals.get(currency);
+    totals.set(
+      currency,
+      t
+        ? { gross: plus(t.gross, a.gross), fees: plus(t.fees, a.fees), net: plus(t.net, a.net), costBasis: plus(t.costBasis, a.costBasis), gain: plus(t.gain, a.gain) }
+        : a,
+    );
+    return {
+      eventId: d.eventId,
+      issuer: d.issuer,
+      date: d.date,
+      type: d.type,
+      class: d.class,
+      shares: d.shares.toString(),
+      pricePerShare: formatPrice(a.price),
+      currency,
+      ...money(a),
+    };
+  });
+  const proceeds: ProceedsJson = {
+    holder,
+    method,
+    currency: request.currency ?? null,
+    disposals,
+    totals: [...totals]
+      .sort(([a], [b]) => compareText(a, b))
+      .map(([currency, a]) => ({ currency, ...money(a) })),
+  };
+  if (group) proceeds.holders = targets;
+  return { proceeds, warnings: fx.warnings };
 };
