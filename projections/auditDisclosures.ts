@@ -1,0 +1,93 @@
+import type { ClassId, EventId, HolderId, Instant, IsoDate, IssuerId, Rational, StoredEvent } from '../events/index.js';
+import { compare, fromBigint, parseDecimal, sub, toFixed } from '../events/index.js';
+import type { PlacedEvent } from '../src/domain/timeline.js';
+import { formatPercent } from './format.js';
+import { percentagesOf, replayIssuer } from './ownership.js';
+import { selectTimeline } from './timeline.js';
+
+/** A disclosed percentage further than this from the computed one (in percentage points) is flagged (SPEC §9). */
+export const PERCENT_TOLERANCE_PP = '0.05';
+
+/**
+ * A `StakeDisclosed` set against the stake the ledger computes for that holder at the end of the
+ * disclosure's date (asOf = its date), as known at the report's knownAt. The percentage compared
+ * is `percentOfClass` when the disclosure names a class, else `percentOfTotal`; shares likewise
+ * (of the class, or of all classes). Differences are disclosed − computed.
+ */
+export type ReconciliationJson = {
+  eventId: EventId;
+  date: IsoDate;
+  holder: HolderId;
+  class: ClassId | null;
+  filing: string | null;
+  source: string | null;
+  basis: 'percentOfClass' | 'percentOfTotal';
+  disclosed: { shares: string | null; percent: string | null };
+  computed: { shares: string; percent: string | null };
+  difference: { shares: string | null; percentagePoints: string | null };
+  flagged: boolean;
+  reasons: string[];
+};
+
+const abs = (r: Rational): Rational => (r.num < 0n ? { num: -r.num, den: r.den } : r);
+const signed = (r: Rational): string => {
+  const text = toFixed(r, 6);
+  return r.num > 0n ? `+${text}` : text;
+};
+
+const reconcile = (issuer: IssuerId, timeline: ReadonlyArray<PlacedEvent>, d: Extract<StoredEvent, { type: 'StakeDisclosed' }>): ReconciliationJson => {
+  const state = replayIssuer(issuer, timeline);
+  const p = percentagesOf(state, [d.data.holder]);
+  const cls = d.data.class;
+  const computedShares = cls === undefined ? p.held.shares : (p.held.byClass.get(cls) ?? 0n);
+  const computedPercent = cls === undefined ? p.percentOfTotal : p.percentOfClass(cls);
+  const reasons: string[] = [];
+  let sharesDiff: bigint | null = null;
+  if (d.data.shares !== undefined) {
+    sharesDiff = d.data.shares - computedShares;
+    if (sharesDiff !== 0n) reasons.push(`shares differ by ${sharesDiff > 0n ? '+' : ''}${sharesDiff}`);
+  }
+  let ppDiff: Rational | null = null;
+  if (d.data.percent !== undefined) {
+    if (computedPercent === null) reasons.push('no shares are outstanding to compute a percentage from');
+    else {
+      ppDiff = sub(parseDecimal(d.data.percent)!, computedPercent);
+      if (compare(abs(ppDiff), parseDecimal(PERCENT_TOLERANCE_PP)!) > 0) reasons.push(`percentage differs by ${signed(ppDiff)} pp (more than ${PERCENT_TOLERANCE_PP})`);
+    }
+  }
+  return {
+    eventId: d.id,
+    date: d.date,
+    holder: d.data.holder,
+    class: cls ?? null,
+    filing: d.data.filing ?? null,
+    source: d.source ?? null,
+    basis: cls === undefined ? 'percentOfTotal' : 'percentOfClass',
+    disclosed: { shares: d.data.shares?.toString() ?? null, percent: d.data.percent ?? null },
+    computed: { shares: computedShares.toString(), percent: formatPercent(computedPercent) },
+    difference: { shares: sharesDiff === null ? null : sharesDiff.toString(), percentagePoints: ppDiff === null ? null : signed(ppDiff) },
+    flagged: reasons.length > 0,
+    reasons,
+  };
+};
+
+/** Reconciles every disclosure that counts (not retracted) and is dated in the period, in timeline order. */
+export const reconcileDisclosures = (
+  issuer: IssuerId,
+  issuerEvents: ReadonlyArray<StoredEvent>,
+  from: IsoDate,
+  to: IsoDate,
+  knownAt: Instant,
+): ReconciliationJson[] => {
+  const timeline = selectTimeline(issuerEvents, { asOf: to, knownAt });
+  const out: ReconciliationJson[] = [];
+  for (const e of timeline) {
+    if (e.type !== 'StakeDisclosed' || e.date < from) continue;
+    // The stake at the end of the disclosure's date: every event of that date counts.
+    const upTo = timeline.filter((x) => x.date <= e.date);
+    out.push(reconcile(issuer, upTo, e as Extract<StoredEvent, { type: 'StakeDisclosed' }>));
+  }
+  return out;
+};
+
+void fromBigint;

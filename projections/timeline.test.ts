@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import type { EventId, Instant, IsoDate } from '../events/index.js';
+import { toIssuerStreamId, type IssuerId } from '../events/index.js';
+import { Ledger } from '../src/ledger.js';
+import { LedgerError } from '../src/problem.js';
+import { createMemoryStore } from '../src/store/memoryStore.js';
+import { END_OF_TIME, parseKnownAt, selectTimeline } from './timeline.js';
+
+const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}` as EventId;
+const issue = (n: number, date: string, shares: string) => ({
+  id: id(n),
+  type: 'SharesIssued',
+  issuer: 'acme',
+  date,
+  data: { holder: 'alice', class: 'B', shares, pricePerShare: '1', currency: 'USD' },
+});
+
+/** Recorded on Jan 1: registration and an issue dated 2020-03-01; Feb 1: one back-dated to 2020-02-01; Mar 1: the first retracted. */
+const bitemporalStream = async () => {
+  const store = createMemoryStore();
+  let clock = '2024-01-01T00:00:00.000Z';
+  const ledger = new Ledger({ store, actor: 'test', now: () => new Date(clock) });
+  await ledger.import(
+    [
+      { id: id(1), type: 'IssuerRegistered', issuer: 'acme', date: '2020-01-01', data: { name: 'Acme', currency: 'USD', classes: [{ class: 'B', votesPerShare: 1 }] } },
+      issue(2, '2020-03-01', '100'),
+    ]
+      .map((e) => JSON.stringify(e))
+      .join('\n'),
+  );
+  clock = '2024-02-01T00:00:00.000Z';
+  await ledger.import(JSON.stringify(issue(3, '2020-02-01', '5')));
+  clock = '2024-03-01T00:00:00.000Z';
+  await ledger.retract(id(2), 'wrong amount');
+  return store.readStream(toIssuerStreamId('acme' as IssuerId));
+};
+
+const ids = (events: ReadonlyArray<{ id: string }>) => events.map((e) => e.id);
+const at = (knownAt: string, asOf: string = END_OF_TIME) => ({ asOf: asOf as IsoDate, knownAt: knownAt as Instant });
+
+describe('selectTimeline (SPEC §6)', () => {
+  it('orders by (date, revision): a back-dated event comes before later-dated ones', async () => {
+    const stream = await bitemporalStream();
+    expect(ids(selectTimeline(stream, at('2024-02-15T00:00:00.000Z')))).toEqual([id(1), id(3), id(2)]);
+  });
+
+  it('sees a back-dated event only for knownAt at or after its recordedAt', async () => {
+    const stream = await bitemporalStream();
+    expect(ids(selectTimeline(stream, at('2024-01-31T23:59:59.999Z')))).toEqual([id(1), id(2)]);
+    expect(ids(selectTimeline(stream, at('2024-02-01T00:00:00.000Z')))).toEqual([id(1), id(3), id(2)]);
+  });
+
+  it('a retraction counts only from its recordedAt on; it never appears itself', async () => {
+    const stream = await bitemporalStream();
+    expect(ids(selectTimeline(stream, at('2024-02-29T23:59:59.999Z')))).toEqual([id(1), id(3), id(2)]);
+    expect(ids(selectTimeline(stream, at('2024-03-01T00:00:00.000Z')))).toEqual([id(1), id(3)]);
+  });
+
+  it('keeps only events dated on or before asOf (the whole day)', async () => {
+    const stream = await bitemporalStream();
+    expect(ids(selectTimeline(stream, at('2024-02-15T00:00:00.000Z', '2020-02-29')))).toEqual([id(1), id(3)]);
+    expect(ids(selectTimeline(stream, at('2024-02-15T00:00:00.000Z', '2020-03-01')))).toEqual([id(1), id(3), id(2)]);
+  });
+});
+
+describe('parseKnownAt', () => {
+  it('reads a date as the end of that day in UTC', () => {
+    expect(parseKnownAt('2023-07-06')).toBe('2023-07-06T23:59:59.999Z');
+  });
+
+  it('normalises an ISO 8601 instant to UTC with milliseconds', () => {
+    expect(parseKnownAt('2023-07-06T10:00:00+08:00')).toBe('2023-07-06T02:00:00.000Z');
+    expect(parseKnownAt('2023-07-06T10:00+0800')).toBe('2023-07-06T02:00:00.000Z');
+    expect(parseKnownAt('2023-07-06T10:00Z')).toBe('2023-07-06T10:00:00.000Z');
+    expect(parseKnownAt('2023-07-06T10:00:00.5Z')).toBe('2023-07-06T10:00:00.500Z');
+    expect(parseKnownAt('2023-07-06T10:00:00.123456Z')).toBe('2023-07-06T10:00:00.123Z');
+  });
+
+  it.each(['2023-02-30', '2023-07-06T10:00:00', '2023-07-06T24:00:00Z', 'yesterday', '2023-02-30T10:00:00Z', ''])(
+    'rejects %j as invalid input naming the flag and the value',
+    (value) => {
+      let error: unknown;
+      try {
+        parseKnownAt(value, '--known-at');
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(LedgerError);
+      expect((error as LedgerError).problem.kind).toBe('InvalidInput');
+      expect((error as LedgerError).message).toContain(`--known-at`);
+      expect((error as LedgerError).message).toContain(JSON.stringify(value));
+    },
+  );
+});
