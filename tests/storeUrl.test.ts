@@ -1,5 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isLedgerError } from '../src/problem.js';
+import { openStore } from '../src/store/openStore.js';
 import { DEFAULT_STORE_URL, parseStoreUrl, redactUrl } from '../src/store/storeUrl.js';
 
 const usageErrorOf = (url: string) => {
@@ -76,4 +80,30 @@ describe('redactUrl', () => {
       expect(redactUrl(url)).toBe(url);
     },
   );
+});
+
+describe('openStore', () => {
+  it('opens an in-memory store for memory:', async () => {
+    const store = await openStore('memory:');
+    expect(store.description).toBe('memory:');
+    await store.close();
+  });
+
+  it('opens (and creates) the SQLite file a sqlite: URL names', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shareledger-url-'));
+    try {
+      const file = path.join(dir, 'ledger.db');
+      const store = await openStore(`sqlite:${file}`);
+      expect(store.description).toBe(`sqlite:${file}`);
+      expect(await store.heads()).toEqual([]);
+      await store.close();
+      expect(fs.existsSync(file)).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects a URL of no known form before opening anything', async () => {
+    await expect(openStore('mysql://localhost/ledger')).rejects.toMatchObject({ problem: { kind: 'Usage' } });
+  });
 });
