@@ -40,7 +40,7 @@ const unavailable = (path: string, e: unknown, busyTimeoutMs = BUSY_TIMEOUT_MS):
   const code = (e as { code?: unknown }).code;
   const reason = e instanceof Error ? e.message : String(e);
   if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code))
-    fail('StoreUnavailable', `the SQLite store ${path} stayed locked by another process for more than ${busyTimeoutMs / 1000} s`, { path, code });
+    return fail('StoreUnavailable', `the SQLite store ${path} stayed locked by another process for more than ${busyTimeoutMs / 1000} s`, { path, code });
   return fail('StoreUnavailable', `cannot use the SQLite store ${path}: ${reason}`, { path, code });
 };
 
@@ -76,7 +76,7 @@ const openDatabase = (path: string, busyTimeoutMs: number): Database.Database =>
     db.pragma('page_size = 16384');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
-    // A large import touches random pages of the id index: keep them in memory within the transaction.
+    // A large import writes all over the id index (random UUIDs): a bigger cache spills less.
     db.pragma('cache_size = -65536');
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION)
