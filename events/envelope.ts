@@ -129,23 +129,26 @@ const withoutUndefined = (o: Record<string, unknown>): Record<string, unknown> =
 export const encodeContent = (e: DraftEvent): Record<string, unknown> =>
   withoutUndefined({ type: e.type, issuer: e.issuer, date: e.date, data: encodeEventData(e), source: e.source, note: e.note });
 
-/** The JSON form of a stored event, in the field order of SPEC §3 (export, stores). */
-export const encodeStored = (e: StoredEvent): Record<string, unknown> =>
-  withoutUndefined({
-    id: e.id,
-    stream: e.stream,
-    revision: e.revision,
-    type: e.type,
-    issuer: e.issuer,
-    date: e.date,
-    data: encodeEventData(e),
-    source: e.source,
-    note: e.note,
-    recordedAt: e.recordedAt,
-    actor: e.actor,
-    prevHash: e.prevHash,
-    hash: e.hash,
-  });
+/**
+ * The JSON form of a stored event, in the field order of SPEC §3 (export, stores). Absent
+ * optional fields are left undefined, which JSON.stringify and canonicalize both omit; this is
+ * on the append and hash path, so it builds the object directly.
+ */
+export const encodeStored = (e: StoredEvent): Record<string, unknown> => ({
+  id: e.id,
+  stream: e.stream,
+  revision: e.revision,
+  type: e.type,
+  issuer: e.issuer,
+  date: e.date,
+  data: encodeEventData(e),
+  source: e.source,
+  note: e.note,
+  recordedAt: e.recordedAt,
+  actor: e.actor,
+  prevHash: e.prevHash,
+  hash: e.hash,
+});
 
 /** RFC 8785 canonical JSON. */
 export const canonicalJson = (value: unknown): string => {

@@ -23,7 +23,7 @@ export interface EventStore {
   readonly description: string;
   /** Every event of a stream in revision order; [] for a stream that does not exist. */
   readStream(stream: string): Promise<StoredEvent[]>;
-  /** Every event of every stream, each stream in revision order, streams in order of first append. */
+  /** Every event of every stream in append order (so each stream in revision order). */
   readAll(): AsyncIterable<StoredEvent>;
   /** The head (last revision and hash) of every stream, sorted by stream name. */
   heads(): Promise<StreamHead[]>;

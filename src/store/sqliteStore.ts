@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { decodeStored, encodeStored, type StoredEvent } from '../../events/index.js';
 import { fail, isLedgerError } from '../problem.js';
 import type { AppendBatch, EventStore, StreamHead } from './eventStore.js';
-import { assertBatchShape, duplicateEventId, revisionAfter, versionConflict } from './memoryStore.js';
+import { assertBatchShape, duplicateEventId, revisionAfter, versionConflict } from './appendRules.js';
 
 const SCHEMA_VERSION = 1;
 /** How long a write waits for another process's transaction before the store counts as unavailable. */

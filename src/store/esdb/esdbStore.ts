@@ -3,7 +3,7 @@ import type { ReadStreamOptions, StreamingRead } from '@eventstore/db-client';
 import type { EventId, StoredEvent } from '../../../events/index.js';
 import { fail } from '../../problem.js';
 import type { AppendBatch, EventStore, StreamHead } from '../eventStore.js';
-import { assertBatchShape, duplicateEventId, revisionAfter, versionConflict } from '../memoryStore.js';
+import { assertBatchShape, duplicateEventId, revisionAfter, versionConflict } from '../appendRules.js';
 import { isStreamNotFound, raiseClientError } from './clientErrors.js';
 import { toEsdbConnection, type EsdbConnection } from './connectionString.js';
 import { LedgerCatalog } from './ledgerCatalog.js';

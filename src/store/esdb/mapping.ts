@@ -57,7 +57,8 @@ export type EsdbEventInput = Readonly<{ id: string; type: string; data: JSONType
  * hash, plus stream and revision to cross-check where the event was found) as metadata.
  */
 export const toEventInput = (event: StoredEvent): EsdbEventInput => {
-  const { id, type, data, ...metadata } = encodeStored(event);
+  const { id, type, data, ...envelope } = encodeStored(event);
+  const metadata = Object.fromEntries(Object.entries(envelope).filter(([, v]) => v !== undefined));
   return { id: id as string, type: type as string, data: data as JSONType, metadata };
 };
 

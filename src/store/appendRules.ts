@@ -1,0 +1,30 @@
+import { fail } from '../problem.js';
+import type { AppendBatch } from './eventStore.js';
+
+// Rules every store applies to an append, and the neutral errors it reports (memory, SQLite, EventStoreDB).
+
+/** The neutral error for "the stream moved on since you read it" (SPEC §7: re-read and retry). */
+export const versionConflict = (stream: string, expectedRevision: number, actualRevision: number): never =>
+  fail(
+    'VersionConflict',
+    `stream ${stream} is at revision ${actualRevision}, not the expected ${expectedRevision} (another writer appended first)`,
+    { stream, expectedRevision, actualRevision },
+  );
+
+export const duplicateEventId = (id: string): never =>
+  fail('DuplicateEventId', `an event with id ${id} is already stored`, { id });
+
+/** A batch must continue its stream: anything else is a bug in the caller, not a conflict. */
+export const assertBatchShape = (batch: AppendBatch): void => {
+  batch.events.forEach((event, i) => {
+    const revision = batch.expectedRevision + 1 + i;
+    if (event.stream !== batch.stream || event.revision !== revision)
+      throw new Error(
+        `bug: event ${event.id} of a batch for ${batch.stream} at ${batch.expectedRevision} is ${event.stream}@${event.revision}, expected ${batch.stream}@${revision}`,
+      );
+  });
+};
+
+/** The revision a stream reaches after a batch (several batches of one call may share a stream). */
+export const revisionAfter = (batch: AppendBatch): number => batch.expectedRevision + batch.events.length;
+
