@@ -1,0 +1,122 @@
+import type { EventStore } from '../store/eventStore.js';
+import { groupThousands } from './numbers.js';
+
+/** Work this large shows progress (SPEC §10: "more than ~10,000 events"). */
+export const PROGRESS_THRESHOLD = 10_000;
+
+export interface Progress {
+  /** Sets how far the work is (`done` of `total`, or of the total given at start). */
+  update(done: number, label?: string): void;
+  /** Says what is happening now, without a count (e.g. "writing"). */
+  phase(label: string): void;
+  /** Clears the bar; the next output starts on a clean line. */
+  finish(): void;
+}
+
+const SILENT: Progress = { update: () => undefined, phase: () => undefined, finish: () => undefined };
+
+type Sink = { isTTY?: boolean; columns?: number; write(chunk: string): unknown };
+
+const BAR_WIDTH = 28;
+const REDRAW_MS = 80;
+
+/**
+ * A one-line progress bar on stderr, redrawn in place with a carriage return. Only on a
+ * terminal and only for long work; it writes no escape sequences (so it is fine under
+ * NO_COLOR) and clears itself by overwriting with spaces. Writes to a TTY are synchronous, so
+ * the bar moves even while the work keeps the event loop busy.
+ */
+export const startProgress = (
+  options: Readonly<{ title: string; total: number; unit?: string; sink?: Sink; threshold?: number; force?: boolean }>,
+): Progress => {
+  const sink = options.sink ?? process.stderr;
+  const threshold = options.threshold ?? PROGRESS_THRESHOLD;
+  if (!(options.force ?? sink.isTTY === true) || options.total < threshold) return SILENT;
+  const unit = options.unit ?? 'events';
+  const total = options.total;
+  let lastDraw = 0;
+  let width = 0;
+  let label = options.title;
+  let done = 0;
+  let finished = false;
+
+  const draw = (force: boolean) => {
+    const now = Date.now();
+    if (finished || (!force && now - lastDraw < REDRAW_MS)) return;
+    lastDraw = now;
+    const fraction = total > 0 ? Math.min(1, done / total) : 0;
+    const filled = Math.round(fraction * BAR_WIDTH);
+    const bar = `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}]`;
+    const pct = `${Math.floor(fraction * 100)}`.padStart(3);
+    let text = `${label} ${bar} ${pct}% ${groupThousands(String(done))}/${groupThousands(String(total))} ${unit}`;
+    const columns = sink.columns ?? 80;
+    if (text.length > columns - 1) text = text.slice(0, columns - 1);
+    sink.write(`\r${text}${' '.repeat(Math.max(0, width - text.length))}`);
+    width = text.length;
+  };
+
+  draw(true);
+  return {
+    update(n, newLabel) {
+      done = n;
+      if (newLabel !== undefined) label = newLabel;
+      draw(n >= total);
+    },
+    phase(newLabel) {
+      label = newLabel;
+      draw(true);
+    },
+    finish() {
+      if (finished) return;
+      finished = true;
+      sink.write(`\r${' '.repeat(width)}\r`);
+    },
+  };
+};
+
+/** The number of events in a store, from its stream heads (no event is read). */
+export const countEvents = async (store: EventStore): Promise<number> =>
+  (await store.heads()).reduce((n, h) => n + h.revision + 1, 0);
+
+/**
+ * The store, counting as the work goes: events read (`readStream`, `readAll`), ids looked up
+ * (`findEvent`: the ledger looks up every submitted id before deciding) and events written.
+ */
+export const meteredStore = (
+  store: EventStore,
+  on: Readonly<{ read?: (n: number) => void; lookedUp?: (n: number) => void; writing?: (n: number) => void }>,
+): EventStore => {
+  let read = 0;
+  let lookedUp = 0;
+  return {
+    get description() {
+      return store.description;
+    },
+    async readStream(stream) {
+      const events = await store.readStream(stream);
+      read += events.length;
+      on.read?.(read);
+      return events;
+    },
+    async *readAll() {
+      for await (const e of store.readAll()) {
+        read += 1;
+        on.read?.(read);
+        yield e;
+      }
+    },
+    heads: () => store.heads(),
+    async findEvent(id) {
+      const found = await store.findEvent(id);
+      lookedUp += 1;
+      on.lookedUp?.(lookedUp);
+      return found;
+    },
+    append(batches) {
+      on.writing?.(batches.reduce((n, b) => n + b.events.length, 0));
+      return store.append(batches);
+    },
+    subscribe: (options) => store.subscribe(options),
+    close: () => store.close(),
+  };
+};
