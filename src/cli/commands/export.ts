@@ -1,0 +1,43 @@
+import { Command } from 'commander';
+import { encodeStored, IssuerId, type StoredEvent, toIssuerStreamId } from '../../../events/index.js';
+import { fail } from '../../problem.js';
+import type { CliContext } from '../context.js';
+import { writeFileAtomically } from '../readInput.js';
+
+const issuerArg = (value: string): IssuerId =>
+  IssuerId.is(value) ? value : fail('InvalidInput', `--issuer: expected ${IssuerId.name}, got ${JSON.stringify(value)}`, { flag: '--issuer', value });
+
+export const exportCommand = (cli: CliContext): Command =>
+  new Command('export')
+    .description('write the stored envelopes (with stream, revision, recordedAt, actor and hashes) as JSONL, in append order')
+    .option('--issuer <issuer>', "only this issuer's stream")
+    .option('--out <file>', 'write to this file (replaced atomically) instead of stdout')
+    .addHelpText(
+      'after',
+      `
+With --json and no --out, the events come as one document {"events":[…]}; with --out, a summary.
+To move a ledger to another store keeping every envelope and hash, use copy.
+
+Examples:
+  $ shareledger export --out ledger.jsonl
+  $ shareledger export --issuer sensetime | head -3`,
+    )
+    .action(async (o: { issuer?: string; out?: string }) => {
+      const issuer = o.issuer === undefined ? undefined : issuerArg(o.issuer);
+      const events = await cli.withReading('exporting', async (store) => {
+        if (issuer === undefined) {
+          const all: StoredEvent[] = [];
+          for await (const e of store.readAll()) all.push(e);
+          return all;
+        }
+        const stream = await store.readStream(toIssuerStreamId(issuer));
+        return stream.length ? stream : fail('UnknownIssuer', `unknown issuer ${issuer}: the ledger has no stream ${toIssuerStreamId(issuer)}`, { issuer });
+      });
+      const lines = events.map((e) => JSON.stringify(encodeStored(e)));
+      if (o.out !== undefined) {
+        writeFileAtomically(o.out, lines.length ? `${lines.join('\n')}\n` : '');
+        const streams = new Set(events.map((e) => e.stream)).size;
+        cli.emit({ exported: events.length, streams, out: o.out }, () => `exported ${events.length.toLocaleString('en-US')} events of ${streams} streams to ${o.out}`);
+      } else if (cli.globals.json) cli.emit({ events: events.map(encodeStored) }, () => '');
+      else if (lines.length) cli.stdout.write(`${lines.join('\n')}\n`);
+    });

@@ -1,0 +1,26 @@
+import { Command } from 'commander';
+import type { EventId } from '../../../events/index.js';
+import type { CliContext } from '../context.js';
+import { eventIdArg } from '../eventIdArg.js';
+import { appendReportJson, appendReportText } from '../views/appendReport.js';
+
+export const retractCommand = (cli: CliContext): Command =>
+  new Command('retract')
+    .description('retract an event: it stops counting for every query that knows of the retraction (nothing is deleted)')
+    .argument('<eventId>', 'id of the event to retract')
+    .requiredOption('--reason <text>', 'why, recorded with the retraction')
+    .option('--date <date>', "the retraction's own date (default: today, UTC); it never affects a query")
+    .option('--dry-run', 'validate and show the stake changes it would cause; store nothing')
+    .addHelpText(
+      'after',
+      `
+Example:
+  $ shareledger retract 3f0c6d9e-8a1b-4c2d-9e3f-1a2b3c4d5e6f --reason "entered twice"`,
+    )
+    .action(async (id: string, o: { reason: string; date?: string; dryRun?: boolean }) => {
+      const eventId: EventId = eventIdArg(id);
+      const report = await cli.withStore((store) =>
+        cli.ledger(store).retract(eventId, o.reason, { ...(o.date !== undefined ? { date: o.date } : {}), dryRun: o.dryRun === true }),
+      );
+      cli.emit(appendReportJson(report), () => appendReportText(report, cli.style, 'retraction'));
+    });

@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { appendCommand } from './commands/append.js';
+import { capTableCommand } from './commands/capTable.js';
+import { copyCommand } from './commands/copy.js';
+import { correctCommand } from './commands/correct.js';
+import { demoCommand } from './commands/demo.js';
+import { exportCommand } from './commands/export.js';
+import { historyCommand } from './commands/history.js';
+import { importCommand } from './commands/import.js';
+import { initCommand } from './commands/init.js';
+import { proceedsCommand } from './commands/proceeds.js';
+import { retractCommand } from './commands/retract.js';
+import { stakeCommand } from './commands/stake.js';
+import { CliContext } from './context.js';
+import { classify, reportFailure } from './failure.js';
+import { LOG_LEVELS } from './logger.js';
+import { PLAIN } from './style.js';
+
+/** Every command, in the order `--help` lists them. Adding one is one line here. */
+const COMMANDS: ReadonlyArray<(cli: CliContext) => Command> = [
+  initCommand,
+  demoCommand,
+  appendCommand,
+  importCommand,
+  exportCommand,
+  copyCommand,
+  retractCommand,
+  correctCommand,
+  stakeCommand,
+  capTableCommand,
+  historyCommand,
+  proceedsCommand,
+];
+
+const program = new Command('shareledger')
+  .description('An event-sourced ledger of shareholdings: point-in-time stakes, realized proceeds and verifiable audit reports.')
+  .version('0.1.0')
+  .addOption(new Option('--store <url>', 'the ledger: memory:, sqlite:PATH, esdb://… or kurrentdb://… (env SHARELEDGER_STORE; default sqlite:./shareledger.db)'))
+  .addOption(new Option('--actor <name>', 'who is appending, recorded on every event (env SHARELEDGER_ACTOR; default the OS user)'))
+  .option('--json', 'print exactly one JSON document on stdout (errors as {"error":…} on stderr)')
+  .addOption(new Option('--log-level <level>', `log level on stderr, JSON lines (env LOG_LEVEL; default warn): ${LOG_LEVELS.join(', ')}`))
+  .addHelpText(
+    'after',
+    `
+Exit codes: 0 success, 1 domain rejection or verification failure, 2 invalid input or usage,
+3 store unavailable or still conflicting after retries.
+
+Examples:
+  $ shareledger demo
+  $ shareledger --store sqlite:./ledger.db import examples/sensetime.jsonl
+  $ shareledger --store sqlite:./ledger.db stake --issuer sensetime --holder taobao-holding --as-of 2023-07-07`,
+  );
+
+const cli = new CliContext(program);
+for (const make of COMMANDS) program.addCommand(make(cli));
+
+/** Usage errors are thrown (not printed and exited by commander), so the one handler reports them. */
+const configure = (command: Command): void => {
+  command.exitOverride().configureOutput({ outputError: () => undefined }).showSuggestionAfterError();
+  command.commands.forEach(configure);
+};
+configure(program);
+
+const main = async (argv: string[]): Promise<number> => {
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    let logger;
+    try {
+      logger = cli.logger;
+    } catch {
+      logger = undefined;
+    }
+    const failure = classify(error, logger);
+    const json = cli.json || argv.includes('--json');
+    reportFailure(failure, process.stderr, json, json ? PLAIN : cli.errorStyle);
+    return failure.exitCode;
+  }
+};
+
+process.exitCode = await main(process.argv);
+// A store client that keeps a socket open must not keep a finished command alive.
+setTimeout(() => process.exit(), 2_000).unref();
