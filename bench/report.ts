@@ -1,0 +1,97 @@
+import type { Latency } from './stats.js';
+
+/** What one child process reported, or why it did not. */
+export type Outcome<R> = Readonly<{ ok: true; result: R & { maxRssMb: number }; wallMs: number } | { ok: false; error: string; timedOut: boolean; wallMs: number }>;
+
+type Rate = { perSec: number; ms: number };
+export type SizeResult = {
+  size: string;
+  events: number;
+  fileBytes: number;
+  generateMs: number;
+  generation: unknown;
+  import: Outcome<Rate & { events: number }>;
+  fixture?: Outcome<{ events: number; ms: number }>;
+  rawPlain?: Outcome<Rate & { rows: number }>;
+  rawIndexed?: Outcome<Rate & { rows: number }>;
+  scan?: Outcome<Rate & { rows: number }>;
+  replaySqlite?: Outcome<Rate & { events: number; readDecodeMs: number; selectMs: number; evolveMs: number }>;
+  replayMemory?: Outcome<Rate & { events: number; selectMs: number; evolveMs: number }>;
+  transactions?: Outcome<{ rows: number; hotIssuer: string; hotIssuerEvents: number; positions: number }>;
+  sql?: Outcome<{ stake: Latency; capTable: Latency; answers: string[]; plans: unknown }>;
+  lib?: Outcome<{ stake: Latency; capTable: Latency; mismatches: number; checked: number; warmUpMs: number }>;
+  cli?: { runsMs: number[]; medianMs: number; maxRssMb: number; error?: string };
+};
+
+export type Row = { figure: string; value: string; baseline: string; ratio: string; target: string; met: string };
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const ms = (n: number): string => (n >= 100 ? int(n) : n >= 1 ? n.toFixed(1) : n >= 0.01 ? n.toFixed(3) : n.toFixed(4)) + ' ms';
+const times = (n: number): string => (n >= 10 ? `${int(n)}×` : n >= 0.01 ? `${n.toFixed(2)}×` : `${n.toPrecision(2)}×`);
+const yes = (ok: boolean): string => (ok ? 'yes' : '**no**');
+const failure = (o: Outcome<unknown> | undefined): string => (!o ? 'not run' : o.ok ? '' : o.timedOut ? `did not finish in ${int(o.wallMs / 1000)} s` : `failed: ${o.error.split('\n')[0]!.slice(0, 120)}`);
+
+const RSS_LIMIT_MB = 300;
+
+/** Every figure against its target (issue 7). Targets are stated for the 1M ledger; smaller sizes show the trend. */
+export const rowsOf = (r: SizeResult): Row[] => {
+  const rows: Row[] = [];
+  const imp = r.import;
+  const raw = r.rawPlain;
+  if (imp.ok && raw?.ok) {
+    const ratio = imp.result.perSec / raw.result.perSec;
+    rows.push({ figure: 'import, validated (`Ledger.import` → SQLite), events/s', value: int(imp.result.perSec), baseline: `${int(raw.result.perSec)} (raw INSERT, plain table)`, ratio: times(ratio), target: '≥ 0.30× and ≥ 100,000/s', met: yes(ratio >= 0.3 && imp.result.perSec >= 100_000) });
+  } else {
+    rows.push({ figure: 'import, validated (`Ledger.import` → SQLite), events/s', value: failure(imp), baseline: raw?.ok ? `${int(raw.result.perSec)} (raw INSERT, plain table)` : failure(raw), ratio: '—', target: '≥ 0.30× and ≥ 100,000/s', met: '**no**' });
+  }
+  if (r.rawIndexed?.ok) rows.push({ figure: '  (raw INSERT into the store\'s indexed schema), rows/s', value: int(r.rawIndexed.result.perSec), baseline: '', ratio: '', target: 'info', met: '' });
+  const rs = r.replaySqlite;
+  if (rs?.ok && r.scan?.ok) {
+    const ratio = rs.result.perSec / r.scan.result.perSec;
+    rows.push({ figure: 'full replay from SQLite (read + decode + evolve), events/s', value: int(rs.result.perSec), baseline: `${int(r.scan.result.perSec)} (raw scan)`, ratio: times(ratio), target: '≥ 0.50×', met: yes(ratio >= 0.5) });
+  } else rows.push({ figure: 'full replay from SQLite, events/s', value: failure(rs), baseline: failure(r.scan), ratio: '—', target: '≥ 0.50×', met: '**no**' });
+  const rm = r.replayMemory;
+  rows.push(
+    rm?.ok
+      ? { figure: 'full replay from memory (select + evolve), events/s', value: int(rm.result.perSec), baseline: '—', ratio: '—', target: '≥ 1,000,000/s', met: yes(rm.result.perSec >= 1_000_000) }
+      : { figure: 'full replay from memory, events/s', value: failure(rm), baseline: '—', ratio: '—', target: '≥ 1,000,000/s', met: '**no**' },
+  );
+  const lib = r.lib;
+  const sql = r.sql;
+  for (const [kind, label, sqlLabel] of [
+    ['stake', 'warm as-of stake', 'SUM(delta)'],
+    ['capTable', 'warm as-of cap table', 'GROUP BY holder'],
+  ] as const) {
+    for (const p of ['p50', 'p99'] as const) {
+      if (lib?.ok && sql?.ok) {
+        const speedup = sql.result[kind][p] / lib.result[kind][p];
+        rows.push({ figure: `${label} ${p} (n=${lib.result[kind].n})`, value: ms(lib.result[kind][p]), baseline: `${ms(sql.result[kind][p])} (SQL ${sqlLabel}, n=${sql.result[kind].n})`, ratio: `${times(speedup)} faster`, target: '≥ 10× faster', met: yes(speedup >= 10) });
+      } else rows.push({ figure: `${label} ${p}`, value: failure(lib), baseline: sql?.ok ? ms(sql.result[kind][p]) : failure(sql), ratio: '—', target: '≥ 10× faster', met: '**no**' });
+    }
+  }
+  const cli = r.cli;
+  rows.push(
+    cli && !cli.error
+      ? { figure: `cold \`shareledger stake\` wall time, median of ${cli.runsMs.length}`, value: ms(cli.medianMs), baseline: '—', ratio: '—', target: '≤ 300 ms', met: yes(cli.medianMs <= 300) }
+      : { figure: 'cold `shareledger stake` wall time', value: cli?.error ?? 'not run', baseline: '—', ratio: '—', target: '≤ 300 ms', met: '**no**' },
+  );
+  const rss: Array<[string, number | undefined]> = [
+    ['import', imp.ok ? imp.result.maxRssMb : undefined],
+    ['replay from SQLite', rs?.ok ? rs.result.maxRssMb : undefined],
+    ['warm queries', lib?.ok ? lib.result.maxRssMb : undefined],
+    ['cold CLI stake', cli && !cli.error ? cli.maxRssMb : undefined],
+  ];
+  for (const [what, mb] of rss)
+    rows.push({ figure: `peak RSS, ${what} process`, value: mb === undefined ? 'n/a' : `${int(mb)} MB`, baseline: '—', ratio: '—', target: `≤ ${RSS_LIMIT_MB} MB`, met: mb === undefined ? '**no**' : yes(mb <= RSS_LIMIT_MB) });
+  return rows;
+};
+
+export const markdownTable = (r: SizeResult): string => {
+  const head = '| figure | shareledger | baseline | ratio | target | met? |\n|---|---:|---:|---:|---|---|';
+  const body = rowsOf(r).map((x) => `| ${x.figure} | ${x.value} | ${x.baseline} | ${x.ratio} | ${x.target} | ${x.met} |`);
+  const notes: string[] = [];
+  if (r.fixture?.ok) notes.push(`Import did not finish; replay and queries ran on a store built from the same file by bench/measure/fixture.ts (sealed, unvalidated) in ${int(r.fixture.result.ms / 1000)} s.`);
+  if (r.lib?.ok && r.lib.result.checked) notes.push(`Answers checked against the SQL baseline: ${r.lib.result.checked - r.lib.result.mismatches}/${r.lib.result.checked} stake answers equal.`);
+  if (r.transactions?.ok) notes.push(`Queries ask about ${r.transactions.result.hotIssuer} (${int(r.transactions.result.hotIssuerEvents)} events on its timeline, ${int(r.transactions.result.positions)} holder×class positions); the transactions table has ${int(r.transactions.result.rows)} rows.`);
+  return [`### ${r.size} (${int(r.events)} events, ${(r.fileBytes / 1e6).toFixed(0)} MB of JSONL)`, '', head, ...body, '', ...notes.map((n) => `- ${n}`)].join('\n');
+};
