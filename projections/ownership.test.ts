@@ -4,7 +4,7 @@ import { HOLDERS_STREAM, toIssuerStreamId } from '../events/index.js';
 import { Ledger } from '../src/ledger.js';
 import type { EventStore } from '../src/store/eventStore.js';
 import { createMemoryStore } from '../src/store/memoryStore.js';
-import { projectCapTable, projectStake, type StakeRequest } from './ownership.js';
+import { projectCapTable, projectStake } from './ownership.js';
 
 const KNOWN_AT = '2100-01-01T00:00:00.000Z' as Instant;
 const ACME = 'acme' as IssuerId;
@@ -41,7 +41,7 @@ const streamsOf = async (store: EventStore) => ({
   holderEvents: await store.readStream(HOLDERS_STREAM),
 });
 
-const stake = async (store: EventStore, request: Partial<StakeRequest> & { holder: string }, asOf: string) =>
+const stake = async (store: EventStore, request: { holder: string; group?: boolean }, asOf: string) =>
   projectStake(await streamsOf(store), { issuer: ACME, ...request, holder: request.holder as HolderId }, { asOf: asOf as IsoDate, knownAt: KNOWN_AT });
 
 describe('stake (SPEC §6.1)', () => {
