@@ -1,5 +1,5 @@
 import type { ClassId, EventId, HolderId, Instant, IsoDate, IssuerId, Rational, StoredEvent } from '../events/index.js';
-import { compare, fromBigint, parseDecimal, sub, toFixed } from '../events/index.js';
+import { compare, parseDecimal, sub, toFixed } from '../events/index.js';
 import type { PlacedEvent } from '../src/domain/timeline.js';
 import { formatPercent } from './format.js';
 import { percentagesOf, replayIssuer } from './ownership.js';
@@ -83,11 +83,10 @@ export const reconcileDisclosures = (
   const out: ReconciliationJson[] = [];
   for (const e of timeline) {
     if (e.type !== 'StakeDisclosed' || e.date < from) continue;
-    // The stake at the end of the disclosure's date: every event of that date counts.
-    const upTo = timeline.filter((x) => x.date <= e.date);
-    out.push(reconcile(issuer, upTo, e as Extract<StoredEvent, { type: 'StakeDisclosed' }>));
+    // The stake at the end of the disclosure's date: every event of that date counts (timeline is date-sorted).
+    let end = timeline.indexOf(e);
+    while (end < timeline.length && timeline[end]!.date === e.date) end++;
+    out.push(reconcile(issuer, timeline.slice(0, end), e as Extract<StoredEvent, { type: 'StakeDisclosed' }>));
   }
   return out;
 };
-
-void fromBigint;

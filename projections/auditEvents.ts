@@ -60,9 +60,9 @@ const group = (n: bigint | string): string => String(n).replace(/\B(?=(\d{3})+(?
 export const summaryOf = (e: EventEnvelope, find: (id: EventId) => EventEnvelope | undefined): string => {
   switch (e.type) {
     case 'IssuerRegistered':
-      return `registered ${e.data.name} (${e.data.currency}); classes ${e.data.classes.map((c) => `${c.class} (${c.votesPerShare} votes/share)`).join(', ')}`;
+      return `registered ${e.data.name} (${e.data.currency}); classes ${e.data.classes.map((c) => `${c.class} (${c.votesPerShare} ${c.votesPerShare === 1 ? 'vote' : 'votes'}/share)`).join(', ')}`;
     case 'ShareClassAdded':
-      return `added class ${e.data.class} (${e.data.votesPerShare} votes/share)`;
+      return `added class ${e.data.class} (${e.data.votesPerShare} ${e.data.votesPerShare === 1 ? 'vote' : 'votes'}/share)`;
     case 'SharesIssued':
       return `issued ${group(e.data.shares)} ${e.data.class} to ${e.data.holder} at ${e.data.pricePerShare} ${e.data.currency}`;
     case 'FundingRoundClosed':

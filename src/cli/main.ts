@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import { appendCommand } from './commands/append.js';
+import { auditCommand } from './commands/audit.js';
 import { capTableCommand } from './commands/capTable.js';
 import { copyCommand } from './commands/copy.js';
 import { correctCommand } from './commands/correct.js';
 import { demoCommand } from './commands/demo.js';
+import { digestCommand } from './commands/digest.js';
 import { exportCommand } from './commands/export.js';
 import { historyCommand } from './commands/history.js';
 import { importCommand } from './commands/import.js';
@@ -12,6 +14,7 @@ import { initCommand } from './commands/init.js';
 import { proceedsCommand } from './commands/proceeds.js';
 import { retractCommand } from './commands/retract.js';
 import { stakeCommand } from './commands/stake.js';
+import { verifyCommand } from './commands/verify.js';
 import { CliContext } from './context.js';
 import { classify, reportFailure } from './failure.js';
 import { LOG_LEVELS } from './logger.js';
@@ -31,6 +34,9 @@ const COMMANDS: ReadonlyArray<(cli: CliContext) => Command> = [
   capTableCommand,
   historyCommand,
   proceedsCommand,
+  auditCommand,
+  digestCommand,
+  verifyCommand,
 ];
 
 const program = new Command('shareledger')

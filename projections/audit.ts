@@ -1,0 +1,126 @@
+import type { HolderId, Instant, IsoDate, IssuerId, StoredEvent } from '../events/index.js';
+import { utcDateOf } from '../events/index.js';
+import type { VerifyResult } from '../src/integrity/verify.js';
+import type { StreamHead } from '../src/store/eventStore.js';
+import { auditEvents, BACK_DATED_AFTER_DAYS, type AuditEventJson, type AuditRetractionJson } from './auditEvents.js';
+import { PERCENT_TOLERANCE_PP, reconcileDisclosures, type ReconciliationJson } from './auditDisclosures.js';
+import { stakeChart, type StakeChartJson } from './auditChart.js';
+import { compareText } from './format.js';
+import { historyOf } from './history.js';
+import { projectCapTable, type CapTableJson } from './ownership.js';
+import { projectProceeds, type DisposalJson, type ProceedsTotalJson } from './proceeds.js';
+import { displayName, holderRegistry } from './registry.js';
+import { END_OF_TIME, recordedBy, selectTimeline } from './timeline.js';
+
+export type HolderProceedsJson = { holder: HolderId; name: string; disposals: DisposalJson[]; totals: ProceedsTotalJson[] };
+
+/** The `audit --format json` document (SPEC §9); the other formats render this. */
+export type AuditJson = {
+  issuer: IssuerId;
+  name: string | null;
+  period: { from: IsoDate; to: IsoDate };
+  knownAt: Instant;
+  verification: VerifyResult & { heads: StreamHead[] };
+  capTable: { start: CapTableJson; end: CapTableJson };
+  events: AuditEventJson[];
+  retractions: AuditRetractionJson[];
+  disclosures: ReconciliationJson[];
+  proceeds: { method: 'fifo'; holders: HolderProceedsJson[]; warnings: string[] };
+  chart: StakeChartJson;
+  summary: {
+    events: number;
+    retracted: number;
+    retractions: number;
+    backDated: number;
+    disclosures: number;
+    flaggedDisclosures: number;
+    thresholds: { backDatedAfterDays: number; percentTolerancePp: string };
+  };
+};
+
+export type AuditStreams = Readonly<{
+  issuerEvents: ReadonlyArray<StoredEvent>;
+  holderEvents: ReadonlyArray<StoredEvent>;
+  fxEvents: ReadonlyArray<StoredEvent>;
+}>;
+
+export type AuditRequest = Readonly<{
+  issuer: IssuerId;
+  /** Default: the issuer's registration date. */
+  from?: IsoDate;
+  /** Default: the date of knownAt. */
+  to?: IsoDate;
+  knownAt: Instant;
+  verification: VerifyResult;
+  heads: ReadonlyArray<StreamHead>;
+}>;
+
+const dayBefore = (date: IsoDate): IsoDate => utcDateOf(new Date(Date.parse(date) - 86_400_000));
+
+/** Who disposed of shares in the period (SPEC §6.3 disposals), so their proceeds are listed. */
+const disposersIn = (events: ReadonlyArray<AuditEventJson>, recorded: ReadonlyArray<StoredEvent>): HolderId[] => {
+  const counted = new Set(events.filter((e) => e.status === 'counted').map((e) => e.eventId));
+  const holders = new Set<HolderId>();
+  for (const e of recorded) {
+    if (!counted.has(e.id)) continue;
+    if (e.type === 'BlockSale') holders.add(e.data.seller);
+    if (e.type === 'IPOCompleted') for (const s of e.data.secondarySales ?? []) holders.add(s.seller);
+    if (e.type === 'SharesRepurchased' && e.data.pricePerShare !== undefined) holders.add(e.data.holder ?? ('public' as HolderId));
+    if (e.type === 'SharesTransferred' && e.data.consideration !== undefined) holders.add(e.data.from);
+  }
+  return [...holders].sort(compareText);
+};
+
+/**
+ * The audit report of one issuer over a period (SPEC §9), as the ledger knew it at `knownAt`.
+ * Pure: the streams, the verification result and the heads come in; every figure is computed by
+ * the ownership, history and proceeds projections.
+ */
+export const projectAudit = (streams: AuditStreams, request: AuditRequest): AuditJson => {
+  const { issuer, knownAt } = request;
+  const recorded = recordedBy(streams.issuerEvents, knownAt);
+  const registration = recorded.find((e) => e.type === 'IssuerRegistered');
+  const from = request.from ?? registration?.date ?? utcDateOf(new Date(knownAt));
+  const to = request.to ?? utcDateOf(new Date(knownAt));
+  const ownership = { issuerEvents: streams.issuerEvents, holderEvents: streams.holderEvents };
+  const registry = holderRegistry(selectTimeline(streams.holderEvents, { asOf: to, knownAt }));
+  const history = historyOf(issuer, selectTimeline(streams.issuerEvents, { asOf: END_OF_TIME, knownAt }));
+  const { events, retractions } = auditEvents(recorded, history.entries, from, to);
+  const disclosures = reconcileDisclosures(issuer, streams.issuerEvents, from, to, knownAt);
+  const warnings: string[] = [];
+  const proceeds = disposersIn(events, recorded).map((holder): HolderProceedsJson => {
+    const answer = projectProceeds(
+      { issuerStreams: [streams.issuerEvents], holderEvents: streams.holderEvents, fxEvents: streams.fxEvents },
+      { holder, method: 'fifo', from, to },
+      knownAt,
+    );
+    warnings.push(...answer.warnings);
+    return { holder, name: displayName(registry, holder), disposals: answer.proceeds.disposals, totals: answer.proceeds.totals };
+  });
+  const relevant = new Set([`issuer-${issuer}`, 'holders', 'fx']);
+  return {
+    issuer,
+    name: registration?.type === 'IssuerRegistered' ? registration.data.name : null,
+    period: { from, to },
+    knownAt,
+    verification: { ...request.verification, heads: request.heads.filter((h) => relevant.has(h.stream)).map(({ stream, revision, hash }) => ({ stream, revision, hash })) },
+    capTable: {
+      start: projectCapTable(ownership, issuer, { asOf: dayBefore(from), knownAt }),
+      end: projectCapTable(ownership, issuer, { asOf: to, knownAt }),
+    },
+    events,
+    retractions,
+    disclosures,
+    proceeds: { method: 'fifo', holders: proceeds, warnings: [...new Set(warnings)] },
+    chart: stakeChart(issuer, streams.issuerEvents, registry, { from, to, knownAt }),
+    summary: {
+      events: events.length,
+      retracted: events.filter((e) => e.status === 'retracted').length,
+      retractions: retractions.length,
+      backDated: events.filter((e) => e.backDated).length,
+      disclosures: disclosures.length,
+      flaggedDisclosures: disclosures.filter((d) => d.flagged).length,
+      thresholds: { backDatedAfterDays: BACK_DATED_AFTER_DAYS, percentTolerancePp: PERCENT_TOLERANCE_PP },
+    },
+  };
+};

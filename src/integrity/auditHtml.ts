@@ -1,0 +1,223 @@
+import type { AuditJson } from '../../projections/audit.js';
+import type { AuditEventJson } from '../../projections/auditEvents.js';
+import type { CapTableJson } from '../../projections/ownership.js';
+import { groupThousands, showMoney, showPercent, showShares } from '../cli/numbers.js';
+import { eventFlags, problemsSentence, summaryLines, verificationSentence } from './auditText.js';
+import { AUDIT_CSS } from './auditHtmlStyle.js';
+import { escapeXml as esc, stakeChartSvg } from './auditSvg.js';
+
+type Cell = string | { html: string; className?: string };
+
+const td = (c: Cell): string => (typeof c === 'string' ? `<td>${esc(c)}</td>` : `<td${c.className ? ` class="${c.className}"` : ''}>${c.html}</td>`);
+const num = (text: string): Cell => ({ html: esc(text), className: 'num' });
+const mono = (text: string, className = ''): Cell => ({ html: `<span class="mono ${className}">${esc(text)}</span>` });
+
+const table = (
+  headers: ReadonlyArray<string | { text: string; num: true }>,
+  rows: ReadonlyArray<{ cells: Cell[]; className?: string }>,
+  empty: string,
+  tableClass?: string,
+): string => {
+  if (rows.length === 0) return `<p class="empty">${esc(empty)}</p>`;
+  const head = headers.map((h) => (typeof h === 'string' ? `<th>${esc(h)}</th>` : `<th class="num">${esc(h.text)}</th>`)).join('');
+  const body = rows.map((r) => `<tr${r.className ? ` class="${r.className}"` : ''}>${r.cells.map(td).join('')}</tr>`).join('\n');
+  return `<div class="scroll"><table${tableClass ? ` class="${tableClass}"` : ''}>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`;
+};
+const N = (text: string) => ({ text, num: true as const });
+
+const signedShares = (delta: string): string => `${delta.startsWith('-') ? '−' + groupThousands(delta.slice(1)) : '+' + groupThousands(delta)}`;
+
+/** A source that is a web address becomes a link (following it is the reader's choice; nothing loads by itself). */
+const sourceHtml = (source: string | null): string => {
+  if (source === null) return '';
+  return /^https?:\/\/\S+$/.test(source) ? `<a href="${esc(source)}" rel="noreferrer noopener">${esc(source)}</a>` : esc(source);
+};
+
+const capTableHtml = (c: CapTableJson): string => {
+  const classes = c.classes.map((k) => k.class);
+  const rows = c.holders.map((h) => ({
+    cells: [
+      { html: `${esc(h.name)}${h.name !== h.holder ? `<div class="id">${esc(h.holder)}</div>` : ''}` },
+      ...classes.map((k) => num(showShares(h.classes[k] ?? '0'))),
+      num(showShares(h.shares)),
+      num(showPercent(h.percentOfTotal)),
+      num(showPercent(h.votingPercent)),
+    ],
+  }));
+  const outstanding = c.classes.length
+    ? `<p class="note">Outstanding: ${c.classes.map((k) => `class ${esc(k.class)} ${showShares(k.outstanding)} (${k.votesPerShare} ${k.votesPerShare === 1 ? 'vote' : 'votes'}/share)`).join(' · ')}; total ${showShares(c.totalShares)}.</p>`
+    : '';
+  return table(['Holder', ...classes.map((k) => N(`Class ${k}`)), N('Total'), N('% of all'), N('% of votes')], rows, `No shares outstanding as of ${c.asOf}.`) + outstanding;
+};
+
+/** An instant on two lines (date, then time) so the column stays narrow. */
+const instantHtml = (instant: string): string => `<span class="mono">${esc(instant.slice(0, 10))}<br>${esc(instant.slice(11))}</span>`;
+
+const changesHtml = (e: AuditEventJson): string =>
+  e.changes.length === 0
+    ? ''
+    : `<ul class="changes">${e.changes
+        .map(
+          (c) =>
+            `<li><strong>${esc(c.holder)}</strong> ${esc(c.class)} <span class="${c.delta.startsWith('-') ? 'neg' : 'pos'}">${signedShares(c.delta)}</span> · ${showPercent(c.percentOfClassBefore)} → ${showPercent(c.percentOfClassAfter)}</li>`,
+        )
+        .join('')}</ul>`;
+
+const flagsHtml = (e: AuditEventJson): string =>
+  [
+    e.status === 'retracted' ? `<span class="tag bad" title="${esc(eventFlags(e)[0] ?? '')}">retracted</span>` : '',
+    e.status === 'retraction' ? '<span class="tag muted">retraction</span>' : '',
+    e.backDated ? `<span class="tag warn">back-dated +${groupThousands(String(e.daysToRecord))} d</span>` : '',
+  ].join('');
+
+const eventsHtml = (a: AuditJson): string =>
+  table(
+    ['Date', 'Type', 'What', 'Holders affected · Δ shares · % of class before → after', 'Recorded', 'Source', 'Flags'],
+    a.events.map((e) => ({
+      className: e.status === 'retracted' ? 'retracted' : '',
+      cells: [
+        { html: esc(e.date), className: 'nowrap' },
+        { html: `${esc(e.type)}<div class="id mono">${esc(e.eventId)}</div>` },
+        { html: `${esc(e.summary)}${e.note ? `<div class="note-text">${esc(e.note)}</div>` : ''}` },
+        { html: changesHtml(e) || (e.holders.length ? `<span class="id">names ${esc(e.holders.join(', '))}</span>` : '') },
+        { html: `${instantHtml(e.recordedAt)}<div class="id">by ${esc(e.actor)}</div>`, className: 'nowrap' },
+        { html: sourceHtml(e.source) },
+        { html: flagsHtml(e), className: 'flags' },
+      ],
+    })),
+    'No events are dated in the period.',
+    'events',
+  );
+
+/**
+ * The audit report as one self-contained HTML file (SPEC §9, `--format html`): inline CSS and SVG,
+ * no script, no external font or image, and a Content-Security-Policy that forbids fetching
+ * anything; laid out for the screen and for print.
+ */
+export const auditHtml = (a: AuditJson): string => {
+  const v = a.verification;
+  const title = `Audit report: ${a.name ?? a.issuer} (${a.issuer}), ${a.period.from} to ${a.period.to}`;
+  const s = a.summary;
+  const card = (value: number | string, label: string, className = '') => `<div class="card ${className}"><div class="value">${esc(String(value))}</div><div class="label">${esc(label)}</div></div>`;
+  const proceedsRows = a.proceeds.holders.flatMap((h) =>
+    h.totals.map((t) => ({ cells: [{ html: `${esc(h.name)}${h.name !== h.holder ? `<div class="id">${esc(h.holder)}</div>` : ''}` }, num(String(h.disposals.length)), t.currency, num(showMoney(t.gross)), num(showMoney(t.fees)), num(showMoney(t.net)), num(showMoney(t.costBasis)), num(showMoney(t.gain))] as Cell[] })),
+  );
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="generator" content="shareledger">
+<title>${esc(title)}</title>
+<style>${AUDIT_CSS}</style>
+</head>
+<body>
+<main>
+<header class="report">
+  <div>
+    <p class="eyebrow">Shareholding audit report</p>
+    <h1>${esc(a.name ?? a.issuer)}</h1>
+    <dl class="meta">
+      <dt>Issuer</dt><dd><span class="mono">${esc(a.issuer)}</span></dd>
+      <dt>Period</dt><dd>${esc(a.period.from)} to ${esc(a.period.to)} (effective dates)</dd>
+      <dt>As known at</dt><dd><span class="mono">${esc(a.knownAt)}</span></dd>
+    </dl>
+  </div>
+  <span class="badge ${v.ok ? 'ok' : 'bad'}" id="verification-badge">${v.ok ? '✓ Ledger verified' : '✗ Verification failed'}</span>
+</header>
+
+<section class="summary">
+<div class="cards">
+${card(s.events, 'events in the period')}
+${card(s.retractions, s.retractions === 1 ? 'retraction' : 'retractions')}
+${card(s.backDated, `back-dated (> ${s.thresholds.backDatedAfterDays} days)`, s.backDated > 0 ? 'flag' : '')}
+${card(`${s.flaggedDisclosures} / ${s.disclosures}`, 'disclosures flagged', s.flaggedDisclosures > 0 ? 'flag' : '')}
+${card(v.problems.length, 'verification problems', v.ok ? '' : 'bad')}
+</div>
+<ul class="note">${summaryLines(a).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>
+</section>
+
+<section class="chart" id="chart">
+<h2>Major holders over time</h2>
+<figure>
+${stakeChartSvg(a.chart)}
+<figcaption>${a.chart.class === null ? 'No shares were outstanding in the period.' : `Share of class ${esc(a.chart.class)} held by its ${a.chart.series.length - 1} largest holders (by the most shares each held during the period, the free float excluded), as step lines that change on effective dates; "others" is everyone else, the free float included.`}</figcaption>
+</figure>
+</section>
+
+<section id="cap-tables">
+<h2>Cap table at the start of the period (as of ${esc(a.capTable.start.asOf)})</h2>
+${capTableHtml(a.capTable.start)}
+<h2>Cap table at the end of the period (as of ${esc(a.capTable.end.asOf)})</h2>
+${capTableHtml(a.capTable.end)}
+</section>
+
+<section id="events">
+<h2>Events in the period</h2>
+${eventsHtml(a)}
+<p class="note">Every event dated in the period, in timeline order (effective date, then revision), retracted ones struck through. Back-dated: recorded more than ${s.thresholds.backDatedAfterDays} days after its effective date.</p>
+</section>
+
+<section id="retractions">
+<h2>Retractions</h2>
+${table(
+  ['Recorded', 'By', 'Retracted event', 'Originally recorded', 'Reason'],
+  a.retractions.map((r) => ({
+    cells: [
+      { html: instantHtml(r.recordedAt), className: 'nowrap' },
+      r.actor,
+      { html: `${esc(`${r.target.type ?? 'unknown event'} ${r.target.date ?? ''}`)}${r.target.summary ? `<div>${esc(r.target.summary)}</div>` : ''}<div class="id mono">${esc(r.target.eventId)}</div>` },
+      { html: r.target.recordedAt ? `${instantHtml(r.target.recordedAt)}<div class="id">by ${esc(r.target.actor ?? '')}</div>` : 'unknown' },
+      r.reason,
+    ],
+  })),
+  'No retractions.',
+)}
+</section>
+
+<section id="disclosures">
+<h2>Stake disclosures reconciled</h2>
+${table(
+  ['Date', 'Holder', 'Class', N('Disclosed shares'), N('Computed shares'), N('Δ shares'), N('Disclosed %'), N('Computed %'), N('Δ pp'), 'Result'],
+  a.disclosures.map((d) => ({
+    className: d.flagged ? 'flagged' : '',
+    cells: [
+      { html: esc(d.date), className: 'nowrap' },
+      { html: `${esc(d.holder)}${d.filing ? `<div class="id">${esc(d.filing)}</div>` : ''}` },
+      d.class ?? 'all classes',
+      num(d.disclosed.shares === null ? '–' : showShares(d.disclosed.shares)),
+      num(showShares(d.computed.shares)),
+      num(d.difference.shares === null ? '–' : d.difference.shares === '0' ? '0' : signedShares(d.difference.shares)),
+      num(d.disclosed.percent === null ? '–' : `${d.disclosed.percent}%`),
+      num(showPercent(d.computed.percent)),
+      num(d.difference.percentagePoints ?? '–'),
+      { html: d.flagged ? `<span class="tag warn">flagged</span> ${esc(d.reasons.join('; '))}` : '<span class="tag ok">agrees</span>' },
+    ],
+  })),
+  'No stake disclosures in the period.',
+)}
+<p class="note">Each disclosure is set against the stake computed at the end of its date: % of its class when it names one, else % of all shares. Flagged when the percentage differs by more than ${esc(s.thresholds.percentTolerancePp)} percentage points, or the share count differs at all. Differences are disclosed − computed.</p>
+</section>
+
+<section id="proceeds">
+<h2>Realized proceeds in the period (${esc(a.proceeds.method)})</h2>
+${table(['Holder', N('Disposals'), 'Currency', N('Gross'), N('Fees'), N('Net'), N('Cost basis'), N('Gain')], proceedsRows.map((r) => ({ cells: r.cells })), 'No disposals in the period.')}
+${a.proceeds.warnings.map((w) => `<p class="note">Warning: ${esc(w)}</p>`).join('')}
+</section>
+
+<section id="integrity">
+<h2>Integrity</h2>
+<p><span class="tag ${v.ok ? 'ok' : 'bad'}">${v.ok ? 'passed' : 'failed'}</span> ${esc(verificationSentence(v))}</p>
+${v.problems.length ? `<p class="note">${esc(problemsSentence())}</p>${table(['Stream', N('Revision'), 'Kind', 'Problem'], v.problems.map((p) => ({ className: 'flagged', cells: [mono(p.stream), num(String(p.revision)), p.kind, p.message] })), '')}` : ''}
+<h3>Head hashes</h3>
+${table(['Stream', N('Revision'), 'Hash (SHA-256)'], v.heads.map((h) => ({ cells: [mono(h.stream), num(String(h.revision)), mono(h.hash, 'hash')] })), 'The ledger is empty.')}
+<p class="note">Save these with <code>shareledger --json digest</code> and check them later with <code>shareledger verify --digest FILE</code>: any rewrite of the history up to these revisions is then detected.</p>
+</section>
+
+<footer>Generated by shareledger from the event log as known at ${esc(a.knownAt)}. Figures are exact; percentages are rounded half-even for display.</footer>
+</main>
+</body>
+</html>
+`;
+};

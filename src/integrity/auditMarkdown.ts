@@ -1,0 +1,143 @@
+import type { AuditJson } from '../../projections/audit.js';
+import type { CapTableJson } from '../../projections/ownership.js';
+import { groupThousands, showMoney, showPercent, showShares } from '../cli/numbers.js';
+import { eventFlags, problemsSentence, summaryLines, verificationSentence } from './auditText.js';
+
+type Align = 'left' | 'right';
+
+const cell = (text: string): string => text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+
+/** A Markdown pipe table with its columns padded, so it reads well in a terminal as well as rendered. */
+export const markdownTable = (headers: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>, align: ReadonlyArray<Align> = []): string => {
+  const cells = [headers, ...rows].map((r) => r.map(cell));
+  const widths = headers.map((_, i) => Math.max(3, ...cells.map((r) => [...(r[i] ?? '')].length)));
+  const pad = (text: string, i: number) => {
+    const room = widths[i]! - [...text].length;
+    return align[i] === 'right' ? ' '.repeat(room) + text : text + ' '.repeat(room);
+  };
+  const line = (r: ReadonlyArray<string>) => `| ${headers.map((_, i) => pad(r[i] ?? '', i)).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (align[i] === 'right' ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
+  return [line(cells[0]!), rule, ...cells.slice(1).map(line)].join('\n');
+};
+
+const capTable = (c: CapTableJson): string => {
+  if (c.holders.length === 0) return `_No shares outstanding as of ${c.asOf}._`;
+  const classes = c.classes.map((k) => k.class);
+  return markdownTable(
+    ['Holder', 'Name', ...classes.map((k) => `Class ${k}`), 'Total', '% of all', '% of votes'],
+    c.holders.map((h) => [h.holder, h.name, ...classes.map((k) => showShares(h.classes[k] ?? '0')), showShares(h.shares), showPercent(h.percentOfTotal), showPercent(h.votingPercent)]),
+    ['left', 'left', ...classes.map((): Align => 'right'), 'right', 'right', 'right'],
+  ) + `\n\nOutstanding: ${c.classes.map((k) => `class ${k.class} ${showShares(k.outstanding)} (${k.votesPerShare} ${k.votesPerShare === 1 ? 'vote' : 'votes'}/share)`).join(', ')}; total ${showShares(c.totalShares)}.`;
+};
+
+const signedPp = (value: string | null): string => (value === null ? '–' : `${value} pp`);
+
+/** The audit report as Markdown (SPEC §9; `--format md`, the default). */
+export const auditMarkdown = (a: AuditJson): string => {
+  const out: string[] = [];
+  out.push(`# Audit report: ${a.name ?? a.issuer} (${a.issuer})`, '');
+  out.push(`Period ${a.period.from} to ${a.period.to}, as the ledger knew it at ${a.knownAt}.`, '');
+  out.push('## Summary', '', ...summaryLines(a).map((l) => `- ${l}`), '');
+
+  out.push('## Verification', '', `**${a.verification.ok ? 'PASSED' : 'FAILED'}**: ${verificationSentence(a.verification)}`, '');
+  if (a.verification.problems.length > 0) {
+    out.push(problemsSentence(), '');
+    out.push(markdownTable(['Stream', 'Revision', 'Kind', 'Problem'], a.verification.problems.map((p) => [p.stream, String(p.revision), p.kind, p.message]), ['left', 'right']), '');
+  }
+  out.push('Head hashes (the streams this report reads):', '');
+  out.push(markdownTable(['Stream', 'Revision', 'Hash (SHA-256)'], a.verification.heads.map((h) => [h.stream, String(h.revision), h.hash]), ['left', 'right']), '');
+
+  out.push(`## Cap table at the start of the period (as of ${a.capTable.start.asOf})`, '', capTable(a.capTable.start), '');
+  out.push(`## Cap table at the end of the period (as of ${a.capTable.end.asOf})`, '', capTable(a.capTable.end), '');
+
+  out.push('## Events', '');
+  if (a.events.length === 0) out.push('_No events are dated in the period._', '');
+  else {
+    const sources = new Map<string, number>();
+    for (const e of a.events) if (e.source !== null && !sources.has(e.source)) sources.set(e.source, sources.size + 1);
+    out.push(
+      markdownTable(
+        ['#', 'Date', 'Type', 'What', 'Recorded at', 'Actor', 'Source', 'Flags'],
+        a.events.map((e, i) => [String(i + 1), e.date, e.type, e.summary, e.recordedAt, e.actor, e.source === null ? '' : `[${sources.get(e.source)}]`, eventFlags(e).join('; ')]),
+        ['right'],
+      ),
+      '',
+    );
+    if (sources.size > 0) out.push('Sources:', '', ...[...sources].map(([text, n]) => `${n}. ${cell(text)}`), '');
+    const changes = a.events.flatMap((e, i) =>
+      e.changes.map((c) => [
+        String(i + 1),
+        e.date,
+        c.holder,
+        c.class,
+        `${c.delta.startsWith('-') ? '' : '+'}${groupThousands(c.delta)}`,
+        showShares(c.sharesBefore),
+        showShares(c.sharesAfter),
+        showPercent(c.percentOfClassBefore),
+        showPercent(c.percentOfClassAfter),
+      ]),
+    );
+    out.push('### Holding changes', '');
+    out.push(
+      changes.length === 0
+        ? '_No holding changed in the period._'
+        : markdownTable(['#', 'Date', 'Holder', 'Class', 'Δ shares', 'Before', 'After', '% of class before', '% of class after'], changes, ['right', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right']),
+      '',
+    );
+  }
+
+  out.push('## Retractions', '');
+  out.push(
+    a.retractions.length === 0
+      ? '_No retractions._'
+      : markdownTable(
+          ['Recorded at', 'By', 'Retracted event', 'Originally recorded', 'Reason'],
+          a.retractions.map((r) => [
+            r.recordedAt,
+            r.actor,
+            `${r.target.type ?? '?'} ${r.target.date ?? ''} ${r.target.eventId}${r.target.summary ? `: ${r.target.summary}` : ''}`,
+            r.target.recordedAt ? `${r.target.recordedAt} by ${r.target.actor}` : 'unknown',
+            r.reason,
+          ]),
+        ),
+    '',
+  );
+
+  out.push('## Stake disclosures reconciled', '');
+  out.push(
+    `Each disclosure is compared with the stake computed at the end of its date: % of its class when it names one, else % of all shares. Flagged when the percentage differs by more than ${a.summary.thresholds.percentTolerancePp} pp, or the share count differs at all.`,
+    '',
+  );
+  out.push(
+    a.disclosures.length === 0
+      ? '_No stake disclosures in the period._'
+      : markdownTable(
+          ['Date', 'Holder', 'Class', 'Disclosed shares', 'Computed shares', 'Δ shares', 'Disclosed %', 'Computed %', 'Δ', 'Result'],
+          a.disclosures.map((d) => [
+            d.date,
+            d.holder,
+            d.class ?? 'all',
+            d.disclosed.shares === null ? '–' : showShares(d.disclosed.shares),
+            showShares(d.computed.shares),
+            d.difference.shares === null ? '–' : `${d.difference.shares.startsWith('-') || d.difference.shares === '0' ? '' : '+'}${groupThousands(d.difference.shares)}`,
+            d.disclosed.percent === null ? '–' : `${d.disclosed.percent}%`,
+            showPercent(d.computed.percent),
+            signedPp(d.difference.percentagePoints),
+            d.flagged ? `FLAGGED: ${d.reasons.join('; ')}` : 'ok',
+          ]),
+          ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+        ),
+    '',
+  );
+
+  out.push(`## Realized proceeds in the period (${a.proceeds.method})`, '');
+  const totals = a.proceeds.holders.flatMap((h) => h.totals.map((t) => [h.holder, h.name, String(h.disposals.length), t.currency, showMoney(t.gross), showMoney(t.fees), showMoney(t.net), showMoney(t.costBasis), showMoney(t.gain)]));
+  out.push(
+    totals.length === 0
+      ? '_No disposals in the period._'
+      : markdownTable(['Holder', 'Name', 'Disposals', 'Currency', 'Gross', 'Fees', 'Net', 'Cost basis', 'Gain'], totals, ['left', 'left', 'right', 'left', 'right', 'right', 'right', 'right', 'right']),
+    '',
+  );
+  for (const w of a.proceeds.warnings) out.push(`> warning: ${w}`, '');
+  return `${out.join('\n').trimEnd()}\n`;
+};

@@ -1,0 +1,40 @@
+import { FX_STREAM, HOLDERS_STREAM, instantOf, IssuerId, toIssuerStreamId } from '../../events/index.js';
+import { projectAudit, type AuditJson } from '../../projections/audit.js';
+import { parseDate } from '../../projections/timeline.js';
+import { fail } from '../problem.js';
+import type { EventStore } from '../store/eventStore.js';
+import { verifyLedger } from './verify.js';
+
+export type AuditOptions = Readonly<{
+  issuer: string;
+  from?: string;
+  to?: string;
+  /** The report's time: knownAt, and the default end of the period. */
+  now: Date;
+  onProgress?: (checked: number, total: number) => void;
+}>;
+
+/**
+ * Gathers an issuer's audit report (SPEC §9): verifies the whole ledger, reads the issuer's
+ * stream and the registries, and hands them to the pure audit projection.
+ */
+export const auditReport = async (store: EventStore, options: AuditOptions): Promise<AuditJson> => {
+  const issuer = IssuerId.is(options.issuer)
+    ? options.issuer
+    : fail('InvalidInput', `--issuer: expected ${IssuerId.name}, got ${JSON.stringify(options.issuer)}`, { flag: '--issuer', value: options.issuer });
+  const from = options.from === undefined ? undefined : parseDate(options.from, '--from');
+  const to = options.to === undefined ? undefined : parseDate(options.to, '--to');
+  if (from !== undefined && to !== undefined && from > to) fail('InvalidInput', `--from ${from} is after --to ${to}`, { flag: '--from', from, to });
+  const knownAt = instantOf(options.now);
+  const heads = await store.heads();
+  const verification = await verifyLedger(store, options.onProgress ? { onProgress: options.onProgress } : {});
+  const issuerEvents = await store.readStream(toIssuerStreamId(issuer));
+  if (!issuerEvents.some((e) => e.type === 'IssuerRegistered' && e.recordedAt <= knownAt))
+    fail('UnknownIssuer', `unknown issuer ${issuer}`, { issuer });
+  const holderEvents = await store.readStream(HOLDERS_STREAM);
+  const fxEvents = await store.readStream(FX_STREAM);
+  return projectAudit(
+    { issuerEvents, holderEvents, fxEvents },
+    { issuer, knownAt, verification, heads, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) },
+  );
+};
