@@ -1,12 +1,11 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import { ShortText } from '../../events/index.js';
-import { Ledger } from '../ledger.js';
+import type { Ledger } from '../ledger.js';
 import { fail } from '../problem.js';
 import type { EventStore } from '../store/eventStore.js';
-import { openStore } from '../store/openStore.js';
 import { DEFAULT_STORE_URL, parseStoreUrl, redactUrl } from '../store/storeUrl.js';
-import { checkLogLevel, createLogger, type Logger } from './logger.js';
+import { checkLogLevel, createLogger, type Logger, type LogLevel } from './logger.js';
 import { countEvents, meteredStore, startProgress, type Progress } from './progress.js';
 import { styleFor, type Style } from './style.js';
 
@@ -17,7 +16,7 @@ export type Globals = Readonly<{
   storeGiven: boolean;
   actor: string;
   json: boolean;
-  logLevel: string;
+  logLevel: LogLevel;
 }>;
 
 type RawGlobals = { store?: string; actor?: string; json?: boolean; logLevel?: string };
@@ -92,6 +91,8 @@ export class CliContext {
   async openStore(url: string = this.globals.storeUrl): Promise<EventStore> {
     parseStoreUrl(url);
     this.logger.debug({ store: redactUrl(url) }, 'opening store');
+    // Loaded on use: a usage error or --help should not pay for SQLite and the domain at start-up.
+    const { openStore } = await import('../store/openStore.js');
     const store = await openStore(url);
     this.logger.info({ store: store.description }, 'store opened');
     return store;
@@ -123,7 +124,8 @@ export class CliContext {
     });
   }
 
-  ledger(store: EventStore): Ledger {
+  async ledger(store: EventStore): Promise<Ledger> {
+    const { Ledger } = await import('../ledger.js');
     return new Ledger({ store, actor: this.globals.actor });
   }
 

@@ -17,7 +17,7 @@ const SILENT: Progress = { update: () => undefined, phase: () => undefined, fini
 
 type Sink = { isTTY?: boolean; columns?: number; write(chunk: string): unknown };
 
-const BAR_WIDTH = 28;
+const BAR_WIDTH = 20;
 const REDRAW_MS = 80;
 
 /**
@@ -49,7 +49,8 @@ export const startProgress = (
     const bar = `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}]`;
     const pct = `${Math.floor(fraction * 100)}`.padStart(3);
     let text = `${label} ${bar} ${pct}% ${groupThousands(String(done))}/${groupThousands(String(total))} ${unit}`;
-    const columns = sink.columns ?? 80;
+    // A pseudo-terminal may report no size (0): assume the classic 80 columns then.
+    const columns = sink.columns !== undefined && sink.columns >= 20 ? sink.columns : 80;
     if (text.length > columns - 1) text = text.slice(0, columns - 1);
     sink.write(`\r${text}${' '.repeat(Math.max(0, width - text.length))}`);
     width = text.length;

@@ -37,6 +37,6 @@ Examples:
       const type = eventTypeArg(typeName);
       const data = mergeData(dataFromJson(o.data), dataFromFlags(type, command.args.slice(1), ENVELOPE_FLAGS));
       const draft = decodeCommandLineDraft(type, defined({ type, issuer: o.issuer, date: o.date, data, id: o.id, source: o.source, note: o.note }));
-      const report = await cli.withStore((store) => cli.ledger(store).append([draft], { dryRun: o.dryRun === true }));
+      const report = await cli.withStore(async (store) => (await cli.ledger(store)).append([draft], { dryRun: o.dryRun === true }));
       cli.emit(appendReportJson(report), () => appendReportText(report, cli.style));
     });

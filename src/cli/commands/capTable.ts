@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { queryCapTable } from '../../queries.js';
 import type { CliContext } from '../context.js';
 import { capTableText } from '../views/ownership.js';
 
@@ -17,6 +16,7 @@ Examples:
   $ shareledger cap-table --issuer sensetime --as-of 2023-07-07 --json`,
     )
     .action(async (o: { issuer: string; asOf?: string; knownAt?: string }) => {
+      const { queryCapTable } = await import('../../queries.js');
       const answer = await cli.withReading('replaying', (store) => queryCapTable(store, { issuer: o.issuer, asOf: o.asOf, knownAt: o.knownAt }, cli.now()));
       answer.warnings.forEach((w) => cli.warn(w));
       cli.emit(answer.result, () => capTableText(answer.result, cli.style));

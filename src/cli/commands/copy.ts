@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { StoredEvent } from '../../../events/index.js';
-import { verifyLedger, type VerifyResult } from '../../integrity/verify.js';
+import type { VerifyResult } from '../../integrity/verify.js';
 import { fail } from '../../problem.js';
 import type { AppendBatch, EventStore, StreamHead } from '../../store/eventStore.js';
 import { parseStoreUrl, redactUrl } from '../../store/storeUrl.js';
@@ -78,6 +78,7 @@ Examples:
     )
     .action(async (o: { to: string }) => {
       parseStoreUrl(o.to);
+      const { verifyLedger } = await import('../../integrity/verify.js');
       if (sameLocation(cli.globals.storeUrl, o.to)) fail('Usage', `--to ${redactUrl(o.to)} is the source store itself`, { to: redactUrl(o.to) });
       const summary = await cli.withStore((source) =>
         cli.withStore(async (target) => {

@@ -35,7 +35,7 @@ Example:
         const data = mergeData(dataFromJson(o.data), dataFromFlags(target.type, command.args.slice(1), OWN_FLAGS));
         if (Object.keys(data).length === 0 && o.date === undefined)
           fail('Usage', 'nothing to correct: give the fields to replace (--<field> VALUE or --data JSON) or a new --date');
-        return cli.ledger(store).correct(eventId, { data, ...(o.date !== undefined ? { date: o.date } : {}) }, o.reason, { dryRun: o.dryRun === true });
+        return (await cli.ledger(store)).correct(eventId, { data, ...(o.date !== undefined ? { date: o.date } : {}) }, o.reason, { dryRun: o.dryRun === true });
       });
       cli.emit(appendReportJson(report), () => appendReportText(report, cli.style));
     });

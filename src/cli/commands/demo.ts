@@ -5,7 +5,6 @@ import { Command } from 'commander';
 import type { StakeJson } from '../../../projections/ownership.js';
 import type { ProceedsJson } from '../../../projections/proceeds.js';
 import { fail } from '../../problem.js';
-import { queryProceeds, queryStake } from '../../queries.js';
 import type { EventStore } from '../../store/eventStore.js';
 import { parseStoreUrl, redactUrl } from '../../store/storeUrl.js';
 import type { CliContext } from '../context.js';
@@ -83,12 +82,13 @@ Examples:
   $ shareledger demo --store memory: --json`,
     )
     .action(async (o: { store?: string }) => {
+      const { queryProceeds, queryStake } = await import('../../queries.js');
       const url = o.store ?? (cli.globals.storeGiven ? cli.globals.storeUrl : DEMO_STORE_URL);
       const file = demoFile();
       const text = fs.readFileSync(file, 'utf8');
       await freshen(cli, url, demoIds(text));
       const result = await cli.withStore(async (store) => {
-        const report = await cli.ledger(store).import(text);
+        const report = await (await cli.ledger(store)).import(text);
         const now = cli.now();
         const stakes: DemoStake[] = [];
         for (const asOf of DEMO_DATES) {

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { queryHistory } from '../../queries.js';
 import type { CliContext } from '../context.js';
 import { historyText } from '../views/ownership.js';
 
@@ -17,6 +16,7 @@ Examples:
   $ shareledger history --issuer sensetime --json`,
     )
     .action(async (o: { issuer: string; holder?: string; knownAt?: string }) => {
+      const { queryHistory } = await import('../../queries.js');
       const answer = await cli.withReading('replaying', (store) => queryHistory(store, { issuer: o.issuer, holder: o.holder, knownAt: o.knownAt }, cli.now()));
       answer.warnings.forEach((w) => cli.warn(w));
       cli.emit(answer.result, () => historyText(answer.result, cli.style));

@@ -26,9 +26,9 @@ Examples:
         try {
           const metered = meteredStore(store, {
             lookedUp: (n) => bar.update(n),
-            writing: (n) => bar.phase(`writing ${n.toLocaleString('en-US')} events`),
+            writing: () => bar.phase('writing'),
           });
-          return await cli.ledger(metered).import(input, { dryRun: o.dryRun === true });
+          return await (await cli.ledger(metered)).import(input, { dryRun: o.dryRun === true });
         } finally {
           bar.finish();
         }

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { queryProceeds } from '../../queries.js';
 import type { CliContext } from '../context.js';
 import { proceedsText } from '../views/proceeds.js';
 
@@ -23,6 +22,7 @@ Examples:
     )
     .action(
       async (o: { holder: string; issuer?: string; from?: string; to?: string; method: string; currency?: string; knownAt?: string; group?: boolean }) => {
+        const { queryProceeds } = await import('../../queries.js');
         const answer = await cli.withReading('replaying', (store) =>
           queryProceeds(
             store,

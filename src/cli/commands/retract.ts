@@ -19,8 +19,8 @@ Example:
     )
     .action(async (id: string, o: { reason: string; date?: string; dryRun?: boolean }) => {
       const eventId: EventId = eventIdArg(id);
-      const report = await cli.withStore((store) =>
-        cli.ledger(store).retract(eventId, o.reason, { ...(o.date !== undefined ? { date: o.date } : {}), dryRun: o.dryRun === true }),
+      const report = await cli.withStore(async (store) =>
+        (await cli.ledger(store)).retract(eventId, o.reason, { ...(o.date !== undefined ? { date: o.date } : {}), dryRun: o.dryRun === true }),
       );
       cli.emit(appendReportJson(report), () => appendReportText(report, cli.style, 'retraction'));
     });

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { queryStake } from '../../queries.js';
 import type { CliContext } from '../context.js';
 import { stakeText } from '../views/ownership.js';
 
@@ -19,6 +18,7 @@ Examples:
   $ shareledger stake --issuer sensetime --holder alibaba-group --group --as-of 2021-12-29 --json`,
     )
     .action(async (o: { issuer: string; holder: string; asOf?: string; knownAt?: string; group?: boolean }) => {
+      const { queryStake } = await import('../../queries.js');
       const answer = await cli.withReading('replaying', (store) =>
         queryStake(store, { issuer: o.issuer, holder: o.holder, asOf: o.asOf, knownAt: o.knownAt, group: o.group ?? false }, cli.now()),
       );
