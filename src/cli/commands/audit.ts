@@ -1,9 +1,5 @@
 import { Command, Option } from 'commander';
 import type { AuditJson } from '../../../projections/audit.js';
-import { auditCsv } from '../../integrity/auditCsv.js';
-import { auditHtml } from '../../integrity/auditHtml.js';
-import { auditMarkdown } from '../../integrity/auditMarkdown.js';
-import { auditReport } from '../../integrity/auditReport.js';
 import { fail } from '../../problem.js';
 import { toJson, type CliContext } from '../context.js';
 import type { Progress } from '../progress.js';
@@ -12,16 +8,17 @@ import { writeFileAtomically } from '../readInput.js';
 const FORMATS = ['md', 'html', 'json', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
 
-const render = (report: AuditJson, format: Format): string => {
+/** Loaded on use, like every command: --help and usage errors stay fast. */
+const render = async (report: AuditJson, format: Format): Promise<string> => {
   switch (format) {
     case 'md':
-      return auditMarkdown(report);
+      return (await import('../../integrity/auditMarkdown.js')).auditMarkdown(report);
     case 'html':
-      return auditHtml(report);
+      return (await import('../../integrity/auditHtml.js')).auditHtml(report);
     case 'json':
       return `${toJson(report, 2)}\n`;
     case 'csv':
-      return auditCsv(report);
+      return (await import('../../integrity/auditCsv.js')).auditCsv(report);
   }
 };
 
@@ -45,6 +42,7 @@ Examples:
   $ shareledger audit --issuer sensetime --format csv > events.csv`,
     )
     .action(async (o: { issuer: string; from?: string; to?: string; format: Format; out?: string }) => {
+      const { auditReport } = await import('../../integrity/auditReport.js');
       let bar: Progress | undefined;
       const report = await cli.withStore(async (store) => {
         try {
@@ -61,11 +59,11 @@ Examples:
       });
       report.proceeds.warnings.forEach((w) => cli.warn(w));
       if (o.out !== undefined) {
-        writeFileAtomically(o.out, render(report, o.format));
+        writeFileAtomically(o.out, await render(report, o.format));
         const summary = { issuer: report.issuer, format: o.format, out: o.out, period: report.period, verified: report.verification.ok, summary: report.summary };
         cli.emit(summary, () => `wrote the ${o.format} audit report of ${report.issuer} (${report.period.from} to ${report.period.to}) to ${o.out}`);
       } else if (cli.globals.json) cli.emit(report, () => '');
-      else cli.stdout.write(render(report, o.format));
+      else cli.stdout.write(await render(report, o.format));
       if (!report.verification.ok)
         fail('VerificationFailed', `the ledger does not verify (${report.verification.problems.length} problems): the report lists them`, {
           problems: report.verification.problems.length,

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { digestOf, type Digest } from '../../integrity/digest.js';
+import type { Digest } from '../../integrity/digest.js';
 import type { CliContext } from '../context.js';
 import { renderTable } from '../table.js';
 
@@ -23,6 +23,7 @@ Examples:
   $ shareledger verify --digest digest-2024-06-30.json`,
     )
     .action(async () => {
+      const { digestOf } = await import('../../integrity/digest.js');
       const digest = await cli.withStore(digestOf);
       cli.emit(digest, () => digestText(digest, cli));
     });

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import { readDigestFile } from '../../integrity/digest.js';
-import { verifyLedger, type VerifyResult } from '../../integrity/verify.js';
+import type { VerifyResult } from '../../integrity/verify.js';
 import { fail } from '../../problem.js';
 import type { CliContext } from '../context.js';
 import type { Progress } from '../progress.js';
@@ -38,6 +37,8 @@ Examples:
   $ shareledger --json verify --digest digest-2024-06-30.json`,
     )
     .action(async (o: { digest?: string }) => {
+      // Loaded on use, like every command: --help and usage errors stay fast.
+      const [{ readDigestFile }, { verifyLedger }] = await Promise.all([import('../../integrity/digest.js'), import('../../integrity/verify.js')]);
       const digest = o.digest === undefined ? undefined : readDigestFile(o.digest);
       let bar: Progress | undefined;
       const result = await cli.withStore(async (store) => {
