@@ -31,7 +31,7 @@ describe('help', () => {
     const runs = await inPool([() => runCli(['--help']), ...COMMANDS.map((c) => () => runCli([c, '--help'])), () => runCli(['--version'])]);
     const [root, ...rest] = runs;
     expect(root!.code).toBe(0);
-    for (const c of COMMANDS) expect(root!.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+    for (const c of [...COMMANDS, 'audit', 'digest', 'verify']) expect(root!.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
     expect(root!.stdout).toMatch(/Exit codes: 0 success, 1 domain rejection/);
     rest.slice(0, COMMANDS.length).forEach((run, i) => {
       expect(run.code, COMMANDS[i]).toBe(0);
