@@ -100,5 +100,8 @@ export const portRows = (store: EventStore): StoredRows => {
 };
 
 /** The rows of a store: straight from the file for SQLite, through the port otherwise. */
-export const storedRowsOf = (store: EventStore): StoredRows =>
-  store.description.startsWith(SQLITE_PREFIX) ? openSqliteRows(store.description.slice(SQLITE_PREFIX.length)) : portRows(store);
+export const storedRowsOf = (store: EventStore): StoredRows => {
+  const path = store.description.startsWith(SQLITE_PREFIX) ? store.description.slice(SQLITE_PREFIX.length) : undefined;
+  // An in-memory SQLite database cannot be opened a second time: read it through the port.
+  return path !== undefined && path !== '' && path !== ':memory:' ? openSqliteRows(path) : portRows(store);
+};

@@ -116,7 +116,9 @@ export const verifyLedger = async (store: EventStore, options: VerifyOptions = {
       for (const e of sound) {
         const key = e.id.toLowerCase();
         const earlier = firstSeen.get(key);
-        if (earlier) problems.push({ stream, revision: e.revision, kind: 'duplicateId', message: `event id ${e.id} is also used at ${earlier}` });
+        // A repeat within the stream is already the replay's DuplicateEventId at that revision.
+        if (earlier && e.revision !== broken?.revision)
+          problems.push({ stream, revision: e.revision, kind: 'duplicateId', message: `event id ${e.id} is also used at ${earlier}` });
         else firstSeen.set(key, `${stream}@${e.revision}`);
       }
       const entry = digest.get(stream);

@@ -228,6 +228,18 @@ describe('verify finds tampering with the SQLite file, at the stream and revisio
     expect(result.problems[0]!.message).toBe(`event id ${ID.blockSale} is also used at ${ACME}@5`);
   });
 
+  it('an event id repeated within its stream is reported once, by the replay', async () => {
+    const file = copyOf(pristine);
+    tamper(file, (db) => {
+      const row = rowAt(db, ACME, 6);
+      setEnvelope(db, row.position, { ...envelopeOf(row), id: ID.blockSale });
+      rehashFrom(db, ACME, 6);
+    });
+    const result = await verifyFile(file);
+    expect(places(result)).toEqual([{ stream: ACME, revision: 6, kind: 'invariant' }]);
+    expect(result.problems[0]!.message).toMatch(/^DuplicateEventId: /);
+  });
+
   it('a row filed under another revision than its event carries', async () => {
     const file = copyOf(pristine);
     tamper(file, (db) => db.prepare('UPDATE events SET revision = 12 WHERE stream = ? AND revision = 9').run(ACME));
