@@ -65,7 +65,7 @@ Examples:
       } else if (cli.globals.json) cli.emit(report, () => '');
       else cli.stdout.write(await render(report, o.format));
       if (!report.verification.ok)
-        fail('VerificationFailed', `the ledger does not verify (${report.verification.problems.length} problems): the report lists them`, {
+        fail('VerificationFailed', `the ledger does not verify (${report.verification.problems.length} problem${report.verification.problems.length === 1 ? '' : 's'}): the report lists them`, {
           problems: report.verification.problems.length,
         });
     });
