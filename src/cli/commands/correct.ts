@@ -9,6 +9,19 @@ type CorrectOptions = { reason: string; date?: string; data?: string; dryRun?: b
 
 const OWN_FLAGS = ['reason', 'date', 'data', 'dry-run'];
 
+/**
+ * `--consideration-amount 12` corrects one part of an object field: the other parts are kept
+ * from the original (the ledger replaces whole fields).
+ */
+const withOriginalParts = (original: Record<string, unknown>, fromFlags: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(fromFlags).map(([key, value]) => {
+      const before = original[key];
+      const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+      return [key, isObject(value) && isObject(before) ? { ...before, ...value } : value];
+    }),
+  );
+
 export const correctCommand = (cli: CliContext): Command =>
   new Command('correct')
     .description('retract an event and append its corrected copy (new id), atomically')
@@ -32,7 +45,7 @@ Example:
       const report = await cli.withStore(async (store) => {
         const target = await store.findEvent(eventId);
         if (!target) return fail('UnknownEvent', `no event ${eventId} in the ledger`, { eventId });
-        const data = mergeData(dataFromJson(o.data), dataFromFlags(target.type, command.args.slice(1), OWN_FLAGS));
+        const data = mergeData(dataFromJson(o.data), withOriginalParts(target.data as Record<string, unknown>, dataFromFlags(target.type, command.args.slice(1), OWN_FLAGS)));
         if (Object.keys(data).length === 0 && o.date === undefined)
           fail('Usage', 'nothing to correct: give the fields to replace (--<field> VALUE or --data JSON) or a new --date');
         return (await cli.ledger(store)).correct(eventId, { data, ...(o.date !== undefined ? { date: o.date } : {}) }, o.reason, { dryRun: o.dryRun === true });
