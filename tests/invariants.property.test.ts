@@ -9,49 +9,7 @@ import { Ledger } from '../src/ledger.js';
 import { isLedgerError } from '../src/problem.js';
 import { createMemoryStore } from '../src/store/memoryStore.js';
 import { draft } from './support/decideHarness.js';
-
-const HOLDERS = ['a', 'b', 'c', 'public'] as const;
-const CLASSES = ['A', 'B'] as const;
-const holder = fc.constantFrom(...HOLDERS);
-const cls = fc.constantFrom(...CLASSES);
-const shares = fc.integer({ min: 1, max: 500 });
-/** Days after the registration date: random, so back-dated events are common. */
-const day = fc.integer({ min: 0, max: 1500 });
-
-const dateOf = (offset: number) => new Date(Date.UTC(2019, 0, 1) + offset * 86_400_000).toISOString().slice(0, 10);
-
-type Op = { kind: string; date: number; [k: string]: unknown };
-const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('issue'), date: day, holder, cls, shares }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('sale'), date: day, holder, to: holder, cls, shares }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('transfer'), date: day, holder, to: holder, cls, shares }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('repurchase'), date: day, holder, cls, shares }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('split'), date: day, cls: fc.option(cls), num: fc.integer({ min: 1, max: 3 }), den: fc.integer({ min: 1, max: 2 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('convert'), date: day, holder, cls, to: cls, shares, ratio: fc.constantFrom('1', '2', '0.5') }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('retract'), date: day, pick: fc.nat() }) },
-);
-
-const toDraft = (o: Op, accepted: string[]) => {
-  const base = { issuer: 'acme', date: dateOf(o.date) };
-  const c = o['cls'] as string;
-  switch (o.kind) {
-    case 'issue':
-      return draft({ ...base, type: 'SharesIssued', data: { holder: o['holder'], class: c, shares: String(o['shares']), pricePerShare: '1', currency: 'USD' } });
-    case 'sale':
-      return draft({ ...base, type: 'BlockSale', data: { seller: o['holder'], buyer: o['to'], class: c, shares: String(o['shares']), pricePerShare: '2', currency: 'USD' } });
-    case 'transfer':
-      return draft({ ...base, type: 'SharesTransferred', data: { from: o['holder'], to: o['to'], class: c, shares: String(o['shares']) } });
-    case 'repurchase':
-      return draft({ ...base, type: 'SharesRepurchased', data: { holder: o['holder'], class: c, shares: String(o['shares']) } });
-    case 'split':
-      return draft({ ...base, type: 'StockSplit', data: { ...(c ? { class: c } : {}), numerator: o['num'], denominator: o['den'] } });
-    case 'convert':
-      return draft({ ...base, type: 'SharesConverted', data: { holder: o['holder'], fromClass: c, toClass: o['to'], shares: String(o['shares']), ratio: o['ratio'] } });
-    default:
-      if (accepted.length === 0) return undefined;
-      return draft({ ...base, type: 'EventRetracted', data: { eventId: accepted[(o['pick'] as number) % accepted.length], reason: 'test' } });
-  }
-};
+import { op, toDraft } from './support/randomOps.js';
 
 /** Builds a ledger from random operations, keeping those the ledger accepts. */
 const buildLedger = async (ops: Op[]) => {

@@ -15,19 +15,21 @@ const classMissing = (s: IssuerState, e: EventEnvelope, cls: ClassId, field: str
         field,
       });
 
+/** The rejection of SPEC §5's example: `BlockSale 2023-07-06: taobao-holding holds 0 class B shares of sensetime (needs 557000000)`. */
+export const insufficientShares = (issuer: string, e: EventEnvelope, cls: ClassId, holder: HolderId, held: bigint, needed: bigint): Problem =>
+  problem('InsufficientShares', `${eventLabel(e)}: ${holder} holds ${held} class ${cls} shares of ${issuer} (needs ${needed})`, {
+    issuer,
+    holder,
+    class: cls,
+    held: held.toString(),
+    needed: needed.toString(),
+    date: e.date,
+    eventId: e.id,
+  });
+
 const holds = (s: IssuerState, e: EventEnvelope, cls: ClassId, holder: HolderId, needed: bigint): Problem | undefined => {
   const held = sharesOf(s, cls, holder);
-  return held >= needed
-    ? undefined
-    : problem('InsufficientShares', `${eventLabel(e)}: ${holder} holds ${held} class ${cls} shares of ${s.issuer} (needs ${needed})`, {
-        issuer: s.issuer,
-        holder,
-        class: cls,
-        held: held.toString(),
-        needed: needed.toString(),
-        date: e.date,
-        eventId: e.id,
-      });
+  return held >= needed ? undefined : insufficientShares(s.issuer, e, cls, holder, held, needed);
 };
 
 const notToSelf = (e: EventEnvelope, from: HolderId, to: HolderId): Problem | undefined =>

@@ -1,13 +1,20 @@
 import type { ClassId, EventId, HolderId, IssuerId, StoredEvent } from '../../events/index.js';
 import { problem, type Problem } from '../problem.js';
-import { checkIssuerEvent, eventLabel } from './issuerChecks.js';
+import { applyEffect, type Effect, effectOf, positionKey, type PositionEffect, scales } from './additiveEffect.js';
+import { checkIssuerEvent, eventLabel, insufficientShares } from './issuerChecks.js';
 import { cloneIssuerState, evolveIssuer, initialIssuerState, type IssuerState, positionsTouched, sharesOf } from './issuerState.js';
-import { checkRetractionTarget, indexOfEvent, indexStream, insertionIndex, type KnownEvent, type PlacedEvent } from './timeline.js';
+import { byEffectivePoint, checkRetractionTarget, indexOfEvent, indexStream, insertionIndex, type KnownEvent, type PlacedEvent } from './timeline.js';
 
 /** A holding before and after an event, as dry-run and history show it. */
 export type StakeChange = Readonly<{ class: ClassId; holder: HolderId; before: bigint; after: bigint }>;
 
+type Outcome = { problem: Problem } | { changes: StakeChange[] };
+type Additive = Extract<Effect, { kind: 'additive' }>;
+
 const CHECKPOINT_EVERY = 2048;
+
+/** The state before active[index]. */
+type Checkpoint = { index: number; state: IssuerState };
 
 type PositionSnapshot = Array<{ cls: ClassId; holder: HolderId; shares: bigint }>;
 
@@ -16,7 +23,7 @@ const snapshotPositions = (s: IssuerState, positions: Array<[ClassId, HolderId]>
   const seen = new Set<string>();
   const snapshot: PositionSnapshot = [];
   for (const [cls, holder] of positions) {
-    const key = `${cls}\u0000${holder}`;
+    const key = positionKey(cls, holder);
     if (seen.has(key)) continue;
     seen.add(key);
     snapshot.push({ cls, holder, shares: sharesOf(s, cls, holder) });
@@ -29,18 +36,49 @@ const changesSince = (before: PositionSnapshot, after: IssuerState): StakeChange
     .map(({ cls, holder, shares }) => ({ class: cls, holder, before: shares, after: sharesOf(after, cls, holder) }))
     .filter((c) => c.before !== c.after);
 
+/** Stake changes of an additive effect applied to `before` with the given sign. */
+const changesOfEffect = (before: IssuerState, effect: Additive, sign: 1n | -1n): StakeChange[] =>
+  [...effect.positions.values()]
+    .filter((p) => p.delta !== 0n)
+    .map((p) => {
+      const b = sharesOf(before, p.cls, p.holder);
+      return { class: p.cls, holder: p.holder, before: b, after: b + sign * p.delta };
+    });
+
+/** Index of `e` in a list sorted by effective point (or where it would go). */
+const lowerBound = (list: ReadonlyArray<PlacedEvent>, e: PlacedEvent): number => {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (byEffectivePoint(list[mid]!, e) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+};
+
 /**
- * One issuer's stream as the ledger knows it now, kept ready to validate the next event: the
- * active timeline in (date, revision) order, its end state, and checkpoints of the state every
- * few thousand events so a back-dated event or a retraction re-checks only the timeline after
- * its point (SPEC §5), not the whole stream. Appends in date order cost one check.
+ * One issuer's stream as the ledger knows it now, kept ready to validate the next event (SPEC §5):
+ * the active timeline in (date, revision) order, its end state, checkpoints of the state every
+ * few thousand events, and an index of the events touching each (class, holder) position.
+ *
+ * - An event dated at the end of the timeline costs one check.
+ * - A back-dated event or a retraction whose effect is additive (issuances, sales, transfers,
+ *   repurchases, conversions between classes) only moves its own positions by fixed amounts, so
+ *   only the later events touching those positions are re-checked, and the checkpoints after it
+ *   are shifted by the same amounts.
+ * - Anything else (a back-dated split, a new class, an IPO with conversions, or an additive event
+ *   behind a later split of its class) replays the timeline from the nearest checkpoint.
+ * Either way every later event is re-validated exactly as a full replay would.
  */
 export class IssuerTimeline {
   private active: PlacedEvent[];
   private readonly known: Map<EventId, KnownEvent>;
   private state: IssuerState;
-  /** checkpoints[k] is the state before active[k * CHECKPOINT_EVERY]. */
-  private checkpoints: IssuerState[];
+  private checkpoints: Checkpoint[];
+  private byPosition = new Map<string, PlacedEvent[]>();
+  private scaling: PlacedEvent[] = [];
+  private readonly effects = new WeakMap<PlacedEvent, Effect>();
   private revision: number;
 
   private constructor(readonly issuer: IssuerId, events: ReadonlyArray<StoredEvent | PlacedEvent>) {
@@ -48,10 +86,11 @@ export class IssuerTimeline {
     this.known = known;
     this.active = active;
     this.revision = events.length;
-    const replay = IssuerTimeline.replay(initialIssuerState(issuer), 0, [], active, undefined);
-    if (replay.problem) throw new Error('unreachable: unchecked replay reported a problem');
+    const replay = this.replay({ index: 0, state: initialIssuerState(issuer) }, active, undefined);
+    if ('problem' in replay) throw new Error('unreachable: unchecked replay reported a problem');
     this.state = replay.state;
     this.checkpoints = replay.checkpoints;
+    this.reindex();
   }
 
   /** Builds the timeline of a stored stream (events in revision order). Stored events are trusted here; `verify` re-checks them. */
@@ -77,28 +116,66 @@ export class IssuerTimeline {
     return this.known.get(id);
   }
 
+  private effectOf(e: PlacedEvent): Effect {
+    let effect = this.effects.get(e);
+    if (!effect) this.effects.set(e, (effect = effectOf(e)));
+    return effect;
+  }
+
+  // ---- the position index ----
+
+  private index(e: PlacedEvent, at?: number): void {
+    const effect = this.effectOf(e);
+    if (effect.kind === 'scaling') {
+      this.scaling.splice(at === undefined ? this.scaling.length : lowerBound(this.scaling, e), 0, e);
+      return;
+    }
+    if (effect.kind !== 'additive') return;
+    for (const key of effect.positions.keys()) {
+      let list = this.byPosition.get(key);
+      if (!list) this.byPosition.set(key, (list = []));
+      list.splice(at === undefined ? list.length : lowerBound(list, e), 0, e);
+    }
+  }
+
+  private unindex(e: PlacedEvent): void {
+    const effect = this.effectOf(e);
+    const lists = effect.kind === 'scaling' ? [this.scaling] : effect.kind === 'additive' ? [...effect.positions.keys()].map((k) => this.byPosition.get(k)!) : [];
+    for (const list of lists) list.splice(lowerBound(list, e), 1);
+  }
+
+  private reindex(): void {
+    this.byPosition = new Map();
+    this.scaling = [];
+    for (const e of this.active) this.index(e);
+  }
+
+  // ---- replay ----
+
   /**
-   * Replays `events` from `start` (the state before them, at timeline index `offset`), checking
-   * each event from `checkFrom` on; records checkpoints at every CHECKPOINT_EVERY-th index.
+   * Replays `events` from a checkpoint, checking every event at timeline index `checkFrom` or
+   * later, and records a checkpoint every CHECKPOINT_EVERY events.
    */
-  private static replay(
-    start: IssuerState,
-    offset: number,
-    checkpointsBefore: IssuerState[],
+  private replay(
+    from: Checkpoint,
     events: ReadonlyArray<PlacedEvent>,
     checkFrom: number | undefined,
     watch?: PlacedEvent,
-  ): { state: IssuerState; checkpoints: IssuerState[]; problem?: Problem; failedAt?: PlacedEvent; changes?: StakeChange[] } {
-    const state = start;
-    const checkpoints = checkpointsBefore.slice();
+  ): { problem: Problem; failedAt: PlacedEvent } | { state: IssuerState; checkpoints: Checkpoint[]; changes?: StakeChange[] } {
+    const state = from.state;
+    const checkpoints: Checkpoint[] = [];
+    let last = -Infinity;
     let changes: StakeChange[] | undefined;
     for (let i = 0; i < events.length; i++) {
-      const index = offset + i;
-      if (index % CHECKPOINT_EVERY === 0) checkpoints[index / CHECKPOINT_EVERY] = cloneIssuerState(state);
+      const index = from.index + i;
+      if (index - last >= CHECKPOINT_EVERY || i === 0) {
+        checkpoints.push({ index, state: cloneIssuerState(state) });
+        last = index;
+      }
       const e = events[i]!;
       if (checkFrom !== undefined && index >= checkFrom) {
         const p = checkIssuerEvent(state, e);
-        if (p) return { state, checkpoints, problem: p, failedAt: e };
+        if (p) return { problem: p, failedAt: e };
       }
       if (e === watch) {
         const before = snapshotPositions(state, positionsTouched(state, e));
@@ -108,31 +185,95 @@ export class IssuerTimeline {
         evolveIssuer(state, e);
       }
     }
+    if (events.length === 0) checkpoints.push({ index: from.index, state: cloneIssuerState(state) });
     return changes ? { state, checkpoints, changes } : { state, checkpoints };
+  }
+
+  /** The last checkpoint at or before timeline index `index`. */
+  private checkpointAt(index: number): Checkpoint {
+    let lo = 0;
+    let hi = this.checkpoints.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.checkpoints[mid]!.index <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.checkpoints[lo]!;
+  }
+
+  /** The state before active[index] (replayed from the nearest checkpoint). */
+  stateAt(index: number): IssuerState {
+    const cp = this.checkpointAt(index);
+    const state = cloneIssuerState(cp.state);
+    for (let i = cp.index; i < index && i < this.active.length; i++) evolveIssuer(state, this.active[i]!);
+    return state;
   }
 
   /**
    * Re-runs the timeline from index `from` with `suffix` replacing everything after it. Nothing
    * changes unless every event of the suffix passes.
    */
-  private rebuild(from: number, suffix: PlacedEvent[], watch?: PlacedEvent): { problem?: Problem; failedAt?: PlacedEvent; changes?: StakeChange[] } {
-    const k = Math.floor(from / CHECKPOINT_EVERY);
-    const base = k * CHECKPOINT_EVERY;
-    const start = cloneIssuerState(this.checkpoints[k]!);
-    const unchanged = this.active.slice(base, from);
-    const result = IssuerTimeline.replay(start, base, this.checkpoints.slice(0, k), [...unchanged, ...suffix], from, watch);
-    if (result.problem) return result;
+  private rebuild(from: number, suffix: PlacedEvent[], watch?: PlacedEvent): { problem: Problem; failedAt: PlacedEvent } | { changes: StakeChange[] } {
+    const cp = this.checkpointAt(from);
+    const start = { index: cp.index, state: cloneIssuerState(cp.state) };
+    const result = this.replay(start, [...this.active.slice(cp.index, from), ...suffix], from, watch);
+    if ('problem' in result) return result;
     this.active = [...this.active.slice(0, from), ...suffix];
-    this.checkpoints = result.checkpoints;
+    this.checkpoints = [...this.checkpoints.filter((c) => c.index < cp.index), ...result.checkpoints];
     this.state = result.state;
-    return result.changes ? { changes: result.changes } : {};
+    this.reindex();
+    return { changes: result.changes ?? [] };
+  }
+
+  /** Whether a scaling event after timeline point `e` touches any class of the effect. */
+  private scaledAfter(e: PlacedEvent, effect: Additive): boolean {
+    const classes = new Set([...effect.positions.values()].map((p) => p.cls));
+    for (let i = lowerBound(this.scaling, e); i < this.scaling.length; i++) {
+      const s = this.scaling[i]!;
+      if (s === e || byEffectivePoint(s, e) <= 0) continue;
+      const effect = this.effectOf(s);
+      if (effect.kind === 'scaling' && [...classes].some((c) => scales(effect, c))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * With `change` (an additive effect × sign) made at timeline point `after` on top of `before`,
+   * re-checks every later event that takes shares from a position the change lowers.
+   */
+  private recheckLater(after: PlacedEvent, before: IssuerState, change: Additive, sign: 1n | -1n): Problem | undefined {
+    for (const [key, p] of change.positions) {
+      if (sign * p.delta >= 0n) continue;
+      const list = this.byPosition.get(key) ?? [];
+      let held = sharesOf(before, p.cls, p.holder) + sign * p.delta;
+      for (let i = lowerBound(list, after); i < list.length; i++) {
+        const x = list[i]!;
+        if (x === after || byEffectivePoint(x, after) <= 0) continue;
+        const xe = this.effectOf(x) as Additive;
+        const at = xe.positions.get(key) as PositionEffect;
+        if (held < at.need) return insufficientShares(this.issuer, x, p.cls, p.holder, held, at.need);
+        held += at.delta;
+      }
+    }
+    return undefined;
+  }
+
+  /** Moves the checkpoints after timeline index `index` by an effect, shifting their indexes by `shift`. */
+  private shiftCheckpoints(index: number, change: Additive, sign: 1n | -1n, shift: 1 | -1): void {
+    for (const c of this.checkpoints) {
+      if (c.index <= index) continue;
+      c.index += shift;
+      applyEffect(c.state, change, sign);
+    }
+    this.checkpoints = this.checkpoints.filter((c, i, all) => i === 0 || all[i - 1]!.index !== c.index);
+    applyEffect(this.state, change, sign);
   }
 
   /**
    * Validates `e` (the next event of this stream, with revision `nextRevision`) against the whole
    * timeline and, if it passes, adds it. Returns the rejection, or the stake changes it causes.
    */
-  add(e: PlacedEvent): { problem: Problem } | { changes: StakeChange[] } {
+  add(e: PlacedEvent): Outcome {
     if (e.revision !== this.revision) throw new Error(`event ${e.id} has revision ${e.revision}, expected ${this.revision}`);
     if (this.known.has(e.id)) return { problem: problem('DuplicateEventId', `event id ${e.id} is already used in this stream`, { id: e.id }) };
     const outcome = e.type === 'EventRetracted' ? this.retract(e) : this.insert(e);
@@ -142,7 +283,7 @@ export class IssuerTimeline {
     return outcome;
   }
 
-  private insert(e: PlacedEvent): { problem: Problem } | { changes: StakeChange[] } {
+  private insert(e: PlacedEvent): Outcome {
     const reg = this.state.registration;
     if (!reg || e.type === 'IssuerRegistered' || e.date < reg.date) {
       const p = checkIssuerEvent(this.state, e);
@@ -152,39 +293,57 @@ export class IssuerTimeline {
     if (at === this.active.length) {
       const p = checkIssuerEvent(this.state, e);
       if (p) return { problem: p };
-      if (at % CHECKPOINT_EVERY === 0) this.checkpoints[at / CHECKPOINT_EVERY] = cloneIssuerState(this.state);
+      const lastCheckpoint = this.checkpoints[this.checkpoints.length - 1]!;
+      if (at - lastCheckpoint.index >= CHECKPOINT_EVERY) this.checkpoints.push({ index: at, state: cloneIssuerState(this.state) });
       const before = snapshotPositions(this.state, positionsTouched(this.state, e));
       evolveIssuer(this.state, e);
       this.active.push(e);
+      this.index(e);
       return { changes: changesSince(before, this.state) };
     }
-    const result = this.rebuild(at, [e, ...this.active.slice(at)], e);
-    if (result.problem) {
-      const p = result.problem;
-      return {
-        problem:
-          result.failedAt === e
-            ? p
-            : { ...p, message: `back-dated ${eventLabel(e)} would break a later event: ${p.message}` },
-      };
+    const effect = this.effectOf(e);
+    if (effect.kind === 'additive' && !this.scaledAfter(e, effect)) {
+      const before = this.stateAt(at);
+      const own = checkIssuerEvent(before, e);
+      if (own) return { problem: own };
+      const later = this.recheckLater(e, before, effect, 1n);
+      if (later) return { problem: this.backDated(e, later, false) };
+      this.active.splice(at, 0, e);
+      this.shiftCheckpoints(at, effect, 1n, 1);
+      this.index(e, at);
+      return { changes: changesOfEffect(before, effect, 1n) };
     }
-    return { changes: result.changes ?? [] };
+    const result = this.rebuild(at, [e, ...this.active.slice(at)], e);
+    if ('problem' in result) return { problem: this.backDated(e, result.problem, result.failedAt === e) };
+    return result;
   }
 
-  private retract(e: Extract<PlacedEvent, { type: 'EventRetracted' }>): { problem: Problem } | { changes: StakeChange[] } {
+  private backDated(e: PlacedEvent, p: Problem, ownFault: boolean): Problem {
+    return ownFault ? p : { ...p, message: `back-dated ${eventLabel(e)} would break a later event: ${p.message}` };
+  }
+
+  private retract(e: Extract<PlacedEvent, { type: 'EventRetracted' }>): Outcome {
     const target = this.known.get(e.data.eventId);
     const invalid = checkRetractionTarget(`issuer-${this.issuer}`, target, e);
     if (invalid) return { problem: invalid };
     const t = target!.event;
     const at = indexOfEvent(this.active, t);
     if (at < 0) throw new Error(`active event ${t.id} missing from the timeline`);
+    const wrap = (p: Problem): Outcome => ({ problem: { ...p, message: `retracting ${eventLabel(t)} (${t.id}) would break a later event: ${p.message}` } });
     const stateBefore = this.stateAt(at);
+    const effect = this.effectOf(t);
+    if (effect.kind === 'additive' && !this.scaledAfter(t, effect)) {
+      const p = this.recheckLater(t, evolveIssuer(cloneIssuerState(stateBefore), t), effect, -1n);
+      if (p) return wrap(p);
+      this.active.splice(at, 1);
+      this.unindex(t);
+      this.shiftCheckpoints(at, effect, -1n, -1);
+      target!.retracted = true;
+      return { changes: changesOfEffect(evolveIssuer(cloneIssuerState(stateBefore), t), effect, -1n) };
+    }
     const withTarget = snapshotPositions(evolveIssuer(cloneIssuerState(stateBefore), t), positionsTouched(stateBefore, t));
     const result = this.rebuild(at, this.active.slice(at + 1));
-    if (result.problem)
-      return {
-        problem: { ...result.problem, message: `retracting ${eventLabel(t)} (${t.id}) would break a later event: ${result.problem.message}` },
-      };
+    if ('problem' in result) return wrap(result.problem);
     target!.retracted = true;
     return { changes: changesSince(withTarget, stateBefore) };
   }
@@ -194,10 +353,7 @@ export class IssuerTimeline {
    * together as one change of the timeline — retracting first alone could break a later sale that
    * the replacement keeps possible. Both must be the next two events of the stream.
    */
-  correct(
-    retraction: Extract<PlacedEvent, { type: 'EventRetracted' }>,
-    replacement: PlacedEvent,
-  ): { problem: Problem } | { changes: StakeChange[] } {
+  correct(retraction: Extract<PlacedEvent, { type: 'EventRetracted' }>, replacement: PlacedEvent): Outcome {
     if (retraction.revision !== this.revision || replacement.revision !== this.revision + 1)
       throw new Error('a correction takes the next two revisions of its stream');
     if (replacement.type === 'EventRetracted' || replacement.type === 'IssuerRegistered')
@@ -218,21 +374,12 @@ export class IssuerTimeline {
     const from = Math.min(at, insertAt);
     const suffix = [...without.slice(from, insertAt), replacement, ...without.slice(insertAt)];
     const result = this.rebuild(from, suffix, replacement);
-    if (result.problem)
+    if ('problem' in result)
       return { problem: { ...result.problem, message: `correcting ${eventLabel(target!.event)} (${target!.event.id}): ${result.problem.message}` } };
     target!.retracted = true;
     this.known.set(retraction.id, { event: retraction, retracted: false });
     this.known.set(replacement.id, { event: replacement, retracted: false });
     this.revision += 2;
-    return { changes: result.changes ?? [] };
-  }
-
-  /** The state before active[index] (replayed from the nearest checkpoint). */
-  stateAt(index: number): IssuerState {
-    const k = Math.floor(index / CHECKPOINT_EVERY);
-    const state = cloneIssuerState(this.checkpoints[k] ?? initialIssuerState(this.issuer));
-    for (let i = k * CHECKPOINT_EVERY; i < index && i < this.active.length; i++) evolveIssuer(state, this.active[i]!);
-    return state;
+    return result;
   }
 }
-

@@ -1,0 +1,101 @@
+import type { ClassId, EventEnvelope, HolderId } from '../../events/index.js';
+import { PUBLIC, toRational } from '../../events/index.js';
+import type { IssuerState } from './issuerState.js';
+
+/** One position's part in an event: the net change, and how many shares must be held before it. */
+export type PositionEffect = { readonly cls: ClassId; readonly holder: HolderId; delta: bigint; need: bigint };
+
+/**
+ * What an event does to holdings when its effect does not depend on the state it meets: fixed
+ * deltas at named positions and to outstanding shares. Splits and IPO conversions scale every
+ * holding of a class ('scaling'); registrations and new classes change the shape ('structural').
+ * Inserting or removing an additive event moves only its own positions by fixed amounts, which
+ * is what lets a back-dated event or a retraction be re-checked without replaying the timeline.
+ */
+export type Effect =
+  | Readonly<{ kind: 'additive'; positions: ReadonlyMap<string, PositionEffect>; outstanding: ReadonlyMap<ClassId, bigint> }>
+  | Readonly<{ kind: 'scaling'; classes: ReadonlyArray<ClassId> | 'all' }>
+  | Readonly<{ kind: 'structural' }>;
+
+export const positionKey = (cls: ClassId, holder: HolderId): string => `${cls}\u0000${holder}`;
+
+class EffectBuilder {
+  readonly positions = new Map<string, PositionEffect>();
+  readonly outstanding = new Map<ClassId, bigint>();
+  change(cls: ClassId, holder: HolderId, delta: bigint, need = 0n, changesOutstanding = false): this {
+    const key = positionKey(cls, holder);
+    const p = this.positions.get(key) ?? { cls, holder, delta: 0n, need: 0n };
+    p.delta += delta;
+    p.need += need;
+    this.positions.set(key, p);
+    if (changesOutstanding) this.outstanding.set(cls, (this.outstanding.get(cls) ?? 0n) + delta);
+    return this;
+  }
+  move(cls: ClassId, from: HolderId, to: HolderId, shares: bigint): this {
+    return this.change(cls, from, -shares, shares).change(cls, to, shares);
+  }
+  build(): Effect {
+    return { kind: 'additive', positions: this.positions, outstanding: this.outstanding };
+  }
+}
+
+export const effectOf = (e: EventEnvelope): Effect => {
+  const b = new EffectBuilder();
+  switch (e.type) {
+    case 'IssuerRegistered':
+    case 'ShareClassAdded':
+      return { kind: 'structural' };
+    case 'StockSplit':
+      return { kind: 'scaling', classes: e.data.class ? [e.data.class] : 'all' };
+    case 'IPOCompleted':
+      if ((e.data.conversions ?? []).length > 0)
+        return { kind: 'scaling', classes: [e.data.class, ...(e.data.conversions ?? []).flatMap((c) => [c.fromClass, c.toClass])] };
+      b.change(e.data.class, PUBLIC, e.data.newShares, 0n, true);
+      for (const s of e.data.secondarySales ?? []) b.move(e.data.class, s.seller, PUBLIC, s.shares);
+      return b.build();
+    case 'SharesIssued':
+      return b.change(e.data.class, e.data.holder, e.data.shares, 0n, true).build();
+    case 'FundingRoundClosed':
+      for (const a of e.data.allocations) b.change(e.data.class, a.holder, a.shares, 0n, true);
+      return b.build();
+    case 'BlockSale':
+      return b.move(e.data.class, e.data.seller, e.data.buyer ?? PUBLIC, e.data.shares).build();
+    case 'SharesTransferred':
+      return b.move(e.data.class, e.data.from, e.data.to, e.data.shares).build();
+    case 'SharesRepurchased':
+      return b.change(e.data.class, e.data.holder ?? PUBLIC, -e.data.shares, e.data.shares, true).build();
+    case 'SharesConverted': {
+      const r = toRational(e.data.ratio ?? ('1' as never));
+      return b
+        .change(e.data.fromClass, e.data.holder, -e.data.shares, e.data.shares, true)
+        .change(e.data.toClass, e.data.holder, (e.data.shares * r.num) / r.den, 0n, true)
+        .build();
+    }
+    case 'StakeDisclosed':
+    case 'EventRetracted':
+    case 'HolderRegistered':
+    case 'FxRateRecorded':
+      return b.build();
+    default: {
+      const _exhaustive: never = e;
+      return _exhaustive;
+    }
+  }
+};
+
+/** Adds an additive effect (sign 1) or takes it away (sign -1) in place. */
+export const applyEffect = (s: IssuerState, effect: Extract<Effect, { kind: 'additive' }>, sign: 1n | -1n): void => {
+  for (const p of effect.positions.values()) {
+    if (p.delta === 0n) continue;
+    const holders = s.holdings.get(p.cls);
+    if (!holders) continue;
+    const next = (holders.get(p.holder) ?? 0n) + sign * p.delta;
+    if (next === 0n) holders.delete(p.holder);
+    else holders.set(p.holder, next);
+  }
+  for (const [cls, delta] of effect.outstanding) s.outstanding.set(cls, (s.outstanding.get(cls) ?? 0n) + sign * delta);
+};
+
+/** Whether a scaling effect touches a class. */
+export const scales = (effect: Extract<Effect, { kind: 'scaling' }>, cls: ClassId): boolean =>
+  effect.classes === 'all' || effect.classes.includes(cls);
