@@ -68,6 +68,12 @@ const configure = (command: Command): void => {
 };
 configure(program);
 
+// `shareledger export | head -3`: the reader has seen enough; stop quietly, as cat would.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 const main = async (argv: string[]): Promise<number> => {
   try {
     await program.parseAsync(argv);

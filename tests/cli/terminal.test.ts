@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -89,5 +89,12 @@ describe('through pipes', () => {
     const report = JSON.parse(piped.stdout) as { appended: number; events: unknown[] };
     expect(report.appended).toBe(EVENTS + 1);
     expect(report.events).toHaveLength(EVENTS + 1);
+    // `export | head -1`: the reader closes the pipe early; the CLI stops quietly with 0.
+    const child = spawn(process.execPath, [CLI, '--store', store, 'export'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   });
 });
