@@ -208,7 +208,11 @@ export class Ledger {
 
   private seal(appended: ReadonlyArray<PlannedEvent>, streams: Map<string, Loaded>): AppendBatch[] {
     const byStream = new Map<string, PlannedEvent[]>();
-    for (const p of appended) byStream.set(p.stream, [...(byStream.get(p.stream) ?? []), p]);
+    for (const p of appended) {
+      const list = byStream.get(p.stream);
+      if (list) list.push(p);
+      else byStream.set(p.stream, [p]);
+    }
     // recordedAt never goes backwards within a stream, even if the clock does.
     let recordedAt = instantOf(this.now());
     for (const stream of byStream.keys()) {

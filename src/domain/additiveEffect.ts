@@ -83,10 +83,18 @@ export const effectOf = (e: EventEnvelope): Effect => {
   }
 };
 
-/** Adds an additive effect (sign 1) or takes it away (sign -1) in place. */
-export const applyEffect = (s: IssuerState, effect: Extract<Effect, { kind: 'additive' }>, sign: 1n | -1n): void => {
-  for (const p of effect.positions.values()) {
-    if (p.delta === 0n) continue;
+/**
+ * Adds an additive effect (sign 1) or takes it away (sign -1) in place; with `only`, holdings
+ * change only at those positions (outstanding shares always).
+ */
+export const applyEffect = (
+  s: IssuerState,
+  effect: Extract<Effect, { kind: 'additive' }>,
+  sign: 1n | -1n,
+  only?: ReadonlyMap<string, unknown>,
+): void => {
+  for (const [key, p] of effect.positions) {
+    if (p.delta === 0n || (only && !only.has(key))) continue;
     const holders = s.holdings.get(p.cls);
     if (!holders) continue;
     const next = (holders.get(p.holder) ?? 0n) + sign * p.delta;

@@ -210,6 +210,34 @@ export class IssuerTimeline {
   }
 
   /**
+   * The state before active[index] as far as the given positions go: classes, registration and
+   * outstanding shares in full, holdings only at `positions`. Cheaper than `stateAt` (no copy of
+   * every holding); undefined when a scaling event lies between the checkpoint and `index`.
+   */
+  private positionsAt(index: number, positions: ReadonlyMap<string, PositionEffect>): IssuerState | undefined {
+    const cp = this.checkpointAt(index);
+    const state: IssuerState = {
+      issuer: this.issuer,
+      registration: cp.state.registration,
+      classes: new Map(cp.state.classes),
+      holdings: new Map([...cp.state.classes.keys()].map((c) => [c, new Map()])),
+      outstanding: new Map(cp.state.outstanding),
+    };
+    for (const p of positions.values()) {
+      const n = sharesOf(cp.state, p.cls, p.holder);
+      if (n !== 0n) state.holdings.get(p.cls)?.set(p.holder, n);
+    }
+    for (let i = cp.index; i < index; i++) {
+      const x = this.active[i]!;
+      const effect = this.effectOf(x);
+      if (effect.kind === 'scaling') return undefined;
+      if (effect.kind === 'structural') evolveIssuer(state, x);
+      else applyEffect(state, effect, 1n, positions);
+    }
+    return state;
+  }
+
+  /**
    * Re-runs the timeline from index `from` with `suffix` replacing everything after it. Nothing
    * changes unless every event of the suffix passes.
    */
@@ -303,7 +331,7 @@ export class IssuerTimeline {
     }
     const effect = this.effectOf(e);
     if (effect.kind === 'additive' && !this.scaledAfter(e, effect)) {
-      const before = this.stateAt(at);
+      const before = this.positionsAt(at, effect.positions) ?? this.stateAt(at);
       const own = checkIssuerEvent(before, e);
       if (own) return { problem: own };
       const later = this.recheckLater(e, before, effect, 1n);
@@ -330,9 +358,9 @@ export class IssuerTimeline {
     const at = indexOfEvent(this.active, t);
     if (at < 0) throw new Error(`active event ${t.id} missing from the timeline`);
     const wrap = (p: Problem): Outcome => ({ problem: { ...p, message: `retracting ${eventLabel(t)} (${t.id}) would break a later event: ${p.message}` } });
-    const stateBefore = this.stateAt(at);
     const effect = this.effectOf(t);
     if (effect.kind === 'additive' && !this.scaledAfter(t, effect)) {
+      const stateBefore = this.positionsAt(at, effect.positions) ?? this.stateAt(at);
       const p = this.recheckLater(t, evolveIssuer(cloneIssuerState(stateBefore), t), effect, -1n);
       if (p) return wrap(p);
       this.active.splice(at, 1);
@@ -341,6 +369,7 @@ export class IssuerTimeline {
       target!.retracted = true;
       return { changes: changesOfEffect(evolveIssuer(cloneIssuerState(stateBefore), t), effect, -1n) };
     }
+    const stateBefore = this.stateAt(at);
     const withTarget = snapshotPositions(evolveIssuer(cloneIssuerState(stateBefore), t), positionsTouched(stateBefore, t));
     const result = this.rebuild(at, this.active.slice(at + 1));
     if ('problem' in result) return wrap(result.problem);
