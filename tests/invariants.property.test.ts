@@ -9,7 +9,7 @@ import { Ledger } from '../src/ledger.js';
 import { isLedgerError } from '../src/problem.js';
 import { createMemoryStore } from '../src/store/memoryStore.js';
 import { draft } from './support/decideHarness.js';
-import { op, toDraft } from './support/randomOps.js';
+import { op, type Op, toDraft } from './support/randomOps.js';
 
 /** Builds a ledger from random operations, keeping those the ledger accepts. */
 const buildLedger = async (ops: Op[]) => {
