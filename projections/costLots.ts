@@ -1,22 +1,70 @@
 import type { CurrencyCode, IsoDate, Rational } from '../events/index.js';
-import { add, compare, div, mul, rational, sub, ZERO } from '../events/index.js';
+import { add, compare, div, isZero, mul, rational, sub, ZERO } from '../events/index.js';
 
 export type CostMethod = 'fifo' | 'avg';
 export const COST_METHODS: ReadonlyArray<CostMethod> = ['fifo', 'avg'];
 
 /**
  * Shares acquired together (SPEC §6.3): their cost in its currency and their acquisition point
- * (date, revision). Shares are rational: a split of 3-for-2 keeps every holding whole, not every
- * lot. Lots are owned by one position and mutated in place as shares leave it.
+ * (date, revision). Under `fifo` shares are rational (a 3-for-2 split keeps every holding whole,
+ * not every lot). Under `avg` a lot is a component of the pool — the cost of one currency and
+ * acquisition date — and its `shares` are not kept (ZERO): only the pool's total matters.
+ * Lots are owned by one position and mutated in place as shares leave it.
  */
 export type Lot = { shares: Rational; cost: Rational; currency: CurrencyCode; date: IsoDate; revision: number };
 
-/** The lots of one (holder, issuer, class), in acquisition order from `head` on. */
-export type CostPosition = { lots: Lot[]; head: number; shares: Rational };
+/** Shares that left a position, and the lots (or parts of lots) that carry their cost. */
+export type Taken = { shares: Rational; lots: Lot[] };
 
-export const emptyPosition = (): CostPosition => ({ lots: [], head: 0, shares: ZERO });
+/**
+ * Whether the acquisition date of a cost in this currency still matters: it does only when the
+ * cost may have to be converted into another currency (at its acquisition date's rate, SPEC §6.4).
+ */
+export type DatesMatter = (currency: CurrencyCode) => boolean;
+
+/**
+ * The lots of one (holder, issuer, class). `fifo`: in acquisition order from `head` on. `avg`:
+ * one component per currency — and per acquisition date where dates matter — found through
+ * `components`, so a pool stays small however many lots it took in.
+ */
+export type CostPosition = {
+  lots: Lot[];
+  head: number;
+  shares: Rational;
+  components: Map<string, Lot> | undefined;
+  datesMatter: DatesMatter;
+};
+
+export const emptyPosition = (method: CostMethod, datesMatter: DatesMatter = () => true): CostPosition => ({
+  lots: [],
+  head: 0,
+  shares: ZERO,
+  components: method === 'avg' ? new Map() : undefined,
+  datesMatter,
+});
 
 const byAcquisition = (a: Lot, b: Lot): number => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.revision - b.revision);
+
+/**
+ * The part of a pool component's cost that leaves with a fraction of the pool, rounded half-even
+ * to 12 decimals. Exact fractions of fractions grow without bound over a long history (every
+ * disposal multiplies the denominators of every component); rounding the part taken, 10 orders
+ * below the cents shown, keeps them small, and since what stays is the exact remainder, the cost
+ * a pool ever held is conserved exactly.
+ */
+const SCALE = 10n ** 12n;
+const portionOf = (cost: Rational, fraction: Rational): Rational => {
+  const x = mul(cost, fraction);
+  if (SCALE % x.den === 0n) return x;
+  const scaled = x.num * SCALE;
+  let q = scaled / x.den;
+  const r = scaled % x.den;
+  const twice = (r < 0n ? -r : r) * 2n;
+  if (twice > x.den || (twice === x.den && (q < 0n ? -q : q) % 2n === 1n)) q += scaled < 0n ? -1n : 1n;
+  return rational(q, SCALE);
+};
+
+const componentKey = (p: CostPosition, lot: Lot): string => (p.datesMatter(lot.currency) ? `${lot.currency}\u0000${lot.date}` : lot.currency);
 
 /** Drops lots already used up once they are most of the array (keeps taking from the front cheap). */
 const compact = (p: CostPosition): void => {
@@ -27,74 +75,77 @@ const compact = (p: CostPosition): void => {
 };
 
 /**
- * Adds lots (sorted by acquisition) where their acquisition points put them: a transferred lot
- * keeps its point, so it may land before the receiver's own lots. Under `avg` only the pool
- * matters; lots of the same date and currency are merged there so a pool stays small.
+ * Adds lots where their acquisition points put them: a transferred lot keeps its point, so it may
+ * land before the receiver's own lots (`fifo`); under `avg` it joins the pool's component of its
+ * currency and date. `taken.lots` are sorted by acquisition.
  */
-export const insertLots = (p: CostPosition, pieces: ReadonlyArray<Lot>, method: CostMethod): void => {
-  if (pieces.length === 0) return;
-  for (const piece of pieces) p.shares = add(p.shares, piece.shares);
-  const last = p.lots[p.lots.length - 1];
-  let lots: Lot[];
-  if (p.head === p.lots.length || (last !== undefined && byAcquisition(last, pieces[0]!) <= 0)) {
-    lots = p.lots;
-    for (const piece of pieces) lots.push(piece);
-  } else {
-    lots = [];
-    let i = p.head;
-    let j = 0;
-    while (i < p.lots.length || j < pieces.length) {
-      if (j >= pieces.length || (i < p.lots.length && byAcquisition(p.lots[i]!, pieces[j]!) <= 0)) lots.push(p.lots[i++]!);
-      else lots.push(pieces[j++]!);
+export const insertLots = (p: CostPosition, taken: Taken): void => {
+  p.shares = add(p.shares, taken.shares);
+  if (p.components) {
+    for (const lot of taken.lots) {
+      const key = componentKey(p, lot);
+      const same = p.components.get(key);
+      if (same) same.cost = add(same.cost, lot.cost);
+      else {
+        const component = { ...lot, shares: ZERO };
+        p.components.set(key, component);
+        p.lots.push(component);
+      }
     }
-    p.head = 0;
+    return;
   }
-  if (method === 'avg') lots = mergeSameDate(lots, p.head);
-  p.lots = lots;
+  const pieces = taken.lots;
+  if (pieces.length === 0) return;
+  const last = p.lots[p.lots.length - 1];
+  if (p.head === p.lots.length || (last !== undefined && byAcquisition(last, pieces[0]!) <= 0)) {
+    for (const piece of pieces) p.lots.push(piece);
+    return;
+  }
+  const merged: Lot[] = [];
+  let i = p.head;
+  let j = 0;
+  while (i < p.lots.length || j < pieces.length) {
+    if (j >= pieces.length || (i < p.lots.length && byAcquisition(p.lots[i]!, pieces[j]!) <= 0)) merged.push(p.lots[i++]!);
+    else merged.push(pieces[j++]!);
+  }
+  p.lots = merged;
+  p.head = 0;
 };
 
-const mergeSameDate = (lots: Lot[], head: number): Lot[] => {
-  const merged: Lot[] = lots.slice(0, head);
-  for (let i = head; i < lots.length; i++) {
-    const lot = lots[i]!;
-    const prev = merged.length > head ? merged[merged.length - 1]! : undefined;
-    if (prev && prev.date === lot.date && prev.currency === lot.currency) {
-      prev.shares = add(prev.shares, lot.shares);
-      prev.cost = add(prev.cost, lot.cost);
-    } else merged.push(lot);
-  }
-  return merged;
-};
+/** A new lot bought for whole `shares`. */
+export const acquireLot = (p: CostPosition, lot: Lot): void => insertLots(p, { shares: lot.shares, lots: [lot] });
 
-/** A new lot bought at `cost` for whole `shares`. */
-export const acquireLot = (p: CostPosition, method: CostMethod, lot: Lot): void => insertLots(p, [lot], method);
+const takeAll = (p: CostPosition): Taken => {
+  const taken = { shares: p.shares, lots: p.lots.slice(p.head) };
+  p.lots = [];
+  p.head = 0;
+  p.shares = ZERO;
+  p.components?.clear();
+  return taken;
+};
 
 /**
  * Takes `shares` out of a position by the cost method and returns the lots (or parts of lots)
- * taken, with their cost: `fifo` the oldest first, `avg` the same fraction of every lot (the
+ * taken, with their cost: `fifo` the oldest first, `avg` the same fraction of every component (the
  * pool's average cost, currency by currency). Whatever leaves — a sale, a transfer, a buyback,
  * a conversion — leaves this way.
  */
-export const takeShares = (p: CostPosition, shares: Rational, method: CostMethod): Lot[] => {
-  const taken: Lot[] = [];
-  if (compare(shares, p.shares) >= 0) {
-    for (let i = p.head; i < p.lots.length; i++) taken.push(p.lots[i]!);
-    p.lots = [];
-    p.head = 0;
-    p.shares = ZERO;
-    return taken;
-  }
+export const takeShares = (p: CostPosition, shares: Rational, method: CostMethod): Taken => {
+  if (compare(shares, p.shares) >= 0) return takeAll(p);
+  const fraction = method === 'avg' ? div(shares, p.shares) : ZERO;
   p.shares = sub(p.shares, shares);
-  if (method === 'avg') {
-    const fraction = div(shares, add(p.shares, shares));
-    for (let i = p.head; i < p.lots.length; i++) {
-      const lot = p.lots[i]!;
-      const piece = { ...lot, shares: mul(lot.shares, fraction), cost: mul(lot.cost, fraction) };
-      lot.shares = sub(lot.shares, piece.shares);
-      lot.cost = sub(lot.cost, piece.cost);
-      taken.push(piece);
+  const taken: Lot[] = [];
+  if (p.components) {
+    const kept: Lot[] = [];
+    for (const component of p.lots) {
+      const cost = portionOf(component.cost, fraction);
+      if (!isZero(cost)) taken.push({ ...component, cost });
+      component.cost = sub(component.cost, cost);
+      if (isZero(component.cost)) p.components.delete(componentKey(p, component));
+      else kept.push(component);
     }
-    return taken;
+    p.lots = kept;
+    return { shares, lots: taken.sort(byAcquisition) };
   }
   let remaining = shares;
   while (remaining.num > 0n && p.head < p.lots.length) {
@@ -112,18 +163,22 @@ export const takeShares = (p: CostPosition, shares: Rational, method: CostMethod
     }
   }
   compact(p);
-  return taken;
+  return { shares, lots: taken };
 };
 
-/** A split or conversion: the lots' shares change by num/den; cost and acquisition point do not. */
-export const scaleLots = (lots: Lot[], from: number, num: bigint, den: bigint): void => {
+/** A split or conversion of taken shares: their number changes by num/den; cost and acquisition point do not. */
+export const scaleTaken = (taken: Taken, num: bigint, den: bigint): Taken => {
   const factor = rational(num, den);
-  for (let i = from; i < lots.length; i++) lots[i]!.shares = mul(lots[i]!.shares, factor);
+  for (const lot of taken.lots) if (!isZero(lot.shares)) lot.shares = mul(lot.shares, factor);
+  return { shares: mul(taken.shares, factor), lots: taken.lots };
 };
 
+/** A split of the whole position. */
 export const scalePosition = (p: CostPosition, num: bigint, den: bigint): void => {
-  scaleLots(p.lots, p.head, num, den);
-  p.shares = mul(p.shares, rational(num, den));
+  const factor = rational(num, den);
+  if (!p.components) for (let i = p.head; i < p.lots.length; i++) p.lots[i]!.shares = mul(p.lots[i]!.shares, factor);
+  p.shares = mul(p.shares, factor);
 };
 
-export const totalCost = (lots: ReadonlyArray<Lot>): Rational => lots.reduce((acc, l) => add(acc, l.cost), ZERO);
+/** Every lot of the position, for a conversion that moves them all. */
+export const takeEverything = (p: CostPosition): Taken => takeAll(p);

@@ -1,7 +1,7 @@
 import type { ClassId, CurrencyCode, EventId, EventType, HolderId, IsoDate, IssuerId, Rational } from '../events/index.js';
 import { div, fromBigint, mul, PUBLIC, toRational, ZERO } from '../events/index.js';
 import type { PlacedEvent } from '../src/domain/timeline.js';
-import { acquireLot, type CostMethod, type CostPosition, emptyPosition, insertLots, type Lot, scaleLots, scalePosition, takeShares } from './costLots.js';
+import { acquireLot, type CostMethod, type CostPosition, type DatesMatter, emptyPosition, insertLots, type Lot, scalePosition, scaleTaken, type Taken, takeEverything, takeShares } from './costLots.js';
 
 /** A disposal (SPEC §6.3) in its own currency, exact, with the lots it used up. */
 export type Disposal = Readonly<{
@@ -47,6 +47,18 @@ export const holdersFeeding = (timeline: ReadonlyArray<PlacedEvent>, targets: It
   return relevant;
 };
 
+/** Every currency a disposal of this timeline is paid in. */
+export const saleCurrencies = (timeline: ReadonlyArray<PlacedEvent>): Set<CurrencyCode> => {
+  const currencies = new Set<CurrencyCode>();
+  for (const e of timeline) {
+    if (e.type === 'BlockSale') currencies.add(e.data.currency);
+    else if (e.type === 'IPOCompleted' && e.data.secondarySales?.length) currencies.add(e.data.currency);
+    else if (e.type === 'SharesRepurchased' && e.data.currency !== undefined) currencies.add(e.data.currency);
+    else if (e.type === 'SharesTransferred' && e.data.consideration) currencies.add(e.data.consideration.currency);
+  }
+  return currencies;
+};
+
 /** The lots of every tracked (class, holder) of one issuer. */
 class IssuerLots {
   private readonly positions = new Map<ClassId, Map<HolderId, CostPosition>>();
@@ -54,6 +66,7 @@ class IssuerLots {
   constructor(
     private readonly method: CostMethod,
     private readonly tracked: ReadonlySet<HolderId>,
+    private readonly datesMatter: DatesMatter,
   ) {}
 
   private position(cls: ClassId, holder: HolderId): CostPosition | undefined {
@@ -61,23 +74,23 @@ class IssuerLots {
     let byHolder = this.positions.get(cls);
     if (!byHolder) this.positions.set(cls, (byHolder = new Map()));
     let p = byHolder.get(holder);
-    if (!p) byHolder.set(holder, (p = emptyPosition()));
+    if (!p) byHolder.set(holder, (p = emptyPosition(this.method, this.datesMatter)));
     return p;
   }
 
   acquire(cls: ClassId, holder: HolderId, shares: bigint, cost: Rational, currency: CurrencyCode, e: PlacedEvent): void {
     const p = this.position(cls, holder);
-    if (p) acquireLot(p, this.method, { shares: fromBigint(shares), cost, currency, date: e.date, revision: e.revision });
+    if (p) acquireLot(p, { shares: fromBigint(shares), cost, currency, date: e.date, revision: e.revision });
   }
 
-  take(cls: ClassId, holder: HolderId, shares: bigint): Lot[] {
+  take(cls: ClassId, holder: HolderId, shares: bigint): Taken {
     const p = this.position(cls, holder);
-    return p ? takeShares(p, fromBigint(shares), this.method) : [];
+    return p ? takeShares(p, fromBigint(shares), this.method) : { shares: fromBigint(shares), lots: [] };
   }
 
-  receive(cls: ClassId, holder: HolderId, lots: ReadonlyArray<Lot>): void {
+  receive(cls: ClassId, holder: HolderId, taken: Taken): void {
     const p = this.position(cls, holder);
-    if (p) insertLots(p, lots, this.method);
+    if (p) insertLots(p, taken);
   }
 
   split(cls: ClassId | undefined, num: bigint, den: bigint): void {
@@ -89,10 +102,8 @@ class IssuerLots {
     const byHolder = this.positions.get(from);
     if (!byHolder) return;
     for (const [holder, p] of [...byHolder]) {
-      const lots = p.lots.slice(p.head);
       byHolder.delete(holder);
-      scaleLots(lots, 0, num, den);
-      this.receive(to, holder, lots);
+      this.receive(to, holder, scaleTaken(takeEverything(p), num, den));
     }
   }
 }
@@ -108,12 +119,13 @@ export const disposalsOf = (
   method: CostMethod,
   tracked: ReadonlySet<HolderId>,
   counts: (holder: HolderId, date: IsoDate) => boolean,
+  datesMatter: DatesMatter = () => true,
 ): Disposal[] => {
-  const lots = new IssuerLots(method, tracked);
+  const lots = new IssuerLots(method, tracked, datesMatter);
   const disposals: Disposal[] = [];
-  const dispose = (e: PlacedEvent, cls: ClassId, seller: HolderId, shares: bigint, price: Rational, currency: CurrencyCode, gross: Rational, fees: Rational, taken: Lot[]) => {
+  const dispose = (e: PlacedEvent, cls: ClassId, seller: HolderId, shares: bigint, price: Rational, currency: CurrencyCode, gross: Rational, fees: Rational, taken: Taken) => {
     if (!counts(seller, e.date)) return;
-    disposals.push({ eventId: e.id, issuer, date: e.date, revision: e.revision, type: e.type, class: cls, seller, shares, pricePerShare: price, currency, gross, fees, lots: taken });
+    disposals.push({ eventId: e.id, issuer, date: e.date, revision: e.revision, type: e.type, class: cls, seller, shares, pricePerShare: price, currency, gross, fees, lots: taken.lots });
   };
   const atPrice = (shares: bigint, price: Rational) => mul(fromBigint(shares), price);
   for (let i = 0; i < timeline.length; i++) {
@@ -183,9 +195,7 @@ export const disposalsOf = (
       case 'SharesConverted': {
         const d = e.data;
         const r = d.ratio === undefined ? { num: 1n, den: 1n } : toRational(d.ratio);
-        const taken = lots.take(d.fromClass, d.holder, d.shares);
-        scaleLots(taken, 0, r.num, r.den);
-        lots.receive(d.toClass, d.holder, taken);
+        lots.receive(d.toClass, d.holder, scaleTaken(lots.take(d.fromClass, d.holder, d.shares), r.num, r.den));
         break;
       }
       case 'IssuerRegistered':

@@ -16,3 +16,10 @@ export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b
  */
 export const formatPrice = (value: Rational | null): string | null =>
   value === null ? null : (toDecimalString(value) ?? toFixed(value, 6));
+
+/**
+ * part / whole × 100 as SPEC §10 prints it, or null when whole is 0. The same digits as
+ * `formatPercent(percentOf(...))` without reducing the fraction first: a history prints two per
+ * change, a million times.
+ */
+export const formatShareOf = (part: bigint, whole: bigint): string | null => (whole === 0n ? null : toFixed({ num: part * 100n, den: whole }, 6));

@@ -58,7 +58,8 @@ export class CurrencyConverter {
   constructor(private readonly rates: FxRates) {}
 
   convert(amount: Rational, from: CurrencyCode, to: CurrencyCode, date: IsoDate, what: string): Rational | null {
-    if (from === to) return amount;
+    // Nothing is worth nothing in every currency: no rate is needed (a lot issued at a price of 0).
+    if (from === to || amount.num === 0n) return amount;
     const r = this.rates.rate(from, to, date);
     if (r !== undefined) return mul(amount, r);
     const key = `${from}/${to}@${date}`;

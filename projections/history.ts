@@ -1,8 +1,7 @@
 import type { ClassId, EventId, EventType, HolderId, Instant, IsoDate, IssuerId, StoredEvent } from '../events/index.js';
-import { fromBigint, percentOf } from '../events/index.js';
 import { cloneIssuerState, evolveIssuer, initialIssuerState, type IssuerState, outstandingOf, positionsTouched, sharesOf } from '../src/domain/issuerState.js';
 import type { PlacedEvent } from '../src/domain/timeline.js';
-import { compareText, formatPercent } from './format.js';
+import { compareText, formatShareOf } from './format.js';
 import { END_OF_TIME, selectTimeline } from './timeline.js';
 
 export type HistoryEntryJson = {
@@ -50,7 +49,6 @@ const ipoPositions = (before: IssuerState, after: IssuerState, e: Extract<Placed
   return touched;
 };
 
-const percent = (shares: bigint, outstanding: bigint) => formatPercent(percentOf(fromBigint(shares), fromBigint(outstanding)));
 
 /**
  * Every change of a holding in an issuer's timeline (SPEC §6.2), for one holder or all: the
@@ -84,8 +82,8 @@ export const historyOf = (issuer: IssuerId, timeline: ReadonlyArray<PlacedEvent>
         class: p.cls,
         sharesBefore: p.shares.toString(),
         sharesAfter: after.toString(),
-        percentOfClassBefore: percent(p.shares, p.outstanding),
-        percentOfClassAfter: percent(after, outstandingOf(state, p.cls)),
+        percentOfClassBefore: formatShareOf(p.shares, p.outstanding),
+        percentOfClassAfter: formatShareOf(after, outstandingOf(state, p.cls)),
       });
     }
     changed.sort((a, b) => compareText(a.class, b.class) || compareText(a.holder, b.holder));

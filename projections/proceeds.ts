@@ -1,7 +1,7 @@
 import type { CurrencyCode, EventId, EventType, HolderId, Instant, IsoDate, IssuerId, Rational, StoredEvent } from '../events/index.js';
 import { add, issuerOfStream, sub, ZERO } from '../events/index.js';
 import type { CostMethod } from './costLots.js';
-import { type Disposal, disposalsOf, holdersFeeding } from './disposals.js';
+import { type Disposal, disposalsOf, holdersFeeding, saleCurrencies } from './disposals.js';
 import { compareText, formatMoney, formatPrice } from './format.js';
 import { CurrencyConverter, fxRates } from './fx.js';
 import { everMembers, groupHistory, isMemberOn } from './registry.js';
@@ -105,7 +105,10 @@ export const projectProceeds = (streams: ProceedsStreams, request: ProceedsReque
     const issuer = events.length ? issuerOfStream(events[0]!.stream) : undefined;
     if (issuer === undefined) continue;
     const timeline = selectTimeline(events, at);
-    for (const d of disposalsOf(issuer, timeline, method, holdersFeeding(timeline, targets), counts))
+    // A cost is converted (at its acquisition date) only into a currency other than its own.
+    const into = request.currency ? [request.currency] : [...saleCurrencies(timeline)];
+    const datesMatter = (c: CurrencyCode) => into.some((target) => target !== c);
+    for (const d of disposalsOf(issuer, timeline, method, holdersFeeding(timeline, targets), counts, datesMatter))
       if (request.from === undefined || d.date >= request.from) found.push(d);
   }
   found.sort(bySale);
