@@ -127,6 +127,25 @@ describe('realized proceeds (SPEC §6.3)', () => {
     expect(p.totals[0]!.gain).toBe('3490.00');
   });
 
+  it('each funding round allocation is a lot at the round price', async () => {
+    const store = await ledgerOf([
+      registered(),
+      {
+        type: 'FundingRoundClosed',
+        issuer: 'acme',
+        date: '2020-01-10',
+        data: { round: 'Series A', class: 'B', pricePerShare: '0.5', currency: 'USD', allocations: [{ holder: 'alice', shares: '100' }, { holder: 'bob', shares: '50' }] },
+      },
+      issued('2020-02-10', 'alice', '100', '2.5'),
+      blockSale('2020-03-10', 'alice', '150', '3'),
+      blockSale('2020-03-11', 'bob', '50', '3'),
+    ]);
+    // alice fifo: 100 × 0.5 + 50 × 2.5 = 175; avg: 150 × 1.5 = 225. bob: 50 × 0.5 = 25.
+    expect((await proceeds(store, { holder: 'alice' })).proceeds.disposals[0]).toMatchObject({ gross: '450.00', costBasis: '175.00', gain: '275.00' });
+    expect((await proceeds(store, { holder: 'alice', method: 'avg' })).proceeds.disposals[0]).toMatchObject({ costBasis: '225.00', gain: '225.00' });
+    expect((await proceeds(store, { holder: 'bob' })).proceeds.disposals[0]).toMatchObject({ costBasis: '25.00', gain: '125.00' });
+  });
+
   it('the buyer of a block sale gets a lot at the sale price', async () => {
     const store = await ledgerOf([...twoLotsTwoSales, blockSale('2020-05-01', 'bob', '1000', '5.00', { buyer: 'carol' })]);
     const { proceeds: p } = await proceeds(store, { holder: 'bob' });

@@ -131,7 +131,10 @@ export const queryProceeds = async (store: EventStore, query: ProceedsQuery, now
   const knownAt = knownAtArg(query.knownAt, now);
   const issuerStreams = issuer === undefined ? await readAllIssuers(store) : [await readIssuer(store, issuer, knownAt)];
   const holderEvents = await store.readStream(HOLDERS_STREAM);
-  checkHolderKnown(holder, [...issuerStreams, holderEvents], knownAt, issuer === undefined ? 'of any issuer' : `of ${issuer}`);
+  // A holder known from another issuer has simply sold nothing of this one: look further before failing.
+  const known = [...issuerStreams, holderEvents];
+  if (issuer !== undefined && !known.some((events) => isHolderNamed(recordedBy(events, knownAt), holder))) known.push(...(await readAllIssuers(store)));
+  checkHolderKnown(holder, known, knownAt, 'of any issuer');
   const fxEvents = await store.readStream(FX_STREAM);
   const { proceeds, warnings } = projectProceeds(
     { issuerStreams, holderEvents, fxEvents },

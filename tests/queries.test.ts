@@ -154,6 +154,20 @@ describe('queryProceeds', () => {
     expect(result.totals).toEqual([{ currency: 'HKD', gross: '1013740000.00', fees: '0.00', net: '1013740000.00', costBasis: '557000000.00', gain: '456740000.00' }]);
   });
 
+  it('a holder known only from another issuer has no disposals in this one (not an error)', async () => {
+    const { store, ledger } = await sensetime();
+    await ledger.import(
+      [
+        { id: id(30), ...registered('megvii') },
+        { id: id(31), type: 'SharesIssued', issuer: 'megvii', date: '2019-01-01', data: { holder: 'megvii-only', class: 'B', shares: '5', pricePerShare: '1', currency: 'HKD' } },
+      ]
+        .map((e) => JSON.stringify(e))
+        .join('\n'),
+    );
+    const { result } = await queryProceeds(store, { holder: 'megvii-only', issuer: 'sensetime' }, NOW);
+    expect(result).toEqual({ holder: 'megvii-only', method: 'fifo', currency: null, disposals: [], totals: [] });
+  });
+
   it('returns missing FX rates as warnings, not in the JSON', async () => {
     const { store } = await sensetime();
     const { result, warnings } = await queryProceeds(store, { holder: 'taobao-holding', currency: 'USD' }, NOW);
