@@ -1,0 +1,82 @@
+import type { HolderId, Instant, IssuerId, StoredEvent } from '../events/index.js';
+import { HOLDERS_STREAM, instantOf, toIssuerStreamId } from '../events/index.js';
+import { AsOfIndex } from '../projections/asOfIndex.js';
+import type { CapTableJson, StakeJson } from '../projections/ownership.js';
+import { groupMembers, holderRegistry } from '../projections/registry.js';
+import { END_OF_TIME, parseDate, type PointInTime, selectTimeline } from '../projections/timeline.js';
+import { fail } from './problem.js';
+import type { EventStore } from './store/eventStore.js';
+
+type Cached = { revision: number; index: AsOfIndex };
+
+/**
+ * Stake and cap-table answers for a long-running process (a service, a notebook): each issuer's
+ * AsOfIndex is built once per knowledge time and answers any asOf date by binary search.
+ *
+ * Bitemporally honest: the answers are as the ledger was known at the last `refresh()` (their
+ * `knownAt` says so). `refresh()` re-reads only the streams whose head moved. Questions about
+ * another knownAt go to the replaying queries in `src/queries.ts`.
+ */
+export class WarmReader {
+  private readonly indexes = new Map<IssuerId, Cached>();
+  private holders: StoredEvent[] = [];
+  private knownAt: Instant;
+
+  private constructor(private readonly store: EventStore, private readonly now: () => Date) {
+    this.knownAt = instantOf(now());
+  }
+
+  static async open(store: EventStore, now: () => Date = () => new Date()): Promise<WarmReader> {
+    const reader = new WarmReader(store, now);
+    await reader.refresh();
+    return reader;
+  }
+
+  /** Catches up with the store: rebuilds the index of every issuer whose stream moved. */
+  async refresh(): Promise<void> {
+    const knownAt = instantOf(this.now());
+    const heads = new Map((await this.store.heads()).map((h) => [h.stream, h.revision]));
+    this.holders = await this.store.readStream(HOLDERS_STREAM);
+    for (const [issuer, cached] of this.indexes) {
+      if (heads.get(toIssuerStreamId(issuer)) !== cached.revision) this.indexes.delete(issuer);
+    }
+    this.knownAt = knownAt;
+  }
+
+  private async indexOf(issuer: IssuerId): Promise<AsOfIndex> {
+    const cached = this.indexes.get(issuer);
+    if (cached) return cached.index;
+    const events = await this.store.readStream(toIssuerStreamId(issuer));
+    if (!events.some((e) => e.type === 'IssuerRegistered' && e.recordedAt <= this.knownAt))
+      return fail('UnknownIssuer', `unknown issuer ${issuer}`, { issuer });
+    const index = AsOfIndex.build(issuer, selectTimeline(events, { asOf: END_OF_TIME, knownAt: this.knownAt }));
+    this.indexes.set(issuer, { revision: events[events.length - 1]!.revision, index });
+    return index;
+  }
+
+  /** Loads (or reuses) an issuer's index so later questions about it need no I/O. */
+  async warm(issuer: IssuerId): Promise<void> {
+    await this.indexOf(issuer);
+  }
+
+  private pointInTime(asOf: string): PointInTime {
+    return { asOf: parseDate(asOf, '--as-of'), knownAt: this.knownAt };
+  }
+
+  /** SPEC §6.1 stake as of `asOf`, as known at the last refresh. Synchronous once the issuer is warm. */
+  stake(issuer: IssuerId, holder: HolderId, asOf: string, options: { group?: boolean } = {}): StakeJson {
+    const cached = this.indexes.get(issuer);
+    if (!cached) throw new Error(`issuer ${issuer} is not warm: await warm(issuer) first`);
+    const at = this.pointInTime(asOf);
+    if (!options.group) return cached.index.stake(at, holder);
+    const members = groupMembers(holderRegistry(selectTimeline(this.holders, at)), holder);
+    return cached.index.stake(at, holder, members);
+  }
+
+  capTable(issuer: IssuerId, asOf: string): CapTableJson {
+    const cached = this.indexes.get(issuer);
+    if (!cached) throw new Error(`issuer ${issuer} is not warm: await warm(issuer) first`);
+    const at = this.pointInTime(asOf);
+    return cached.index.capTable(at, holderRegistry(selectTimeline(this.holders, at)));
+  }
+}
