@@ -38,8 +38,14 @@ describe('WarmReader (the as-of index)', () => {
           const reader = await WarmReader.open(store, clock('2024-06-01T00:00:00.000Z'));
           await reader.warm(ACME);
           const streams = { issuerEvents: await store.readStream('issuer-acme'), holderEvents: await store.readStream(HOLDERS_STREAM) };
+          // Probe random days and, above all, the very dates events take effect on (the edges).
+          const eventDates = streams.issuerEvents.map((e) => e.date);
           for (const [offset, holder] of probes) {
-            const asOf = new Date(Date.UTC(2019, 0, 1) + offset * 86_400_000).toISOString().slice(0, 10) as IsoDate;
+            const asOf = (
+              offset % 2 === 0
+                ? eventDates[Math.abs(offset) % eventDates.length]!
+                : new Date(Date.UTC(2019, 0, 1) + offset * 86_400_000).toISOString().slice(0, 10)
+            ) as IsoDate;
             const at = { asOf, knownAt: '2024-06-01T00:00:00.000Z' as Instant };
             for (const group of [false, true])
               expect(reader.stake(ACME, holder as HolderId, asOf, { group })).toEqual(projectStake(streams, { issuer: ACME, holder: holder as HolderId, group }, at));
