@@ -9,6 +9,20 @@ export type ParsedLine = Readonly<{ line: number; draft: DraftEvent }>;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** The first line that is not UTF-8 (a newline byte never occurs inside a multi-byte character). */
+const firstNonUtf8Line = (bytes: Uint8Array): number => {
+  for (let line = 1, start = 0; ; line++) {
+    const end = bytes.indexOf(0x0a, start);
+    try {
+      utf8.decode(bytes.subarray(start, end < 0 ? bytes.length : end));
+    } catch {
+      return line;
+    }
+    if (end < 0) return line;
+    start = end + 1;
+  }
+};
+
 /**
  * Reads a JSONL import (SPEC §3: one envelope per line; blank lines are skipped). The first bad
  * line rejects the file, naming the line, the field and the value.
@@ -18,7 +32,8 @@ export const parseJsonl = (input: string | Uint8Array): { ok: true; lines: Parse
   try {
     text = typeof input === 'string' ? input : utf8.decode(input);
   } catch {
-    return { ok: false, problem: problem('InvalidInput', 'the file is not valid UTF-8 text') };
+    const line = firstNonUtf8Line(input as Uint8Array);
+    return { ok: false, problem: problem('InvalidInput', `line ${line}: not valid UTF-8 text (the file must be UTF-8)`, { line }) };
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const rows = text.split('\n');
