@@ -248,3 +248,31 @@ describe('IssuerTimeline.correct', () => {
     expect(t.issuer).toBe('sensetime' as IssuerId);
   });
 });
+
+describe('IPOCompleted with chained conversions', () => {
+  it('reports the holders moved through every step (A→B, then B→C)', () => {
+    const s = scenario().given(
+      registered('2018-01-01', [
+        { class: 'A', votesPerShare: 1 },
+        { class: 'B', votesPerShare: 1 },
+        { class: 'C', votesPerShare: 1 },
+      ]),
+      issued('vc', '10', '2018-06-01', 'A'),
+    );
+    const d = s.when(
+      ev('IPOCompleted', '2021-12-30', {
+        exchange: 'HKEX',
+        ticker: '0020',
+        class: 'C',
+        offerPrice: '3.85',
+        currency: 'HKD',
+        newShares: '0',
+        conversions: [
+          { fromClass: 'A', toClass: 'B', ratio: '1' },
+          { fromClass: 'B', toClass: 'C', ratio: '2' },
+        ],
+      }),
+    );
+    expect(changes(d).sort()).toEqual(['vc:A:10->0', 'vc:C:0->20']);
+  });
+});

@@ -162,12 +162,19 @@ export const positionsTouched = (s: IssuerState, e: EventEnvelope): Array<[Class
       return [[e.data.class, e.data.holder]];
     case 'FundingRoundClosed':
       return e.data.allocations.map((a) => [e.data.class, a.holder]);
-    case 'IPOCompleted':
+    case 'IPOCompleted': {
+      // Conversions can chain (A→B, then B→C): read the holders from the states before and after.
+      const conversions = e.data.conversions ?? [];
+      const converted = conversions.length === 0 ? [] : [...new Set(conversions.flatMap((c) => [c.fromClass, c.toClass]))];
+      const after = converted.length === 0 ? s : evolveIssuer(cloneIssuerState(s), e);
       return [
-        ...(e.data.conversions ?? []).flatMap((c) => [...all(c.fromClass), ...all(c.fromClass).map(([, h]): [ClassId, HolderId] => [c.toClass, h])]),
+        ...converted.flatMap((cls) =>
+          [...new Set([...(s.holdings.get(cls)?.keys() ?? []), ...(after.holdings.get(cls)?.keys() ?? [])])].map((h): [ClassId, HolderId] => [cls, h]),
+        ),
         [e.data.class, PUBLIC],
         ...(e.data.secondarySales ?? []).map((x): [ClassId, HolderId] => [e.data.class, x.seller]),
       ];
+    }
     case 'BlockSale':
       return [[e.data.class, e.data.seller], [e.data.class, e.data.buyer ?? PUBLIC]];
     case 'SharesTransferred':
