@@ -1,7 +1,7 @@
 import type { Latency } from './stats.js';
 
 /** What one child process reported, or why it did not. */
-export type Outcome<R> = Readonly<{ ok: true; result: R & { maxRssMb: number }; wallMs: number } | { ok: false; error: string; timedOut: boolean; wallMs: number }>;
+export type Outcome<R> = Readonly<{ ok: true; result: R & { maxRssMb: number; loadavg1?: number }; wallMs: number } | { ok: false; error: string; timedOut: boolean; wallMs: number }>;
 
 type Rate = { perSec: number; ms: number };
 export type SizeResult = {

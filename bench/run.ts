@@ -83,7 +83,7 @@ const measure = <R>(options: Options, size: string, name: string, args: object, 
       const wallMs = nowMs() - started;
       const last = stdout.trim().split('\n').pop() ?? '';
       if (code === 0 && last.startsWith('{')) {
-        const result = JSON.parse(last) as R & { maxRssMb: number };
+        const result = { ...(JSON.parse(last) as R & { maxRssMb: number }), loadavg1: os.loadavg()[0]! };
         log(`${size}: ${name} done in ${(wallMs / 1000).toFixed(1)} s, peak RSS ${Math.round(result.maxRssMb)} MB`);
         resolve({ ok: true, result, wallMs });
       } else {
@@ -168,6 +168,15 @@ const runSize = async (options: Options, size: string): Promise<SizeResult> => {
   return result;
 };
 
+/** The code measured: the commit, and whether the measured sources differ from it. */
+const codeVersion = (): { commit: string; dirty: boolean | 'unknown' } => {
+  if (process.env['BENCH_COMMIT']) return { commit: process.env['BENCH_COMMIT'], dirty: false };
+  const head = spawnSync('git', ['-C', repo, 'rev-parse', 'HEAD'], { encoding: 'utf8' });
+  if (head.status !== 0) return { commit: 'unknown', dirty: 'unknown' };
+  const status = spawnSync('git', ['-C', repo, 'status', '--porcelain', '--', 'src', 'events', 'projections', 'bench'], { encoding: 'utf8' });
+  return { commit: head.stdout.trim(), dirty: status.stdout.trim() !== '' };
+};
+
 const machine = () => ({
   nproc: os.availableParallelism(),
   cpu: os.cpus()[0]?.model,
@@ -186,13 +195,14 @@ const main = async (): Promise<void> => {
   const sizes: SizeResult[] = [];
   for (const size of options.sizes) sizes.push(await runSize(options, size));
   const command = `node dist/bench/run.js ${process.argv.slice(2).join(' ')}`.trim();
-  const report = { startedAt, finishedAt: new Date().toISOString(), command, options, machine: before, loadavgAtEnd: os.loadavg(), sizes };
-  const resultsDir = path.join(repo, 'bench/results');
+  const code = codeVersion();
+  const report = { startedAt, finishedAt: new Date().toISOString(), command, code, options, machine: before, loadavgAtEnd: os.loadavg(), sizes };
+  const resultsDir = process.env['BENCH_RESULTS_DIR'] ?? path.join(repo, 'bench/results');
   fs.mkdirSync(resultsDir, { recursive: true });
   const out = path.join(resultsDir, `${stamp()}.json`);
   fs.writeFileSync(out, JSON.stringify(report, null, 2));
   const markdown = [
-    `Command: \`${command}\` — ${before.nproc} cores (${before.cpu}), ${before.memTotalGb} GB, Node ${before.node}, load ${before.loadavg.map((l) => l.toFixed(2)).join(' ')} at start`,
+    `Command: \`${command}\` at ${code.commit.slice(0, 7)}${code.dirty === true ? ' (with uncommitted changes)' : ''} — ${before.nproc} cores (${before.cpu}), ${before.memTotalGb} GB, Node ${before.node}, load ${before.loadavg.map((l) => l.toFixed(2)).join(' ')} at start, ${os.loadavg()[0]!.toFixed(2)} at end`,
     '',
     ...sizes.map(markdownTable),
   ].join('\n\n');
