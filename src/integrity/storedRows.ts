@@ -9,7 +9,8 @@ import type { EventStore } from '../store/eventStore.js';
  * is something to report, never a reason to stop reading.
  */
 export type StoredRow =
-  | Readonly<{ stream: string; revision: number; event: StoredEvent }>
+  /** `indexedId`: the id the store files the row under (its id column), where the store has one. */
+  | Readonly<{ stream: string; revision: number; event: StoredEvent; indexedId?: string }>
   | Readonly<{ stream: string; revision: number; corrupt: string }>;
 
 /** The stored rows of a whole ledger, one stream at a time. */
@@ -61,13 +62,13 @@ export const openSqliteRows = (path: string): StoredRows => {
   const countRows = guard(() => db.prepare<[], number>('SELECT COUNT(*) FROM events').pluck());
   const streamNames = guard(() => db.prepare<[], string>('SELECT DISTINCT stream FROM events ORDER BY stream').pluck());
   const streamRows = guard(() =>
-    db.prepare<[string], [number, string]>('SELECT revision, envelope FROM events WHERE stream = ? ORDER BY revision').raw(),
+    db.prepare<[string], [number, string, string]>('SELECT revision, id, envelope FROM events WHERE stream = ? ORDER BY revision').raw(),
   );
   return {
     count: async () => guard(() => countRows.get() ?? 0),
     streams: async () => guard(() => streamNames.all()),
     rowsOf: async (stream) =>
-      guard(() => streamRows.all(stream)).map(([revision, envelope]) => ({ stream, revision, ...decodeEnvelopeText(envelope) })),
+      guard(() => streamRows.all(stream)).map(([revision, indexedId, envelope]) => ({ stream, revision, indexedId, ...decodeEnvelopeText(envelope) })),
     close: async () => {
       if (!db.open) return;
       if (db.inTransaction) db.exec('COMMIT');

@@ -68,6 +68,17 @@ const firstStructuralBreak = (stream: string, rows: ReadonlyArray<StoredRow>): {
   return first ? { problem: first.problem, sound: events.slice(0, first.index) } : { sound: events };
 };
 
+/**
+ * A row filed under another id than its event's: look-ups by id (the "already present" check of
+ * append and import, retract, correct) would miss the event, so it could be appended twice.
+ */
+const misindexed = (stream: string, rows: ReadonlyArray<StoredRow>): VerifyProblem | undefined => {
+  const at = rows.findIndex((row) => isDecoded(row) && row.indexedId !== undefined && row.indexedId !== row.event.id.toLowerCase());
+  if (at < 0) return undefined;
+  const row = rows[at] as Decoded;
+  return { stream, revision: at, kind: 'corrupt', message: `the row is filed under id ${row.indexedId}, but its event is ${row.event.id}: look-ups by id would miss it` };
+};
+
 /** SPEC §8: the current log extends the digest when the stream reaches its revision with the same hash there. */
 const digestProblem = (entry: DigestEntry, rows: ReadonlyArray<StoredRow>): VerifyProblem | undefined => {
   const { stream, revision, hash } = entry;
@@ -121,6 +132,9 @@ export const verifyLedger = async (store: EventStore, options: VerifyOptions = {
           problems.push({ stream, revision: e.revision, kind: 'duplicateId', message: `event id ${e.id} is also used at ${earlier}` });
         else firstSeen.set(key, `${stream}@${e.revision}`);
       }
+      const wrongId = misindexed(stream, streamRows);
+      // Reported when it is the stream's first break (an edited envelope id is a hash break already).
+      if (wrongId && !problems.some((p) => p.stream === stream && p.revision <= wrongId.revision)) problems.push(wrongId);
       const entry = digest.get(stream);
       const drift = entry && digestProblem(entry, streamRows);
       if (drift) problems.push(drift);
