@@ -15,6 +15,7 @@ import { proceedsCommand } from './commands/proceeds.js';
 import { retractCommand } from './commands/retract.js';
 import { stakeCommand } from './commands/stake.js';
 import { verifyCommand } from './commands/verify.js';
+import { watchCommand } from './commands/watch.js';
 import { CliContext } from './context.js';
 import { classify, reportFailure } from './failure.js';
 import { LOG_LEVELS } from './logger.js';
@@ -37,6 +38,7 @@ const COMMANDS: ReadonlyArray<(cli: CliContext) => Command> = [
   auditCommand,
   digestCommand,
   verifyCommand,
+  watchCommand,
 ];
 
 const program = new Command('shareledger')
