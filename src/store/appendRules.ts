@@ -28,3 +28,29 @@ export const assertBatchShape = (batch: AppendBatch): void => {
 /** The revision a stream reaches after a batch (several batches of one call may share a stream). */
 export const revisionAfter = (batch: AppendBatch): number => batch.expectedRevision + batch.events.length;
 
+
+/**
+ * Checks a whole append before anything is written: every batch continues its stream at the
+ * expected revision (several batches of one call may follow each other on one stream), and no
+ * event id is stored already or repeated within the call. Throws the neutral errors above.
+ */
+export const checkAppend = (
+  batches: ReadonlyArray<AppendBatch>,
+  lastRevisionOf: (stream: string) => number,
+  isStored: (lowerCaseId: string) => boolean,
+): void => {
+  const pending = new Map<string, number>();
+  for (const batch of batches) {
+    assertBatchShape(batch);
+    const actual = pending.get(batch.stream) ?? lastRevisionOf(batch.stream);
+    if (actual !== batch.expectedRevision) versionConflict(batch.stream, batch.expectedRevision, actual);
+    pending.set(batch.stream, revisionAfter(batch));
+  }
+  const ids = new Set<string>();
+  for (const { events } of batches)
+    for (const { id } of events) {
+      const key = id.toLowerCase();
+      if (isStored(key) || ids.has(key)) duplicateEventId(id);
+      ids.add(key);
+    }
+};

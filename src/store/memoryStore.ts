@@ -1,5 +1,5 @@
 import type { EventId, StoredEvent } from '../../events/index.js';
-import { assertBatchShape, duplicateEventId, revisionAfter, versionConflict } from './appendRules.js';
+import { checkAppend } from './appendRules.js';
 import type { AppendBatch, EventStore, StreamHead } from './eventStore.js';
 
 type Waiter = () => void;
@@ -18,22 +18,7 @@ export const createMemoryStore = (): EventStore => {
 
   const lastRevisionOf = (stream: string): number => (streams.get(stream)?.length ?? 0) - 1;
 
-  const checkAppend = (batches: ReadonlyArray<AppendBatch>): void => {
-    const pending = new Map<string, number>();
-    for (const batch of batches) {
-      assertBatchShape(batch);
-      const actual = pending.get(batch.stream) ?? lastRevisionOf(batch.stream);
-      if (actual !== batch.expectedRevision) versionConflict(batch.stream, batch.expectedRevision, actual);
-      pending.set(batch.stream, revisionAfter(batch));
-    }
-    const ids = new Set<string>();
-    for (const { events } of batches)
-      for (const { id } of events) {
-        const key = id.toLowerCase();
-        if (byId.has(key) || ids.has(key)) duplicateEventId(id);
-        ids.add(key);
-      }
-  };
+  const check = (batches: ReadonlyArray<AppendBatch>): void => checkAppend(batches, lastRevisionOf, (key) => byId.has(key));
 
   const wake = (): void => {
     for (const waiter of [...waiters]) waiter();
@@ -77,7 +62,7 @@ export const createMemoryStore = (): EventStore => {
     },
 
     async append(batches) {
-      checkAppend(batches);
+      check(batches);
       for (const batch of batches) {
         let events = streams.get(batch.stream);
         if (!events) streams.set(batch.stream, (events = []));

@@ -3,7 +3,7 @@ import type { ReadStreamOptions, StreamingRead } from '@eventstore/db-client';
 import type { EventId, StoredEvent } from '../../../events/index.js';
 import { fail } from '../../problem.js';
 import type { AppendBatch, EventStore, StreamHead } from '../eventStore.js';
-import { assertBatchShape, duplicateEventId, revisionAfter, versionConflict } from '../appendRules.js';
+import { checkAppend, versionConflict } from '../appendRules.js';
 import { isStreamNotFound, raiseClientError } from './clientErrors.js';
 import { toEsdbConnection, type EsdbConnection } from './connectionString.js';
 import { LedgerCatalog } from './ledgerCatalog.js';
@@ -95,22 +95,7 @@ export const esdbStoreWith = (client: EsdbClient, connection: EsdbConnection): E
     }
   };
 
-  const checkAppend = (batches: ReadonlyArray<AppendBatch>): void => {
-    const pending = new Map<string, number>();
-    for (const batch of batches) {
-      assertBatchShape(batch);
-      const actual = pending.get(batch.stream) ?? Number(catalog.lastRevision(batch.stream));
-      if (actual !== batch.expectedRevision) versionConflict(batch.stream, batch.expectedRevision, actual);
-      pending.set(batch.stream, revisionAfter(batch));
-    }
-    const ids = new Set<string>();
-    for (const { events } of batches)
-      for (const { id } of events) {
-        const key = id.toLowerCase();
-        if (catalog.locate(key) || ids.has(key)) duplicateEventId(id);
-        ids.add(key);
-      }
-  };
+  const check = (batches: ReadonlyArray<AppendBatch>): void => checkAppend(batches, (stream) => Number(catalog.lastRevision(stream)), (key) => catalog.locate(key) !== undefined);
 
   return {
     description: connection.description,
@@ -177,7 +162,7 @@ export const esdbStoreWith = (client: EsdbClient, connection: EsdbConnection): E
      */
     async append(batches) {
       await catchUp();
-      checkAppend(batches);
+      check(batches);
       for (const batch of batches) {
         if (batch.events.length === 0) continue;
         try {
