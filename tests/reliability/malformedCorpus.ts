@@ -235,7 +235,8 @@ const flagsCase = (name: string, type: EventType, data: Record<string, Value>, m
     if (value === undefined || value === MISSING) continue;
     if (field.kind === 'list') lists[field.name] = value;
     else if (field.kind === 'object') {
-      if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Raw) return undefined;
+      // An object with no parts would be no flag at all: the mutation would vanish.
+      if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Raw || Object.keys(value).length === 0) return undefined;
       for (const [part, v] of Object.entries(value)) {
         if (typeof v !== 'string' || !field.fields?.some((f) => f.name === part)) return undefined;
         flags.push(`--${field.flag}-${kebab(part)}`, v);
@@ -322,8 +323,10 @@ const envelopeCases = (): MalformedCase[] => {
     cases.push(importCase(`type ${JSON.stringify(type)}`, jsonText({ ...envelopeOf('BlockSale', sale), type }), [/\btype\b/], 2));
   for (const type of [raw('42'), null, ['BlockSale'], { BlockSale: true }, MISSING])
     cases.push(importCase(`type ${describe(type)}`, jsonText({ ...envelopeOf('BlockSale', sale), type }), [/\btype\b/], 2));
-  for (const data of [raw('42'), '"x"', [], null, MISSING, deep(5000)])
+  for (const data of [raw('42'), '"x"', [], null, MISSING])
     cases.push(importCase(`data ${describe(data)}`, jsonText({ ...envelopeOf('BlockSale', sale), data }), [/\bdata\b/], 2));
+  // Deeper than the JSON reader recurses (on a busy machine, even 5,000 levels): refused as invalid JSON on its line.
+  cases.push(importCase('data nested 5,000 deep', jsonText({ ...envelopeOf('BlockSale', sale), data: deep(5000) }), [/\bdata\b|invalid JSON/], 2));
   return cases;
 };
 

@@ -1,12 +1,44 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { encodeStored, type StoredEvent } from '../../events/index.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
-import { CLI } from '../cli/harness.js';
 
-export { CLI, DEMO_FILE, inPool } from '../cli/harness.js';
+export { DEMO_FILE, inPool } from '../cli/harness.js';
+
+const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+const NODE_MODULES = fileURLToPath(new URL('../../node_modules/', import.meta.url));
+
+/**
+ * The built CLI, copied once per test file to a private directory (node_modules linked beside it).
+ * A soak runs for half an hour, and `npm run build` elsewhere in the checkout rewrites dist/
+ * meanwhile: a child started mid-rebuild would fail to load and count as a rejected input. The
+ * copy is smoke-tested (a torn copy fails to load) and retaken if it fails.
+ */
+const snapshotCli = (): string => {
+  for (let attempt = 1; ; attempt++) {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'shareledger-cli-snapshot-'));
+    fs.cpSync(DIST, path.join(root, 'dist'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'package.json'), '{"type":"module"}\n');
+    fs.symlinkSync(NODE_MODULES, path.join(root, 'node_modules'));
+    const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
+    const smoke = [
+      ['--store', 'memory:', 'append', 'HolderRegistered', '--date', '2023-01-01', '--holder', 'x', '--name', 'X', '--dry-run'],
+      ['--store', 'memory:', 'verify'],
+    ].map((args) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' }));
+    if (smoke.every((r) => r.status === 0)) {
+      process.on('exit', () => fs.rmSync(root, { recursive: true, force: true }));
+      return cli;
+    }
+    fs.rmSync(root, { recursive: true, force: true });
+    if (attempt === 5) throw new Error(`the built CLI does not run (npm run build?): ${smoke.map((r) => r.stderr).join('\n')}`);
+    spawnSync('sleep', ['3']);
+  }
+};
+
+export const CLI = snapshotCli();
 
 /**
  * The reliability suite runs twice: fast in `npm test`, long in `npm run soak`
