@@ -1,11 +1,16 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, demoLedger, runCli, tempDir } from './harness.js';
+
+const children: Array<{ kill: () => boolean }> = [];
+// A failed expectation must not leave a watcher running.
+afterEach(() => children.splice(0).forEach((c) => c.kill()));
 
 /** Starts `watch` as its own process and collects its stdout until it exits. */
 const startWatch = (args: string[]) => {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
