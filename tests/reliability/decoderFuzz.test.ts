@@ -118,6 +118,27 @@ describe('the import decoder under fuzzing', () => {
     );
   });
 
+  it('a value nested at any depth up to 6,000 is refused as InvalidInput, never a crash', () => {
+    // Somewhere between what the JSON reader can read and what JSON.stringify can print (about
+    // 4,000 to 5,000 levels, depending on the stack), a message quoting the value used to throw.
+    const failures: string[] = [];
+    for (let depth = 1; depth <= 6_000; depth += depth < 3_000 ? 500 : scaled(20, 1)) {
+      const nested = `${'['.repeat(depth)}${']'.repeat(depth)}`;
+      for (const line of [
+        `{"type":"BlockSale","issuer":"sensetime","date":"2023-08-01","data":${nested}}`,
+        `{"type":"BlockSale","issuer":"sensetime","date":"2023-08-01","data":{"seller":${nested}}}`,
+        `{"type":${nested},"date":"2023-08-01","data":{}}`,
+      ])
+        try {
+          const parsed = parseJsonl(line);
+          if (parsed.ok || parsed.problem.kind !== 'InvalidInput') failures.push(`depth ${depth}: ${JSON.stringify(parsed).slice(0, 100)}`);
+        } catch (e) {
+          failures.push(`depth ${depth}: throws ${(e as Error).message}`);
+        }
+    }
+    expect(failures.slice(0, 5)).toEqual([]);
+  });
+
   it('Ledger.import of arbitrary text or bytes fails only with InvalidInput, storing nothing', async () => {
     await fc.assert(fc.asyncProperty(fc.oneof(anyText, anyBytes), importHolds), { numRuns: RUNS, seed: SEED });
   });
