@@ -8,7 +8,13 @@ const show = (value: unknown): string => {
   if (value === undefined) return 'nothing';
   if (isNumberLiteral(value)) return value.text;
   if (typeof value === 'bigint') return value.toString();
-  const text = JSON.stringify(value);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // Nested deeper than JSON.stringify recurses (the JSON reader goes a little deeper): still an answer, not a crash.
+    return Array.isArray(value) ? 'a list nested too deeply to show' : 'a value nested too deeply to show';
+  }
   if (text === undefined) return String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 };
