@@ -1,105 +1,380 @@
-import type { ClassId, HolderId, IsoDate, IssuerId } from '../events/index.js';
-import { evolveIssuer, initialIssuerState, type IssuerState, positionsTouched, sharesOf, type ShareClass } from '../src/domain/issuerState.js';
+import type { ClassId, HolderId, IssuerId } from '../events/index.js';
+import { evolveIssuer, initialIssuerState, positionsTouched, sharesOf } from '../src/domain/issuerState.js';
 import type { PlacedEvent } from '../src/domain/timeline.js';
-import type { HolderRegistry } from './registry.js';
-import { capTableFromState, type CapTableJson, stakeFromState, type StakeJson } from './ownership.js';
+import { compareText, EXACT_WHOLE, percentOfDoubles, percentText } from './format.js';
+import type { CapTableHolderJson, CapTableJson, StakeJson } from './ownership.js';
 import type { PointInTime } from './timeline.js';
 
-/** A value that changes on some dates: the value at the end of each date it changed, dates ascending. */
-type Steps = { dates: IsoDate[]; values: bigint[] };
+/**
+ * An order-preserving number for a valid YYYY-MM-DD date (year × 512 + month × 32 + day): binary
+ * searches compare small integers instead of strings.
+ */
+export const dayKey = (date: string): number =>
+  ((date.charCodeAt(0) - 48) * 1000 + (date.charCodeAt(1) - 48) * 100 + (date.charCodeAt(2) - 48) * 10 + (date.charCodeAt(3) - 48)) * 512 +
+  ((date.charCodeAt(5) - 48) * 10 + (date.charCodeAt(6) - 48)) * 32 +
+  ((date.charCodeAt(8) - 48) * 10 + (date.charCodeAt(9) - 48));
 
-const record = (steps: Steps, date: IsoDate, value: bigint): void => {
-  const last = steps.dates.length - 1;
-  if (last >= 0 && steps.dates[last] === date) steps.values[last] = value;
-  else {
-    steps.dates.push(date);
-    steps.values.push(value);
-  }
-};
-
-/** The value at the end of `date` (0 before the first change): binary search. */
-const valueAt = (steps: Steps, date: IsoDate): bigint => {
+/** Index of the last key on or before `key` in ascending `keys`, or -1: binary search. */
+const lastAtOrBefore = (keys: ArrayLike<number>, key: number): number => {
   let lo = 0;
-  let hi = steps.dates.length;
+  let hi = keys.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (steps.dates[mid]! <= date) lo = mid + 1;
+    if (keys[mid]! <= key) lo = mid + 1;
     else hi = mid;
   }
-  return lo === 0 ? 0n : steps.values[lo - 1]!;
+  return lo - 1;
 };
 
 /**
- * An issuer's holdings indexed by date, for one knowledge time: every (class, holder) position
- * and every class's outstanding shares as step functions over effective dates. Built by one replay
- * of the selected timeline (the domain's evolve), it answers "as of D" questions by binary search
- * instead of a replay — what a long-running process keeps warm. The answers are those of a replay
- * to the end of D (same JSON, by construction: the state it rebuilds feeds the same formatter).
+ * A value that changes on some dates: the value at the end of each date it changed, dates
+ * ascending. Built in plain arrays, then frozen into typed arrays (12-16 bytes a step instead of
+ * ~80: a 1M-event issuer has about two million steps), as doubles when the index is `exact`.
+ */
+class Steps {
+  private keys: number[] | Int32Array = [];
+  private values: bigint[] | Float64Array = [];
+
+  record(key: number, value: bigint): void {
+    const keys = this.keys as number[];
+    const values = this.values as bigint[];
+    const last = keys.length - 1;
+    if (last >= 0 && keys[last] === key) values[last] = value;
+    else {
+      keys.push(key);
+      values.push(value);
+    }
+  }
+
+  max(): bigint {
+    let max = 0n;
+    for (const v of this.values as bigint[]) if (v > max) max = v;
+    return max;
+  }
+
+  freeze(asDoubles: boolean): void {
+    this.keys = Int32Array.from(this.keys);
+    if (asDoubles) this.values = Float64Array.from(this.values as bigint[], Number);
+  }
+
+  /** Index of the last step on or before the day `key`, or -1. */
+  private find(key: number): number {
+    return lastAtOrBefore(this.keys, key);
+  }
+
+  /** The days it changed on. */
+  days(): ArrayLike<number> {
+    return this.keys;
+  }
+
+  /** Its value on each of `days` (ascending, a superset of its own days), as doubles. */
+  densify(days: Int32Array): Float64Array {
+    const dense = new Float64Array(days.length);
+    for (let i = 0; i < days.length; i++) dense[i] = this.atDouble(days[i]!);
+    return dense;
+  }
+
+  /** The value at the end of the day `key` (0 before the first change). */
+  at(key: number): bigint {
+    const i = this.find(key);
+    if (i < 0) return 0n;
+    const v = this.values[i]!;
+    return typeof v === 'bigint' ? v : BigInt(v);
+  }
+
+  /** The same, as a double: only on an `exact` index. */
+  atDouble(key: number): number {
+    const i = this.find(key);
+    return i < 0 ? 0 : (this.values as Float64Array)[i]!;
+  }
+}
+
+type IndexedClass = {
+  readonly cls: ClassId;
+  readonly since: number;
+  readonly votesPerShare: bigint;
+  readonly votes: number;
+  readonly holders: Map<HolderId, Steps>;
+  readonly outstanding: Steps;
+  /** On an exact index: the outstanding shares on each of the index's `outstandingDays`. */
+  outstandingByDay: Float64Array;
+  /** `holders` by the index's holder slot: one Map look-up per question instead of one per class. */
+  bySlot: Array<Steps | undefined>;
+};
+
+/** One holder's row of a cap table while it is being summed: per class in class order. */
+type Row = { holder: HolderId; shares: bigint; votes: bigint; byClass: bigint[] };
+type DoublesRow = { holder: HolderId; shares: number; votes: number; byClass: number[] };
+
+/**
+ * An issuer's holdings indexed by date, for one knowledge time: every (class, holder) position and
+ * every class's outstanding shares as step functions over effective dates. Built by one replay of
+ * the selected timeline (the domain's evolve), it answers "as of D" questions by binary search
+ * instead of a replay: what a long-running process keeps warm. The answers are those of a replay
+ * to the end of D (`tests/warmReader.property.test.ts` compares them with `projectStake` and
+ * `projectCapTable` field by field); they are formatted here directly from the step values, with
+ * the same exact percentages (`percentText`), because building an IssuerState per question cost
+ * more than the question.
  */
 export class AsOfIndex {
-  private readonly positions = new Map<ClassId, Map<HolderId, Steps>>();
-  private readonly outstanding = new Map<ClassId, Steps>();
-  private readonly classes: Array<{ cls: ClassId; since: IsoDate; spec: ShareClass }> = [];
-  private registration: IssuerState['registration'];
+  private readonly classes: IndexedClass[] = [];
+  private registeredOn = Number.POSITIVE_INFINITY;
+  /** Whether the answers can be computed in doubles exactly (see `build`). */
+  private exact = false;
+  /** Every day some class's outstanding shares changed, ascending (exact index only). */
+  private outstandingDays = new Int32Array(0);
+  /** A number for every holder with a position (exact index only). */
+  private readonly slots = new Map<HolderId, number>();
 
   private constructor(readonly issuer: IssuerId) {}
 
   /** `timeline`: the issuer's events that count at the knowledge time, in timeline order, all dates. */
-  static build(issuer: IssuerId, timeline: ReadonlyArray<PlacedEvent>): AsOfIndex {
+  static build(issuer: IssuerId, timeline: Iterable<PlacedEvent>): AsOfIndex {
     const index = new AsOfIndex(issuer);
     const state = initialIssuerState(issuer);
+    const byClass = new Map<ClassId, IndexedClass>();
     for (const e of timeline) {
       const touched = positionsTouched(state, e);
       const classesBefore = state.classes.size;
       evolveIssuer(state, e);
-      if (!index.registration && state.registration) index.registration = state.registration;
-      if (state.classes.size !== classesBefore)
-        for (const [cls, spec] of [...state.classes].slice(classesBefore)) index.classes.push({ cls, since: e.date, spec });
-      for (const [cls, holder] of touched) {
-        let byHolder = index.positions.get(cls);
-        if (!byHolder) index.positions.set(cls, (byHolder = new Map()));
-        let steps = byHolder.get(holder);
-        if (!steps) byHolder.set(holder, (steps = { dates: [], values: [] }));
-        record(steps, e.date, sharesOf(state, cls, holder));
+      const key = dayKey(e.date);
+      if (state.registration && index.registeredOn === Number.POSITIVE_INFINITY) index.registeredOn = dayKey(state.registration.date);
+      if (state.classes.size !== classesBefore) {
+        for (const [cls, spec] of [...state.classes].slice(classesBefore)) {
+          const indexed: IndexedClass = {
+            cls,
+            since: key,
+            votesPerShare: BigInt(spec.votesPerShare),
+            votes: spec.votesPerShare,
+            holders: new Map(),
+            outstanding: new Steps(),
+            outstandingByDay: new Float64Array(0),
+            bySlot: [],
+          };
+          index.classes.push(indexed);
+          byClass.set(cls, indexed);
+        }
       }
-      for (const cls of new Set(touched.map(([c]) => c))) {
-        let steps = index.outstanding.get(cls);
-        if (!steps) index.outstanding.set(cls, (steps = { dates: [], values: [] }));
-        record(steps, e.date, state.outstanding.get(cls) ?? 0n);
+      let lastClass: ClassId | undefined;
+      for (const [cls, holder] of touched) {
+        const indexed = byClass.get(cls);
+        if (!indexed) continue;
+        let steps = indexed.holders.get(holder);
+        if (!steps) indexed.holders.set(holder, (steps = new Steps()));
+        steps.record(key, sharesOf(state, cls, holder));
+        // Positions come grouped by class; recording a class's outstanding twice on one day is harmless.
+        if (cls !== lastClass) indexed.outstanding.record(key, state.outstanding.get(cls) ?? 0n);
+        lastClass = cls;
+      }
+    }
+    // Exact in doubles when every sum a question can make (all classes' outstanding shares, or
+    // their votes) stays below 2^52: then answers need no BigInt arithmetic at all.
+    let bound = 0n;
+    for (const c of index.classes) {
+      let max = c.outstanding.max();
+      for (const steps of c.holders.values()) {
+        const m = steps.max();
+        if (m > max) max = m;
+      }
+      bound += max * (c.votesPerShare > 1n ? c.votesPerShare : 1n);
+    }
+    index.exact = bound <= EXACT_WHOLE;
+    const days = new Set<number>();
+    for (const c of index.classes) {
+      c.outstanding.freeze(index.exact);
+      for (const steps of c.holders.values()) steps.freeze(index.exact);
+      for (const day of Array.from(c.outstanding.days())) days.add(day);
+    }
+    if (index.exact) {
+      // One binary search per question then finds every class's outstanding shares.
+      index.outstandingDays = Int32Array.from([...days].sort((a, b) => a - b));
+      for (const c of index.classes) c.outstandingByDay = c.outstanding.densify(index.outstandingDays);
+      for (const c of index.classes) for (const holder of c.holders.keys()) if (!index.slots.has(holder)) index.slots.set(holder, index.slots.size);
+      for (const c of index.classes) {
+        c.bySlot = new Array<Steps | undefined>(index.slots.size).fill(undefined);
+        for (const [holder, steps] of c.holders) c.bySlot[index.slots.get(holder)!] = steps;
       }
     }
     return index;
   }
 
-  /** The state at the end of `asOf`, with holdings of `holders` only (all holders when omitted). */
-  stateAsOf(asOf: IsoDate, holders?: ReadonlyArray<HolderId>): IssuerState {
-    const state = initialIssuerState(this.issuer);
-    if (!this.registration || this.registration.date > asOf) return state;
-    state.registration = this.registration;
-    for (const { cls, since, spec } of this.classes) {
-      if (since > asOf) continue;
-      state.classes.set(cls, spec);
-      const held = new Map<HolderId, bigint>();
-      const byHolder = this.positions.get(cls);
-      if (byHolder) {
-        for (const holder of holders ?? byHolder.keys()) {
-          const steps = byHolder.get(holder);
-          const n = steps ? valueAt(steps, asOf) : 0n;
-          if (n !== 0n) held.set(holder, n);
-        }
-      }
-      state.holdings.set(cls, held);
-      const out = this.outstanding.get(cls);
-      state.outstanding.set(cls, out ? valueAt(out, asOf) : 0n);
+  /** The classes that exist at the end of the day `key`, in the order they were added. */
+  private classesOn(key: number): IndexedClass[] {
+    if (this.registeredOn > key) return [];
+    const all = this.classes;
+    let n = 0;
+    while (n < all.length && all[n]!.since <= key) n++;
+    return n === all.length ? all : all.filter((c) => c.since <= key);
+  }
+
+  private stakeInDoubles(at: PointInTime, key: number, holder: HolderId, counted: ReadonlyArray<HolderId>): StakeJson {
+    let totalShares = 0;
+    let totalVotes = 0;
+    let heldShares = 0;
+    let heldVotes = 0;
+    const classes: StakeJson['classes'] = [];
+    const day = lastAtOrBefore(this.outstandingDays, key);
+    const active = this.classesOn(key);
+    const slots: number[] = [];
+    for (let i = 0; i < counted.length; i++) {
+      const slot = this.slots.get(counted[i]!);
+      if (slot !== undefined) slots.push(slot);
     }
-    return state;
+    for (let k = 0; k < active.length; k++) {
+      const c = active[k]!;
+      const outstanding = day < 0 ? 0 : c.outstandingByDay[day]!;
+      let held = 0;
+      for (let i = 0; i < slots.length; i++) {
+        const steps = c.bySlot[slots[i]!];
+        if (steps !== undefined) held += steps.atDouble(key);
+      }
+      totalShares += outstanding;
+      heldShares += held;
+      totalVotes += outstanding * c.votes;
+      heldVotes += held * c.votes;
+      classes.push({ class: c.cls, shares: String(held), outstanding: String(outstanding), percentOfClass: percentOfDoubles(held, outstanding) });
+    }
+    return {
+      issuer: this.issuer,
+      holder,
+      asOf: at.asOf,
+      knownAt: at.knownAt,
+      shares: String(heldShares),
+      percentOfTotal: percentOfDoubles(heldShares, totalShares),
+      votingPercent: percentOfDoubles(heldVotes, totalVotes),
+      classes,
+    };
   }
 
+  private capTableInDoubles(at: PointInTime, key: number, classes: IndexedClass[], nameOf: (holder: HolderId) => string): CapTableJson {
+    const rows = new Map<HolderId, DoublesRow>();
+    let totalShares = 0;
+    let totalVotes = 0;
+    const outstanding: number[] = [];
+    for (let i = 0; i < classes.length; i++) {
+      const c = classes[i]!;
+      const out = c.outstanding.atDouble(key);
+      outstanding.push(out);
+      totalShares += out;
+      totalVotes += out * c.votes;
+      for (const [holder, steps] of c.holders) {
+        const n = steps.atDouble(key);
+        if (n === 0) continue;
+        let row = rows.get(holder);
+        if (!row) rows.set(holder, (row = { holder, shares: 0, votes: 0, byClass: new Array<number>(classes.length).fill(0) }));
+        row.byClass[i] = n;
+        row.shares += n;
+        row.votes += n * c.votes;
+      }
+    }
+    const sorted = [...rows.values()].sort((a, b) => b.shares - a.shares || compareText(a.holder, b.holder));
+    return {
+      issuer: this.issuer,
+      asOf: at.asOf,
+      knownAt: at.knownAt,
+      totalShares: String(totalShares),
+      classes: classes.map((c, i) => ({ class: c.cls, votesPerShare: c.votes, outstanding: String(outstanding[i]!) })),
+      holders: sorted.map((row): CapTableHolderJson => {
+        const byClass: Record<string, string> = {};
+        for (let i = 0; i < classes.length; i++) byClass[classes[i]!.cls] = String(row.byClass[i]!);
+        return {
+          holder: row.holder,
+          name: nameOf(row.holder),
+          shares: String(row.shares),
+          percentOfTotal: percentOfDoubles(row.shares, totalShares),
+          votingPercent: percentOfDoubles(row.votes, totalVotes),
+          classes: byClass,
+        };
+      }),
+    };
+  }
+
+  /** SPEC §6.1 stake of `holder`, or of the group `members` (summed), at the end of `at.asOf`. */
   stake(at: PointInTime, holder: HolderId, members?: ReadonlyArray<HolderId>): StakeJson {
-    return stakeFromState(this.stateAsOf(at.asOf, members ?? [holder]), at, holder, members);
+    const key = dayKey(at.asOf);
+    const counted = members ?? [holder];
+    if (this.exact) {
+      const stake = this.stakeInDoubles(at, key, holder, counted);
+      if (members) stake.holders = [...members];
+      return stake;
+    }
+    let totalShares = 0n;
+    let totalVotes = 0n;
+    let heldShares = 0n;
+    let heldVotes = 0n;
+    const classes: StakeJson['classes'] = [];
+    for (const c of this.classesOn(key)) {
+      const outstanding = c.outstanding.at(key);
+      let held = 0n;
+      for (const h of counted) {
+        const steps = c.holders.get(h);
+        if (steps) held += steps.at(key);
+      }
+      totalShares += outstanding;
+      heldShares += held;
+      if (c.votes !== 0) {
+        totalVotes += outstanding * c.votesPerShare;
+        heldVotes += held * c.votesPerShare;
+      }
+      classes.push({ class: c.cls, shares: held.toString(), outstanding: outstanding.toString(), percentOfClass: percentText(held, outstanding) });
+    }
+    const stake: StakeJson = {
+      issuer: this.issuer,
+      holder,
+      asOf: at.asOf,
+      knownAt: at.knownAt,
+      shares: heldShares.toString(),
+      percentOfTotal: percentText(heldShares, totalShares),
+      votingPercent: percentText(heldVotes, totalVotes),
+      classes,
+    };
+    if (members) stake.holders = [...members];
+    return stake;
   }
 
-  capTable(at: PointInTime, registry: HolderRegistry): CapTableJson {
-    return capTableFromState(this.stateAsOf(at.asOf), at, registry);
+  /** SPEC §6.1 cap table at the end of `at.asOf`: every holder with shares, largest first, then by id. */
+  capTable(at: PointInTime, nameOf: (holder: HolderId) => string): CapTableJson {
+    const key = dayKey(at.asOf);
+    const classes = this.classesOn(key);
+    if (this.exact) return this.capTableInDoubles(at, key, classes, nameOf);
+    const rows = new Map<HolderId, Row>();
+    let totalShares = 0n;
+    let totalVotes = 0n;
+    const outstanding: bigint[] = [];
+    classes.forEach((c, i) => {
+      const out = c.outstanding.at(key);
+      outstanding.push(out);
+      totalShares += out;
+      totalVotes += out * c.votesPerShare;
+      for (const [holder, steps] of c.holders) {
+        const n = steps.at(key);
+        if (n === 0n) continue;
+        let row = rows.get(holder);
+        if (!row) rows.set(holder, (row = { holder, shares: 0n, votes: 0n, byClass: new Array<bigint>(classes.length).fill(0n) }));
+        row.byClass[i] = n;
+        row.shares += n;
+        row.votes += n * c.votesPerShare;
+      }
+    });
+    const sorted = [...rows.values()].sort((a, b) => (a.shares > b.shares ? -1 : a.shares < b.shares ? 1 : compareText(a.holder, b.holder)));
+    return {
+      issuer: this.issuer,
+      asOf: at.asOf,
+      knownAt: at.knownAt,
+      totalShares: totalShares.toString(),
+      classes: classes.map((c, i) => ({ class: c.cls, votesPerShare: c.votes, outstanding: outstanding[i]!.toString() })),
+      holders: sorted.map((row): CapTableHolderJson => {
+        const byClass: Record<string, string> = {};
+        classes.forEach((c, i) => (byClass[c.cls] = row.byClass[i]!.toString()));
+        return {
+          holder: row.holder,
+          name: nameOf(row.holder),
+          shares: row.shares.toString(),
+          percentOfTotal: percentText(row.shares, totalShares),
+          votingPercent: percentText(row.votes, totalVotes),
+          classes: byClass,
+        };
+      }),
+    };
   }
 }

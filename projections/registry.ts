@@ -90,3 +90,42 @@ export const everMembers = (group: GroupHistory): HolderId[] => {
   for (const p of group.periods) for (const h of p.members) all.add(h);
   return [...all].sort(compareText);
 };
+
+/**
+ * Every holder's display name as a function of the date, from a `holders` timeline selected for
+ * one knowledge time (all dates): what a warm process asks thousands of times per cap table,
+ * answered by binary search instead of a fold of the registry per question.
+ */
+export class HolderNamesAsOf {
+  private readonly names = new Map<HolderId, { dates: IsoDate[]; names: string[] }>();
+
+  constructor(holdersTimeline: Iterable<PlacedEvent>) {
+    for (const e of holdersTimeline) {
+      if (e.type !== 'HolderRegistered') continue;
+      let steps = this.names.get(e.data.holder);
+      if (!steps) this.names.set(e.data.holder, (steps = { dates: [], names: [] }));
+      const last = steps.dates.length - 1;
+      if (last >= 0 && steps.dates[last] === e.date) steps.names[last] = e.data.name;
+      else {
+        steps.dates.push(e.date);
+        steps.names.push(e.data.name);
+      }
+    }
+  }
+
+  /** `displayName` of the registry as of the end of `date`. */
+  nameOn(holder: HolderId, date: IsoDate): string {
+    const steps = this.names.get(holder);
+    if (steps) {
+      let lo = 0;
+      let hi = steps.dates.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (steps.dates[mid]! <= date) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo > 0) return steps.names[lo - 1]!;
+    }
+    return holder === PUBLIC ? PUBLIC_NAME : holder;
+  }
+}

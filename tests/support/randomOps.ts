@@ -23,22 +23,23 @@ export const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('retract'), date: day, pick: fc.nat() }) },
 );
 
-export const toDraft = (o: Op, accepted: string[]) => {
+/** `scale` multiplies every share count (beyond 2^53 to exercise the BigInt paths). */
+export const toDraft = (o: Op, accepted: string[], scale = 1n) => {
   const base = { issuer: 'acme', date: dateOf(o.date) };
   const c = o['cls'] as string;
   switch (o.kind) {
     case 'issue':
-      return draft({ ...base, type: 'SharesIssued', data: { holder: o['holder'], class: c, shares: String(o['shares']), pricePerShare: '1', currency: 'USD' } });
+      return draft({ ...base, type: 'SharesIssued', data: { holder: o['holder'], class: c, shares: String(BigInt(o['shares'] as number) * scale), pricePerShare: '1', currency: 'USD' } });
     case 'sale':
-      return draft({ ...base, type: 'BlockSale', data: { seller: o['holder'], buyer: o['to'], class: c, shares: String(o['shares']), pricePerShare: '2', currency: 'USD' } });
+      return draft({ ...base, type: 'BlockSale', data: { seller: o['holder'], buyer: o['to'], class: c, shares: String(BigInt(o['shares'] as number) * scale), pricePerShare: '2', currency: 'USD' } });
     case 'transfer':
-      return draft({ ...base, type: 'SharesTransferred', data: { from: o['holder'], to: o['to'], class: c, shares: String(o['shares']) } });
+      return draft({ ...base, type: 'SharesTransferred', data: { from: o['holder'], to: o['to'], class: c, shares: String(BigInt(o['shares'] as number) * scale) } });
     case 'repurchase':
-      return draft({ ...base, type: 'SharesRepurchased', data: { holder: o['holder'], class: c, shares: String(o['shares']) } });
+      return draft({ ...base, type: 'SharesRepurchased', data: { holder: o['holder'], class: c, shares: String(BigInt(o['shares'] as number) * scale) } });
     case 'split':
       return draft({ ...base, type: 'StockSplit', data: { ...(c ? { class: c } : {}), numerator: o['num'], denominator: o['den'] } });
     case 'convert':
-      return draft({ ...base, type: 'SharesConverted', data: { holder: o['holder'], fromClass: c, toClass: o['to'], shares: String(o['shares']), ratio: o['ratio'] } });
+      return draft({ ...base, type: 'SharesConverted', data: { holder: o['holder'], fromClass: c, toClass: o['to'], shares: String(BigInt(o['shares'] as number) * scale), ratio: o['ratio'] } });
     default:
       if (accepted.length === 0) return undefined;
       return draft({ ...base, type: 'EventRetracted', data: { eventId: accepted[(o['pick'] as number) % accepted.length], reason: 'test' } });
