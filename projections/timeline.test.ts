@@ -1,9 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { EventId, Instant, IsoDate } from '../events/index.js';
+import type { EventId, Instant, IsoDate, StoredEvent } from '../events/index.js';
 import { toIssuerStreamId, type IssuerId } from '../events/index.js';
 import { Ledger } from '../src/ledger.js';
 import { LedgerError } from '../src/problem.js';
 import { createMemoryStore } from '../src/store/memoryStore.js';
+import { byEffectivePoint } from '../src/domain/timeline.js';
 import { END_OF_TIME, parseKnownAt, selectTimeline } from './timeline.js';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}` as EventId;
@@ -91,4 +93,42 @@ describe('parseKnownAt', () => {
       expect((error as LedgerError).message).toContain(JSON.stringify(value));
     },
   );
+});
+
+describe('selectTimeline is the definition of SPEC §6, computed faster', () => {
+  /** The definition, literally: filter, then sort everything by (date, revision). */
+  const reference = (events: ReadonlyArray<StoredEvent>, asOf: string, knownAt: string) => {
+    const retracted = new Set(events.filter((e) => e.type === 'EventRetracted' && e.recordedAt <= knownAt).map((e) => (e.data as { eventId: string }).eventId));
+    return events
+      .filter((e) => e.recordedAt <= knownAt && e.date <= asOf && e.type !== 'EventRetracted' && !retracted.has(e.id))
+      .sort(byEffectivePoint);
+  };
+  const day = (n: number) => new Date(Date.UTC(2020, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
+  const instant = (n: number) => new Date(Date.UTC(2024, 0, 1) + n * 3_600_000).toISOString();
+
+  it('gives the same events in the same order for any stream, asOf and knownAt (back-dated runs, retractions)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ day: fc.integer({ min: 0, max: 60 }), retracts: fc.option(fc.nat(), { freq: 5 }), hour: fc.integer({ min: 0, max: 3 }) }), { maxLength: 80 }),
+        fc.integer({ min: -1, max: 61 }),
+        fc.integer({ min: 0, max: 12 }),
+        (specs, asOfDay, knownHour) => {
+          let hour = 0;
+          const events = specs.map((spec, revision) => {
+            hour += spec.hour; // recordedAt never goes backwards within a stream
+            const base = { id: id(revision + 1), revision, date: day(spec.day), recordedAt: instant(hour) };
+            return (
+              spec.retracts !== null && revision > 0
+                ? { ...base, type: 'EventRetracted', data: { eventId: id((spec.retracts % revision) + 1), reason: 'r' } }
+                : { ...base, type: 'StakeDisclosed', data: {} }
+            ) as unknown as StoredEvent;
+          });
+          const asOf = day(asOfDay);
+          const knownAt = instant(knownHour);
+          expect(ids(selectTimeline(events, at(knownAt, asOf)))).toEqual(ids(reference(events, asOf, knownAt)));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });

@@ -16,23 +16,39 @@ export const END_OF_TIME = '9999-12-31' as IsoDate;
  */
 export const selectTimeline = (streamEvents: ReadonlyArray<StoredEvent>, at: PointInTime): PlacedEvent[] => {
   const { asOf, knownAt } = at;
-  const retracted = new Set<EventId>();
-  for (const e of streamEvents) {
-    if (e.type === 'EventRetracted' && e.recordedAt <= knownAt) retracted.add(e.data.eventId);
+  let retracted: Set<EventId> | undefined;
+  for (let i = 0; i < streamEvents.length; i++) {
+    const e = streamEvents[i]!;
+    if (e.type === 'EventRetracted' && e.recordedAt <= knownAt) (retracted ??= new Set()).add(e.data.eventId);
   }
-  const selected: PlacedEvent[] = [];
-  for (const e of streamEvents) {
-    if (e.recordedAt > knownAt || e.date > asOf || e.type === 'EventRetracted' || retracted.has(e.id)) continue;
-    selected.push(e);
+  // Streams are mostly appended in date order: events that keep the date order stay in `inOrder`
+  // (already sorted by date, then revision); the back-dated ones are sorted apart and merged in.
+  const inOrder: PlacedEvent[] = [];
+  let backDated: PlacedEvent[] | undefined;
+  let lastDate = '';
+  for (let i = 0; i < streamEvents.length; i++) {
+    const e = streamEvents[i]!;
+    if (e.recordedAt > knownAt || e.date > asOf || e.type === 'EventRetracted' || (retracted !== undefined && retracted.has(e.id))) continue;
+    if (e.date >= lastDate) {
+      inOrder.push(e);
+      lastDate = e.date;
+    } else (backDated ??= []).push(e);
   }
-  // Streams are mostly appended in date order: sort only when they are not.
-  for (let i = 1; i < selected.length; i++) {
-    if (byEffectivePoint(selected[i - 1]!, selected[i]!) > 0) {
-      selected.sort(byEffectivePoint);
-      break;
-    }
-  }
-  return selected;
+  if (backDated === undefined) return inOrder;
+  backDated.sort(byEffectivePoint);
+  return mergeSorted(inOrder, backDated);
+};
+
+/** Merges two arrays sorted in timeline order. */
+const mergeSorted = (a: PlacedEvent[], b: PlacedEvent[]): PlacedEvent[] => {
+  const out = new Array<PlacedEvent>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = byEffectivePoint(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
 };
 
 /** The events of a stream the ledger had recorded by `knownAt` (retracted ones included). */
