@@ -76,8 +76,16 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
+/**
+ * The program's own help and version: all that runs without the event codecs (io-ts and every
+ * codec, ~10 ms to load). Everything else loads them before parsing; commands load the rest of
+ * their work on use.
+ */
+const NEEDS_NO_CODECS = new Set(['', '--help', '-h', 'help', '--version', '-V']);
+
 const main = async (argv: string[]): Promise<number> => {
   try {
+    if (!NEEDS_NO_CODECS.has(argv.slice(2).join(' '))) await cli.loadEvents();
     await program.parseAsync(argv);
     return 0;
   } catch (error) {
