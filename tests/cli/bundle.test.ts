@@ -7,11 +7,13 @@ import { cacheFileOf, loadBundle } from '../../src/cli/bundle/codeCache.js';
 import { CLI, demoLedger, tempDir } from './harness.js';
 
 /**
- * The published CLI as `npm run build` leaves it: dist/src/cli/main.js is the launcher of one
- * bundled file (bundle.cjs) and its code cache (src/cli/bundle/build.ts).
+ * The published CLI as `npm run build` leaves it (src/cli/bundle/build.ts): one bundled file
+ * (bundle.cjs) with its code cache, run by the bin (shareledger.cjs, the harness's CLI) and by
+ * dist/src/cli/main.js.
  */
 
 const BUNDLE = fileURLToPath(new URL('../../dist/src/cli/bundle.cjs', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 const CODE_CACHE = fileURLToPath(new URL('../../dist/src/cli/bundle/codeCache.js', import.meta.url));
 
 /** Runs the built CLI with a preload that lists, at exit, the packages it loaded from node_modules. */
@@ -29,10 +31,13 @@ const packagesLoadedBy = (args: ReadonlyArray<string>): { code: number | null; p
 };
 
 describe('the built CLI', () => {
-  it('is the launcher of the bundle: it answers --version, and the build made a code cache this Node accepts', () => {
-    expect(fs.readFileSync(CLI, 'utf8')).toContain('bundle.cjs');
-    const version = spawnSync(process.execPath, [CLI, '--version'], { encoding: 'utf8' });
-    expect({ code: version.status, stdout: version.stdout.trim() }).toEqual({ code: 0, stdout: '0.1.0' });
+  it('runs the bundle from the bin and from main.js: both answer --version, and the build made a code cache this Node accepts', () => {
+    expect(JSON.parse(fs.readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')).bin).toEqual({ shareledger: 'dist/src/cli/shareledger.cjs' });
+    for (const entry of [CLI, MAIN]) {
+      expect(fs.readFileSync(entry, 'utf8'), entry).toContain('bundle.cjs');
+      const version = spawnSync(process.execPath, [entry, '--version'], { encoding: 'utf8' });
+      expect({ entry, code: version.status, stdout: version.stdout.trim() }).toEqual({ entry, code: 0, stdout: '0.1.0' });
+    }
     // In a child: the cache is only valid for the V8 flags it was made with, and a test worker may add some.
     const check = spawnSync(process.execPath, ['--input-type=module', '-e', `import { loadBundle } from ${JSON.stringify(CODE_CACHE)}; console.log(loadBundle(${JSON.stringify(BUNDLE)}).cache);`], {
       encoding: 'utf8',

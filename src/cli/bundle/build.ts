@@ -13,19 +13,28 @@ import { loadBundle, type RunCli } from './codeCache.js';
  *    and ~50 CommonJS files took about half of a cold start; one file takes a fraction of that.
  *    Native and heavy packages stay outside: better-sqlite3 (a native addon), pino (loaded only
  *    when a log record is written) and @eventstore/db-client (loaded only for esdb:// stores).
- * 2. launcher.ts replaces tsc's dist/src/cli/main.js: the same entry (bin, tests, `node
- *    dist/src/cli/main.js`), now running bundle.cjs.
+ * 2. Two small entries run it: bin.ts becomes dist/src/cli/shareledger.cjs (package.json bin:
+ *    `shareledger`, `npx shareledger`) and launcher.ts replaces tsc's dist/src/cli/main.js (for
+ *    `node dist/src/cli/main.js`).
  * 3. The CLI runs a few commands in this process (a throwaway SQLite ledger), then writes V8's
  *    code cache of what they compiled (bundle.cjs.cache, see codeCache.ts).
  *
- * A plain `tsc` afterwards puts the module-by-module main.js back: slower to start, same answers.
+ * A plain `tsc` afterwards puts the module-by-module main.js back (slower to start, same answers);
+ * shareledger.cjs runs the last bundle until the next `npm run build`.
  */
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const OUT = path.join(ROOT, 'dist/src/cli');
 const BUNDLE = path.join(OUT, 'bundle.cjs');
 const MAIN = path.join(OUT, 'main.js');
+const BIN = path.join(OUT, 'shareledger.cjs');
 const DEMO_FILE = path.join(ROOT, 'examples/sensetime.jsonl');
+
+/** import.meta.url in a CommonJS output: its own file's URL (demo.ts finds the example ledger from it, logger.ts requires pino). */
+const CJS_IMPORT_META = {
+  define: { 'import.meta.url': 'importMetaUrl' },
+  inject: [path.join(ROOT, 'src/cli/bundle/importMetaUrl.ts')],
+};
 
 await build({
   entryPoints: [path.join(ROOT, 'src/cli/program.ts')],
@@ -35,24 +44,28 @@ await build({
   platform: 'node',
   target: 'node20',
   external: ['better-sqlite3', 'pino', '@eventstore/db-client'],
-  // import.meta.url (demo.ts finds the example ledger from it; logger.ts requires pino) as the bundle's own URL.
-  define: { 'import.meta.url': 'importMetaUrl' },
-  banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  ...CJS_IMPORT_META,
   sourcemap: true,
   logLevel: 'warning',
 });
 
-await build({
-  entryPoints: [path.join(ROOT, 'src/cli/bundle/launcher.ts')],
-  outfile: MAIN,
-  allowOverwrite: true,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
-});
-fs.chmodSync(MAIN, 0o755);
+for (const [entry, outfile, format] of [
+  ['bin.ts', BIN, 'cjs'],
+  ['launcher.ts', MAIN, 'esm'],
+] as const) {
+  await build({
+    entryPoints: [path.join(ROOT, 'src/cli/bundle', entry)],
+    outfile,
+    allowOverwrite: true,
+    bundle: true,
+    format,
+    platform: 'node',
+    target: 'node20',
+    ...(format === 'cjs' ? CJS_IMPORT_META : {}),
+    logLevel: 'warning',
+  });
+  fs.chmodSync(outfile, 0o755);
+}
 
 /** What the cache is made from: the commands a cold start is timed on, and the work they share. */
 const warmUp = (store: string): ReadonlyArray<ReadonlyArray<string>> => [
