@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { createRequire } from 'node:module';
+import { build, type Plugin } from 'esbuild';
 import { loadBundle, type RunCli } from './codeCache.js';
 
 /**
@@ -11,8 +12,9 @@ import { loadBundle, type RunCli } from './codeCache.js';
  * 1. src/cli/program.ts and everything it loads (commands, domain, stores, commander, io-ts, fp-ts)
  *    become one CommonJS file, dist/src/cli/bundle.cjs. Resolving and compiling ~100 ESM modules
  *    and ~50 CommonJS files took about half of a cold start; one file takes a fraction of that.
- *    Native and heavy packages stay outside: better-sqlite3 (a native addon), pino (loaded only
- *    when a log record is written) and @eventstore/db-client (loaded only for esdb:// stores).
+ *    Two packages stay outside, loaded on use: pino (when a log record is written) and
+ *    @eventstore/db-client (for esdb:// stores). better-sqlite3's JavaScript is bundled too
+ *    (see bundledBetterSqlite3), its native addon is not.
  * 2. Two small entries run it: bin.ts becomes dist/src/cli/shareledger.cjs (package.json bin:
  *    `shareledger`, `npx shareledger`) and launcher.ts replaces tsc's dist/src/cli/main.js (for
  *    `node dist/src/cli/main.js`).
@@ -30,6 +32,28 @@ const MAIN = path.join(OUT, 'main.js');
 const BIN = path.join(OUT, 'shareledger.cjs');
 const DEMO_FILE = path.join(ROOT, 'examples/sensetime.jsonl');
 
+const require = createRequire(import.meta.url);
+
+/**
+ * better-sqlite3's 16 JavaScript files took ~6 ms to resolve and compile at every start. The
+ * bundle gets a copy (with its own `bindings`, which loads the addon from the installed package),
+ * used only when the installed package is the version copied: betterSqlite3.cjs decides at run time.
+ */
+const bundledBetterSqlite3: Plugin = {
+  name: 'bundled-better-sqlite3',
+  setup(b) {
+    const wrapper = path.join(ROOT, 'src/cli/bundle/betterSqlite3.cjs');
+    const external = { external: true } as const;
+    b.onResolve({ filter: /^better-sqlite3$/ }, (args) => (args.importer === wrapper ? { path: args.path, ...external } : { path: wrapper }));
+    b.onResolve({ filter: /^better-sqlite3\/package\.json$/ }, (args) => ({ path: args.path, ...external }));
+    b.onResolve({ filter: /^bundled:better-sqlite3$/ }, () => ({ path: require.resolve('better-sqlite3') }));
+    b.onResolve({ filter: /^bindings$/ }, (args) =>
+      /[\\/]better-sqlite3[\\/]/.test(args.importer) ? { path: path.join(ROOT, 'src/cli/bundle/betterSqlite3Bindings.cjs') } : undefined,
+    );
+  },
+};
+const BETTER_SQLITE3_VERSION = (require('better-sqlite3/package.json') as { version: string }).version;
+
 /** import.meta.url in a CommonJS output: its own file's URL (demo.ts finds the example ledger from it, logger.ts requires pino). */
 const CJS_IMPORT_META = {
   define: { 'import.meta.url': 'importMetaUrl' },
@@ -43,8 +67,10 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['better-sqlite3', 'pino', '@eventstore/db-client'],
+  external: ['pino', '@eventstore/db-client'],
+  plugins: [bundledBetterSqlite3],
   ...CJS_IMPORT_META,
+  define: { ...CJS_IMPORT_META.define, BUNDLED_BETTER_SQLITE3_VERSION: JSON.stringify(BETTER_SQLITE3_VERSION) },
   sourcemap: true,
   logLevel: 'warning',
 });
