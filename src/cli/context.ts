@@ -18,7 +18,7 @@ export type Globals = Readonly<{
   logLevel: LogLevel;
 }>;
 
-/** The event codecs and helpers (events/index.ts): io-ts, fp-ts and every codec, ~10 ms to load. */
+/** The event codecs and helpers (events/index.ts): with io-ts and fp-ts, the largest part of the CLI to load. */
 export type EventsModule = typeof import('../../events/index.js');
 
 type RawGlobals = { store?: string; actor?: string; json?: boolean; logLevel?: string };

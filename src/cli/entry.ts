@@ -1,6 +1,6 @@
 /**
  * What a CLI entry does around one run: the exit code, a quiet stop on a closed pipe, and no
- * lingering. Shared by the entry tsc builds (main.ts) and the published one (bundle/launcher.ts).
+ * lingering. Shared by the entry tsc builds (main.ts) and the bundled ones (bundle/bin.ts, bundle/launcher.ts).
  */
 export const runAsProcess = async (run: (argv: string[]) => Promise<number>): Promise<void> => {
   // `shareledger export | head -3`: the reader has seen enough; stop quietly, as cat would.

@@ -73,9 +73,9 @@ Examples:
 };
 
 /**
- * The program's own help and version: all that runs without the event codecs (io-ts and every
- * codec, ~10 ms to load). Everything else loads them before parsing; commands load the rest of
- * their work on use.
+ * The program's own help and version: all that runs without the event codecs (io-ts, fp-ts and
+ * every codec). Everything else loads them before parsing; commands load the rest of their work
+ * on use.
  */
 const NEEDS_NO_CODECS = new Set(['', '--help', '-h', 'help', '--version', '-V']);
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { cacheFileOf, loadBundle } from '../../src/cli/bundle/codeCache.js';
+import { buildLine, cacheFileOf, loadBundle } from '../../src/cli/bundle/codeCache.js';
 import { CLI, demoLedger, tempDir } from './harness.js';
 
 /**
@@ -62,30 +62,27 @@ describe('the built CLI', () => {
 });
 
 describe('the code cache', () => {
-  const bundleIn = (dir: string): string => {
-    const file = path.join(dir, 'bundle.cjs');
-    fs.writeFileSync(file, 'exports.runCli = async (argv) => argv.length * 1;\n');
-    return file;
-  };
+  const writeBundle = (file: string, factor: number, build: string): void =>
+    fs.writeFileSync(file, `exports.runCli = async (argv) => argv.length * ${factor};${buildLine(build.repeat(64))}`);
 
-  it('is used when made from this very bundle, and ignored when the bundle was rebuilt or the cache is damaged', async () => {
-    const bundle = bundleIn(tempDir('shareledger-cache-'));
+  it('is used for the very build it was made from, and ignored for another build or when damaged', async () => {
+    const bundle = path.join(tempDir('shareledger-cache-'), 'bundle.cjs');
+    writeBundle(bundle, 1, 'a');
     const first = loadBundle(bundle);
     expect(first.cache).toBe('none');
     expect(await first.runCli(['node', 'x', 'y'])).toBe(3);
     first.writeCache();
     expect(loadBundle(bundle).cache).toBe('used');
 
-    // A rebuild of the same length: V8 alone would accept the old cache.
-    fs.writeFileSync(bundle, 'exports.runCli = async (argv) => argv.length * 2;\n');
-    const later = new Date(Date.now() + 5_000);
-    fs.utimesSync(bundle, later, later);
+    // Another build of the same length: V8 alone would run the old code from the cache.
+    writeBundle(bundle, 2, 'b');
     const rebuilt = loadBundle(bundle);
     expect(rebuilt.cache).toBe('stale');
     expect(await rebuilt.runCli(['node', 'x', 'y'])).toBe(6);
 
     rebuilt.writeCache();
-    fs.writeFileSync(cacheFileOf(bundle), Buffer.concat([Buffer.from('{not json\n'), fs.readFileSync(cacheFileOf(bundle))]));
+    expect(loadBundle(bundle).cache).toBe('used');
+    fs.writeFileSync(cacheFileOf(bundle), fs.readFileSync(cacheFileOf(bundle)).subarray(1));
     expect(loadBundle(bundle).cache).toBe('stale');
   });
 });

@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { build, type Plugin } from 'esbuild';
-import { loadBundle, type RunCli } from './codeCache.js';
+import { buildLine, loadBundle, type RunCli } from './codeCache.js';
 
 /**
  * The second step of `npm run build` (after tsc): the published CLI.
@@ -74,6 +75,8 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+const bundled = fs.readFileSync(BUNDLE, 'utf8');
+fs.writeFileSync(BUNDLE, bundled + buildLine(createHash('sha256').update(bundled).digest('hex')));
 
 for (const [entry, outfile, format] of [
   ['bin.ts', BIN, 'cjs'],

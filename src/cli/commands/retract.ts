@@ -17,6 +17,7 @@ Example:
   $ shareledger retract 3f0c6d9e-8a1b-4c2d-9e3f-1a2b3c4d5e6f --reason "entered twice"`,
     )
     .action(async (id: string, o: { reason: string; date?: string; dryRun?: boolean }) => {
+      // Loaded on use, like every command's work: it needs the codecs, which --help does without.
       const { eventIdArg } = await import('../eventIdArg.js');
       const eventId: EventId = eventIdArg(id);
       const report = await cli.withStore(async (store) =>
