@@ -19,7 +19,7 @@ import type { QuerySamples } from './measure/transactionsTable.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
 const worker = path.join(here, 'worker.js');
-const cliMain = path.join(repo, 'dist/src/cli/main.js');
+const cliMain = path.join(repo, 'dist/src/cli/shareledger.cjs'); // package.json's bin: what `shareledger` runs
 
 type Options = {
   sizes: string[];

@@ -1,6 +1,5 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { ShortText } from '../../events/index.js';
 import type { Ledger } from '../ledger.js';
 import { fail } from '../problem.js';
 import type { EventStore } from '../store/eventStore.js';
@@ -18,6 +17,9 @@ export type Globals = Readonly<{
   json: boolean;
   logLevel: LogLevel;
 }>;
+
+/** The event codecs and helpers (events/index.ts): with io-ts and fp-ts, the largest part of the CLI to load. */
+export type EventsModule = typeof import('../../events/index.js');
 
 type RawGlobals = { store?: string; actor?: string; json?: boolean; logLevel?: string };
 
@@ -41,6 +43,7 @@ const osUser = (): string => {
 export class CliContext {
   private resolved: Globals | undefined;
   private log: Logger | undefined;
+  private loadedEvents: EventsModule | undefined;
 
   constructor(
     private readonly program: Command,
@@ -49,8 +52,21 @@ export class CliContext {
     readonly stderr: Out = process.stderr,
   ) {}
 
+  /** Loads the event codecs: main.ts does before parsing, unless the program's --help or --version is all it runs. */
+  async loadEvents(): Promise<EventsModule> {
+    this.loadedEvents ??= await import('../../events/index.js');
+    return this.loadedEvents;
+  }
+
+  /** The event codecs, for what must be synchronous (option checks, help texts); loadEvents() has run. */
+  get events(): EventsModule {
+    if (!this.loadedEvents) throw new Error('bug: the event codecs were used before loadEvents()');
+    return this.loadedEvents;
+  }
+
   get globals(): Globals {
     if (this.resolved) return this.resolved;
+    const { ShortText } = this.events;
     const raw = this.program.opts<RawGlobals>();
     const storeUrl = raw.store ?? nonEmpty(this.env['SHARELEDGER_STORE']) ?? DEFAULT_STORE_URL;
     const actor = raw.actor ?? nonEmpty(this.env['SHARELEDGER_ACTOR']) ?? osUser();

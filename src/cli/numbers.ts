@@ -1,4 +1,5 @@
-import { parseDecimal, toFixed } from '../../events/index.js';
+// rational.js directly, not the events index: the index loads every codec (io-ts), which a table does not need.
+import { parseDecimal, toFixed } from '../../events/scalars/rational.js';
 
 /** How numbers look in tables: exact strings from the projections, grouped and rounded for reading. */
 

@@ -7,8 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { encodeStored } from '../../events/index.js';
 import { openStore } from '../../src/store/openStore.js';
 
-/** The built CLI: the tests drive the real argument parser in a real process (npm test builds first). */
-export const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+/**
+ * The built CLI, as package.json's bin runs it: the tests drive the real argument parser in a
+ * real process (npm test builds first). dist/src/cli/main.js runs the same bundle (bundle.test.ts).
+ */
+export const CLI = fileURLToPath(new URL('../../dist/src/cli/shareledger.cjs', import.meta.url));
 export const DEMO_FILE = fileURLToPath(new URL('../../examples/sensetime.jsonl', import.meta.url));
 
 export type Run = Readonly<{ code: number | null; stdout: string; stderr: string }>;

@@ -1,8 +1,5 @@
 import { Command } from 'commander';
-import { EVENT_TYPES } from '../../../events/index.js';
 import type { CliContext } from '../context.js';
-import { decodeCommandLineDraft, defined, eventTypeArg } from '../draftInput.js';
-import { dataFromFlags, dataFromJson, mergeData } from '../fieldFlags.js';
 import { appendReportJson, appendReportText } from '../views/appendReport.js';
 
 type AppendOptions = { issuer?: string; date: string; data?: string; id?: string; source?: string; note?: string; dryRun?: boolean };
@@ -13,7 +10,9 @@ const ENVELOPE_FLAGS = ['issuer', 'date', 'data', 'id', 'source', 'note', 'dry-r
 export const appendCommand = (cli: CliContext): Command =>
   new Command('append')
     .description('append one event; its data fields are flags in kebab-case (--price-per-share 1.82), lists go through --data')
-    .argument('<Type>', `event type: ${EVENT_TYPES.join(', ')}`)
+    .argument('<Type>', 'event type')
+    // The list comes from the codecs, loaded by main.ts before parsing (not imported: --version does without them).
+    .configureHelp({ argumentDescription: () => `event type: ${cli.events.EVENT_TYPES.join(', ')}` })
     .option('--issuer <issuer>', 'issuer id (every event except HolderRegistered and FxRateRecorded)')
     .requiredOption('--date <date>', 'effective date YYYY-MM-DD')
     .option('--data <json>', 'data fields as a JSON object (numbers are read exactly); a field may not also be given as a flag')
@@ -34,6 +33,8 @@ Examples:
   $ shareledger append IssuerRegistered --issuer acme --date 2020-01-01 --name "Acme Ltd" --currency USD --data '{"classes":[{"class":"A","votesPerShare":1}]}'`,
     )
     .action(async (typeName: string, o: AppendOptions, command: Command) => {
+      // Loaded on use, like every command's work: they need the codecs, which --help does without.
+      const [{ decodeCommandLineDraft, defined, eventTypeArg }, { dataFromFlags, dataFromJson, mergeData }] = await Promise.all([import('../draftInput.js'), import('../fieldFlags.js')]);
       const type = eventTypeArg(typeName);
       const data = mergeData(dataFromJson(o.data), dataFromFlags(type, command.args.slice(1), ENVELOPE_FLAGS));
       const draft = decodeCommandLineDraft(type, defined({ type, issuer: o.issuer, date: o.date, data, id: o.id, source: o.source, note: o.note }));

@@ -1,8 +1,6 @@
 import { Command } from 'commander';
 import { fail } from '../../problem.js';
 import type { CliContext } from '../context.js';
-import { eventIdArg } from '../eventIdArg.js';
-import { dataFromFlags, dataFromJson, mergeData } from '../fieldFlags.js';
 import { appendReportJson, appendReportText } from '../views/appendReport.js';
 
 type CorrectOptions = { reason: string; date?: string; data?: string; dryRun?: boolean };
@@ -41,6 +39,8 @@ Example:
   $ shareledger correct 3f0c6d9e-8a1b-4c2d-9e3f-1a2b3c4d5e6f --shares 557400000 --reason "filing gives 557.4 million"`,
     )
     .action(async (id: string, o: CorrectOptions, command: Command) => {
+      // Loaded on use, like every command's work: they need the codecs, which --help does without.
+      const [{ eventIdArg }, { dataFromFlags, dataFromJson, mergeData }] = await Promise.all([import('../eventIdArg.js'), import('../fieldFlags.js')]);
       const eventId = eventIdArg(id);
       const report = await cli.withStore(async (store) => {
         const target = await store.findEvent(eventId);

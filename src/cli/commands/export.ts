@@ -1,10 +1,10 @@
 import { Command } from 'commander';
-import { encodeStored, IssuerId, type StoredEvent, toIssuerStreamId } from '../../../events/index.js';
+import type { IssuerId, StoredEvent } from '../../../events/index.js';
 import { fail } from '../../problem.js';
-import type { CliContext } from '../context.js';
+import type { CliContext, EventsModule } from '../context.js';
 import { writeFileAtomically } from '../readInput.js';
 
-const issuerArg = (value: string): IssuerId =>
+const issuerArg = ({ IssuerId }: EventsModule, value: string): IssuerId =>
   IssuerId.is(value) ? value : fail('InvalidInput', `--issuer: expected ${IssuerId.name}, got ${JSON.stringify(value)}`, { flag: '--issuer', value });
 
 export const exportCommand = (cli: CliContext): Command =>
@@ -23,7 +23,8 @@ Examples:
   $ shareledger export --issuer sensetime | head -3`,
     )
     .action(async (o: { issuer?: string; out?: string }) => {
-      const issuer = o.issuer === undefined ? undefined : issuerArg(o.issuer);
+      const { encodeStored, toIssuerStreamId } = cli.events;
+      const issuer = o.issuer === undefined ? undefined : issuerArg(cli.events, o.issuer);
       const events = await cli.withReading('exporting', async (store) => {
         if (issuer === undefined) {
           const all: StoredEvent[] = [];

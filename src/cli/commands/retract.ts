@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import type { EventId } from '../../../events/index.js';
 import type { CliContext } from '../context.js';
-import { eventIdArg } from '../eventIdArg.js';
 import { appendReportJson, appendReportText } from '../views/appendReport.js';
 
 export const retractCommand = (cli: CliContext): Command =>
@@ -18,6 +17,8 @@ Example:
   $ shareledger retract 3f0c6d9e-8a1b-4c2d-9e3f-1a2b3c4d5e6f --reason "entered twice"`,
     )
     .action(async (id: string, o: { reason: string; date?: string; dryRun?: boolean }) => {
+      // Loaded on use, like every command's work: it needs the codecs, which --help does without.
+      const { eventIdArg } = await import('../eventIdArg.js');
       const eventId: EventId = eventIdArg(id);
       const report = await cli.withStore(async (store) =>
         (await cli.ledger(store)).retract(eventId, o.reason, { ...(o.date !== undefined ? { date: o.date } : {}), dryRun: o.dryRun === true }),

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { IssuerId, toIssuerStreamId } from '../../../events/index.js';
+import type { IssuerId } from '../../../events/index.js';
 import { fail } from '../../problem.js';
 import type { CliContext } from '../context.js';
 import { toJson } from '../context.js';
@@ -29,6 +29,7 @@ Examples:
   $ shareledger --json watch --new-only --limit 10`,
     )
     .action(async (o: { issuer?: string; newOnly?: boolean; limit?: number }) => {
+      const { IssuerId, toIssuerStreamId } = cli.events;
       if (o.issuer !== undefined && !IssuerId.is(o.issuer)) fail('InvalidInput', `--issuer: expected ${IssuerId.name}, got ${JSON.stringify(o.issuer)}`, { flag: '--issuer' });
       const { watchLedger } = await import('../../watch.js');
       const stream = o.issuer === undefined ? undefined : toIssuerStreamId(o.issuer as IssuerId);
