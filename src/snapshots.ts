@@ -7,7 +7,7 @@ import { fail } from './problem.js';
 import type { EventStore } from './store/eventStore.js';
 import type { SnapshotRow, SqliteReads } from './store/sqliteReads.js';
 import { sqliteReadsOf } from './store/sqliteRegistry.js';
-import { placedEventOf, REGISTERED, ReplayCodeError, type TimelineRow } from './store/sqliteTimeline.js';
+import { eventOfParts, REGISTERED, ReplayCodeError, splitBody } from './store/sqliteTimeline.js';
 import { decodeState, encodeState, SnapshotStateError } from './snapshotState.js';
 
 /**
@@ -41,7 +41,6 @@ export const SNAPSHOT_EVERY = 20_000;
 const SNAPSHOT_END = 5_000;
 /** Later than every recordedAt: full knowledge. */
 const ALL_KNOWN = '9999-12-31T23:59:59.999Z' as Instant;
-const RETRACTION = 'X'.charCodeAt(0);
 
 export type Fold = {
   state: IssuerState;
@@ -51,17 +50,32 @@ export type Fold = {
 };
 
 /** Every retraction of the stream: retracted id → the earliest recordedAt of a retraction of it. */
-const retractionsOf = (reads: SqliteReads, stream: string): Map<string, string> => {
+const retractionsOf = (reads: SqliteReads, stream: string, head: number): Map<string, string> => {
   const retracted = new Map<string, string>();
-  for (const [target, recordedAt] of reads.retractions(stream)) {
+  for (const [revision, target, recordedAt] of reads.retractions(stream)) {
+    if (revision > head) continue;
     const known = retracted.get(target);
     if (known === undefined || recordedAt < known) retracted.set(target, recordedAt);
   }
   return retracted;
 };
 
-const corruptRow = (path: string, stream: string, row: TimelineRow, e: unknown): never =>
-  fail('CorruptEvent', `the timeline row of ${stream}@${row[0]} in ${path} does not decode: ${(e as Error).message}`, { stream, revision: row[0], reason: (e as Error).message });
+const corruptRow = (path: string, stream: string, body: string, e: unknown): never => {
+  const revision = Number(body.split('\u001f')[1]);
+  const reason = (e as Error).message;
+  return fail('CorruptEvent', `the timeline row of ${stream}@${revision} in ${path} does not decode: ${reason}`, { stream, revision, reason });
+};
+
+/** The parts of a row body and its event, or CorruptEvent. */
+const decodeRow = (path: string, stream: string, body: string): { f: string[]; e: PlacedEvent } => {
+  try {
+    const f = splitBody(body);
+    return { f, e: eventOfParts(f) };
+  } catch (err) {
+    if (err instanceof ReplayCodeError) corruptRow(path, stream, body, err);
+    throw err;
+  }
+};
 
 /**
  * The events of a stream dated in (after, at.asOf] that count at `at` (SPEC §6: recorded by
@@ -74,18 +88,13 @@ export const selectRows = function* (
   stream: string,
   after: string,
   at: PointInTime,
-  retracted: ReadonlyMap<string, string> = retractionsOf(reads, stream),
 ): Generator<PlacedEvent> {
-  for (const row of reads.timeline(stream, after, at.asOf)) {
-    let e: PlacedEvent;
-    try {
-      e = placedEventOf(row);
-    } catch (err) {
-      if (err instanceof ReplayCodeError) corruptRow(path, stream, row, err);
-      throw err;
-    }
-    if (e.type === 'EventRetracted' || row[2] > at.knownAt) continue;
-    const retractedAt = retracted.get(row[3]);
+  const head = reads.head(stream);
+  const retracted = retractionsOf(reads, stream, head);
+  for (const body of reads.timeline(stream, after, at.asOf)) {
+    const { f, e } = decodeRow(path, stream, body);
+    if (e.type === 'EventRetracted' || f[2]! > at.knownAt || e.revision > head) continue;
+    const retractedAt = retracted.get(e.id);
     if (retractedAt !== undefined && retractedAt <= at.knownAt) continue;
     yield e;
   }
@@ -108,7 +117,7 @@ export const foldIssuer = (
   const stream = toIssuerStreamId(issuer);
   const state = start ? decodeState(issuer, start.state) : initialIssuerState(issuer);
   const after = start?.date ?? '';
-  const retracted = retractionsOf(reads, stream);
+  const retracted = retractionsOf(reads, stream, head);
   const snapshots: SnapshotRow[] = [];
   const knownAt = at.knownAt;
   let complete = true;
@@ -121,27 +130,30 @@ export const foldIssuer = (
     snapshots.push({ date, revision: head, recordedAt: latest, events: folded, state: encodeState(state) });
     since = 0;
   };
-  for (const row of reads.timeline(stream, after, at.asOf)) {
-    const date = row[1];
+  for (const body of reads.timeline(stream, after, at.asOf)) {
+    let f: string[];
+    let e: PlacedEvent;
+    try {
+      f = splitBody(body);
+      e = eventOfParts(f);
+    } catch (err) {
+      if (err instanceof ReplayCodeError) corruptRow(path, stream, body, err);
+      throw err;
+    }
+    const date = f[0]!;
     if (date !== lastDate) {
       if (collect && complete && since >= SNAPSHOT_EVERY) take(lastDate);
       lastDate = date;
     }
     read++;
-    let e: PlacedEvent;
-    try {
-      e = placedEventOf(row);
-    } catch (err) {
-      if (err instanceof ReplayCodeError) corruptRow(path, stream, row, err);
-      throw err;
-    }
-    if (row[4].charCodeAt(0) === RETRACTION) continue;
-    const recordedAt = row[2];
+    // A row past the head is what a cut at the stream's end leaves: not an event any more.
+    if (e.type === 'EventRetracted' || e.revision > head) continue;
+    const recordedAt = f[2]!;
     if (recordedAt > knownAt) {
       complete = false;
       continue;
     }
-    const retractedAt = retracted.get(row[3]);
+    const retractedAt = retracted.size === 0 ? undefined : retracted.get(f[3]!);
     if (retractedAt !== undefined) {
       if (retractedAt <= knownAt) {
         if (recordedAt > latest) latest = recordedAt;
@@ -186,7 +198,7 @@ export const fastOwnership = (store: EventStore, issuer: IssuerId, at: PointInTi
         holder: needs.holder,
         knownAt: at.knownAt,
       });
-    let start = reads.snapshotFor(stream, at.asOf, at.knownAt);
+    let start = reads.snapshotFor(stream, at.asOf, at.knownAt, head);
     let fold: Fold;
     try {
       fold = foldIssuer(reads, path, issuer, at, start, head, true);

@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3';
-import type { TimelineRow } from './sqliteTimeline.js';
 
 /** A stored snapshot of an issuer's state at the end of `date` (see src/snapshots.ts). */
 export type SnapshotRow = Readonly<{
@@ -24,14 +23,17 @@ export interface SqliteReads {
   isDamaged(stream: string): boolean;
   /** The stream's last revision, -1 when it has no events. */
   head(stream: string): number;
-  /** Whether an event of one of `streams` recorded by `knownAt` names `name`. */
+  /** Whether an event of one of `streams` (at most two) recorded by `knownAt` names `name`. */
   isNamed(streams: ReadonlyArray<string>, name: string, knownAt: string): boolean;
-  /** Every retraction of the stream: [retracted id, recordedAt]. */
-  retractions(stream: string): Array<[string, string]>;
-  /** The stream's events dated in (after, upTo], in timeline order. */
-  timeline(stream: string, after: string, upTo: string): IterableIterator<TimelineRow>;
-  /** The latest snapshot dated ≤ asOf that a question as known at `knownAt` may use. */
-  snapshotFor(stream: string, asOf: string, knownAt: string): SnapshotRow | undefined;
+  /** Every retraction of the stream: [its revision, retracted id, recordedAt]. */
+  retractions(stream: string): Array<[number, string, string]>;
+  /** The bodies of the stream's timeline rows dated in (after, upTo], in timeline order. */
+  timeline(stream: string, after: string, upTo: string): IterableIterator<string>;
+  /**
+   * The latest snapshot dated ≤ asOf that a question as known at `knownAt` may use, of those
+   * taken at a revision the stream still has (`head`).
+   */
+  snapshotFor(stream: string, asOf: string, knownAt: string, head: number): SnapshotRow | undefined;
   /** The latest snapshot of the stream, whatever its recordedAt (for a refresh with full knowledge). */
   latestSnapshot(stream: string): SnapshotRow | undefined;
   /**
@@ -55,18 +57,22 @@ const isSqliteError = (e: unknown): e is InstanceType<typeof Database.SqliteErro
 export const sqliteReads = (db: Database.Database, path: string): SqliteReads => {
   const damaged = db.prepare<[string], number>('SELECT 1 FROM damaged WHERE stream = ?').pluck();
   const head = db.prepare<[string], number | null>('SELECT MAX(revision) FROM events WHERE stream = ?').pluck();
-  const named = db.prepare<[string, string, string, string, string], number>(
-    'SELECT 1 FROM mentions WHERE ((stream = ? AND name = ?) OR (stream = ? AND name = ?)) AND recorded_at <= ? LIMIT 1',
-  ).pluck();
-  const retractions = db.prepare<[string], [string, string]>('SELECT target, recorded_at FROM retractions WHERE stream = ?').raw();
-  const timeline = db
-    .prepare<[string, string, string], TimelineRow>(
-      'SELECT revision, date, recorded_at, id, code FROM timeline WHERE stream = ? AND date > ? AND date <= ? ORDER BY date, revision',
+  // Rows past a stream's head (left by a cut at its end) count for nothing, as in verify.
+  const named = db
+    .prepare<[string, string, string, string, string], number>(
+      `SELECT 1 FROM mentions AS m
+        WHERE ((m.stream = ? AND m.name = ?) OR (m.stream = ? AND m.name = ?)) AND m.recorded_at <= ?
+          AND m.revision <= (SELECT MAX(revision) FROM events AS e WHERE e.stream = m.stream)
+        LIMIT 1`,
     )
-    .raw();
+    .pluck();
+  const retractions = db.prepare<[string], [number, string, string]>('SELECT revision, target, recorded_at FROM retractions WHERE stream = ?').raw();
+  const timeline = db
+    .prepare<[string, string, string], string>('SELECT body FROM timeline WHERE stream = ? AND date > ? AND date <= ? ORDER BY date, revision')
+    .pluck();
   const snapshotFor = db
-    .prepare<[string, string, string], SnapshotRaw>(
-      'SELECT date, revision, recorded_at, events, state FROM snapshots WHERE stream = ? AND date <= ? AND recorded_at <= ? ORDER BY date DESC LIMIT 1',
+    .prepare<[string, string, string, number], SnapshotRaw>(
+      'SELECT date, revision, recorded_at, events, state FROM snapshots WHERE stream = ? AND date <= ? AND recorded_at <= ? AND revision <= ? ORDER BY date DESC LIMIT 1',
     )
     .raw();
   const latest = db
@@ -93,7 +99,7 @@ export const sqliteReads = (db: Database.Database, path: string): SqliteReads =>
     isNamed: (streams, name, knownAt) => named.get(streams[0]!, name, streams[1] ?? streams[0]!, name, knownAt) !== undefined,
     retractions: (stream) => retractions.all(stream),
     timeline: (stream, after, upTo) => timeline.iterate(stream, after, upTo),
-    snapshotFor: (stream, asOf, knownAt) => toSnapshot(snapshotFor.get(stream, asOf, knownAt)),
+    snapshotFor: (stream, asOf, knownAt, head) => toSnapshot(snapshotFor.get(stream, asOf, knownAt, head)),
     latestSnapshot: (stream) => toSnapshot(latest.get(stream)),
     saveSnapshots(stream, at, snapshots) {
       if (snapshots.length === 0) return false;

@@ -4,24 +4,23 @@ import { decodeStoredFast } from '../../events/storedFast.js';
 import { deriveRow } from './sqliteTimeline.js';
 
 /**
- * Schema v2 of the SQLite store.
+ * Schema v2 of the SQLite store (user_version 2).
  *
  * `events` is exactly as in v1: the envelope JSON is the record (hash chain, export, verify). The
  * other tables are derived from each validated event in the transaction that appends it, so they
  * are never ahead of or behind the envelopes:
  * - `timeline`: one row per event, keyed (stream, date, revision) — the stream's timeline order —
- *   with recordedAt, id and the compact replay code (sqliteTimeline.ts). A query reads only the
- *   dates it needs, in order, without parsing envelopes or sorting.
+ *   whose body holds date, revision, recordedAt, id and the compact replay code (sqliteTimeline.ts).
+ *   A query reads only the dates it needs, in order, without parsing envelopes or sorting.
  * - `retractions`: (stream, revision) → the id retracted and when the retraction was recorded.
  * - `mentions`: (stream, name) → the earliest recordedAt of an event of the stream naming the
- *   holder (or REGISTERED for the issuer's registration): the unknown-holder and unknown-issuer
- *   checks without reading a stream.
+ *   holder (or REGISTERED for the issuer's registration), and that event's revision: the
+ *   unknown-holder and unknown-issuer checks without reading a stream.
  * - `snapshots`: an issuer's state at the end of a date (src/snapshots.ts). A cache: the append
  *   that could make one wrong deletes it in the same transaction.
  * - `damaged`: streams with a v1 row that did not decode at migration. Their derived rows are
  *   incomplete, so their queries take the envelope path (which reports the CorruptEvent).
  */
-export const SCHEMA_VERSION = 2;
 
 const EVENTS = `
   CREATE TABLE IF NOT EXISTS events (
@@ -38,9 +37,7 @@ const DERIVED = `
     stream      TEXT    NOT NULL,
     date        TEXT    NOT NULL,
     revision    INTEGER NOT NULL,
-    recorded_at TEXT    NOT NULL,
-    id          TEXT    NOT NULL,
-    code        TEXT    NOT NULL,
+    body        TEXT    NOT NULL,
     PRIMARY KEY (stream, date, revision)
   ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS retractions (
@@ -54,6 +51,7 @@ const DERIVED = `
     stream      TEXT    NOT NULL,
     name        TEXT    NOT NULL,
     recorded_at TEXT    NOT NULL,
+    revision    INTEGER NOT NULL,
     PRIMARY KEY (stream, name)
   ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS snapshots (
@@ -76,32 +74,31 @@ export type DerivedWriter = Readonly<{
 }>;
 
 export const derivedWriter = (db: Database.Database): DerivedWriter => {
-  const timeline = db.prepare<[string, string, number, string, string, string]>(
-    'INSERT INTO timeline (stream, date, revision, recorded_at, id, code) VALUES (?, ?, ?, ?, ?, ?)',
-  );
+  const timeline = db.prepare<[string, string, number, string]>('INSERT INTO timeline (stream, date, revision, body) VALUES (?, ?, ?, ?)');
   const retraction = db.prepare<[string, number, string, string]>('INSERT INTO retractions (stream, revision, target, recorded_at) VALUES (?, ?, ?, ?)');
-  const mention = db.prepare<[string, string, string]>(
-    `INSERT INTO mentions (stream, name, recorded_at) VALUES (?, ?, ?)
-       ON CONFLICT (stream, name) DO UPDATE SET recorded_at = excluded.recorded_at WHERE excluded.recorded_at < mentions.recorded_at`,
+  const mention = db.prepare<[string, string, string, number]>(
+    `INSERT INTO mentions (stream, name, recorded_at, revision) VALUES (?, ?, ?, ?)
+       ON CONFLICT (stream, name) DO UPDATE SET recorded_at = excluded.recorded_at, revision = excluded.revision
+       WHERE excluded.recorded_at < mentions.recorded_at`,
   );
   // One upsert per (stream, name) per append call, at its earliest recordedAt: an import names the
   // same few thousand holders a million times.
-  const pending = new Map<string, Map<string, string>>();
+  const pending = new Map<string, Map<string, { recordedAt: string; revision: number }>>();
   return {
     add(e) {
       const derived = deriveRow(e);
-      timeline.run(e.stream, e.date, e.revision, e.recordedAt, e.id.toLowerCase(), derived.code);
+      timeline.run(e.stream, e.date, e.revision, derived.body);
       if (derived.retracts !== undefined) retraction.run(e.stream, e.revision, derived.retracts, e.recordedAt);
       if (derived.mentions.length === 0) return;
       let names = pending.get(e.stream);
       if (!names) pending.set(e.stream, (names = new Map()));
       for (const name of derived.mentions) {
-        const at = names.get(name);
-        if (at === undefined || e.recordedAt < at) names.set(name, e.recordedAt);
+        const known = names.get(name);
+        if (known === undefined || e.recordedAt < known.recordedAt) names.set(name, { recordedAt: e.recordedAt, revision: e.revision });
       }
     },
     flush() {
-      for (const [stream, names] of pending) for (const [name, at] of names) mention.run(stream, name, at);
+      for (const [stream, names] of pending) for (const [name, first] of names) mention.run(stream, name, first.recordedAt, first.revision);
       pending.clear();
     },
   };
