@@ -27,18 +27,20 @@ import { decodeState, encodeState, SnapshotStateError } from './snapshotState.js
  * A question (asOf, knownAt) takes the latest usable snapshot dated ≤ asOf and folds the events
  * dated in (D, asOf] that it knows of, which is the rest of the full replay's timeline, in order.
  *
- * Snapshots are written as a by-product of a fold that covers more than SNAPSHOT_EVERY events
+ * Snapshots are written as a by-product of a fold that covers more than `snapshotPolicy.every` events
  * with full knowledge (nothing recorded after knownAt, no retraction unknown at knownAt): at each
- * date boundary past every SNAPSHOT_EVERY events, and at its end. A query therefore leaves
+ * date boundary past every `every` events, and at its end. A query therefore leaves
  * snapshots behind on its first long fold, and `refreshSnapshots` (after an import) takes them for
  * every issuer. They are written in their own transaction on a connection that never waits: a
  * read-only or busy file simply gets none.
  */
 
-/** Events folded between two snapshots: bounds the tail a cold question folds. */
-export const SNAPSHOT_EVERY = 20_000;
-/** A fold's end is snapshotted when it folded at least this many events since the last one. */
-const SNAPSHOT_END = 5_000;
+/**
+ * `every`: events folded between two snapshots (bounds the tail a cold question folds); `end`: a
+ * fold's end is snapshotted when it folded at least this many since the last one. Mutable so
+ * tests can take snapshots of small ledgers.
+ */
+export const snapshotPolicy = { every: 20_000, end: 5_000 };
 /** Later than every recordedAt: full knowledge. */
 const ALL_KNOWN = '9999-12-31T23:59:59.999Z' as Instant;
 
@@ -142,7 +144,7 @@ export const foldIssuer = (
     }
     const date = f[0]!;
     if (date !== lastDate) {
-      if (collect && complete && since >= SNAPSHOT_EVERY) take(lastDate);
+      if (collect && complete && since >= snapshotPolicy.every) take(lastDate);
       lastDate = date;
     }
     read++;
@@ -168,7 +170,7 @@ export const foldIssuer = (
     folded++;
     since++;
   }
-  if (collect && complete && since >= SNAPSHOT_END) take(lastDate);
+  if (collect && complete && since >= snapshotPolicy.end) take(lastDate);
   return { state, read, snapshots };
 };
 
