@@ -40,7 +40,7 @@ import { decodeState, encodeState, SnapshotStateError } from './snapshotState.js
  * fold's end is snapshotted when it folded at least this many since the last one. Mutable so
  * tests can take snapshots of small ledgers.
  */
-export const snapshotPolicy = { every: 20_000, end: 10_000 };
+export const snapshotPolicy = { every: 10_000, end: 5_000 };
 /** Later than every recordedAt: full knowledge. */
 const ALL_KNOWN = '9999-12-31T23:59:59.999Z' as Instant;
 
