@@ -1,7 +1,6 @@
-import type { IssuerId, StoredEvent } from '../../events/index.js';
+import type { Instant, IsoDate, IssuerId, StoredEvent } from '../../events/index.js';
 import { issuerOfStream } from '../../events/index.js';
 import { selectTimeline } from '../../projections/timeline.js';
-import type { Instant, IsoDate } from '../../events/index.js';
 import { evolveIssuer, initialIssuerState } from '../domain/issuerState.js';
 import { deriveRow } from '../store/sqliteTimeline.js';
 import { encodeState } from '../snapshotState.js';

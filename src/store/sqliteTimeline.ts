@@ -4,7 +4,6 @@ import {
   eventDataCodecs,
   type EventId,
   type EventType,
-  type IsoDate,
   type LedgerEvent,
   PUBLIC,
   type StoredEvent,
