@@ -175,30 +175,27 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
    */
   const dropStaleSnapshots = (batches: ReadonlyArray<AppendBatch>): void => {
     const earliest = new Map<string, string>();
-    const dates = new Map<string, { stream: string; date: string }>();
-    for (const { events } of batches) for (const e of events) dates.set(e.id.toLowerCase(), e);
     for (const { stream, events } of batches) {
+      let min = earliest.get(stream);
       for (const e of events) {
-        let date: string = e.date;
-        if (e.type === 'EventRetracted') {
-          const target = dates.get(e.data.eventId.toLowerCase()) ?? storedTarget(e.data.eventId);
-          date = target && target.stream === stream ? target.date : '';
-        }
-        const before = earliest.get(stream);
-        if (before === undefined || date < before) earliest.set(stream, date);
+        // Every target is stored by now (this transaction inserted the batch's own events first).
+        const date: string = e.type === 'EventRetracted' ? dateOfTarget(stream, e.data.eventId) : e.date;
+        if (min === undefined || date < min) min = date;
       }
+      if (min !== undefined) earliest.set(stream, min);
     }
     for (const [stream, date] of earliest) dropSnapshots.run(stream, date);
   };
 
-  const storedTarget = (id: string): { stream: string; date: string } | undefined => {
+  /** The date of a retraction's target in `stream`; '' (before every date) when it cannot be told. */
+  const dateOfTarget = (stream: string, id: string): string => {
     const row = envelopeById.get(id.toLowerCase());
-    if (!row) return undefined;
+    if (!row || row[0] !== stream) return '';
     try {
       const date = (JSON.parse(row[1]) as { date?: unknown }).date;
-      return typeof date === 'string' ? { stream: row[0], date } : undefined;
+      return typeof date === 'string' ? date : '';
     } catch {
-      return undefined;
+      return '';
     }
   };
 
