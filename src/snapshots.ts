@@ -7,7 +7,7 @@ import { fail } from './problem.js';
 import type { EventStore } from './store/eventStore.js';
 import type { SnapshotRow, SqliteReads } from './store/sqliteReads.js';
 import { sqliteReadsOf } from './store/sqliteRegistry.js';
-import { eventOfParts, REGISTERED, ReplayCodeError, splitBody } from './store/sqliteTimeline.js';
+import { decodeBody, REGISTERED, ReplayCodeError, type TimelineEntry } from './store/sqliteTimeline.js';
 import { decodeState, encodeState, SnapshotStateError } from './snapshotState.js';
 
 /**
@@ -68,11 +68,10 @@ const corruptRow = (path: string, stream: string, body: string, e: unknown): nev
   return fail('CorruptEvent', `the timeline row of ${stream}@${revision} in ${path} does not decode: ${reason}`, { stream, revision, reason });
 };
 
-/** The parts of a row body and its event, or CorruptEvent. */
-const decodeRow = (path: string, stream: string, body: string): { f: string[]; e: PlacedEvent } => {
+/** A row body's event and recordedAt, or CorruptEvent. */
+const decodeRow = (path: string, stream: string, body: string): TimelineEntry => {
   try {
-    const f = splitBody(body);
-    return { f, e: eventOfParts(f) };
+    return decodeBody(body);
   } catch (err) {
     if (err instanceof ReplayCodeError) corruptRow(path, stream, body, err);
     throw err;
@@ -94,8 +93,8 @@ export const selectRows = function* (
   const head = reads.head(stream);
   const retracted = retractionsOf(reads, stream, head);
   for (const body of reads.timeline(stream, after, at.asOf)) {
-    const { f, e } = decodeRow(path, stream, body);
-    if (e.type === 'EventRetracted' || f[2]! > at.knownAt || e.revision > head) continue;
+    const { event: e, recordedAt } = decodeRow(path, stream, body);
+    if (e.type === 'EventRetracted' || recordedAt > at.knownAt || e.revision > head) continue;
     const retractedAt = retracted.get(e.id);
     if (retractedAt !== undefined && retractedAt <= at.knownAt) continue;
     yield e;
@@ -133,16 +132,8 @@ export const foldIssuer = (
     since = 0;
   };
   for (const body of reads.timeline(stream, after, at.asOf)) {
-    let f: string[];
-    let e: PlacedEvent;
-    try {
-      f = splitBody(body);
-      e = eventOfParts(f);
-    } catch (err) {
-      if (err instanceof ReplayCodeError) corruptRow(path, stream, body, err);
-      throw err;
-    }
-    const date = f[0]!;
+    const { event: e, recordedAt } = decodeRow(path, stream, body);
+    const date = e.date;
     if (date !== lastDate) {
       if (collect && complete && since >= snapshotPolicy.every) take(lastDate);
       lastDate = date;
@@ -150,12 +141,11 @@ export const foldIssuer = (
     read++;
     // A row past the head is what a cut at the stream's end leaves: not an event any more.
     if (e.type === 'EventRetracted' || e.revision > head) continue;
-    const recordedAt = f[2]!;
     if (recordedAt > knownAt) {
       complete = false;
       continue;
     }
-    const retractedAt = retracted.size === 0 ? undefined : retracted.get(f[3]!);
+    const retractedAt = retracted.size === 0 ? undefined : retracted.get(e.id);
     if (retractedAt !== undefined) {
       if (retractedAt <= knownAt) {
         if (recordedAt > latest) latest = recordedAt;

@@ -6,7 +6,7 @@ import { decodeStored, encodeStored } from '../events/index.js';
 import { decodeStoredFast } from '../events/storedFast.js';
 import { Ledger } from '../src/ledger.js';
 import { createMemoryStore } from '../src/store/memoryStore.js';
-import { decodeBody, deriveRow } from '../src/store/sqliteTimeline.js';
+import { decodeBody, deriveRow, eventOfParts, splitBody } from '../src/store/sqliteTimeline.js';
 
 /**
  * The stores' hand-written envelope decoder must accept and reject exactly what `decodeStored`
@@ -108,5 +108,29 @@ describe('the replay code of schema v2', () => {
     const decoded = decodeStored(withSeparator);
     if (!decoded.ok) throw new Error('fixture does not decode');
     expect(decodeBody(deriveRow(decoded.value).body).event.data).toEqual(decoded.value.data);
+  });
+
+  it('reads a damaged or unusual row the same through its whole-row pattern as field by field', () => {
+    const bodies = envelopes.flatMap((envelope) => {
+      const decoded = decodeStored(envelope);
+      return decoded.ok ? [deriveRow(decoded.value).body] : [];
+    });
+    const outcomeOf = (read: () => unknown): unknown => {
+      try {
+        return { value: read() };
+      } catch (e) {
+        return { error: (e as Error).constructor.name };
+      }
+    };
+    const piece = fc.constantFrom('', '\u001f', '0', '1', '00', '9'.repeat(70), '0.10', '1.5', 'x', 'X', 'USD', ' ', 'a-b', '-', '.', 'T', '2024-02-30');
+    fc.assert(
+      fc.property(fc.nat(), fc.nat(), fc.nat({ max: 3 }), piece, (pick, at, cut, text) => {
+        const body = bodies[pick % bodies.length]!;
+        const i = at % (body.length + 1);
+        const damaged = body.slice(0, i) + text + body.slice(i + cut);
+        expect(outcomeOf(() => decodeBody(damaged).event)).toEqual(outcomeOf(() => eventOfParts(splitBody(damaged))));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });

@@ -6,7 +6,7 @@ import type { PlacedEvent } from '../../src/domain/timeline.js';
 import { foldIssuer } from '../../src/snapshots.js';
 import { sqliteReadsOf } from '../../src/store/sqliteRegistry.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
-import { eventOfParts, splitBody } from '../../src/store/sqliteTimeline.js';
+import { decodeBody } from '../../src/store/sqliteTimeline.js';
 import { nowMs } from '../stats.js';
 import { readAllByStream } from './storeEvents.js';
 
@@ -58,7 +58,7 @@ export const replaySqlite = async (args: { db: string }) => {
       } else {
         // Holders and fx: read and decoded (checked) like every event; no issuer state to fold.
         for (const body of reads.timeline(stream, '', at.asOf)) {
-          if (eventOfParts(splitBody(body)).type === 'HolderRegistered') registered++;
+          if (decodeBody(body).event.type === 'HolderRegistered') registered++;
           count++;
         }
       }

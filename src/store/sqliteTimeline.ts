@@ -264,8 +264,68 @@ export const eventOfParts = (f: string[]): PlacedEvent => {
   return { type, data: dataOf(type, f), id: f[3], date, revision } as unknown as PlacedEvent;
 };
 
-/** Decodes a row body into its event, recordedAt included (for tests and verify). */
-export const decodeBody = (body: string): { event: PlacedEvent; recordedAt: string } => {
+/** A decoded timeline row: its event and when it was recorded. */
+export type TimelineEntry = { event: PlacedEvent; recordedAt: string };
+
+// The three types that make up most ledgers (sales, issues, transfers) are matched whole by one
+// pattern each: one regular-expression pass checks every field's form and cuts it out, which
+// costs about half of a split followed by a check per field. Same checks, same values.
+const S = '\u001f';
+const PREFIX = `^(\\d{4}-\\d{2}-\\d{2})${S}(0|[1-9][0-9]{0,15})${S}(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z)${S}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})${S}`;
+const HOLDER = '[a-z0-9][a-z0-9-]{0,63}';
+const CLASS = '[A-Za-z0-9][A-Za-z0-9-]{0,31}';
+const COUNT = '[1-9][0-9]*';
+const DECIMAL = '(?:0|[1-9][0-9]*)(?:\\.[0-9]*[1-9])?';
+const CURRENCY = '[A-Z]{3}';
+const WHOLE: Readonly<Record<string, RegExp>> = {
+  B: new RegExp(`${PREFIX}B${S}(${HOLDER})${S}(${HOLDER})?${S}(${CLASS})${S}(${COUNT})${S}(${DECIMAL})${S}(${CURRENCY})${S}(${DECIMAL})?$`),
+  I: new RegExp(`${PREFIX}I${S}(${HOLDER})${S}(${CLASS})${S}(${COUNT})${S}(${DECIMAL})${S}(${CURRENCY})${S}([^${S}]*)$`),
+  T: new RegExp(`${PREFIX}T${S}(${HOLDER})${S}(${HOLDER})${S}(${CLASS})${S}(${COUNT})${S}(${DECIMAL})?${S}(${CURRENCY})?$`),
+};
+
+/** The hot types' data from a whole-row match (groups 5… are the fields), or undefined. */
+const wholeData = (letter: string, m: RegExpExecArray): Data | undefined => {
+  switch (letter) {
+    case 'B': {
+      if (m[9]!.length > 64) return undefined;
+      const d: Data = { seller: m[5], class: m[7], shares: BigInt(m[8]!), pricePerShare: m[9], currency: m[10] };
+      if (m[6] !== undefined) d['buyer'] = m[6];
+      if (m[11] !== undefined) {
+        if (m[11].length > 64) return undefined;
+        d['fees'] = m[11];
+      }
+      return d;
+    }
+    case 'I': {
+      if (m[8]!.length > 64) return undefined;
+      const d: Data = { holder: m[5], class: m[6], shares: BigInt(m[7]!), pricePerShare: m[8], currency: m[9] };
+      if (m[10] !== '') d['reason'] = short(m[10]);
+      return d;
+    }
+    case 'T': {
+      const d: Data = { from: m[5], to: m[6], class: m[7], shares: BigInt(m[8]!) };
+      if ((m[9] === undefined) !== (m[10] === undefined)) bad('half a consideration');
+      if (m[9] !== undefined) {
+        if (m[9].length > 64) return undefined;
+        d['consideration'] = { amount: m[9], currency: m[10] };
+      }
+      return d;
+    }
+    default:
+      return undefined;
+  }
+};
+
+/** Decodes a row body into its event and recordedAt; throws ReplayCodeError when it is damaged. */
+export const decodeBody = (body: string): TimelineEntry => {
+  const letter = body.charAt(body.indexOf(SEP, 11) + 63);
+  const pattern = WHOLE[letter];
+  const m = pattern?.exec(body);
+  if (m && isCanonicalDate(m[1]) && isCanonicalInstant(m[3])) {
+    const data = wholeData(letter, m);
+    if (data) return { event: { type: TYPE_OF.get(letter), data, id: m[4], date: m[1], revision: Number(m[2]) } as unknown as PlacedEvent, recordedAt: m[3]! };
+  }
+  // Every other type, and anything the patterns do not take (then the field checks say why).
   const f = splitBody(body);
   return { event: eventOfParts(f), recordedAt: f[2]! };
 };
