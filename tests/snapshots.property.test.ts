@@ -15,6 +15,8 @@ import { openSqliteStore } from '../src/store/sqliteStore.js';
 import { verifyLedger } from '../src/integrity/verify.js';
 import { draft } from './support/decideHarness.js';
 import { op, toDraft } from './support/randomOps.js';
+import { batchOf, issuerRegistered, newEventId, randomIssuer, seal, sharesIssued, withId } from './fixtures/sealed.js';
+import { toIssuerStreamId } from '../events/index.js';
 
 /**
  * Issue 7: answers with persisted snapshots equal answers from a full replay, for random ledgers
@@ -139,4 +141,27 @@ describe('persisted snapshots (SQLite)', () => {
     // The property was about snapshots: there were some.
     expect(snapshotsLeft).toBeGreaterThan(0);
   }, 300_000);
+
+  it('a retraction stored before its target (only the store API allows it) still retracts it, as in a replay', async () => {
+    const issuer = randomIssuer();
+    const stream = toIssuerStreamId(issuer);
+    const later = newEventId();
+    const first = seal(stream, [], [
+      issuerRegistered(issuer),
+      draft({ type: 'EventRetracted', issuer, date: '2018-06-02', data: { eventId: later, reason: 'retracted before it was stored' } }),
+      sharesIssued(issuer, 'early-holder'),
+    ]);
+    const all = [...first, ...seal(stream, first, [withId(sharesIssued(issuer, 'late-holder'), later)])];
+    const file = path.join(dir, `ledger-${++files}.db`);
+    const store = openSqliteStore(file);
+    open.push(store);
+    await store.append([batchOf(all, -1)]);
+    const reference = await replayingCopy(store);
+    const at = new Date('2030-01-01T00:00:00.000Z');
+    for (const holder of ['early-holder', 'late-holder']) {
+      const ask = (s: EventStore) => outcome(() => queryStake(s, { issuer, holder, asOf: '2020-01-01' }, at));
+      expect(await ask(store)).toEqual(await ask(reference));
+    }
+    expect(await outcome(() => queryCapTable(store, { issuer, asOf: '2020-01-01' }, at))).toEqual(await outcome(() => queryCapTable(reference, { issuer, asOf: '2020-01-01' }, at)));
+  });
 });

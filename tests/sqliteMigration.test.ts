@@ -163,7 +163,7 @@ describe('verify and the derived rows of schema v2', () => {
     ['a timeline row deleted', (db: Database.Database) => db.prepare(`DELETE FROM timeline WHERE ${ROW}`).run(), 'issuer-co-0000@40 derived'],
     ['a mention deleted', (db: Database.Database) => db.prepare(`DELETE FROM mentions WHERE stream = 'issuer-co-0000' AND name = (SELECT name FROM mentions WHERE stream = 'issuer-co-0000' AND name <> '@registered' ORDER BY revision LIMIT 1)`).run(), 'derived'],
     ['a mention forged', (db: Database.Database) => db.prepare(`INSERT INTO mentions VALUES ('issuer-co-0000', 'mallory', '2000-01-01T00:00:00.000Z', 0)`).run(), 'issuer-co-0000@0 derived'],
-    ['a retraction row forged', (db: Database.Database) => db.prepare(`INSERT INTO retractions SELECT stream, revision, id, '2000-01-01T00:00:00.000Z' FROM events WHERE ${ROW}`).run(), 'issuer-co-0000@40 derived'],
+    ['a retraction row forged', (db: Database.Database) => db.prepare(`INSERT INTO retractions SELECT stream, revision, id, NULL, '2000-01-01T00:00:00.000Z' FROM events WHERE ${ROW}`).run(), 'issuer-co-0000@40 derived'],
   ])('%s', async (_, change, expected) => {
     const problems = await placesOf(tampered(change));
     expect(problems.length).toBe(1);

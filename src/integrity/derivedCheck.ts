@@ -13,8 +13,8 @@ import { encodeState } from '../snapshotState.js';
 export type DerivedRows = Readonly<{
   /** Timeline rows: [revision, date, body]. */
   timeline: ReadonlyArray<readonly [number, string, string]>;
-  /** Retraction rows: [revision, target, recordedAt]. */
-  retractions: ReadonlyArray<readonly [number, string, string]>;
+  /** Retraction rows: [revision, target, target's revision or null, recordedAt]. */
+  retractions: ReadonlyArray<readonly [number, string, number | null, string]>;
   /** Mention rows: [name, recordedAt, revision]. */
   mentions: ReadonlyArray<readonly [string, string, number]>;
   /** Snapshot rows: [date, recordedAt, revision, state]. */
@@ -40,6 +40,7 @@ export const firstDerivedBreak = (stream: string, events: ReadonlyArray<StoredEv
   const expectedMentions = new Map<string, { recordedAt: string; revision: number }>();
   const timeline = new Map(derived.timeline.map((row) => [row[0], row]));
   const retractions = new Map(derived.retractions.map((row) => [row[0], row]));
+  const revisionOf = new Map<string, number>();
   for (const e of events) {
     const expected = deriveRow(e);
     const row = timeline.get(e.revision);
@@ -49,8 +50,14 @@ export const firstDerivedBreak = (stream: string, events: ReadonlyArray<StoredEv
       problems.push({ revision: e.revision, message: 'the timeline row disagrees with the envelope (derived data was edited)' });
     const retraction = retractions.get(e.revision);
     retractions.delete(e.revision);
-    if (expected.retracts !== undefined ? !retraction || retraction[1] !== expected.retracts || retraction[2] !== e.recordedAt : retraction)
+    const targetRevision = expected.retracts === undefined ? undefined : (revisionOf.get(expected.retracts) ?? null);
+    if (
+      expected.retracts !== undefined
+        ? !retraction || retraction[1] !== expected.retracts || retraction[2] !== targetRevision || retraction[3] !== e.recordedAt
+        : retraction
+    )
       problems.push({ revision: e.revision, message: 'the retraction row disagrees with the envelope (derived data was edited)' });
+    revisionOf.set(e.id.toLowerCase(), e.revision);
     for (const name of expected.mentions) {
       const known = expectedMentions.get(name);
       if (!known || e.recordedAt < known.recordedAt) expectedMentions.set(name, { recordedAt: e.recordedAt, revision: e.revision });

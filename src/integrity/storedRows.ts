@@ -75,7 +75,9 @@ export const openSqliteRows = (path: string): StoredRows => {
     ? guard(() => ({
         damaged: db.prepare<[string], number>('SELECT 1 FROM damaged WHERE stream = ?').pluck(),
         timeline: db.prepare<[string], [number, string, string]>('SELECT revision, date, body FROM timeline WHERE stream = ? ORDER BY revision').raw(),
-        retractions: db.prepare<[string], [number, string, string]>('SELECT revision, target, recorded_at FROM retractions WHERE stream = ?').raw(),
+        retractions: db
+          .prepare<[string], [number, string, number | null, string]>('SELECT revision, target, target_revision, recorded_at FROM retractions WHERE stream = ?')
+          .raw(),
         mentions: db.prepare<[string], [string, string, number]>('SELECT name, recorded_at, revision FROM mentions WHERE stream = ?').raw(),
         snapshots: db.prepare<[string], [string, string, number, string]>('SELECT date, recorded_at, revision, state FROM snapshots WHERE stream = ?').raw(),
       }))

@@ -25,8 +25,8 @@ export interface SqliteReads {
   head(stream: string): number;
   /** Whether an event of one of `streams` (at most two) recorded by `knownAt` names `name`. */
   isNamed(streams: ReadonlyArray<string>, name: string, knownAt: string): boolean;
-  /** Every retraction of the stream: [its revision, retracted id, recordedAt]. */
-  retractions(stream: string): Array<[number, string, string]>;
+  /** Every retraction of the stream: [its revision, retracted id, the id's revision or null, recordedAt]. */
+  retractions(stream: string): Array<[number, string, number | null, string]>;
   /** The bodies of the stream's timeline rows dated in (after, upTo], in timeline order. */
   timeline(stream: string, after: string, upTo: string): IterableIterator<string>;
   /**
@@ -66,7 +66,9 @@ export const sqliteReads = (db: Database.Database, path: string): SqliteReads =>
         LIMIT 1`,
     )
     .pluck();
-  const retractions = db.prepare<[string], [number, string, string]>('SELECT revision, target, recorded_at FROM retractions WHERE stream = ?').raw();
+  const retractions = db
+    .prepare<[string], [number, string, number | null, string]>('SELECT revision, target, target_revision, recorded_at FROM retractions WHERE stream = ?')
+    .raw();
   const timeline = db
     .prepare<[string, string, string], string>('SELECT body FROM timeline WHERE stream = ? AND date > ? AND date <= ? ORDER BY date, revision')
     .pluck();
@@ -78,7 +80,17 @@ export const sqliteReads = (db: Database.Database, path: string): SqliteReads =>
   const latest = db
     .prepare<[string], SnapshotRaw>('SELECT date, revision, recorded_at, events, state FROM snapshots WHERE stream = ? ORDER BY date DESC LIMIT 1')
     .raw();
-  const streams = db.prepare<[], string>('SELECT DISTINCT stream FROM events ORDER BY stream').pluck();
+  // One index probe per stream (a skip scan), not a pass over every event.
+  const streams = db
+    .prepare<[], string>(
+      `WITH RECURSIVE s (stream) AS (
+         SELECT MIN(stream) FROM events
+         UNION ALL
+         SELECT (SELECT MIN(stream) FROM events WHERE stream > s.stream) FROM s WHERE s.stream IS NOT NULL
+       )
+       SELECT stream FROM s WHERE stream IS NOT NULL`,
+    )
+    .pluck();
 
   // Snapshots are written through a second connection that never waits for a lock, so a query
   // is never held up by another process's import. An in-memory database has no second connection.

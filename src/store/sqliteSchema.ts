@@ -12,7 +12,8 @@ import { deriveRow } from './sqliteTimeline.js';
  * - `timeline`: one row per event, keyed (stream, date, revision) — the stream's timeline order —
  *   whose body holds date, revision, recordedAt, id and the compact replay code (sqliteTimeline.ts).
  *   A query reads only the dates it needs, in order, without parsing envelopes or sorting.
- * - `retractions`: (stream, revision) → the id retracted and when the retraction was recorded.
+ * - `retractions`: (stream, revision) → the id retracted (and its revision), and when the
+ *   retraction was recorded.
  * - `mentions`: (stream, name) → the earliest recordedAt of an event of the stream naming the
  *   holder (or REGISTERED for the issuer's registration), and that event's revision: the
  *   unknown-holder and unknown-issuer checks without reading a stream.
@@ -44,6 +45,9 @@ const DERIVED = `
     stream      TEXT    NOT NULL,
     revision    INTEGER NOT NULL,
     target      TEXT    NOT NULL,
+    -- the target's revision when it is an earlier event of the same stream (always, for the
+    -- ledger's own appends); NULL otherwise, and then readers match by id
+    target_revision INTEGER,
     recorded_at TEXT    NOT NULL,
     PRIMARY KEY (stream, revision)
   ) WITHOUT ROWID;
@@ -75,7 +79,10 @@ export type DerivedWriter = Readonly<{
 
 export const derivedWriter = (db: Database.Database): DerivedWriter => {
   const timeline = db.prepare<[string, string, number, string]>('INSERT INTO timeline (stream, date, revision, body) VALUES (?, ?, ?, ?)');
-  const retraction = db.prepare<[string, number, string, string]>('INSERT INTO retractions (stream, revision, target, recorded_at) VALUES (?, ?, ?, ?)');
+  const retraction = db.prepare<[string, number, string, number | null, string]>(
+    'INSERT INTO retractions (stream, revision, target, target_revision, recorded_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const targetRevision = db.prepare<[string, string, number], number>('SELECT revision FROM events WHERE id = ? AND stream = ? AND revision < ?').pluck();
   const mention = db.prepare<[string, string, string, number]>(
     `INSERT INTO mentions (stream, name, recorded_at, revision) VALUES (?, ?, ?, ?)
        ON CONFLICT (stream, name) DO UPDATE SET recorded_at = excluded.recorded_at, revision = excluded.revision
@@ -88,7 +95,8 @@ export const derivedWriter = (db: Database.Database): DerivedWriter => {
     add(e) {
       const derived = deriveRow(e);
       timeline.run(e.stream, e.date, e.revision, derived.body);
-      if (derived.retracts !== undefined) retraction.run(e.stream, e.revision, derived.retracts, e.recordedAt);
+      if (derived.retracts !== undefined)
+        retraction.run(e.stream, e.revision, derived.retracts, targetRevision.get(derived.retracts, e.stream, e.revision) ?? null, e.recordedAt);
       if (derived.mentions.length === 0) return;
       let names = pending.get(e.stream);
       if (!names) pending.set(e.stream, (names = new Map()));
