@@ -2,10 +2,12 @@ import type { CurrencyCode, HolderId, Instant, IsoDate, IssuerId, StoredEvent } 
 import { CurrencyCode as CurrencyCodeCodec, FX_STREAM, HOLDERS_STREAM, HolderId as HolderIdCodec, instantOf, IssuerId as IssuerIdCodec, issuerOfStream, toIssuerStreamId, utcDateOf } from '../events/index.js';
 import { projectHistory, type HistoryJson } from '../projections/history.js';
 import { isHolderNamed } from '../projections/mentions.js';
-import { projectCapTable, projectStake, type CapTableJson, type StakeJson } from '../projections/ownership.js';
+import { capTableFromState, projectCapTable, projectStake, stakeFromState, type CapTableJson, type StakeJson } from '../projections/ownership.js';
+import { groupMembers, holderRegistry } from '../projections/registry.js';
 import { COST_METHODS, projectProceeds, type CostMethod, type ProceedsJson } from '../projections/proceeds.js';
 import { parseDate, parseKnownAt, type PointInTime } from '../projections/timeline.js';
 import { fail } from './problem.js';
+import { fastOwnership } from './snapshots.js';
 import type { EventStore } from './store/eventStore.js';
 
 /**
@@ -85,6 +87,13 @@ export const queryStake = async (store: EventStore, query: StakeQuery, now: Date
   const issuer = issuerArg(query.issuer);
   const holder = holderArg(query.holder);
   const at = pointInTime(query.asOf, query.knownAt, now);
+  const group = query.group ?? false;
+  // SQLite: a snapshot and the timeline after it (src/snapshots.ts); the same answer as the replay below.
+  const fast = fastOwnership(store, issuer, at, { holder, holders: group });
+  if (fast) {
+    const members = fast.holdersTimeline && groupMembers(holderRegistry(fast.holdersTimeline), holder);
+    return { result: stakeFromState(fast.state, at, holder, members), warnings: [] };
+  }
   const issuerEvents = await readIssuer(store, issuer, at.knownAt);
   const holderEvents = await store.readStream(HOLDERS_STREAM);
   checkHolderKnown(holder, [issuerEvents, holderEvents], at.knownAt, `of ${issuer}`);
@@ -95,6 +104,8 @@ export const queryStake = async (store: EventStore, query: StakeQuery, now: Date
 export const queryCapTable = async (store: EventStore, query: CapTableQuery, now: Date): Promise<QueryAnswer<CapTableJson>> => {
   const issuer = issuerArg(query.issuer);
   const at = pointInTime(query.asOf, query.knownAt, now);
+  const fast = fastOwnership(store, issuer, at, { holders: true });
+  if (fast) return { result: capTableFromState(fast.state, at, holderRegistry(fast.holdersTimeline ?? [])), warnings: [] };
   const issuerEvents = await readIssuer(store, issuer, at.knownAt);
   const holderEvents = await store.readStream(HOLDERS_STREAM);
   return { result: projectCapTable({ issuerEvents, holderEvents }, issuer, at), warnings: [] };

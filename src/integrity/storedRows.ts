@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { decodeStored, type StoredEvent } from '../../events/index.js';
 import { fail, isLedgerError } from '../problem.js';
 import type { EventStore } from '../store/eventStore.js';
+import type { DerivedRows } from './derivedCheck.js';
 
 /**
  * One stored event as `verify` sees it: where the store keeps it (stream and revision as the store
@@ -21,6 +22,11 @@ export interface StoredRows {
   streams(): Promise<string[]>;
   /** A stream's rows in the order the store reads them (by revision). */
   rowsOf(stream: string): Promise<StoredRow[]>;
+  /**
+   * The stream's derived rows (SQLite schema v2), to check against its envelopes; undefined when
+   * the store keeps none, or the stream's were left incomplete at migration (a damaged stream).
+   */
+  derivedOf?(stream: string): Promise<DerivedRows | undefined>;
   close(): Promise<void>;
 }
 
@@ -64,11 +70,36 @@ export const openSqliteRows = (path: string): StoredRows => {
   const streamRows = guard(() =>
     db.prepare<[string], [number, string, string]>('SELECT revision, id, envelope FROM events WHERE stream = ? ORDER BY revision').raw(),
   );
+  const hasDerived = guard(() => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'timeline'").pluck().get() !== undefined);
+  const derived = hasDerived
+    ? guard(() => ({
+        damaged: db.prepare<[string], number>('SELECT 1 FROM damaged WHERE stream = ?').pluck(),
+        timeline: db.prepare<[string], [number, string, string]>('SELECT revision, date, body FROM timeline WHERE stream = ? ORDER BY revision').raw(),
+        retractions: db
+          .prepare<[string], [number, string, number | null, string]>('SELECT revision, target, target_revision, recorded_at FROM retractions WHERE stream = ?')
+          .raw(),
+        mentions: db.prepare<[string], [string, string, number]>('SELECT name, recorded_at, revision FROM mentions WHERE stream = ?').raw(),
+        snapshots: db.prepare<[string], [string, string, number, string]>('SELECT date, recorded_at, revision, state FROM snapshots WHERE stream = ?').raw(),
+      }))
+    : undefined;
   return {
     count: async () => guard(() => countRows.get() ?? 0),
     streams: async () => guard(() => streamNames.all()),
     rowsOf: async (stream) =>
       guard(() => streamRows.all(stream)).map(([revision, indexedId, envelope]) => ({ stream, revision, indexedId, ...decodeEnvelopeText(envelope) })),
+    ...(derived && {
+      derivedOf: async (stream: string): Promise<DerivedRows | undefined> =>
+        guard(() =>
+          derived.damaged.get(stream) !== undefined
+            ? undefined
+            : {
+                timeline: derived.timeline.all(stream),
+                retractions: derived.retractions.all(stream),
+                mentions: derived.mentions.all(stream),
+                snapshots: derived.snapshots.all(stream),
+              },
+        ),
+    }),
     close: async () => {
       if (!db.open) return;
       if (db.inTransaction) db.exec('COMMIT');

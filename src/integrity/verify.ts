@@ -2,6 +2,7 @@ import type { StoredEvent } from '../../events/index.js';
 import type { EventStore } from '../store/eventStore.js';
 import { checkChain, type ChainBreak } from '../store/hashChain.js';
 import type { Digest, DigestEntry } from './digest.js';
+import { firstDerivedBreak } from './derivedCheck.js';
 import { firstInvariantBreak } from './replayCheck.js';
 import { storedRowsOf, type StoredRow, type StoredRows } from './storedRows.js';
 
@@ -15,7 +16,9 @@ export type VerifyProblemKind =
   /** against a saved digest: a stream it lists is gone, shorter, or different at the digest's revision */
   | 'missingStream'
   | 'truncated'
-  | 'rewritten';
+  | 'rewritten'
+  /** SQLite schema v2: a derived row (timeline, retraction, mention, snapshot) that disagrees with the envelopes */
+  | 'derived';
 
 export type VerifyProblem = Readonly<{ stream: string; revision: number; kind: VerifyProblemKind; message: string }>;
 
@@ -138,6 +141,13 @@ export const verifyLedger = async (store: EventStore, options: VerifyOptions = {
       const entry = digest.get(stream);
       const drift = entry && digestProblem(entry, streamRows);
       if (drift) problems.push(drift);
+      // The fast reads (SQLite) trust the derived rows: they must say what the envelopes say. Told
+      // only when nothing else is wrong with the stream: a broken chain explains them already.
+      const derived = await rows.derivedOf?.(stream);
+      const head = streamRows.length === 0 ? -1 : streamRows[streamRows.length - 1]!.revision;
+      const drifted = derived && firstDerivedBreak(stream, sound, derived, head);
+      if (drifted && !problems.some((p) => p.stream === stream))
+        problems.push({ stream, revision: drifted.revision, kind: 'derived', message: drifted.message });
       checked += streamRows.length;
       options.onProgress?.(checked, total);
     }

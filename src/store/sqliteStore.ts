@@ -1,27 +1,22 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import { decodeStored, encodeStored, type StoredEvent } from '../../events/index.js';
+import { encodeStored, type StoredEvent } from '../../events/index.js';
+import { decodeStoredFast } from '../../events/storedFast.js';
 import { fail, isLedgerError } from '../problem.js';
 import type { AppendBatch, EventStore, StreamHead } from './eventStore.js';
 import { assertBatchShape, duplicateEventId, revisionAfter, versionConflict } from './appendRules.js';
+import { sqliteReads } from './sqliteReads.js';
+import { registerSqliteReads, unregisterSqliteReads } from './sqliteRegistry.js';
+import { derivedWriter, migrate } from './sqliteSchema.js';
 
-const SCHEMA_VERSION = 1;
+/** user_version of the file: 2 adds the derived tables of sqliteSchema.ts to the v1 `events` table. */
+const SCHEMA_VERSION = 2;
 /** How long a write waits for another process's transaction before the store counts as unavailable. */
 const BUSY_TIMEOUT_MS = 10_000;
 /** Rows fetched per query by readAll and subscribe: bounded memory, and the connection stays free. */
 const PAGE_SIZE = 1_000;
 /** How often a subscription looks for events appended by other processes. */
 const POLL_MS = 150;
-
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS events (
-    position INTEGER PRIMARY KEY AUTOINCREMENT,
-    stream   TEXT    NOT NULL,
-    revision INTEGER NOT NULL,
-    id       TEXT    NOT NULL UNIQUE,
-    envelope TEXT    NOT NULL,
-    UNIQUE (stream, revision)
-  );`;
 
 /** [position or revision (a cursor), stream, revision, envelope JSON] */
 type Row = [number, string, number, string];
@@ -82,11 +77,14 @@ const openDatabase = (path: string, busyTimeoutMs: number): Database.Database =>
     if (version > SCHEMA_VERSION)
       fail('StoreUnavailable', `the SQLite store ${path} has schema version ${version}, newer than this shareledger knows (${SCHEMA_VERSION}): upgrade shareledger`, { path, version });
     if (version < SCHEMA_VERSION) {
-      const migrate = db.transaction(() => {
-        db!.exec(SCHEMA);
+      const upgrade = db.transaction(() => {
+        // Another process may have migrated the file while this one waited for the lock.
+        const current = db!.pragma('user_version', { simple: true }) as number;
+        if (current >= SCHEMA_VERSION) return;
+        migrate(db!, current);
         db!.pragma(`user_version = ${SCHEMA_VERSION}`);
       });
-      migrate.immediate();
+      upgrade.immediate();
     }
     return db;
   } catch (e) {
@@ -135,16 +133,21 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
     } catch (e) {
       return corrupt(stream, revision, `not JSON (${(e as Error).message})`);
     }
-    const decoded = decodeStored(json);
+    const decoded = decodeStoredFast(json);
     return decoded.ok ? decoded.value : corrupt(stream, revision, decoded.problems.map((p) => p.message).join('; '));
   };
 
   const corrupt = (stream: string, revision: number, reason: string): never =>
     fail('CorruptEvent', `stored event ${stream}@${revision} in ${path} does not decode: ${reason}`, { stream, revision, reason });
 
+  const derived = guard(() => derivedWriter(db));
+  const dropSnapshots = prepare<[string, string], never>('DELETE FROM snapshots WHERE stream = ? AND date >= ?');
+  const envelopeById = prepare<[string], [string, string]>('SELECT stream, envelope FROM events WHERE id = ?').raw();
+
   const insertEvent = (event: StoredEvent): void => {
     try {
       insert.run(event.stream, event.revision, event.id.toLowerCase(), JSON.stringify(encodeStored(event)));
+      derived.add(event);
     } catch (e) {
       if (!isSqliteError(e) || e.code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;
       if (e.message.includes('events.id')) duplicateEventId(event.id);
@@ -161,7 +164,40 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
       pending.set(batch.stream, revisionAfter(batch));
     }
     for (const batch of batches) for (const event of batch.events) insertEvent(event);
+    derived.flush();
+    dropStaleSnapshots(batches);
   });
+
+  /**
+   * A snapshot at the end of date D folds every event dated ≤ D: an event dated ≤ D, or the
+   * retraction of one, appended after it makes it stale, so it goes in the same transaction.
+   * A retraction whose target cannot be dated (not in this stream) drops all of them.
+   */
+  const dropStaleSnapshots = (batches: ReadonlyArray<AppendBatch>): void => {
+    const earliest = new Map<string, string>();
+    for (const { stream, events } of batches) {
+      let min = earliest.get(stream);
+      for (const e of events) {
+        // Every target is stored by now (this transaction inserted the batch's own events first).
+        const date: string = e.type === 'EventRetracted' ? dateOfTarget(stream, e.data.eventId) : e.date;
+        if (min === undefined || date < min) min = date;
+      }
+      if (min !== undefined) earliest.set(stream, min);
+    }
+    for (const [stream, date] of earliest) dropSnapshots.run(stream, date);
+  };
+
+  /** The date of a retraction's target in `stream`; '' (before every date) when it cannot be told. */
+  const dateOfTarget = (stream: string, id: string): string => {
+    const row = envelopeById.get(id.toLowerCase());
+    if (!row || row[0] !== stream) return '';
+    try {
+      const date = (JSON.parse(row[1]) as { date?: unknown }).date;
+      return typeof date === 'string' ? date : '';
+    } catch {
+      return '';
+    }
+  };
 
   /** Subscribers in this process are woken by its appends; others' appends are found by polling. */
   const wakers = new Set<() => void>();
@@ -181,11 +217,16 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
       signal.addEventListener('abort', done, { once: true });
     });
 
-  return {
+  const reads = guard(() => sqliteReads(db, path));
+  const store: SqliteStore = {
     description: `sqlite:${path}`,
 
     async readStream(stream) {
-      return guard(() => streamRows.all(stream)).map(decodeRow);
+      return guard(() => {
+        const events: StoredEvent[] = [];
+        for (const row of streamRows.iterate(stream)) events.push(decodeRow(row));
+        return events;
+      });
     },
 
     async *readAll() {
@@ -239,8 +280,12 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
       })),
 
     async close() {
+      unregisterSqliteReads(store);
+      reads.close();
       if (db.open) db.close();
       wakeAll();
     },
   };
+  registerSqliteReads(store, reads);
+  return store;
 };

@@ -1,0 +1,253 @@
+import type { Instant, IssuerId } from '../events/index.js';
+import { issuerOfStream, toIssuerStreamId } from '../events/index.js';
+import type { PointInTime } from '../projections/timeline.js';
+import { evolveIssuer, initialIssuerState, type IssuerState } from './domain/issuerState.js';
+import type { PlacedEvent } from './domain/timeline.js';
+import { fail } from './problem.js';
+import type { EventStore } from './store/eventStore.js';
+import type { SnapshotRow, SqliteReads } from './store/sqliteReads.js';
+import { sqliteReadsOf } from './store/sqliteRegistry.js';
+import { decodeBody, REGISTERED, ReplayCodeError, type TimelineEntry } from './store/sqliteTimeline.js';
+import { decodeState, encodeState, SnapshotStateError } from './snapshotState.js';
+
+/**
+ * Persisted projection snapshots (SQLite store, schema v2): an issuer's state at the end of a date
+ * D, so a cold `stake` or `cap-table` reads one snapshot and the timeline after D instead of the
+ * whole stream.
+ *
+ * A snapshot (stream, D, revision R, recordedAt M) folds every event of the stream dated ≤ D that
+ * is not retracted, as the ledger stood at revision R. Why it answers exactly:
+ * - Nothing appended after R affects a date ≤ D: the append of an event dated ≤ D, or of a
+ *   retraction of one, deletes the stream's snapshots dated ≥ that date in its own transaction
+ *   (sqliteStore.ts), and a snapshot is stored only if the stream is still at R in the storing
+ *   transaction. A crash loses a transaction whole, never half of one.
+ * - M is the latest recordedAt among the events it folds or skips as retracted, and their
+ *   retractions. A question as known at K ≥ M saw all of them and the same retractions, so the
+ *   part of its timeline dated ≤ D is the snapshot's; for K < M the snapshot is not used.
+ * A question (asOf, knownAt) takes the latest usable snapshot dated ≤ asOf and folds the events
+ * dated in (D, asOf] that it knows of, which is the rest of the full replay's timeline, in order.
+ *
+ * Snapshots are written as a by-product of a fold that covers more than `snapshotPolicy.every` events
+ * with full knowledge (nothing recorded after knownAt, no retraction unknown at knownAt): at each
+ * date boundary past every `every` events, and at its end. A query therefore leaves
+ * snapshots behind on its first long fold, and `refreshSnapshots` (after an import) takes them for
+ * every issuer. They are written in their own transaction on a connection that never waits: a
+ * read-only or busy file simply gets none.
+ */
+
+/**
+ * `every`: events folded between two snapshots (bounds the tail a cold question folds); `end`: a
+ * fold's end is snapshotted when it folded at least this many since the last one. Mutable so
+ * tests can take snapshots of small ledgers.
+ */
+export const snapshotPolicy = { every: 10_000, end: 5_000 };
+/** Later than every recordedAt: full knowledge. */
+const ALL_KNOWN = '9999-12-31T23:59:59.999Z' as Instant;
+
+export type Fold = {
+  state: IssuerState;
+  /** Timeline rows read after the snapshot used (or from the start). */
+  read: number;
+  snapshots: SnapshotRow[];
+};
+
+/**
+ * Every retraction of the stream: the retracted event → the earliest recordedAt of a retraction
+ * of it. Keyed by the target's revision when every target is an earlier event of the stream (a
+ * number is cheaper to look up than a UUID a million times), else by id.
+ */
+type Retracted = { byRevision: true; at: Map<number, string> } | { byRevision: false; at: Map<string, string> };
+
+const retractionsOf = (reads: SqliteReads, stream: string, head: number): Retracted => {
+  const rows = reads.retractions(stream).filter((r) => r[0] <= head);
+  const earliest = <K>(key: (r: (typeof rows)[number]) => K): Map<K, string> => {
+    const at = new Map<K, string>();
+    for (const r of rows) {
+      const k = key(r);
+      const known = at.get(k);
+      if (known === undefined || r[3] < known) at.set(k, r[3]);
+    }
+    return at;
+  };
+  return rows.every((r) => r[2] !== null) ? { byRevision: true, at: earliest((r) => r[2]!) } : { byRevision: false, at: earliest((r) => r[1]) };
+};
+
+const retractedAtOf = (retracted: Retracted, e: PlacedEvent): string | undefined =>
+  retracted.at.size === 0 ? undefined : retracted.byRevision ? retracted.at.get(e.revision) : retracted.at.get(e.id);
+
+const corruptRow = (path: string, stream: string, body: string, e: unknown): never => {
+  const revision = Number(body.split('\u001f')[1]);
+  const reason = (e as Error).message;
+  return fail('CorruptEvent', `the timeline row of ${stream}@${revision} in ${path} does not decode: ${reason}`, { stream, revision, reason });
+};
+
+/** A row body's event and recordedAt, or CorruptEvent. */
+const decodeRow = (path: string, stream: string, body: string): TimelineEntry => {
+  try {
+    return decodeBody(body);
+  } catch (err) {
+    if (err instanceof ReplayCodeError) corruptRow(path, stream, body, err);
+    throw err;
+  }
+};
+
+/**
+ * The events of a stream dated in (after, at.asOf] that count at `at` (SPEC §6: recorded by
+ * knownAt, not retracted by a retraction recorded by knownAt, retractions themselves left out),
+ * in timeline order, each decoded from its replay code. `onRow` sees every row read.
+ */
+export const selectRows = function* (
+  reads: SqliteReads,
+  path: string,
+  stream: string,
+  after: string,
+  at: PointInTime,
+): Generator<PlacedEvent> {
+  const head = reads.head(stream);
+  const retracted = retractionsOf(reads, stream, head);
+  for (const body of reads.timeline(stream, after, at.asOf)) {
+    const { event: e, recordedAt } = decodeRow(path, stream, body);
+    if (e.type === 'EventRetracted' || recordedAt > at.knownAt || e.revision > head) continue;
+    const retractedAt = retractedAtOf(retracted, e);
+    if (retractedAt !== undefined && retractedAt <= at.knownAt) continue;
+    yield e;
+  }
+};
+
+/**
+ * Folds an issuer's timeline from `start` (a snapshot, or the beginning) to the end of at.asOf,
+ * and takes snapshots on the way when `collect` is set (see the module comment). Synchronous:
+ * run it inside `reads.consistent`.
+ */
+export const foldIssuer = (
+  reads: SqliteReads,
+  path: string,
+  issuer: IssuerId,
+  at: PointInTime,
+  start: SnapshotRow | undefined,
+  head: number,
+  collect: boolean,
+): Fold => {
+  const stream = toIssuerStreamId(issuer);
+  const state = start ? decodeState(issuer, start.state) : initialIssuerState(issuer);
+  const after = start?.date ?? '';
+  const retracted = retractionsOf(reads, stream, head);
+  const snapshots: SnapshotRow[] = [];
+  const knownAt = at.knownAt;
+  let complete = true;
+  let latest = start?.recordedAt ?? '';
+  let folded = start?.events ?? 0;
+  let since = 0;
+  let read = 0;
+  let lastDate = after;
+  const take = (date: string): void => {
+    snapshots.push({ date, revision: head, recordedAt: latest, events: folded, state: encodeState(state) });
+    since = 0;
+  };
+  for (const body of reads.timeline(stream, after, at.asOf)) {
+    const { event: e, recordedAt } = decodeRow(path, stream, body);
+    const date = e.date;
+    if (date !== lastDate) {
+      if (collect && complete && since >= snapshotPolicy.every) take(lastDate);
+      lastDate = date;
+    }
+    read++;
+    // A row past the head is what a cut at the stream's end leaves: not an event any more.
+    if (e.type === 'EventRetracted' || e.revision > head) continue;
+    if (recordedAt > knownAt) {
+      complete = false;
+      continue;
+    }
+    const retractedAt = retractedAtOf(retracted, e);
+    if (retractedAt !== undefined) {
+      if (retractedAt <= knownAt) {
+        if (recordedAt > latest) latest = recordedAt;
+        if (retractedAt > latest) latest = retractedAt;
+        continue;
+      }
+      // Counted at knownAt, retracted since: this fold is not the ledger's final word on the date.
+      complete = false;
+    }
+    evolveIssuer(state, e);
+    if (recordedAt > latest) latest = recordedAt;
+    folded++;
+    since++;
+  }
+  if (collect && complete && since >= snapshotPolicy.end) take(lastDate);
+  return { state, read, snapshots };
+};
+
+/** What a stake or cap-table question needs from the derived tables, read consistently. */
+export type FastOwnership = Readonly<{ state: IssuerState; holdersTimeline: PlacedEvent[] | undefined }>;
+
+export type OwnershipNeeds = Readonly<{ holder?: string; holders: boolean }>;
+
+/**
+ * The issuer's state at `at` (and the holders timeline when asked), from snapshots and the
+ * timeline table; undefined when the store has no derived tables for the stream (not SQLite, or a
+ * stream damaged before migration): then the caller replays the envelopes. Checks the issuer and
+ * the holder exactly as the replaying path (UnknownIssuer, UnknownHolder).
+ */
+export const fastOwnership = (store: EventStore, issuer: IssuerId, at: PointInTime, needs: OwnershipNeeds): FastOwnership | undefined => {
+  const reads = sqliteReadsOf(store);
+  if (!reads) return undefined;
+  const path = store.description.slice('sqlite:'.length);
+  const stream = toIssuerStreamId(issuer);
+  const answer = reads.consistent(() => {
+    if (reads.isDamaged(stream) || reads.isDamaged('holders')) return undefined;
+    const head = reads.head(stream);
+    if (!reads.isNamed([stream], REGISTERED, at.knownAt))
+      fail('UnknownIssuer', `unknown issuer ${issuer}${head >= 0 ? ` (not registered as known at ${at.knownAt})` : ''}`, { issuer, knownAt: at.knownAt });
+    if (needs.holder !== undefined && needs.holder !== 'public' && !reads.isNamed([stream, 'holders'], needs.holder, at.knownAt))
+      fail('UnknownHolder', `unknown holder ${needs.holder}: no event of ${issuer} and no HolderRegistered names it (as known at ${at.knownAt})`, {
+        holder: needs.holder,
+        knownAt: at.knownAt,
+      });
+    let start = reads.snapshotFor(stream, at.asOf, at.knownAt, head);
+    let fold: Fold;
+    try {
+      fold = foldIssuer(reads, path, issuer, at, start, head, true);
+    } catch (e) {
+      if (!(e instanceof SnapshotStateError)) throw e;
+      // A damaged snapshot is only a lost shortcut: fold from the beginning.
+      start = undefined;
+      fold = foldIssuer(reads, path, issuer, at, undefined, head, true);
+    }
+    const holdersTimeline = needs.holders ? [...selectRows(reads, path, 'holders', '', at)] : undefined;
+    return { head, fold, holdersTimeline };
+  });
+  if (!answer) return undefined;
+  reads.saveSnapshots(stream, answer.head, answer.fold.snapshots);
+  return { state: answer.fold.state, holdersTimeline: answer.holdersTimeline };
+};
+
+/**
+ * Takes snapshots of every issuer of an SQLite store with full knowledge, from each one's latest
+ * snapshot to its last date (e.g. after an import, so the first cold query is fast too). Returns
+ * how many were stored; 0 for other stores.
+ */
+export const refreshSnapshots = async (store: EventStore): Promise<number> => {
+  const reads = sqliteReadsOf(store);
+  if (!reads) return 0;
+  const path = store.description.slice('sqlite:'.length);
+  let stored = 0;
+  for (const stream of reads.streams()) {
+    const issuer = issuerOfStream(stream);
+    if (!issuer) continue;
+    const taken = reads.consistent(() => {
+      if (reads.isDamaged(stream)) return undefined;
+      const head = reads.head(stream);
+      const at = { asOf: '9999-12-31', knownAt: ALL_KNOWN } as PointInTime;
+      let start = reads.latestSnapshot(stream);
+      try {
+        return { head, fold: foldIssuer(reads, path, issuer, at, start, head, true) };
+      } catch (e) {
+        if (!(e instanceof SnapshotStateError)) throw e;
+        start = undefined;
+        return { head, fold: foldIssuer(reads, path, issuer, at, undefined, head, true) };
+      }
+    });
+    if (taken && reads.saveSnapshots(stream, taken.head, taken.fold.snapshots)) stored += taken.fold.snapshots.length;
+  }
+  return stored;
+};
