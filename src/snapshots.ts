@@ -222,16 +222,18 @@ export const fastOwnership = (store: EventStore, issuer: IssuerId, at: PointInTi
 };
 
 /**
- * Takes snapshots of every issuer of an SQLite store with full knowledge, from each one's latest
- * snapshot to its last date (e.g. after an import, so the first cold query is fast too). Returns
- * how many were stored; 0 for other stores.
+ * Takes snapshots of every issuer of an SQLite store (or of the streams in `only`) with full
+ * knowledge, from each one's latest snapshot to its last date (e.g. after an import, so the first
+ * cold query is fast too). Returns how many were stored; 0 for other stores.
  */
-export const refreshSnapshots = async (store: EventStore): Promise<number> => {
+export const refreshSnapshots = async (store: EventStore, only?: Iterable<string>): Promise<number> => {
   const reads = sqliteReadsOf(store);
   if (!reads) return 0;
   const path = store.description.slice('sqlite:'.length);
   let stored = 0;
+  const wanted = only === undefined ? undefined : new Set(only);
   for (const stream of reads.streams()) {
+    if (wanted !== undefined && !wanted.has(stream)) continue;
     const issuer = issuerOfStream(stream);
     if (!issuer) continue;
     const taken = reads.consistent(() => {

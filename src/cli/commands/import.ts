@@ -28,7 +28,19 @@ Examples:
             lookedUp: (n) => bar.update(n),
             writing: () => bar.phase('writing'),
           });
-          return await (await cli.ledger(metered)).import(input, { dryRun: o.dryRun === true });
+          const imported = await (await cli.ledger(metered)).import(input, { dryRun: o.dryRun === true });
+          if (imported.appended > 0) {
+            // The import is committed; snapshots are a cache taken in their own transaction, so a
+            // failure here cannot undo it, and the first question after a big import stays fast.
+            bar.phase('indexing');
+            const { refreshSnapshots } = await import('../../snapshots.js');
+            const streams = new Set(imported.events.filter((e) => e.status === 'appended').map((e) => e.stream));
+            await refreshSnapshots(store, streams).catch((e: unknown) => {
+              cli.logger.warn({ err: e }, 'taking snapshots after the import failed');
+              cli.warn(`the import is stored, but taking query snapshots failed (${e instanceof Error ? e.message : String(e)}); the first query per issuer will take them`);
+            });
+          }
+          return imported;
         } finally {
           bar.finish();
         }
