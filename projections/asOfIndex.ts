@@ -96,8 +96,9 @@ type IndexedClass = {
   readonly votes: number;
   readonly holders: Map<HolderId, Steps>;
   readonly outstanding: Steps;
-  /** On an exact index: the outstanding shares on each of the index's `outstandingDays`. */
+  /** On an exact index: the outstanding shares on each of the index's `outstandingDays`, and as text. */
   outstandingByDay: Float64Array;
+  outstandingTextByDay: string[];
   /** `holders` by the index's holder slot: one Map look-up per question instead of one per class. */
   bySlot: Array<Steps | undefined>;
 };
@@ -123,6 +124,11 @@ export class AsOfIndex {
   private exact = false;
   /** Every day some class's outstanding shares changed, ascending (exact index only). */
   private outstandingDays = new Int32Array(0);
+  /** For a day key k ≥ the first of `outstandingDays`: the index of the last of them ≤ k (see `dayOf`). */
+  private dayOfKey = new Int32Array(0);
+  /** All classes' outstanding shares and votes on each of `outstandingDays` (a class not yet added has none). */
+  private totalSharesByDay = new Float64Array(0);
+  private totalVotesByDay = new Float64Array(0);
   /** A number for every holder with a position (exact index only). */
   private readonly slots = new Map<HolderId, number>();
 
@@ -149,6 +155,7 @@ export class AsOfIndex {
             holders: new Map(),
             outstanding: new Steps(),
             outstandingByDay: new Float64Array(0),
+            outstandingTextByDay: [],
             bySlot: [],
           };
           index.classes.push(indexed);
@@ -187,8 +194,27 @@ export class AsOfIndex {
     }
     if (index.exact) {
       // One binary search per question then finds every class's outstanding shares.
-      index.outstandingDays = Int32Array.from([...days].sort((a, b) => a - b));
-      for (const c of index.classes) c.outstandingByDay = c.outstanding.densify(index.outstandingDays);
+      const sorted = Int32Array.from([...days].sort((a, b) => a - b));
+      index.outstandingDays = sorted;
+      index.totalSharesByDay = new Float64Array(sorted.length);
+      index.totalVotesByDay = new Float64Array(sorted.length);
+      for (const c of index.classes) {
+        c.outstandingByDay = c.outstanding.densify(sorted);
+        c.outstandingTextByDay = Array.from(c.outstandingByDay, String);
+        for (let d = 0; d < sorted.length; d++) {
+          index.totalSharesByDay[d] = index.totalSharesByDay[d]! + c.outstandingByDay[d]!;
+          index.totalVotesByDay[d] = index.totalVotesByDay[d]! + c.outstandingByDay[d]! * c.votes;
+        }
+      }
+      // A direct table from day key to day index when the keys span a sane range (512 keys a year).
+      const span = sorted.length === 0 ? 0 : sorted[sorted.length - 1]! - sorted[0]! + 1;
+      if (span > 0 && span <= 1 << 22) {
+        index.dayOfKey = new Int32Array(span);
+        for (let k = 0, d = 0; k < span; k++) {
+          while (d + 1 < sorted.length && sorted[d + 1]! <= sorted[0]! + k) d++;
+          index.dayOfKey[k] = d;
+        }
+      }
       for (const c of index.classes) for (const holder of c.holders.keys()) if (!index.slots.has(holder)) index.slots.set(holder, index.slots.size);
       for (const c of index.classes) {
         c.bySlot = new Array<Steps | undefined>(index.slots.size).fill(undefined);
@@ -207,32 +233,51 @@ export class AsOfIndex {
     return n === all.length ? all : all.filter((c) => c.since <= key);
   }
 
+  /** The index in `outstandingDays` of the last day ≤ `key`, or -1. */
+  private dayOf(key: number): number {
+    const days = this.outstandingDays;
+    if (days.length === 0 || key < days[0]!) return -1;
+    const offset = key - days[0]!;
+    return offset < this.dayOfKey.length ? this.dayOfKey[offset]! : lastAtOrBefore(days, key);
+  }
+
   private stakeInDoubles(at: PointInTime, key: number, holder: HolderId, counted: ReadonlyArray<HolderId>): StakeJson {
     let totalShares = 0;
     let totalVotes = 0;
     let heldShares = 0;
     let heldVotes = 0;
     const classes: StakeJson['classes'] = [];
-    const day = lastAtOrBefore(this.outstandingDays, key);
+    const day = this.dayOf(key);
     const active = this.classesOn(key);
+    const single = counted.length === 1 ? this.slots.get(counted[0]!) : undefined;
     const slots: number[] = [];
-    for (let i = 0; i < counted.length; i++) {
-      const slot = this.slots.get(counted[i]!);
-      if (slot !== undefined) slots.push(slot);
+    if (counted.length > 1) {
+      for (let i = 0; i < counted.length; i++) {
+        const slot = this.slots.get(counted[i]!);
+        if (slot !== undefined) slots.push(slot);
+      }
     }
     for (let k = 0; k < active.length; k++) {
       const c = active[k]!;
       const outstanding = day < 0 ? 0 : c.outstandingByDay[day]!;
       let held = 0;
-      for (let i = 0; i < slots.length; i++) {
-        const steps = c.bySlot[slots[i]!];
-        if (steps !== undefined) held += steps.atDouble(key);
+      if (single !== undefined) {
+        const steps = c.bySlot[single];
+        if (steps !== undefined) held = steps.atDouble(key);
+      } else {
+        for (let i = 0; i < slots.length; i++) {
+          const steps = c.bySlot[slots[i]!];
+          if (steps !== undefined) held += steps.atDouble(key);
+        }
       }
-      totalShares += outstanding;
       heldShares += held;
-      totalVotes += outstanding * c.votes;
       heldVotes += held * c.votes;
-      classes.push({ class: c.cls, shares: String(held), outstanding: String(outstanding), percentOfClass: percentOfDoubles(held, outstanding) });
+      classes.push({ class: c.cls, shares: String(held), outstanding: day < 0 ? '0' : c.outstandingTextByDay[day]!, percentOfClass: percentOfDoubles(held, outstanding) });
+    }
+    if (day >= 0 && active.length > 0) {
+      // Every class not yet added on `key` has no shares outstanding then: the day's totals are theirs.
+      totalShares = this.totalSharesByDay[day]!;
+      totalVotes = this.totalVotesByDay[day]!;
     }
     return {
       issuer: this.issuer,

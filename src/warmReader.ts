@@ -5,6 +5,9 @@ import type { CapTableJson, StakeJson } from '../projections/ownership.js';
 import { groupMembers, HolderNamesAsOf, holderRegistry } from '../projections/registry.js';
 import { END_OF_TIME, parseDate, type PointInTime, selectTimeline } from '../projections/timeline.js';
 import { fail } from './problem.js';
+import { selectRows } from './snapshots.js';
+import { sqliteReadsOf } from './store/sqliteRegistry.js';
+import { REGISTERED } from './store/sqliteTimeline.js';
 import type { EventStore } from './store/eventStore.js';
 
 type Cached = { revision: number; index: AsOfIndex };
@@ -69,12 +72,36 @@ export class WarmReader {
   private async indexOf(issuer: IssuerId): Promise<AsOfIndex> {
     const cached = this.indexes.get(issuer);
     if (cached) return cached.index;
+    const streamed = this.indexFromTimelineTable(issuer);
+    if (streamed) {
+      this.indexes.set(issuer, streamed);
+      return streamed.index;
+    }
     const events = await this.store.readStream(toIssuerStreamId(issuer));
     if (!events.some((e) => e.type === 'IssuerRegistered' && e.recordedAt <= this.knownAt))
       return fail('UnknownIssuer', `unknown issuer ${issuer}`, { issuer });
     const index = AsOfIndex.build(issuer, selectTimeline(events, { asOf: END_OF_TIME, knownAt: this.knownAt }));
     this.indexes.set(issuer, { revision: events[events.length - 1]!.revision, index });
     return index;
+  }
+
+  /**
+   * On an SQLite store, the index is folded straight from the timeline table (already in timeline
+   * order, compact rows) one row at a time: a million-event issuer's envelopes are never all in
+   * memory at once, only the index. Undefined on other stores, or when the stream must be read
+   * through its envelopes (damaged at migration).
+   */
+  private indexFromTimelineTable(issuer: IssuerId): Cached | undefined {
+    const reads = sqliteReadsOf(this.store);
+    const stream = toIssuerStreamId(issuer);
+    if (!reads) return undefined;
+    const path = this.store.description.slice('sqlite:'.length);
+    return reads.consistent(() => {
+      if (reads.isDamaged(stream)) return undefined;
+      if (!reads.isNamed([stream], REGISTERED, this.knownAt)) return fail('UnknownIssuer', `unknown issuer ${issuer}`, { issuer });
+      const revision = reads.head(stream);
+      return { revision, index: AsOfIndex.build(issuer, selectRows(reads, path, stream, '', { asOf: END_OF_TIME, knownAt: this.knownAt })) };
+    });
   }
 
   /** Loads (or reuses) an issuer's index so later questions about it need no I/O. */

@@ -3,6 +3,7 @@ import type { HolderId, IssuerId } from '../../events/index.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
 import { WarmReader } from '../../src/warmReader.js';
 import { latencyOf, nowMs } from '../stats.js';
+import { WARM_PASSES } from './sqlQueries.js';
 import type { QuerySamples } from './transactionsTable.js';
 
 /**
@@ -19,15 +20,16 @@ export const libQueries = async (args: { db: string; samplesFile: string; sqlAns
   const reader = await WarmReader.open(store);
   await reader.warm(issuer);
   const warmUpMs = nowMs() - warmStarted;
-  const stakeOf = async (s: QuerySamples['stake'][number]): Promise<string> =>
+  // Synchronous once warm, like the SQL side's prepared statements: no promise per question.
+  const stakeOf = (s: QuerySamples['stake'][number]): string =>
     reader.stake(issuer, s.holder as HolderId, s.date).classes.find((c) => c.class === s.class)?.shares ?? '0';
-  const capTableOf = async (s: QuerySamples['capTable'][number]): Promise<number> => reader.capTable(issuer, s.date).holders.length;
+  const capTableOf = (s: QuerySamples['capTable'][number]): number => reader.capTable(issuer, s.date).holders.length;
 
-  // The same warm-up the SQL side gets (every sample once): compiled code and caches, as a
-  // long-running process has them. Skipped when a question is slow (the index is not in use).
-  const warmupStarted = nowMs();
-  for (const s of samples.stake) if (nowMs() - warmupStarted < args.budgetMs) await stakeOf(s);
-  for (const s of samples.capTable) if (nowMs() - warmupStarted < args.budgetMs) await capTableOf(s);
+  // The same warm-up the SQL side gets, right before each kind is timed (every stake sample
+  // WARM_PASSES times, every cap-table sample once): optimised code and caches, as a long-running
+  // process has them. Cut short when a question is slow (the index is not in use).
+  let warmupStarted = nowMs();
+  for (let pass = 0; pass < WARM_PASSES; pass++) for (const s of samples.stake) if (nowMs() - warmupStarted < args.budgetMs) stakeOf(s);
 
   const stakeMs: number[] = [];
   let mismatches = 0;
@@ -35,16 +37,18 @@ export const libQueries = async (args: { db: string; samplesFile: string; sqlAns
   for (let i = 0; i < samples.stake.length; i++) {
     if (i >= args.minSamples && nowMs() - started > args.budgetMs) break;
     const t0 = nowMs();
-    const shares = await stakeOf(samples.stake[i]!);
+    const shares = stakeOf(samples.stake[i]!);
     stakeMs.push(nowMs() - t0);
     if (args.sqlAnswers && args.sqlAnswers[i] !== shares) mismatches++;
   }
+  warmupStarted = nowMs();
+  for (const s of samples.capTable) if (nowMs() - warmupStarted < args.budgetMs) capTableOf(s);
   const capMs: number[] = [];
   started = nowMs();
   for (let i = 0; i < samples.capTable.length; i++) {
     if (i >= args.minSamples && nowMs() - started > args.budgetMs) break;
     const t0 = nowMs();
-    await capTableOf(samples.capTable[i]!);
+    capTableOf(samples.capTable[i]!);
     capMs.push(nowMs() - t0);
   }
   await store.close();
