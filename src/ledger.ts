@@ -44,6 +44,9 @@ const timelineOf = (stream: string, events: StoredEvent[]): StreamTimeline => {
 
 const toRef = (e: StoredEvent): StoredRef => ({ stream: e.stream, revision: e.revision, event: e });
 
+/** Ids per bulk look-up, and the batch size from which an empty store is not asked at all. */
+const BULK = 500;
+
 /**
  * The application service: reads the streams a command touches, decides, seals (revisions,
  * recordedAt, actor, hash chain) and appends with optimistic concurrency. A conflicting
@@ -68,13 +71,16 @@ export class Ledger {
     return this.submit(submissions, options.dryRun ?? false);
   }
 
-  /** Imports a JSONL file: all lines or none (SPEC §7), ids derived for lines without one. */
-  async import(input: string | Uint8Array, options: { dryRun?: boolean } = {}): Promise<AppendReport> {
+  /**
+   * Imports a JSONL file: all lines or none (SPEC §7), ids derived for lines without one.
+   * `progress` is told how many lines have been checked, now and then.
+   */
+  async import(input: string | Uint8Array, options: { dryRun?: boolean; progress?: (checked: number) => void } = {}): Promise<AppendReport> {
     const parsed = parseJsonl(input);
     if (!parsed.ok) throw new LedgerError(parsed.problem);
     const ids = assignImportIds(parsed.lines.map((l) => l.draft));
     const submissions = parsed.lines.map((l, i) => ({ draft: l.draft, id: ids[i]!, line: l.line }));
-    return this.submit(submissions, options.dryRun ?? false);
+    return this.submit(submissions, options.dryRun ?? false, false, options.progress);
   }
 
   /** Retracts a stored event (SPEC §10 `retract`); the retraction is dated today unless `date` is given. */
@@ -135,10 +141,15 @@ export class Ledger {
     );
   }
 
-  private async submit(submissions: ReadonlyArray<Submission>, dryRun: boolean, correction = false): Promise<AppendReport> {
+  private async submit(
+    submissions: ReadonlyArray<Submission>,
+    dryRun: boolean,
+    correction = false,
+    progress?: (decided: number) => void,
+  ): Promise<AppendReport> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(submissions, dryRun, correction);
+        return await this.attempt(submissions, dryRun, correction, progress);
       } catch (e) {
         if (!(isLedgerError(e) && e.problem.kind === 'VersionConflict') || attempt >= this.maxAttempts) {
           if (isLedgerError(e) && e.problem.kind === 'VersionConflict')
@@ -150,17 +161,44 @@ export class Ledger {
     }
   }
 
-  private async attempt(submissions: ReadonlyArray<Submission>, dryRun: boolean, correction: boolean): Promise<AppendReport> {
+  /**
+   * The stored events among the submitted ids and retraction targets. A large batch into an empty
+   * store (a first import) looks nothing up; a store that finds ids in bulk is asked 500 at a time.
+   */
+  private async lookUpStored(submissions: ReadonlyArray<Submission>): Promise<Map<EventId, StoredRef>> {
     const stored = new Map<EventId, StoredRef>();
-    const lookUp = async (id: EventId) => {
-      if (stored.has(id)) return;
+    if (submissions.length >= BULK && (await this.store.heads()).length === 0) return stored;
+    const ids = new Set<EventId>();
+    for (const s of submissions) {
+      ids.add(s.id);
+      if (s.draft.type === 'EventRetracted') ids.add(s.draft.data.eventId);
+    }
+    const findEvents = this.store.findEvents?.bind(this.store);
+    if (findEvents) {
+      const all = [...ids];
+      for (let i = 0; i < all.length; i += BULK) {
+        const found = await findEvents(all.slice(i, i + BULK));
+        for (const id of all.slice(i, i + BULK)) {
+          const e = found.get(id.toLowerCase());
+          if (e) stored.set(id, toRef(e));
+        }
+      }
+      return stored;
+    }
+    for (const id of ids) {
       const found = await this.store.findEvent(id);
       if (found) stored.set(id, toRef(found));
-    };
-    for (const s of submissions) {
-      await lookUp(s.id);
-      if (s.draft.type === 'EventRetracted') await lookUp(s.draft.data.eventId);
     }
+    return stored;
+  }
+
+  private async attempt(
+    submissions: ReadonlyArray<Submission>,
+    dryRun: boolean,
+    correction: boolean,
+    progress?: (decided: number) => void,
+  ): Promise<AppendReport> {
+    const stored = await this.lookUpStored(submissions);
     const streams = new Map<string, Loaded>();
     const load = async (stream: string) => {
       if (streams.has(stream)) return;
@@ -188,7 +226,7 @@ export class Ledger {
       },
       stored: (id) => stored.get(id),
     };
-    const decision = correction ? decideCorrection(ctx, submissions) : decideBatch(ctx, submissions);
+    const decision = correction ? decideCorrection(ctx, submissions) : decideBatch(ctx, submissions, progress);
     if (!decision.ok) {
       const { problem: p, line } = decision;
       throw new LedgerError(

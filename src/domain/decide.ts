@@ -72,11 +72,18 @@ export const streamOfDraft = (
  * identical content is already present; with other content it is rejected. The first rejection
  * rejects the whole batch. Pure: the timelines in `ctx` are advanced in memory only.
  */
-export const decideBatch = (ctx: DecisionContext, submissions: ReadonlyArray<Submission>): Decision => {
+export const decideBatch = (
+  ctx: DecisionContext,
+  submissions: ReadonlyArray<Submission>,
+  /** Called with the number of submissions decided so far, now and then and at the end (progress bars). */
+  progress?: (decided: number) => void,
+): Decision => {
   const planned: PlannedEvent[] = [];
   const inBatch = new Map<EventId, PlannedEvent>();
   const locate = (id: EventId) => inBatch.get(id)?.stream ?? ctx.stored(id)?.stream;
-  for (const { draft, id, line } of submissions) {
+  for (let i = 0; i < submissions.length; i++) {
+    if (progress && i % PROGRESS_EVERY === 0) progress(i);
+    const { draft, id, line } = submissions[i]!;
     const reject = (p: Problem): Decision => ({ ok: false, problem: p, ...(line !== undefined ? { line } : {}) });
     const earlier = inBatch.get(id) ?? ctx.stored(id);
     if (earlier) {
@@ -89,7 +96,7 @@ export const decideBatch = (ctx: DecisionContext, submissions: ReadonlyArray<Sub
             revision: earlier.revision,
           }),
         );
-      planned.push({ stream: earlier.stream, revision: earlier.revision, event: { ...draft, id }, status: 'alreadyPresent', changes: [], ...(line !== undefined ? { line } : {}) });
+      planned.push({ stream: earlier.stream, revision: earlier.revision, event: withId(draft, id), status: 'alreadyPresent', changes: [], ...(line !== undefined ? { line } : {}) });
       continue;
     }
     const where = streamOfDraft(draft, locate);
@@ -101,7 +108,7 @@ export const decideBatch = (ctx: DecisionContext, submissions: ReadonlyArray<Sub
     const p: PlannedEvent = {
       stream: where.stream,
       revision: event.revision,
-      event: { ...draft, id },
+      event: withId(draft, id),
       status: 'appended',
       changes: outcome.changes,
       ...(line !== undefined ? { line } : {}),
@@ -109,5 +116,11 @@ export const decideBatch = (ctx: DecisionContext, submissions: ReadonlyArray<Sub
     planned.push(p);
     inBatch.set(id, p);
   }
+  progress?.(submissions.length);
   return { ok: true, planned };
 };
+
+const PROGRESS_EVERY = 1_000;
+
+/** The draft as an envelope with this id: the draft itself when it already carries it (an import line with its id). */
+const withId = (draft: DraftEvent, id: EventId): EventEnvelope => (draft.id === id ? (draft as EventEnvelope) : { ...draft, id });

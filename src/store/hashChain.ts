@@ -1,14 +1,17 @@
-import { createHash } from 'node:crypto';
-import { canonicalJson, encodeStored, type EventEnvelope, type Instant, type StoredEvent } from '../../events/index.js';
+import crypto, { createHash } from 'node:crypto';
+import { canonicalStoredText, type EventEnvelope, type Instant, type StoredEvent } from '../../events/index.js';
 
 /** The prevHash of a stream's first event (SPEC §8). */
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** SHA-256 hex of prevHash + "\n" + the RFC 8785 canonical JSON of the stored envelope without `hash`. */
-export const hashOf = (event: Omit<StoredEvent, 'hash'> & { hash?: string }): string => {
-  const { hash: _ignored, ...envelope } = encodeStored({ ...event, hash: '' } as StoredEvent);
-  return createHash('sha256').update(`${event.prevHash}\n${canonicalJson(envelope)}`).digest('hex');
-};
+export const hashOf = (event: Omit<StoredEvent, 'hash'> & { hash?: string }): string => sha256Hex(`${event.prevHash}\n${canonicalStoredText(event)}`);
+
+/** One-shot crypto.hash where Node has it (20.12+): no Hash object per event. */
+const sha256Hex: (text: string) => string =
+  typeof (crypto as { hash?: unknown }).hash === 'function'
+    ? (text) => (crypto as unknown as { hash: (algorithm: string, data: string, encoding: 'hex') => string }).hash('sha256', text, 'hex')
+    : (text) => createHash('sha256').update(text).digest('hex');
 
 export type StreamTip = Readonly<{ revision: number; hash: string }>;
 export const EMPTY_TIP: StreamTip = { revision: -1, hash: GENESIS_HASH };
@@ -25,9 +28,10 @@ export const sealEvents = (
   let { revision, hash } = tip;
   for (const event of events) {
     revision += 1;
-    const unsealed = { ...event, stream, revision, recordedAt, actor, prevHash: hash };
-    hash = hashOf(unsealed);
-    sealed.push({ ...unsealed, hash } as StoredEvent);
+    // One copy per event (the hash is filled in once known); same keys, in the same order, as before.
+    const e = { ...event, stream, revision, recordedAt, actor, prevHash: hash, hash: '' };
+    e.hash = hash = hashOf(e as StoredEvent);
+    sealed.push(e as StoredEvent);
   }
   return sealed;
 };

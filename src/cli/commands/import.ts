@@ -24,11 +24,12 @@ Examples:
       const report = await cli.withStore(async (store) => {
         const bar = cli.progress('checking', countLines(input), 'lines');
         try {
+          // Ids already stored are looked up first (not at all in an empty store), then every line is checked.
           const metered = meteredStore(store, {
-            lookedUp: (n) => bar.update(n),
+            lookedUp: (n) => bar.update(n, 'looking up'),
             writing: () => bar.phase('writing'),
           });
-          return await (await cli.ledger(metered)).import(input, { dryRun: o.dryRun === true });
+          return await (await cli.ledger(metered)).import(input, { dryRun: o.dryRun === true, progress: (n) => bar.update(n, 'checking') });
         } finally {
           bar.finish();
         }
