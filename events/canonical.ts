@@ -71,3 +71,25 @@ export const withCanonical = <C extends t.Mixed>(codec: C, writer: CanonicalWrit
 };
 
 export const canonicalOf = (codec: t.Mixed): CanonicalWriter => writers.get(codec) ?? ((a) => fastCanonical(codec.encode(a)));
+
+/** What JSON.stringify escapes in a string: control characters, quote, backslash and (lone) surrogates. */
+const JSON_ESCAPES = /[\u0000-\u001f"\\\uD800-\uDFFF]/;
+
+/** JSON.stringify of a string, without the call for the usual string that needs no escape. */
+export const jsonString = (s: string): string => (JSON_ESCAPES.test(s) ? JSON.stringify(s) : `"${s}"`);
+
+/** Writes a decoded value as `JSON.stringify(codec.encode(a))` (fields in codec order), or undefined when that call must decide. */
+export type JsonWriter = (a: unknown) => string | undefined;
+
+const jsonWriters = new WeakMap<t.Mixed, JsonWriter>();
+
+export const withJsonWriter = <C extends t.Mixed>(codec: C, writer: JsonWriter): C => {
+  jsonWriters.set(codec, writer);
+  return codec;
+};
+
+/** A string or a number as JSON.stringify writes it; undefined for anything else. */
+const jsonScalar = (v: unknown): string | undefined =>
+  typeof v === 'string' ? jsonString(v) : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
+
+export const jsonWriterOf = (codec: t.Mixed): JsonWriter => jsonWriters.get(codec) ?? ((a) => jsonScalar(codec.encode(a)));

@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { canonicalOf, type CanonicalWriter, withCanonical } from './canonical.js';
+import { canonicalOf, type CanonicalWriter, jsonWriterOf, type JsonWriter, withCanonical, withJsonWriter } from './canonical.js';
 import { FAIL, type Fast, fastOf, withFast } from './fastDecode.js';
 
 type Props = Record<string, t.Mixed>;
@@ -99,6 +99,20 @@ export const closed = <R extends Props, O extends Props = {}>(
     }
     return text + '}';
   });
+  // JSON.stringify(encode(a)) the same way, in field order (what the stores keep).
+  let orderedWriters: Array<[string, JsonWriter]> | undefined;
+  withJsonWriter(type, (a) => {
+    orderedWriters ??= fields.map(([k, c]): [string, JsonWriter] => [k, jsonWriterOf(c)]);
+    let text = '{';
+    for (const [key, write] of orderedWriters) {
+      const value = (a as Record<string, unknown>)[key];
+      if (value === undefined) continue;
+      const part = write(value);
+      if (part === undefined) return undefined;
+      text += (text.length === 1 ? '"' : ',"') + key + '":' + part;
+    }
+    return text + '}';
+  });
   return withFast(type, (u) => {
     if (!isPlainObject(u)) return FAIL;
     fastFields ??= fields.map(([k, c, req]): [string, Fast, boolean] => [k, fastOf(c), req]);
@@ -135,18 +149,23 @@ export const nonEmptyArray = <C extends t.Mixed>(codec: C, expectation: string) 
   );
 };
 
-/** An array codec's canonical writer: its elements' writers, in order. */
+/** An array's text from its elements' texts, in order; undefined when one has none. */
+const arrayText = (write: (x: unknown) => string | undefined, a: unknown): string | undefined => {
+  let text = '[';
+  for (const x of a as unknown[]) {
+    const part = write(x);
+    if (part === undefined) return undefined;
+    text += (text.length === 1 ? '' : ',') + part;
+  }
+  return text + ']';
+};
+
+/** An array codec's canonical and JSON writers: its elements' writers, in order. */
 const withCanonicalArray = <A extends t.Mixed>(element: t.Mixed, array: A): A =>
-  withCanonical(array, (a) => {
-    const write = canonicalOf(element);
-    let text = '[';
-    for (const x of a as unknown[]) {
-      const part = write(x);
-      if (part === undefined) return undefined;
-      text += (text.length === 1 ? '' : ',') + part;
-    }
-    return text + ']';
-  });
+  withJsonWriter(
+    withCanonical(array, (a) => arrayText(canonicalOf(element), a)),
+    (a) => arrayText(jsonWriterOf(element), a),
+  );
 
 const fastArray = (element: Fast, u: ReadonlyArray<unknown>): unknown[] | typeof FAIL => {
   const out: unknown[] = [];
