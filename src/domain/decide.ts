@@ -84,7 +84,7 @@ export const decideBatch = (
   for (let i = 0; i < submissions.length; i++) {
     if (progress && i % PROGRESS_EVERY === 0) progress(i);
     const { draft, id, line } = submissions[i]!;
-    const reject = (p: Problem): Decision => ({ ok: false, problem: p, ...(line !== undefined ? { line } : {}) });
+    const reject = (p: Problem): Decision => (line !== undefined ? { ok: false, problem: p, line } : { ok: false, problem: p });
     const earlier = inBatch.get(id) ?? ctx.stored(id);
     if (earlier) {
       const other = earlier.event;
@@ -96,7 +96,7 @@ export const decideBatch = (
             revision: earlier.revision,
           }),
         );
-      planned.push({ stream: earlier.stream, revision: earlier.revision, event: withId(draft, id), status: 'alreadyPresent', changes: [], ...(line !== undefined ? { line } : {}) });
+      planned.push(plan(earlier.stream, earlier.revision, withId(draft, id), 'alreadyPresent', [], line));
       continue;
     }
     const where = streamOfDraft(draft, locate);
@@ -105,14 +105,7 @@ export const decideBatch = (
     const event = { ...draft, id, revision: timeline.nextRevision } as EventEnvelope & { revision: number };
     const outcome = timeline.add(event);
     if ('problem' in outcome) return reject(outcome.problem);
-    const p: PlannedEvent = {
-      stream: where.stream,
-      revision: event.revision,
-      event: withId(draft, id),
-      status: 'appended',
-      changes: outcome.changes,
-      ...(line !== undefined ? { line } : {}),
-    };
+    const p = plan(where.stream, event.revision, withId(draft, id), 'appended', outcome.changes, line);
     planned.push(p);
     inBatch.set(id, p);
   }
@@ -121,6 +114,16 @@ export const decideBatch = (
 };
 
 const PROGRESS_EVERY = 1_000;
+
+/** A PlannedEvent, with `line` only when there is one (built directly: this runs for every imported line). */
+const plan = (
+  stream: string,
+  revision: number,
+  event: EventEnvelope,
+  status: PlannedEvent['status'],
+  changes: ReadonlyArray<StakeChange>,
+  line: number | undefined,
+): PlannedEvent => (line !== undefined ? { stream, revision, event, status, changes, line } : { stream, revision, event, status, changes });
 
 /** The draft as an envelope with this id: the draft itself when it already carries it (an import line with its id). */
 const withId = (draft: DraftEvent, id: EventId): EventEnvelope => (draft.id === id ? (draft as EventEnvelope) : { ...draft, id });
