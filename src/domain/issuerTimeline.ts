@@ -1,6 +1,6 @@
 import type { ClassId, EventId, HolderId, IssuerId, StoredEvent } from '../../events/index.js';
 import { problem, type Problem } from '../problem.js';
-import { applyEffect, type Effect, effectOf, positionKey, type PositionEffect, scales } from './additiveEffect.js';
+import { applyEffect, type Effect, effectOf, positionEffect, positionKey, type PositionEffect, scales } from './additiveEffect.js';
 import { checkIssuerEvent, eventLabel, insufficientShares } from './issuerChecks.js';
 import { cloneIssuerState, evolveIssuer, initialIssuerState, type IssuerState, positionsTouched, sharesOf } from './issuerState.js';
 import { byEffectivePoint, checkRetractionTarget, indexOfEvent, indexStream, insertionIndex, type KnownEvent, type PlacedEvent } from './timeline.js';
@@ -38,7 +38,7 @@ const changesSince = (before: PositionSnapshot, after: IssuerState): StakeChange
 
 /** Stake changes of an additive effect applied to `before` with the given sign. */
 const changesOfEffect = (before: IssuerState, effect: Additive, sign: 1n | -1n): StakeChange[] =>
-  [...effect.positions.values()]
+  effect.positions
     .filter((p) => p.delta !== 0n)
     .map((p) => {
       const b = sharesOf(before, p.cls, p.holder);
@@ -160,7 +160,7 @@ export class IssuerTimeline {
     };
     if (effect.kind === 'scaling') return put(this.scaling);
     if (effect.kind === 'structural') return put(this.structural);
-    for (const key of effect.positions.keys()) {
+    for (const { key } of effect.positions) {
       let list = this.byPosition.get(key);
       if (!list) this.byPosition.set(key, (list = []));
       put(list);
@@ -174,7 +174,7 @@ export class IssuerTimeline {
         ? [this.scaling]
         : effect.kind === 'structural'
           ? [this.structural]
-          : [...effect.positions.keys()].map((k) => this.byPosition.get(k)!);
+          : effect.positions.map((p) => this.byPosition.get(p.key)!);
     for (const list of lists) list.splice(lowerBound(list, e), 1);
   }
 
@@ -255,7 +255,7 @@ export class IssuerTimeline {
    * replaying every event in between would give, because every active event passed its checks
    * at its place, so no event touches a position of a class that does not exist yet.
    */
-  private positionsAt(index: number, bound: PlacedEvent, positions: ReadonlyMap<string, PositionEffect>): IssuerState | undefined {
+  private positionsAt(index: number, bound: PlacedEvent, positions: ReadonlyArray<PositionEffect>): IssuerState | undefined {
     const cp = this.checkpointAt(index);
     const start = cp.index < index ? this.active[cp.index]! : undefined;
     /** The events of a sorted list between the checkpoint and `bound`. */
@@ -272,9 +272,9 @@ export class IssuerTimeline {
       outstanding: new Map(cp.state.outstanding),
     };
     for (const x of between(this.structural)) evolveIssuer(state, x);
-    for (const [key, p] of positions) {
+    for (const p of positions) {
       let n = sharesOf(cp.state, p.cls, p.holder);
-      for (const x of between(this.byPosition.get(key) ?? [])) n += (this.effectOf(x) as Additive).positions.get(key)!.delta;
+      for (const x of between(this.byPosition.get(p.key) ?? [])) n += positionEffect(this.effectOf(x) as Additive, p.key)!.delta;
       if (n !== 0n) state.holdings.get(p.cls)?.set(p.holder, n);
     }
     return state;
@@ -298,7 +298,7 @@ export class IssuerTimeline {
 
   /** Whether a scaling event after timeline point `e` touches any class of the effect. */
   private scaledAfter(e: PlacedEvent, effect: Additive): boolean {
-    const classes = new Set([...effect.positions.values()].map((p) => p.cls));
+    const classes = new Set(effect.positions.map((p) => p.cls));
     for (let i = lowerBound(this.scaling, e); i < this.scaling.length; i++) {
       const s = this.scaling[i]!;
       if (s === e || byEffectivePoint(s, e) <= 0) continue;
@@ -313,7 +313,8 @@ export class IssuerTimeline {
    * re-checks every later event that takes shares from a position the change lowers.
    */
   private recheckLater(after: PlacedEvent, before: IssuerState, change: Additive, sign: 1n | -1n): Problem | undefined {
-    for (const [key, p] of change.positions) {
+    for (const p of change.positions) {
+      const key = p.key;
       if (sign * p.delta >= 0n) continue;
       const list = this.byPosition.get(key) ?? [];
       let held = sharesOf(before, p.cls, p.holder) + sign * p.delta;
@@ -321,7 +322,7 @@ export class IssuerTimeline {
         const x = list[i]!;
         if (x === after || byEffectivePoint(x, after) <= 0) continue;
         const xe = this.effectOf(x) as Additive;
-        const at = xe.positions.get(key) as PositionEffect;
+        const at = positionEffect(xe, key)!;
         if (held < at.need) return insufficientShares(this.issuer, x, p.cls, p.holder, held, at.need);
         held += at.delta;
       }
