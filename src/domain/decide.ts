@@ -4,6 +4,7 @@ import { problem, type Problem } from '../problem.js';
 import type { StakeChange } from './issuerTimeline.js';
 import { IssuerTimeline } from './issuerTimeline.js';
 import { FxTimeline, HolderRegistryTimeline } from './registryTimelines.js';
+import type { PlacedEvent } from './timeline.js';
 
 export type StreamTimeline = IssuerTimeline | HolderRegistryTimeline | FxTimeline;
 
@@ -102,7 +103,7 @@ export const decideBatch = (
     const where = streamOfDraft(draft, locate);
     if ('problem' in where) return reject(where.problem);
     const timeline = ctx.timeline(where.stream);
-    const event = { ...draft, id, revision: timeline.nextRevision } as EventEnvelope & { revision: number };
+    const event = placed(draft, id, timeline.nextRevision);
     const outcome = timeline.add(event);
     if ('problem' in outcome) return reject(outcome.problem);
     const p = plan(where.stream, event.revision, withId(draft, id), 'appended', outcome.changes, line);
@@ -124,6 +125,18 @@ const plan = (
   changes: ReadonlyArray<StakeChange>,
   line: number | undefined,
 ): PlannedEvent => (line !== undefined ? { stream, revision, event, status, changes, line } : { stream, revision, event, status, changes });
+
+/**
+ * The draft with its id and revision, as its timeline keeps it: built field by field (a spread of
+ * drafts of several shapes is the slow generic copy), optional fields last.
+ */
+const placed = (draft: DraftEvent, id: EventId, revision: number): PlacedEvent => {
+  const e: Record<string, unknown> = { id, type: draft.type, date: draft.date, data: draft.data, revision };
+  if (draft.issuer !== undefined) e['issuer'] = draft.issuer;
+  if (draft.source !== undefined) e['source'] = draft.source;
+  if (draft.note !== undefined) e['note'] = draft.note;
+  return e as PlacedEvent;
+};
 
 /** The draft as an envelope with this id: the draft itself when it already carries it (an import line with its id). */
 const withId = (draft: DraftEvent, id: EventId): EventEnvelope => (draft.id === id ? (draft as EventEnvelope) : { ...draft, id });
