@@ -35,8 +35,9 @@ const NO_OUTSTANDING: ReadonlyArray<OutstandingEffect> = [];
 class EffectBuilder {
   readonly positions: PositionEffect[] = [];
   outstanding: OutstandingEffect[] | undefined;
+  constructor(private readonly intern: (key: string) => string) {}
   change(cls: ClassId, holder: HolderId, delta: bigint, need = 0n, changesOutstanding = false): this {
-    const key = positionKey(cls, holder);
+    const key = this.intern(positionKey(cls, holder));
     const p = this.positions.find((x) => x.key === key);
     if (p) {
       p.delta += delta;
@@ -55,12 +56,17 @@ class EffectBuilder {
     return this.change(cls, from, -shares, shares).change(cls, to, shares);
   }
   build(): Effect {
-    return { kind: 'additive', positions: this.positions, outstanding: this.outstanding ?? NO_OUTSTANDING };
+    // slice(): exact-size copies (a pushed-to array keeps room for 16 elements).
+    return { kind: 'additive', positions: this.positions.slice(), outstanding: this.outstanding?.slice() ?? NO_OUTSTANDING };
   }
 }
 
-export const effectOf = (e: EventEnvelope): Effect => {
-  const b = new EffectBuilder();
+/**
+ * The effect of an event. `intern` may map each position key to an equal string already held
+ * (a timeline keeps one effect per event, so one key string per position instead of per event).
+ */
+export const effectOf = (e: EventEnvelope, intern: (key: string) => string = (key) => key): Effect => {
+  const b = new EffectBuilder(intern);
   switch (e.type) {
     case 'IssuerRegistered':
     case 'ShareClassAdded':

@@ -87,6 +87,14 @@ export class IssuerTimeline {
   private readonly effectEvents: Array<PlacedEvent | undefined>;
   private readonly effects: Array<Effect | undefined>;
   private revision: number;
+  /** One string per position key (see effectOf). */
+  private readonly keys = new Map<string, string>();
+  private readonly internKey = (key: string): string => {
+    const held = this.keys.get(key);
+    if (held !== undefined) return held;
+    this.keys.set(key, key);
+    return key;
+  };
 
   private constructor(
     readonly issuer: IssuerId,
@@ -138,7 +146,7 @@ export class IssuerTimeline {
   private effectOf(e: PlacedEvent): Effect {
     const r = e.revision;
     if (this.effectEvents[r] === e) return this.effects[r]!;
-    const effect = effectOf(e);
+    const effect = effectOf(e, this.internKey);
     // Appends at the end keep the arrays dense; a gap (never expected) is filled rather than left as a hole.
     while (this.effects.length < r) {
       this.effects.push(undefined);
