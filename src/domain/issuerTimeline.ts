@@ -376,11 +376,15 @@ export class IssuerTimeline {
       const lastCheckpoint = this.checkpoints[this.checkpoints.length - 1]!;
       if (at - lastCheckpoint.index >= this.checkpointEvery || (at > 0 && lastCheckpoint.index < at && this.effectOf(this.active[at - 1]!).kind === 'scaling'))
         this.checkpoints.push({ index: at, state: cloneIssuerState(this.state) });
-      const before = snapshotPositions(this.state, positionsTouched(this.state, e));
+      const effect = this.effectOf(e);
+      // An additive event's changes are its own deltas (in the order positionsTouched lists its
+      // positions): no snapshot of the positions before and after.
+      const changes = effect.kind === 'additive' ? changesOfEffect(this.state, effect, 1n) : undefined;
+      const before = changes ? undefined : snapshotPositions(this.state, positionsTouched(this.state, e));
       evolveIssuer(this.state, e);
       this.active.push(e);
       this.index(e);
-      return { changes: changesSince(before, this.state) };
+      return { changes: changes ?? changesSince(before!, this.state) };
     }
     const effect = this.effectOf(e);
     if (effect.kind === 'additive' && !this.scaledAfter(e, effect)) {
