@@ -1,4 +1,4 @@
-import type { DraftEvent, EventId, Instant, StoredEvent } from '../events/index.js';
+import type { DraftEvent, EventEnvelope, EventId, Instant, StoredEvent } from '../events/index.js';
 import { decodeDraft, encodeContent, instantOf, utcDateOf } from '../events/index.js';
 import { decideBatch, type DecisionContext, emptyTimelineFor, type PlannedEvent, type StoredRef, type StreamTimeline, streamOfDraft, type Submission } from './domain/decide.js';
 import { assignImportIds, newEventId } from './domain/eventIds.js';
@@ -7,7 +7,7 @@ import { FxTimeline, HolderRegistryTimeline } from './domain/registryTimelines.j
 import { parseJsonl } from './jsonl.js';
 import { fail, isLedgerError, LedgerError, problem } from './problem.js';
 import type { AppendBatch, EventStore } from './store/eventStore.js';
-import { EMPTY_TIP, sealEvents, type StreamTip } from './store/hashChain.js';
+import { EMPTY_TIP, sealEvents, sealPlaced, type StreamTip } from './store/hashChain.js';
 import { FX_STREAM, HOLDERS_STREAM, issuerOfStream } from '../events/index.js';
 
 export type AppendedEvent = Readonly<{ id: EventId; stream: string; revision: number; status: 'appended' | 'alreadyPresent' }>;
@@ -210,12 +210,15 @@ export class Ledger {
         lastRecordedAt: last?.recordedAt,
       });
     };
+    // Where earlier submissions go matters only for the ids that retractions in the batch target.
+    const targets = new Set<EventId>();
+    for (const s of submissions) if (s.draft.type === 'EventRetracted') targets.add(s.draft.data.eventId);
     const inBatch = new Map<EventId, string>();
     for (const s of submissions) {
       const where = streamOfDraft(s.draft, (id) => inBatch.get(id) ?? stored.get(id)?.stream);
       if ('stream' in where) {
-        await load(where.stream);
-        inBatch.set(s.id, where.stream);
+        if (!streams.has(where.stream)) await load(where.stream);
+        if (targets.has(s.id)) inBatch.set(s.id, where.stream);
       }
     }
     const ctx: DecisionContext = {
@@ -234,7 +237,8 @@ export class Ledger {
       );
     }
     const appended = decision.planned.filter((p) => p.status === 'appended');
-    if (!dryRun && appended.length > 0) await this.store.append(this.seal(appended, streams));
+    const placed = 'placed' in decision ? decision.placed?.filter((e) => e !== undefined) : undefined;
+    if (!dryRun && appended.length > 0) await this.store.append(this.seal(appended, streams, placed));
     return {
       appended: appended.length,
       alreadyPresent: decision.planned.length - appended.length,
@@ -244,22 +248,25 @@ export class Ledger {
     };
   }
 
-  private seal(appended: ReadonlyArray<PlannedEvent>, streams: Map<string, Loaded>): AppendBatch[] {
-    const byStream = new Map<string, PlannedEvent[]>();
-    for (const p of appended) {
+  /** `placed`: the decision's objects for the appended events, in the same order, to be sealed in place. */
+  private seal(appended: ReadonlyArray<PlannedEvent>, streams: Map<string, Loaded>, placed?: ReadonlyArray<EventEnvelope>): AppendBatch[] {
+    const byStream = new Map<string, EventEnvelope[]>();
+    appended.forEach((p, i) => {
+      const event = placed ? placed[i]! : p.event;
       const list = byStream.get(p.stream);
-      if (list) list.push(p);
-      else byStream.set(p.stream, [p]);
-    }
+      if (list) list.push(event);
+      else byStream.set(p.stream, [event]);
+    });
     // recordedAt never goes backwards within a stream, even if the clock does.
     let recordedAt = instantOf(this.now());
     for (const stream of byStream.keys()) {
       const last = streams.get(stream)?.lastRecordedAt;
       if (last && last > recordedAt) recordedAt = last;
     }
-    return [...byStream].map(([stream, planned]) => {
+    return [...byStream].map(([stream, events]) => {
       const tip = streams.get(stream)!.tip;
-      return { stream, expectedRevision: tip.revision, events: sealEvents(stream, tip, planned.map((p) => p.event), recordedAt, this.actor) };
+      const sealed = placed ? sealPlaced(stream, tip, events, recordedAt, this.actor) : sealEvents(stream, tip, events, recordedAt, this.actor);
+      return { stream, expectedRevision: tip.revision, events: sealed };
     });
   }
 }

@@ -52,6 +52,33 @@ export const sealEvents = (
   return sealed;
 };
 
+/**
+ * sealEvents for events already laid out as stored events of `stream` by the decision
+ * (Decision.placed), the next revisions after `tip`: recordedAt, actor and the hash chain are
+ * filled in place, so the timeline's object becomes the stored one. The hashes are those
+ * sealEvents gives.
+ */
+export const sealPlaced = (
+  stream: string,
+  tip: StreamTip,
+  events: ReadonlyArray<EventEnvelope & { stream?: string; revision?: number }>,
+  recordedAt: Instant,
+  actor: string,
+): StoredEvent[] => {
+  let { revision, hash } = tip;
+  for (const event of events) {
+    revision += 1;
+    if (event.stream !== stream || event.revision !== revision)
+      throw new Error(`bug: event ${event.id} laid out as ${event.stream}@${event.revision}, sealed as ${stream}@${revision}`);
+    const e = event as unknown as Record<string, unknown>;
+    e['recordedAt'] = recordedAt;
+    e['actor'] = actor;
+    e['prevHash'] = hash;
+    e['hash'] = hash = hashOf(e as StoredEvent);
+  }
+  return events as unknown as StoredEvent[];
+};
+
 export type ChainBreak = Readonly<{ stream: string; revision: number; kind: 'revision' | 'prevHash' | 'hash' | 'stream'; message: string }>;
 
 /** Recomputes one stream's chain; the first place it breaks, or undefined when it holds. */
