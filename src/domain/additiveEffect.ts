@@ -35,9 +35,9 @@ const NO_OUTSTANDING: ReadonlyArray<OutstandingEffect> = [];
 class EffectBuilder {
   readonly positions: PositionEffect[] = [];
   outstanding: OutstandingEffect[] | undefined;
-  constructor(private readonly intern: (key: string) => string) {}
+  constructor(private readonly keyOf: (cls: ClassId, holder: HolderId) => string) {}
   change(cls: ClassId, holder: HolderId, delta: bigint, need = 0n, changesOutstanding = false): this {
-    const key = this.intern(positionKey(cls, holder));
+    const key = this.keyOf(cls, holder);
     const p = this.positions.find((x) => x.key === key);
     if (p) {
       p.delta += delta;
@@ -62,11 +62,11 @@ class EffectBuilder {
 }
 
 /**
- * The effect of an event. `intern` may map each position key to an equal string already held
- * (a timeline keeps one effect per event, so one key string per position instead of per event).
+ * The effect of an event. `keyOf` gives the positionKey of a position, and may return a string it
+ * already holds (a timeline keeps one effect per event: one key string per position, not per event).
  */
-export const effectOf = (e: EventEnvelope, intern: (key: string) => string = (key) => key): Effect => {
-  const b = new EffectBuilder(intern);
+export const effectOf = (e: EventEnvelope, keyOf: (cls: ClassId, holder: HolderId) => string = positionKey): Effect => {
+  const b = new EffectBuilder(keyOf);
   switch (e.type) {
     case 'IssuerRegistered':
     case 'ShareClassAdded':

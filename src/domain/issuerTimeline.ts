@@ -87,12 +87,13 @@ export class IssuerTimeline {
   private readonly effectEvents: Array<PlacedEvent | undefined>;
   private readonly effects: Array<Effect | undefined>;
   private revision: number;
-  /** One string per position key (see effectOf). */
-  private readonly keys = new Map<string, string>();
-  private readonly internKey = (key: string): string => {
-    const held = this.keys.get(key);
-    if (held !== undefined) return held;
-    this.keys.set(key, key);
+  /** One positionKey string per position (see effectOf), found by class and holder without building the key. */
+  private readonly keys = new Map<ClassId, Map<HolderId, string>>();
+  private readonly keyOf = (cls: ClassId, holder: HolderId): string => {
+    let byHolder = this.keys.get(cls);
+    if (!byHolder) this.keys.set(cls, (byHolder = new Map()));
+    let key = byHolder.get(holder);
+    if (key === undefined) byHolder.set(holder, (key = positionKey(cls, holder)));
     return key;
   };
 
@@ -146,7 +147,7 @@ export class IssuerTimeline {
   private effectOf(e: PlacedEvent): Effect {
     const r = e.revision;
     if (this.effectEvents[r] === e) return this.effects[r]!;
-    const effect = effectOf(e, this.internKey);
+    const effect = effectOf(e, this.keyOf);
     // Appends at the end keep the arrays dense; a gap (never expected) is filled rather than left as a hole.
     while (this.effects.length < r) {
       this.effects.push(undefined);
