@@ -258,5 +258,26 @@ export const canonicalStoredText = (e: Omit<StoredEvent, 'hash'>): string => {
   );
 };
 
-export const sameContent = (a: DraftEvent, b: DraftEvent): boolean =>
-  canonicalJson(encodeContent(a)) === canonicalJson(encodeContent(b));
+/**
+ * `canonicalJson(encodeContent(e))` written field by field: what derived import ids hash (SPEC §7),
+ * so it must stay equal to that, byte for byte (tests/importFastPaths.property.test.ts).
+ */
+export const canonicalContentText = (e: DraftEvent): string => {
+  const data = canonicalOf(eventDataCodecs[e.type] as t.Mixed)(e.data);
+  const date = stringField(e.date);
+  const type = stringField(e.type);
+  const issuer = e.issuer === undefined ? '' : stringField(e.issuer);
+  const note = e.note === undefined ? '' : stringField(e.note);
+  const source = e.source === undefined ? '' : stringField(e.source);
+  if (data === undefined || date === undefined || type === undefined || issuer === undefined || note === undefined || source === undefined)
+    return canonicalJson(encodeContent(e));
+  return (
+    `{"data":${data},"date":${date}` +
+    (issuer === '' ? '' : `,"issuer":${issuer}`) +
+    (note === '' ? '' : `,"note":${note}`) +
+    (source === '' ? '' : `,"source":${source}`) +
+    `,"type":${type}}`
+  );
+};
+
+export const sameContent = (a: DraftEvent, b: DraftEvent): boolean => canonicalContentText(a) === canonicalContentText(b);

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { generateLedger } from '../bench/generate.js';
 import { shapeNamed } from '../bench/shapes.js';
 import {
+  canonicalContentText,
   canonicalJson,
+  encodeContent,
   canonicalStoredText,
   decodeDraft,
   decodeDraftChecked,
@@ -210,6 +212,14 @@ describe('the import fast paths equal the reference implementations', () => {
         if (expected instanceof Error) expect(actual instanceof Error ? actual.message : actual).toBe(expected.message);
         else expect(actual).toBe(expected);
         expect(storedText(e)).toBe(JSON.stringify(encodeStored(e)));
+        let content: string | Error;
+        try {
+          content = canonicalize(encodeContent(e))!;
+        } catch (err) {
+          content = err as Error;
+        }
+        if (content instanceof Error) expect(() => canonicalContentText(e)).toThrow(content.message);
+        else expect(canonicalContentText(e)).toBe(content);
       }),
       { numRuns: RUNS },
     );
