@@ -1,4 +1,6 @@
 import * as t from 'io-ts';
+import { canonicalOf, type CanonicalWriter, jsonWriterOf, type JsonWriter, withCanonical, withJsonWriter } from './canonical.js';
+import { FAIL, type Fast, fastOf, withFast } from './fastDecode.js';
 
 type Props = Record<string, t.Mixed>;
 type Decoded<R extends Props, O extends Props> = { readonly [K in keyof R]: t.TypeOf<R[K]> } & {
@@ -77,22 +79,112 @@ export const closed = <R extends Props, O extends Props = {}>(
       return out as Encoded<R, O>;
     },
   );
-  return type;
+  // The same rules without contexts (see withFast); built on first use, when every field codec
+  // has its own fast decoder registered.
+  let fastFields: Array<[string, Fast, boolean]> | undefined;
+  // Canonical JSON straight from the decoded object: the fields in key order (plain ASCII names,
+  // so each is written as "name" without escaping), absent ones skipped as encode skips them.
+  let sortedWriters: Array<[string, CanonicalWriter]> | undefined;
+  withCanonical(type, (a) => {
+    sortedWriters ??= fields
+      .map(([k, c]): [string, CanonicalWriter] => [k, canonicalOf(c)])
+      .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+    let text = '{';
+    for (const [key, write] of sortedWriters) {
+      const value = (a as Record<string, unknown>)[key];
+      if (value === undefined) continue;
+      const part = write(value);
+      if (part === undefined) return undefined;
+      text += (text.length === 1 ? '"' : ',"') + key + '":' + part;
+    }
+    return text + '}';
+  });
+  // JSON.stringify(encode(a)) the same way, in field order (what the stores keep).
+  let orderedWriters: Array<[string, JsonWriter]> | undefined;
+  withJsonWriter(type, (a) => {
+    orderedWriters ??= fields.map(([k, c]): [string, JsonWriter] => [k, jsonWriterOf(c)]);
+    let text = '{';
+    for (const [key, write] of orderedWriters) {
+      const value = (a as Record<string, unknown>)[key];
+      if (value === undefined) continue;
+      const part = write(value);
+      if (part === undefined) return undefined;
+      text += (text.length === 1 ? '"' : ',"') + key + '":' + part;
+    }
+    return text + '}';
+  });
+  return withFast(type, (u) => {
+    if (!isPlainObject(u)) return FAIL;
+    fastFields ??= fields.map(([k, c, req]): [string, Fast, boolean] => [k, fastOf(c), req]);
+    const out: Record<string, unknown> = {};
+    let present = 0;
+    for (const [key, fast, req] of fastFields) {
+      const value = u[key];
+      if (value !== undefined) present++;
+      if (!req && (value === undefined || value === null)) continue;
+      const decoded = fast(value);
+      if (decoded === FAIL) return FAIL;
+      out[key] = decoded;
+    }
+    // No unknown field: every own key is one of the fields read above (field names are never
+    // inherited properties, so each value found is an own key).
+    if (Object.keys(u).length !== present) return FAIL;
+    for (const rule of rules) if (rule(out as Decoded<R, O>)) return FAIL;
+    return out;
+  });
 };
 
 /** An array with at least one element. */
 export const nonEmptyArray = <C extends t.Mixed>(codec: C, expectation: string) => {
   const base = t.array(codec);
-  return new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
+  const type = new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
     expectation,
     (u): u is Array<t.TypeOf<C>> => base.is(u) && u.length > 0,
     (u, c) => (Array.isArray(u) && u.length === 0 ? t.failure(u, c) : base.validate(u, c)),
     base.encode,
   );
+  return withCanonicalArray(
+    codec,
+    withFast(type, (u) => (Array.isArray(u) && u.length > 0 ? fastArray(fastOf(codec), u) : FAIL)),
+  );
+};
+
+/** An array's text from its elements' texts, in order; undefined when one has none. */
+const arrayText = (write: (x: unknown) => string | undefined, a: unknown): string | undefined => {
+  let text = '[';
+  for (const x of a as unknown[]) {
+    const part = write(x);
+    if (part === undefined) return undefined;
+    text += (text.length === 1 ? '' : ',') + part;
+  }
+  return text + ']';
+};
+
+/** An array codec's canonical and JSON writers: its elements' writers, in order. */
+const withCanonicalArray = <A extends t.Mixed>(element: t.Mixed, array: A): A =>
+  withJsonWriter(
+    withCanonical(array, (a) => arrayText(canonicalOf(element), a)),
+    (a) => arrayText(jsonWriterOf(element), a),
+  );
+
+const fastArray = (element: Fast, u: ReadonlyArray<unknown>): unknown[] | typeof FAIL => {
+  const out: unknown[] = [];
+  for (const x of u) {
+    const decoded = element(x);
+    if (decoded === FAIL) return FAIL;
+    out.push(decoded);
+  }
+  return out;
 };
 
 /** An array (possibly empty). */
 export const arrayOf = <C extends t.Mixed>(codec: C, expectation: string) => {
   const base = t.array(codec);
-  return new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(expectation, base.is, base.validate, base.encode);
+  return withCanonicalArray(
+    codec,
+    withFast(
+      new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(expectation, base.is, base.validate, base.encode),
+      (u) => (Array.isArray(u) ? fastArray(fastOf(codec), u) : FAIL),
+    ),
+  );
 };

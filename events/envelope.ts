@@ -1,6 +1,8 @@
 import canonicalize from 'canonicalize';
 import * as t from 'io-ts';
 import { closed } from './closed.js';
+import { FAIL, fastOf, withFast } from './fastDecode.js';
+import { canonicalOf, canonicalString, fastCanonical, jsonString, jsonWriterOf } from './canonical.js';
 import {
   encodeEventData,
   EVENT_TYPES,
@@ -29,18 +31,24 @@ export type EventEnvelope = DraftEvent & Readonly<{ id: EventId }>;
 export type StoredEvent = EventEnvelope &
   Readonly<{ stream: string; revision: number; recordedAt: Instant; actor: string; prevHash: string; hash: string }>;
 
-const EventTypeCodec = new t.Type<EventType, string, unknown>(
-  `one of ${EVENT_TYPES.join(', ')}`,
-  isEventType,
-  (u, c) => (isEventType(u) ? t.success(u) : t.failure(u, c)),
-  (s) => s,
+const EventTypeCodec = withFast(
+  new t.Type<EventType, string, unknown>(
+    `one of ${EVENT_TYPES.join(', ')}`,
+    isEventType,
+    (u, c) => (isEventType(u) ? t.success(u) : t.failure(u, c)),
+    (s) => s,
+  ),
+  (u) => (isEventType(u) ? u : FAIL),
 );
 
-const DataObject = new t.Type<Record<string, unknown>, Record<string, unknown>, unknown>(
-  'an object of event data',
-  (u): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u),
-  (u, c) => (typeof u === 'object' && u !== null && !Array.isArray(u) ? t.success(u as Record<string, unknown>) : t.failure(u, c)),
-  (d) => d,
+const DataObject = withFast(
+  new t.Type<Record<string, unknown>, Record<string, unknown>, unknown>(
+    'an object of event data',
+    (u): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u),
+    (u, c) => (typeof u === 'object' && u !== null && !Array.isArray(u) ? t.success(u as Record<string, unknown>) : t.failure(u, c)),
+    (d) => d,
+  ),
+  (u) => (typeof u === 'object' && u !== null && !Array.isArray(u) ? u : FAIL),
 );
 
 const InputEnvelope = closed(
@@ -95,8 +103,37 @@ const issuerRule = (type: EventType, issuer: IssuerId | undefined): FieldProblem
   return undefined;
 };
 
+type DecodedInput = { type: EventType; data: unknown; date: IsoDate; id?: EventId; issuer?: IssuerId; source?: string; note?: string };
+
+/**
+ * decodeDraft's result without io-ts contexts, or undefined when anything is wrong (see withFast):
+ * the same value as the io-ts path, built the same way (the same keys in the same order).
+ */
+const decodeDraftFast = (u: unknown): DraftEvent | undefined => {
+  const outer = fastOf(InputEnvelope)(u);
+  if (outer === FAIL) return undefined;
+  const o = outer as DecodedInput;
+  const inner = fastOf(eventDataCodecs[o.type])(o.data);
+  if (inner === FAIL || issuerRule(o.type, o.issuer)) return undefined;
+  // What `{ ...rest, type, data }` builds in decodeDraftChecked: the envelope's fields in codec order, then type and data.
+  const value: Record<string, unknown> = { date: o.date };
+  if (o.id !== undefined) value['id'] = o.id;
+  if (o.issuer !== undefined) value['issuer'] = o.issuer;
+  if (o.source !== undefined) value['source'] = o.source;
+  if (o.note !== undefined) value['note'] = o.note;
+  value['type'] = o.type;
+  value['data'] = inner;
+  return value as DraftEvent;
+};
+
 /** Decodes a submitted envelope (SPEC §3) into a typed draft event, or says what is wrong with it. */
 export const decodeDraft = (u: unknown): DecodeResult<DraftEvent> => {
+  const fast = decodeDraftFast(u);
+  return fast !== undefined ? { ok: true, value: fast } : decodeDraftChecked(u);
+};
+
+/** decodeDraft through io-ts alone: what explains a rejection (and the reference the fast path is tested against). */
+export const decodeDraftChecked = (u: unknown): DecodeResult<DraftEvent> => {
   const outer = InputEnvelope.decode(u);
   if (outer._tag === 'Left') {
     // Report the data's problems too when the type is known, so one run shows every mistake.
@@ -150,12 +187,97 @@ export const encodeStored = (e: StoredEvent): Record<string, unknown> => ({
   hash: e.hash,
 });
 
+const isText = (s: unknown): s is string => typeof s === 'string';
+
+/**
+ * `JSON.stringify(encodeStored(e))`, the text a store keeps, written field by field (no encoded
+ * copy of the event, no generic stringify walk). Byte-identical to that call (tests/importFastPaths).
+ */
+export const storedText = (e: StoredEvent): string => {
+  const data = jsonWriterOf(eventDataCodecs[e.type] as t.Mixed)(e.data);
+  if (
+    data === undefined || !isText(e.id) || !isText(e.stream) || !Number.isFinite(e.revision) || !isText(e.type) || !isText(e.date) ||
+    !isText(e.recordedAt) || !isText(e.actor) || !isText(e.prevHash) || !isText(e.hash) ||
+    !(e.issuer === undefined || isText(e.issuer)) || !(e.source === undefined || isText(e.source)) || !(e.note === undefined || isText(e.note))
+  )
+    return JSON.stringify(encodeStored(e));
+  return (
+    `{"id":${jsonString(e.id)},"stream":${jsonString(e.stream)},"revision":${e.revision},"type":${jsonString(e.type)}` +
+    (e.issuer === undefined ? '' : `,"issuer":${jsonString(e.issuer)}`) +
+    `,"date":${jsonString(e.date)},"data":${data}` +
+    (e.source === undefined ? '' : `,"source":${jsonString(e.source)}`) +
+    (e.note === undefined ? '' : `,"note":${jsonString(e.note)}`) +
+    `,"recordedAt":${jsonString(e.recordedAt)},"actor":${jsonString(e.actor)},"prevHash":${jsonString(e.prevHash)},"hash":${jsonString(e.hash)}}`
+  );
+};
+
 /** RFC 8785 canonical JSON. */
 export const canonicalJson = (value: unknown): string => {
+  const fast = fastCanonical(value);
+  if (fast !== undefined) return fast;
   const text = canonicalize(value);
   if (text === undefined) throw new Error('value has no canonical JSON form');
   return text;
 };
 
-export const sameContent = (a: DraftEvent, b: DraftEvent): boolean =>
-  canonicalJson(encodeContent(a)) === canonicalJson(encodeContent(b));
+/** A string field as canonical JSON, or undefined when it is not a plain string (the general path decides). */
+const stringField = (s: unknown): string | undefined => (typeof s === 'string' ? canonicalString(s) : undefined);
+
+/**
+ * The canonical JSON of `encodeStored(e)` without `hash` (what the hash chain hashes, SPEC §8),
+ * written field by field in RFC 8785 order instead of encoding, sorting and walking a copy. Equal
+ * to `canonicalJson` of that copy (tests/canonicalText.property.test.ts).
+ */
+export const canonicalStoredText = (e: Omit<StoredEvent, 'hash'>): string => {
+  const actor = stringField(e.actor);
+  const date = stringField(e.date);
+  const id = stringField(e.id);
+  const prevHash = stringField(e.prevHash);
+  const recordedAt = stringField(e.recordedAt);
+  const stream = stringField(e.stream);
+  const type = stringField(e.type);
+  const issuer = e.issuer === undefined ? '' : stringField(e.issuer);
+  const note = e.note === undefined ? '' : stringField(e.note);
+  const source = e.source === undefined ? '' : stringField(e.source);
+  const data = canonicalOf(eventDataCodecs[e.type] as t.Mixed)(e.data);
+  if (
+    actor === undefined || date === undefined || id === undefined || prevHash === undefined || recordedAt === undefined ||
+    stream === undefined || type === undefined || issuer === undefined || note === undefined || source === undefined ||
+    data === undefined || !Number.isSafeInteger(e.revision)
+  ) {
+    const { hash: _ignored, ...envelope } = encodeStored({ ...e, hash: '' } as StoredEvent);
+    return canonicalJson(envelope);
+  }
+  return (
+    `{"actor":${actor},"data":${data},"date":${date},"id":${id}` +
+    (issuer === '' ? '' : `,"issuer":${issuer}`) +
+    (note === '' ? '' : `,"note":${note}`) +
+    `,"prevHash":${prevHash},"recordedAt":${recordedAt},"revision":${e.revision}` +
+    (source === '' ? '' : `,"source":${source}`) +
+    `,"stream":${stream},"type":${type}}`
+  );
+};
+
+/**
+ * `canonicalJson(encodeContent(e))` written field by field: what derived import ids hash (SPEC §7),
+ * so it must stay equal to that, byte for byte (tests/importFastPaths.property.test.ts).
+ */
+export const canonicalContentText = (e: DraftEvent): string => {
+  const data = canonicalOf(eventDataCodecs[e.type] as t.Mixed)(e.data);
+  const date = stringField(e.date);
+  const type = stringField(e.type);
+  const issuer = e.issuer === undefined ? '' : stringField(e.issuer);
+  const note = e.note === undefined ? '' : stringField(e.note);
+  const source = e.source === undefined ? '' : stringField(e.source);
+  if (data === undefined || date === undefined || type === undefined || issuer === undefined || note === undefined || source === undefined)
+    return canonicalJson(encodeContent(e));
+  return (
+    `{"data":${data},"date":${date}` +
+    (issuer === '' ? '' : `,"issuer":${issuer}`) +
+    (note === '' ? '' : `,"note":${note}`) +
+    (source === '' ? '' : `,"source":${source}`) +
+    `,"type":${type}}`
+  );
+};
+
+export const sameContent = (a: DraftEvent, b: DraftEvent): boolean => canonicalContentText(a) === canonicalContentText(b);

@@ -36,13 +36,18 @@ export const parseJsonl = (input: string | Uint8Array): { ok: true; lines: Parse
     return { ok: false, problem: problem('InvalidInput', `line ${line}: not valid UTF-8 text (the file must be UTF-8)`, { line }) };
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const rows = text.split('\n');
   const lines: ParsedLine[] = [];
-  for (let i = 0; i < rows.length; i++) {
-    const raw = rows[i]!.endsWith('\r') ? rows[i]!.slice(0, -1) : rows[i]!;
+  // Line by line without splitting the whole text first: each line is garbage once decoded.
+  for (let i = 0, start = 0; start <= text.length; i++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const row = text.slice(start, end);
+    start = end + 1;
+    const raw = row.endsWith('\r') ? row.slice(0, -1) : row;
     const line = i + 1;
     if (raw.trim() === '') continue;
-    if (Buffer.byteLength(raw, 'utf8') > MAX_LINE_BYTES)
+    // A UTF-16 code unit is at most 3 UTF-8 bytes: count the bytes only for a line that could be too long.
+    if (raw.length * 3 > MAX_LINE_BYTES && Buffer.byteLength(raw, 'utf8') > MAX_LINE_BYTES)
       return { ok: false, problem: problem('InvalidInput', `line ${line}: longer than ${MAX_LINE_BYTES} bytes`, { line }) };
     const parsed = parseJson(raw);
     if (!parsed.ok) return { ok: false, problem: problem('InvalidInput', `line ${line}: ${parsed.message}`, { line }) };

@@ -1,4 +1,4 @@
-import type { DraftEvent, EventId, Instant, StoredEvent } from '../events/index.js';
+import type { DraftEvent, EventEnvelope, EventId, Instant, StoredEvent } from '../events/index.js';
 import { decodeDraft, encodeContent, instantOf, utcDateOf } from '../events/index.js';
 import { decideBatch, type DecisionContext, emptyTimelineFor, type PlannedEvent, type StoredRef, type StreamTimeline, streamOfDraft, type Submission } from './domain/decide.js';
 import { assignImportIds, newEventId } from './domain/eventIds.js';
@@ -7,7 +7,7 @@ import { FxTimeline, HolderRegistryTimeline } from './domain/registryTimelines.j
 import { parseJsonl } from './jsonl.js';
 import { fail, isLedgerError, LedgerError, problem } from './problem.js';
 import type { AppendBatch, EventStore } from './store/eventStore.js';
-import { EMPTY_TIP, sealEvents, type StreamTip } from './store/hashChain.js';
+import { EMPTY_TIP, sealEvents, sealPlaced, type StreamTip } from './store/hashChain.js';
 import { FX_STREAM, HOLDERS_STREAM, issuerOfStream } from '../events/index.js';
 
 export type AppendedEvent = Readonly<{ id: EventId; stream: string; revision: number; status: 'appended' | 'alreadyPresent' }>;
@@ -44,6 +44,9 @@ const timelineOf = (stream: string, events: StoredEvent[]): StreamTimeline => {
 
 const toRef = (e: StoredEvent): StoredRef => ({ stream: e.stream, revision: e.revision, event: e });
 
+/** Ids per bulk look-up, and the batch size from which an empty store is not asked at all. */
+const BULK = 500;
+
 /**
  * The application service: reads the streams a command touches, decides, seals (revisions,
  * recordedAt, actor, hash chain) and appends with optimistic concurrency. A conflicting
@@ -68,13 +71,16 @@ export class Ledger {
     return this.submit(submissions, options.dryRun ?? false);
   }
 
-  /** Imports a JSONL file: all lines or none (SPEC §7), ids derived for lines without one. */
-  async import(input: string | Uint8Array, options: { dryRun?: boolean } = {}): Promise<AppendReport> {
+  /**
+   * Imports a JSONL file: all lines or none (SPEC §7), ids derived for lines without one.
+   * `progress` is told how many lines have been checked, now and then.
+   */
+  async import(input: string | Uint8Array, options: { dryRun?: boolean; progress?: (checked: number) => void } = {}): Promise<AppendReport> {
     const parsed = parseJsonl(input);
     if (!parsed.ok) throw new LedgerError(parsed.problem);
     const ids = assignImportIds(parsed.lines.map((l) => l.draft));
     const submissions = parsed.lines.map((l, i) => ({ draft: l.draft, id: ids[i]!, line: l.line }));
-    return this.submit(submissions, options.dryRun ?? false);
+    return this.submit(submissions, options.dryRun ?? false, false, options.progress);
   }
 
   /** Retracts a stored event (SPEC §10 `retract`); the retraction is dated today unless `date` is given. */
@@ -135,10 +141,15 @@ export class Ledger {
     );
   }
 
-  private async submit(submissions: ReadonlyArray<Submission>, dryRun: boolean, correction = false): Promise<AppendReport> {
+  private async submit(
+    submissions: ReadonlyArray<Submission>,
+    dryRun: boolean,
+    correction = false,
+    progress?: (decided: number) => void,
+  ): Promise<AppendReport> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(submissions, dryRun, correction);
+        return await this.attempt(submissions, dryRun, correction, progress);
       } catch (e) {
         if (!(isLedgerError(e) && e.problem.kind === 'VersionConflict') || attempt >= this.maxAttempts) {
           if (isLedgerError(e) && e.problem.kind === 'VersionConflict')
@@ -150,17 +161,44 @@ export class Ledger {
     }
   }
 
-  private async attempt(submissions: ReadonlyArray<Submission>, dryRun: boolean, correction: boolean): Promise<AppendReport> {
+  /**
+   * The stored events among the submitted ids and retraction targets. A large batch into an empty
+   * store (a first import) looks nothing up; a store that finds ids in bulk is asked 500 at a time.
+   */
+  private async lookUpStored(submissions: ReadonlyArray<Submission>): Promise<Map<EventId, StoredRef>> {
     const stored = new Map<EventId, StoredRef>();
-    const lookUp = async (id: EventId) => {
-      if (stored.has(id)) return;
+    if (submissions.length >= BULK && (await this.store.heads()).length === 0) return stored;
+    const ids = new Set<EventId>();
+    for (const s of submissions) {
+      ids.add(s.id);
+      if (s.draft.type === 'EventRetracted') ids.add(s.draft.data.eventId);
+    }
+    const findEvents = this.store.findEvents?.bind(this.store);
+    if (findEvents) {
+      const all = [...ids];
+      for (let i = 0; i < all.length; i += BULK) {
+        const found = await findEvents(all.slice(i, i + BULK));
+        for (const id of all.slice(i, i + BULK)) {
+          const e = found.get(id.toLowerCase());
+          if (e) stored.set(id, toRef(e));
+        }
+      }
+      return stored;
+    }
+    for (const id of ids) {
       const found = await this.store.findEvent(id);
       if (found) stored.set(id, toRef(found));
-    };
-    for (const s of submissions) {
-      await lookUp(s.id);
-      if (s.draft.type === 'EventRetracted') await lookUp(s.draft.data.eventId);
     }
+    return stored;
+  }
+
+  private async attempt(
+    submissions: ReadonlyArray<Submission>,
+    dryRun: boolean,
+    correction: boolean,
+    progress?: (decided: number) => void,
+  ): Promise<AppendReport> {
+    const stored = await this.lookUpStored(submissions);
     const streams = new Map<string, Loaded>();
     const load = async (stream: string) => {
       if (streams.has(stream)) return;
@@ -172,12 +210,15 @@ export class Ledger {
         lastRecordedAt: last?.recordedAt,
       });
     };
+    // Where earlier submissions go matters only for the ids that retractions in the batch target.
+    const targets = new Set<EventId>();
+    for (const s of submissions) if (s.draft.type === 'EventRetracted') targets.add(s.draft.data.eventId);
     const inBatch = new Map<EventId, string>();
     for (const s of submissions) {
       const where = streamOfDraft(s.draft, (id) => inBatch.get(id) ?? stored.get(id)?.stream);
       if ('stream' in where) {
-        await load(where.stream);
-        inBatch.set(s.id, where.stream);
+        if (!streams.has(where.stream)) await load(where.stream);
+        if (targets.has(s.id)) inBatch.set(s.id, where.stream);
       }
     }
     const ctx: DecisionContext = {
@@ -188,7 +229,7 @@ export class Ledger {
       },
       stored: (id) => stored.get(id),
     };
-    const decision = correction ? decideCorrection(ctx, submissions) : decideBatch(ctx, submissions);
+    const decision = correction ? decideCorrection(ctx, submissions) : decideBatch(ctx, submissions, progress);
     if (!decision.ok) {
       const { problem: p, line } = decision;
       throw new LedgerError(
@@ -196,7 +237,8 @@ export class Ledger {
       );
     }
     const appended = decision.planned.filter((p) => p.status === 'appended');
-    if (!dryRun && appended.length > 0) await this.store.append(this.seal(appended, streams));
+    const placed = 'placed' in decision ? decision.placed?.filter((e) => e !== undefined) : undefined;
+    if (!dryRun && appended.length > 0) await this.store.append(this.seal(appended, streams, placed));
     return {
       appended: appended.length,
       alreadyPresent: decision.planned.length - appended.length,
@@ -206,22 +248,25 @@ export class Ledger {
     };
   }
 
-  private seal(appended: ReadonlyArray<PlannedEvent>, streams: Map<string, Loaded>): AppendBatch[] {
-    const byStream = new Map<string, PlannedEvent[]>();
-    for (const p of appended) {
+  /** `placed`: the decision's objects for the appended events, in the same order, to be sealed in place. */
+  private seal(appended: ReadonlyArray<PlannedEvent>, streams: Map<string, Loaded>, placed?: ReadonlyArray<EventEnvelope>): AppendBatch[] {
+    const byStream = new Map<string, EventEnvelope[]>();
+    appended.forEach((p, i) => {
+      const event = placed ? placed[i]! : p.event;
       const list = byStream.get(p.stream);
-      if (list) list.push(p);
-      else byStream.set(p.stream, [p]);
-    }
+      if (list) list.push(event);
+      else byStream.set(p.stream, [event]);
+    });
     // recordedAt never goes backwards within a stream, even if the clock does.
     let recordedAt = instantOf(this.now());
     for (const stream of byStream.keys()) {
       const last = streams.get(stream)?.lastRecordedAt;
       if (last && last > recordedAt) recordedAt = last;
     }
-    return [...byStream].map(([stream, planned]) => {
+    return [...byStream].map(([stream, events]) => {
       const tip = streams.get(stream)!.tip;
-      return { stream, expectedRevision: tip.revision, events: sealEvents(stream, tip, planned.map((p) => p.event), recordedAt, this.actor) };
+      const sealed = placed ? sealPlaced(stream, tip, events, recordedAt, this.actor) : sealEvents(stream, tip, events, recordedAt, this.actor);
+      return { stream, expectedRevision: tip.revision, events: sealed };
     });
   }
 }

@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { FAIL, withFast } from '../fastDecode.js';
 import { numericText } from './numberLiteral.js';
 import { compare, parseDecimal, type Rational, toDecimalString } from './rational.js';
 
@@ -14,8 +15,24 @@ const readDecimal = (u: unknown): Rational | undefined => {
   return parseDecimal(text);
 };
 
-const decimal = (expectation: string, accept: (r: Rational) => boolean): t.Type<Decimal, string, unknown> =>
-  new t.Type<Decimal, string, unknown>(
+/**
+ * The canonical text of a plain decimal without going through a Rational: a whole number is its
+ * own canonical text (PLAIN has no leading zeros) and so is a fraction not ending in 0. Anything
+ * else (trailing zeros to strip) returns undefined and takes the exact path.
+ */
+const canonicalPlain = (text: string): string | undefined =>
+  text.indexOf('.') < 0 || text.charCodeAt(text.length - 1) !== 0x30 ? text : undefined;
+
+/** Whether a plain decimal is > 0: some digit is not 0. */
+const NONZERO_DIGIT = /[1-9]/;
+
+const decimal = (
+  expectation: string,
+  accept: (r: Rational) => boolean,
+  /** The same test as `accept` on the plain text, when one exists: the fast path then skips the Rational. */
+  acceptText?: (text: string) => boolean,
+): t.Type<Decimal, string, unknown> => {
+  const type = new t.Type<Decimal, string, unknown>(
     expectation,
     (u): u is Decimal => typeof u === 'string' && readDecimal(u) !== undefined,
     (u, c) => {
@@ -24,12 +41,26 @@ const decimal = (expectation: string, accept: (r: Rational) => boolean): t.Type<
     },
     (d) => d,
   );
+  return withFast(type, (u) => {
+    const text = typeof u === 'string' ? u : numericText(u);
+    if (acceptText && text !== undefined && text.length <= MAX_LENGTH && PLAIN.test(text)) {
+      const canonical = canonicalPlain(text);
+      if (canonical !== undefined) return acceptText(text) ? canonical : FAIL;
+    }
+    const r = readDecimal(u);
+    return r !== undefined && accept(r) ? toDecimalString(r) : FAIL;
+  });
+};
 
 const ZERO = { num: 0n, den: 1n };
 const HUNDRED = { num: 100n, den: 1n };
 
-export const NonNegativeDecimal = decimal('a decimal ≥ 0 such as "1.82" (no exponent)', () => true);
-export const PositiveDecimal = decimal('a decimal > 0 such as "1.82" (no exponent)', (r) => compare(r, ZERO) > 0);
+export const NonNegativeDecimal = decimal('a decimal ≥ 0 such as "1.82" (no exponent)', () => true, () => true);
+export const PositiveDecimal = decimal(
+  'a decimal > 0 such as "1.82" (no exponent)',
+  (r) => compare(r, ZERO) > 0,
+  (text) => NONZERO_DIGIT.test(text),
+);
 export const Percent = decimal('a percentage from 0 to 100 such as "5.3"', (r) => compare(r, HUNDRED) <= 0);
 
 export const toRational = (d: Decimal): Rational => {

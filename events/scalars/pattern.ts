@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { FAIL, withFast } from '../fastDecode.js';
 
 /**
  * A string codec checked against a pattern (and optionally a further predicate). The codec's name
@@ -10,10 +11,13 @@ export const patternString = <B extends string>(
   valid: (s: string) => boolean = () => true,
   normalize: (s: string) => string = (s) => s,
 ): t.Type<B, string, unknown> =>
-  new t.Type<B, string, unknown>(
-    expectation,
-    (u): u is B => typeof u === 'string' && pattern.test(u) && valid(u),
-    (u, c) =>
-      typeof u === 'string' && pattern.test(u) && valid(u) ? t.success(normalize(u) as B) : t.failure(u, c),
-    (b) => b,
+  withFast(
+    new t.Type<B, string, unknown>(
+      expectation,
+      (u): u is B => typeof u === 'string' && pattern.test(u) && valid(u),
+      (u, c) =>
+        typeof u === 'string' && pattern.test(u) && valid(u) ? t.success(normalize(u) as B) : t.failure(u, c),
+      (b) => b,
+    ),
+    (u) => (typeof u === 'string' && pattern.test(u) && valid(u) ? normalize(u) : FAIL),
   );

@@ -1,7 +1,9 @@
 import * as t from 'io-ts';
+import { FAIL, withFast } from '../fastDecode.js';
 import { numericText } from './numberLiteral.js';
 
 const DIGITS = /^(0|[1-9][0-9]*)$/;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * Reads a whole number given as a decimal string of any size, or as a JSON integer up to 2^53-1
@@ -12,19 +14,26 @@ const readWhole = (u: unknown): bigint | undefined => {
   const text = numericText(u);
   if (text === undefined || !DIGITS.test(text)) return undefined;
   const n = BigInt(text);
-  return n <= BigInt(Number.MAX_SAFE_INTEGER) ? n : undefined;
+  return n <= MAX_SAFE ? n : undefined;
 };
 
 const wholeNumber = (expectation: string, min: bigint): t.Type<bigint, string, unknown> =>
-  new t.Type<bigint, string, unknown>(
-    expectation,
-    (u): u is bigint => typeof u === 'bigint' && u >= min,
-    (u, c) => {
-      if (typeof u === 'bigint') return u >= min ? t.success(u) : t.failure(u, c);
+  withFast(
+    new t.Type<bigint, string, unknown>(
+      expectation,
+      (u): u is bigint => typeof u === 'bigint' && u >= min,
+      (u, c) => {
+        if (typeof u === 'bigint') return u >= min ? t.success(u) : t.failure(u, c);
+        const n = readWhole(u);
+        return n !== undefined && n >= min ? t.success(n) : t.failure(u, c);
+      },
+      (n) => n.toString(),
+    ),
+    (u) => {
+      if (typeof u === 'bigint') return u >= min ? u : FAIL;
       const n = readWhole(u);
-      return n !== undefined && n >= min ? t.success(n) : t.failure(u, c);
+      return n !== undefined && n >= min ? n : FAIL;
     },
-    (n) => n.toString(),
   );
 
 /** A positive number of shares. */
@@ -38,12 +47,18 @@ export const NonNegativeShareCount = wholeNumber('a whole number ≥ 0', 0n);
 export const PositiveInteger = wholeNumber('a positive whole number', 1n);
 
 /** Votes per share of a class: a non-negative integer, carried as a JSON number. */
-export const VotesPerShare = new t.Type<number, number, unknown>(
-  'a whole number ≥ 0',
-  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0,
-  (u, c) => {
+export const VotesPerShare = withFast(
+  new t.Type<number, number, unknown>(
+    'a whole number ≥ 0',
+    (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0,
+    (u, c) => {
+      const n = readWhole(u);
+      return n !== undefined && n <= BigInt(Number.MAX_SAFE_INTEGER) ? t.success(Number(n)) : t.failure(u, c);
+    },
+    (n) => n,
+  ),
+  (u) => {
     const n = readWhole(u);
-    return n !== undefined && n <= BigInt(Number.MAX_SAFE_INTEGER) ? t.success(Number(n)) : t.failure(u, c);
+    return n !== undefined && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : FAIL;
   },
-  (n) => n,
 );

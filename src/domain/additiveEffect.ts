@@ -3,7 +3,10 @@ import { PUBLIC, toRational } from '../../events/index.js';
 import type { IssuerState } from './issuerState.js';
 
 /** One position's part in an event: the net change, and how many shares must be held before it. */
-export type PositionEffect = { readonly cls: ClassId; readonly holder: HolderId; delta: bigint; need: bigint };
+export type PositionEffect = { readonly key: string; readonly cls: ClassId; readonly holder: HolderId; delta: bigint; need: bigint };
+
+/** A change of a class's outstanding shares. */
+export type OutstandingEffect = { readonly cls: ClassId; delta: bigint };
 
 /**
  * What an event does to holdings when its effect does not depend on the state it meets: fixed
@@ -13,34 +16,57 @@ export type PositionEffect = { readonly cls: ClassId; readonly holder: HolderId;
  * is what lets a back-dated event or a retraction be re-checked without replaying the timeline.
  */
 export type Effect =
-  | Readonly<{ kind: 'additive'; positions: ReadonlyMap<string, PositionEffect>; outstanding: ReadonlyMap<ClassId, bigint> }>
+  // Small arrays, not Maps: one effect is kept per event of the timeline (a million at 1M events),
+  // and an event touches a handful of positions at most.
+  | Readonly<{ kind: 'additive'; positions: ReadonlyArray<PositionEffect>; outstanding: ReadonlyArray<OutstandingEffect> }>
   | Readonly<{ kind: 'scaling'; classes: ReadonlyArray<ClassId> | 'all' }>
   | Readonly<{ kind: 'structural' }>;
 
 export const positionKey = (cls: ClassId, holder: HolderId): string => `${cls}\u0000${holder}`;
 
+/** The position effect at `key`, if the effect touches it. */
+export const positionEffect = (effect: Extract<Effect, { kind: 'additive' }>, key: string): PositionEffect | undefined => {
+  for (const p of effect.positions) if (p.key === key) return p;
+  return undefined;
+};
+
+const NO_OUTSTANDING: ReadonlyArray<OutstandingEffect> = [];
+
 class EffectBuilder {
-  readonly positions = new Map<string, PositionEffect>();
-  readonly outstanding = new Map<ClassId, bigint>();
+  readonly positions: PositionEffect[] = [];
+  outstanding: OutstandingEffect[] | undefined;
+  constructor(private readonly keyOf: (cls: ClassId, holder: HolderId) => string) {}
   change(cls: ClassId, holder: HolderId, delta: bigint, need = 0n, changesOutstanding = false): this {
-    const key = positionKey(cls, holder);
-    const p = this.positions.get(key) ?? { cls, holder, delta: 0n, need: 0n };
-    p.delta += delta;
-    p.need += need;
-    this.positions.set(key, p);
-    if (changesOutstanding) this.outstanding.set(cls, (this.outstanding.get(cls) ?? 0n) + delta);
+    const key = this.keyOf(cls, holder);
+    const p = this.positions.find((x) => x.key === key);
+    if (p) {
+      p.delta += delta;
+      p.need += need;
+    } else {
+      this.positions.push({ key, cls, holder, delta, need });
+    }
+    if (changesOutstanding) {
+      const o = (this.outstanding ??= []).find((x) => x.cls === cls);
+      if (o) o.delta += delta;
+      else this.outstanding.push({ cls, delta });
+    }
     return this;
   }
   move(cls: ClassId, from: HolderId, to: HolderId, shares: bigint): this {
     return this.change(cls, from, -shares, shares).change(cls, to, shares);
   }
   build(): Effect {
-    return { kind: 'additive', positions: this.positions, outstanding: this.outstanding };
+    // slice(): exact-size copies (a pushed-to array keeps room for 16 elements).
+    return { kind: 'additive', positions: this.positions.slice(), outstanding: this.outstanding?.slice() ?? NO_OUTSTANDING };
   }
 }
 
-export const effectOf = (e: EventEnvelope): Effect => {
-  const b = new EffectBuilder();
+/**
+ * The effect of an event. `keyOf` gives the positionKey of a position, and may return a string it
+ * already holds (a timeline keeps one effect per event: one key string per position, not per event).
+ */
+export const effectOf = (e: EventEnvelope, keyOf: (cls: ClassId, holder: HolderId) => string = positionKey): Effect => {
+  const b = new EffectBuilder(keyOf);
   switch (e.type) {
     case 'IssuerRegistered':
     case 'ShareClassAdded':
@@ -83,25 +109,17 @@ export const effectOf = (e: EventEnvelope): Effect => {
   }
 };
 
-/**
- * Adds an additive effect (sign 1) or takes it away (sign -1) in place; with `only`, holdings
- * change only at those positions (outstanding shares always).
- */
-export const applyEffect = (
-  s: IssuerState,
-  effect: Extract<Effect, { kind: 'additive' }>,
-  sign: 1n | -1n,
-  only?: ReadonlyMap<string, unknown>,
-): void => {
-  for (const [key, p] of effect.positions) {
-    if (p.delta === 0n || (only && !only.has(key))) continue;
+/** Adds an additive effect (sign 1) or takes it away (sign -1) in place. */
+export const applyEffect = (s: IssuerState, effect: Extract<Effect, { kind: 'additive' }>, sign: 1n | -1n): void => {
+  for (const p of effect.positions) {
+    if (p.delta === 0n) continue;
     const holders = s.holdings.get(p.cls);
     if (!holders) continue;
     const next = (holders.get(p.holder) ?? 0n) + sign * p.delta;
     if (next === 0n) holders.delete(p.holder);
     else holders.set(p.holder, next);
   }
-  for (const [cls, delta] of effect.outstanding) s.outstanding.set(cls, (s.outstanding.get(cls) ?? 0n) + sign * delta);
+  for (const { cls, delta } of effect.outstanding) s.outstanding.set(cls, (s.outstanding.get(cls) ?? 0n) + sign * delta);
 };
 
 /** Whether a scaling effect touches a class. */

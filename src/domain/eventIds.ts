@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { DraftEvent, EventId } from '../../events/index.js';
-import { canonicalJson, encodeContent } from '../../events/index.js';
+import { canonicalContentText } from '../../events/index.js';
 
 /** The UUID namespace of shareledger's derived event ids (a fixed random v4). */
 const NAMESPACE = Buffer.from('6f1c2d8e4b7a4f0e9a35c1d2e3f40517', 'hex');
@@ -26,7 +26,7 @@ export const assignImportIds = (drafts: ReadonlyArray<DraftEvent>): EventId[] =>
   const occurrences = new Map<string, number>();
   return drafts.map((draft) => {
     if (draft.id !== undefined) return draft.id;
-    const key = canonicalJson(encodeContent(draft));
+    const key = canonicalContentText(draft);
     const n = (occurrences.get(key) ?? 0) + 1;
     occurrences.set(key, n);
     return uuidV5(`${key}\n${n}`);

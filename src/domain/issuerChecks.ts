@@ -124,23 +124,21 @@ export const checkIssuerEvent = (s: IssuerState, e: EventEnvelope): Problem | un
       return classMissing(s, e, e.data.class, 'data.class');
     case 'IPOCompleted':
       return checkIpo(s, e);
+    // `??` checks in order and stops at the first problem, like `first`, without a closure per check.
     case 'BlockSale':
-      return first(
-        () => classMissing(s, e, e.data.class, 'data.class'),
-        () => notToSelf(e, e.data.seller, e.data.buyer ?? PUBLIC),
-        () => holds(s, e, e.data.class, e.data.seller, e.data.shares),
+      return (
+        classMissing(s, e, e.data.class, 'data.class') ??
+        notToSelf(e, e.data.seller, e.data.buyer ?? PUBLIC) ??
+        holds(s, e, e.data.class, e.data.seller, e.data.shares)
       );
     case 'SharesTransferred':
-      return first(
-        () => classMissing(s, e, e.data.class, 'data.class'),
-        () => notToSelf(e, e.data.from, e.data.to),
-        () => holds(s, e, e.data.class, e.data.from, e.data.shares),
+      return (
+        classMissing(s, e, e.data.class, 'data.class') ??
+        notToSelf(e, e.data.from, e.data.to) ??
+        holds(s, e, e.data.class, e.data.from, e.data.shares)
       );
     case 'SharesRepurchased':
-      return first(
-        () => classMissing(s, e, e.data.class, 'data.class'),
-        () => holds(s, e, e.data.class, e.data.holder ?? PUBLIC, e.data.shares),
-      );
+      return classMissing(s, e, e.data.class, 'data.class') ?? holds(s, e, e.data.class, e.data.holder ?? PUBLIC, e.data.shares);
     case 'StockSplit': {
       const { numerator: num, denominator: den } = e.data;
       if (e.data.class) {

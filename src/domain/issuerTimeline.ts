@@ -1,6 +1,6 @@
 import type { ClassId, EventId, HolderId, IssuerId, StoredEvent } from '../../events/index.js';
 import { problem, type Problem } from '../problem.js';
-import { applyEffect, type Effect, effectOf, positionKey, type PositionEffect, scales } from './additiveEffect.js';
+import { applyEffect, type Effect, effectOf, positionEffect, positionKey, type PositionEffect, scales } from './additiveEffect.js';
 import { checkIssuerEvent, eventLabel, insufficientShares } from './issuerChecks.js';
 import { cloneIssuerState, evolveIssuer, initialIssuerState, type IssuerState, positionsTouched, sharesOf } from './issuerState.js';
 import { byEffectivePoint, checkRetractionTarget, indexOfEvent, indexStream, insertionIndex, type KnownEvent, type PlacedEvent } from './timeline.js';
@@ -38,7 +38,7 @@ const changesSince = (before: PositionSnapshot, after: IssuerState): StakeChange
 
 /** Stake changes of an additive effect applied to `before` with the given sign. */
 const changesOfEffect = (before: IssuerState, effect: Additive, sign: 1n | -1n): StakeChange[] =>
-  [...effect.positions.values()]
+  effect.positions
     .filter((p) => p.delta !== 0n)
     .map((p) => {
       const b = sharesOf(before, p.cls, p.holder);
@@ -78,14 +78,37 @@ export class IssuerTimeline {
   private checkpoints: Checkpoint[];
   private byPosition = new Map<string, PlacedEvent[]>();
   private scaling: PlacedEvent[] = [];
-  private readonly effects = new WeakMap<PlacedEvent, Effect>();
+  /** Registrations and new classes, in timeline order: what a partial state must replay. */
+  private structural: PlacedEvent[] = [];
+  /**
+   * Each event's effect, cached by revision (an array read, not a hash lookup on a million event
+   * objects), with the event it was computed for: a rejected event's revision is reused.
+   */
+  private readonly effectEvents: Array<PlacedEvent | undefined>;
+  private readonly effects: Array<Effect | undefined>;
   private revision: number;
+  /** One positionKey string per position (see effectOf), found by class and holder without building the key. */
+  private readonly keys = new Map<ClassId, Map<HolderId, string>>();
+  private readonly keyOf = (cls: ClassId, holder: HolderId): string => {
+    let byHolder = this.keys.get(cls);
+    if (!byHolder) this.keys.set(cls, (byHolder = new Map()));
+    let key = byHolder.get(holder);
+    if (key === undefined) byHolder.set(holder, (key = positionKey(cls, holder)));
+    return key;
+  };
 
-  private constructor(readonly issuer: IssuerId, events: ReadonlyArray<StoredEvent | PlacedEvent>) {
+  private constructor(
+    readonly issuer: IssuerId,
+    events: ReadonlyArray<StoredEvent | PlacedEvent>,
+    private readonly checkpointEvery: number,
+  ) {
     const { known, active } = indexStream(events);
     this.known = known;
     this.active = active;
     this.revision = events.length;
+    // Sized up front: the constructor fills them in timeline order, not revision order.
+    this.effectEvents = new Array<PlacedEvent | undefined>(events.length);
+    this.effects = new Array<Effect | undefined>(events.length);
     const replay = this.replay({ index: 0, state: initialIssuerState(issuer) }, active, undefined);
     if ('problem' in replay) throw new Error('unreachable: unchecked replay reported a problem');
     this.state = replay.state;
@@ -94,8 +117,13 @@ export class IssuerTimeline {
   }
 
   /** Builds the timeline of a stored stream (events in revision order). Stored events are trusted here; `verify` re-checks them. */
-  static of(issuer: IssuerId, events: ReadonlyArray<StoredEvent | PlacedEvent> = []): IssuerTimeline {
-    return new IssuerTimeline(issuer, events);
+  static of(
+    issuer: IssuerId,
+    events: ReadonlyArray<StoredEvent | PlacedEvent> = [],
+    /** Tests set a small interval so that short streams cross many checkpoints. */
+    options: Readonly<{ checkpointEvery?: number }> = {},
+  ): IssuerTimeline {
+    return new IssuerTimeline(issuer, events, options.checkpointEvery ?? CHECKPOINT_EVERY);
   }
 
   /** The revision the next event of this stream will have. */
@@ -117,36 +145,52 @@ export class IssuerTimeline {
   }
 
   private effectOf(e: PlacedEvent): Effect {
-    let effect = this.effects.get(e);
-    if (!effect) this.effects.set(e, (effect = effectOf(e)));
+    const r = e.revision;
+    if (this.effectEvents[r] === e) return this.effects[r]!;
+    const effect = effectOf(e, this.keyOf);
+    // Appends at the end keep the arrays dense; a gap (never expected) is filled rather than left as a hole.
+    while (this.effects.length < r) {
+      this.effects.push(undefined);
+      this.effectEvents.push(undefined);
+    }
+    this.effects[r] = effect;
+    this.effectEvents[r] = e;
     return effect;
   }
 
   // ---- the position index ----
 
-  private index(e: PlacedEvent, at?: number): void {
+  /** Adds `e` to the lists its effect belongs to: at the end, or (`inside`) at its timeline place. */
+  private index(e: PlacedEvent, inside = false): void {
     const effect = this.effectOf(e);
-    if (effect.kind === 'scaling') {
-      this.scaling.splice(at === undefined ? this.scaling.length : lowerBound(this.scaling, e), 0, e);
-      return;
-    }
-    if (effect.kind !== 'additive') return;
-    for (const key of effect.positions.keys()) {
+    const put = (list: PlacedEvent[]) => {
+      if (inside) list.splice(lowerBound(list, e), 0, e);
+      else list.push(e);
+    };
+    if (effect.kind === 'scaling') return put(this.scaling);
+    if (effect.kind === 'structural') return put(this.structural);
+    for (const { key } of effect.positions) {
       let list = this.byPosition.get(key);
       if (!list) this.byPosition.set(key, (list = []));
-      list.splice(at === undefined ? list.length : lowerBound(list, e), 0, e);
+      put(list);
     }
   }
 
   private unindex(e: PlacedEvent): void {
     const effect = this.effectOf(e);
-    const lists = effect.kind === 'scaling' ? [this.scaling] : effect.kind === 'additive' ? [...effect.positions.keys()].map((k) => this.byPosition.get(k)!) : [];
+    const lists =
+      effect.kind === 'scaling'
+        ? [this.scaling]
+        : effect.kind === 'structural'
+          ? [this.structural]
+          : effect.positions.map((p) => this.byPosition.get(p.key)!);
     for (const list of lists) list.splice(lowerBound(list, e), 1);
   }
 
   private reindex(): void {
     this.byPosition = new Map();
     this.scaling = [];
+    this.structural = [];
     for (const e of this.active) this.index(e);
   }
 
@@ -154,7 +198,8 @@ export class IssuerTimeline {
 
   /**
    * Replays `events` from a checkpoint, checking every event at timeline index `checkFrom` or
-   * later, and records a checkpoint every CHECKPOINT_EVERY events.
+   * later, and records a checkpoint every CHECKPOINT_EVERY events and right after every scaling
+   * event (so `positionsAt` never has to cross one: see afterScaling).
    */
   private replay(
     from: Checkpoint,
@@ -168,7 +213,7 @@ export class IssuerTimeline {
     let changes: StakeChange[] | undefined;
     for (let i = 0; i < events.length; i++) {
       const index = from.index + i;
-      if (index - last >= CHECKPOINT_EVERY || i === 0) {
+      if (index - last >= this.checkpointEvery || i === 0 || this.effectOf(events[i - 1]!).kind === 'scaling') {
         checkpoints.push({ index, state: cloneIssuerState(state) });
         last = index;
       }
@@ -210,12 +255,24 @@ export class IssuerTimeline {
   }
 
   /**
-   * The state before active[index] as far as the given positions go: classes, registration and
-   * outstanding shares in full, holdings only at `positions`. Cheaper than `stateAt` (no copy of
-   * every holding); undefined when a scaling event lies between the checkpoint and `index`.
+   * The state just before timeline point `bound` (active[index], or the event about to be
+   * inserted there) as far as the given positions go: registration and classes in full, holdings
+   * only at `positions`; `outstanding` is the checkpoint's, not advanced (no caller reads it).
+   * Undefined when a scaling event lies between the checkpoint and `index`. Built from the
+   * indexes instead of walking up to CHECKPOINT_EVERY events: the checkpoint, the registrations
+   * and new classes after it, and each position's own events after it. The result is what
+   * replaying every event in between would give, because every active event passed its checks
+   * at its place, so no event touches a position of a class that does not exist yet.
    */
-  private positionsAt(index: number, positions: ReadonlyMap<string, PositionEffect>): IssuerState | undefined {
+  private positionsAt(index: number, bound: PlacedEvent, positions: ReadonlyArray<PositionEffect>): IssuerState | undefined {
     const cp = this.checkpointAt(index);
+    const start = cp.index < index ? this.active[cp.index]! : undefined;
+    /** The events of a sorted list between the checkpoint and `bound`. */
+    const between = function* (list: ReadonlyArray<PlacedEvent>) {
+      if (!start) return;
+      for (let i = lowerBound(list, start); i < list.length && byEffectivePoint(list[i]!, bound) < 0; i++) yield list[i]!;
+    };
+    for (const _scaling of between(this.scaling)) return undefined;
     const state: IssuerState = {
       issuer: this.issuer,
       registration: cp.state.registration,
@@ -223,16 +280,11 @@ export class IssuerTimeline {
       holdings: new Map([...cp.state.classes.keys()].map((c) => [c, new Map()])),
       outstanding: new Map(cp.state.outstanding),
     };
-    for (const p of positions.values()) {
-      const n = sharesOf(cp.state, p.cls, p.holder);
+    for (const x of between(this.structural)) evolveIssuer(state, x);
+    for (const p of positions) {
+      let n = sharesOf(cp.state, p.cls, p.holder);
+      for (const x of between(this.byPosition.get(p.key) ?? [])) n += positionEffect(this.effectOf(x) as Additive, p.key)!.delta;
       if (n !== 0n) state.holdings.get(p.cls)?.set(p.holder, n);
-    }
-    for (let i = cp.index; i < index; i++) {
-      const x = this.active[i]!;
-      const effect = this.effectOf(x);
-      if (effect.kind === 'scaling') return undefined;
-      if (effect.kind === 'structural') evolveIssuer(state, x);
-      else applyEffect(state, effect, 1n, positions);
     }
     return state;
   }
@@ -255,7 +307,7 @@ export class IssuerTimeline {
 
   /** Whether a scaling event after timeline point `e` touches any class of the effect. */
   private scaledAfter(e: PlacedEvent, effect: Additive): boolean {
-    const classes = new Set([...effect.positions.values()].map((p) => p.cls));
+    const classes = new Set(effect.positions.map((p) => p.cls));
     for (let i = lowerBound(this.scaling, e); i < this.scaling.length; i++) {
       const s = this.scaling[i]!;
       if (s === e || byEffectivePoint(s, e) <= 0) continue;
@@ -270,7 +322,8 @@ export class IssuerTimeline {
    * re-checks every later event that takes shares from a position the change lowers.
    */
   private recheckLater(after: PlacedEvent, before: IssuerState, change: Additive, sign: 1n | -1n): Problem | undefined {
-    for (const [key, p] of change.positions) {
+    for (const p of change.positions) {
+      const key = p.key;
       if (sign * p.delta >= 0n) continue;
       const list = this.byPosition.get(key) ?? [];
       let held = sharesOf(before, p.cls, p.holder) + sign * p.delta;
@@ -278,7 +331,7 @@ export class IssuerTimeline {
         const x = list[i]!;
         if (x === after || byEffectivePoint(x, after) <= 0) continue;
         const xe = this.effectOf(x) as Additive;
-        const at = xe.positions.get(key) as PositionEffect;
+        const at = positionEffect(xe, key)!;
         if (held < at.need) return insufficientShares(this.issuer, x, p.cls, p.holder, held, at.need);
         held += at.delta;
       }
@@ -322,23 +375,28 @@ export class IssuerTimeline {
       const p = checkIssuerEvent(this.state, e);
       if (p) return { problem: p };
       const lastCheckpoint = this.checkpoints[this.checkpoints.length - 1]!;
-      if (at - lastCheckpoint.index >= CHECKPOINT_EVERY) this.checkpoints.push({ index: at, state: cloneIssuerState(this.state) });
-      const before = snapshotPositions(this.state, positionsTouched(this.state, e));
+      if (at - lastCheckpoint.index >= this.checkpointEvery || (at > 0 && lastCheckpoint.index < at && this.effectOf(this.active[at - 1]!).kind === 'scaling'))
+        this.checkpoints.push({ index: at, state: cloneIssuerState(this.state) });
+      const effect = this.effectOf(e);
+      // An additive event's changes are its own deltas (in the order positionsTouched lists its
+      // positions): no snapshot of the positions before and after.
+      const changes = effect.kind === 'additive' ? changesOfEffect(this.state, effect, 1n) : undefined;
+      const before = changes ? undefined : snapshotPositions(this.state, positionsTouched(this.state, e));
       evolveIssuer(this.state, e);
       this.active.push(e);
       this.index(e);
-      return { changes: changesSince(before, this.state) };
+      return { changes: changes ?? changesSince(before!, this.state) };
     }
     const effect = this.effectOf(e);
     if (effect.kind === 'additive' && !this.scaledAfter(e, effect)) {
-      const before = this.positionsAt(at, effect.positions) ?? this.stateAt(at);
+      const before = this.positionsAt(at, e, effect.positions) ?? this.stateAt(at);
       const own = checkIssuerEvent(before, e);
       if (own) return { problem: own };
       const later = this.recheckLater(e, before, effect, 1n);
       if (later) return { problem: this.backDated(e, later, false) };
       this.active.splice(at, 0, e);
       this.shiftCheckpoints(at, effect, 1n, 1);
-      this.index(e, at);
+      this.index(e, true);
       return { changes: changesOfEffect(before, effect, 1n) };
     }
     const result = this.rebuild(at, [e, ...this.active.slice(at)], e);
@@ -360,7 +418,7 @@ export class IssuerTimeline {
     const wrap = (p: Problem): Outcome => ({ problem: { ...p, message: `retracting ${eventLabel(t)} (${t.id}) would break a later event: ${p.message}` } });
     const effect = this.effectOf(t);
     if (effect.kind === 'additive' && !this.scaledAfter(t, effect)) {
-      const stateBefore = this.positionsAt(at, effect.positions) ?? this.stateAt(at);
+      const stateBefore = this.positionsAt(at, t, effect.positions) ?? this.stateAt(at);
       const p = this.recheckLater(t, evolveIssuer(cloneIssuerState(stateBefore), t), effect, -1n);
       if (p) return wrap(p);
       this.active.splice(at, 1);

@@ -5,8 +5,10 @@ import { checkRetractionTarget, indexOfEvent, indexStream, insertionIndex, type 
 
 type Outcome = { problem: Problem } | { changes: [] };
 
+type ControlMap = Pick<ReadonlyMap<HolderId, HolderId>, 'get' | 'size'>;
+
 /** Follows controlledBy from `start`; the cycle found, or undefined. */
-const cycleFrom = (controller: ReadonlyMap<HolderId, HolderId>, start: HolderId): HolderId[] | undefined => {
+const cycleFrom = (controller: ControlMap, start: HolderId): HolderId[] | undefined => {
   const path: HolderId[] = [start];
   let at = controller.get(start);
   while (at !== undefined) {
@@ -17,6 +19,15 @@ const cycleFrom = (controller: ReadonlyMap<HolderId, HolderId>, start: HolderId)
   }
   return undefined;
 };
+
+/**
+ * `controller` with `holder`'s entry set to `by` (or removed), without copying the map: what
+ * `cycleFrom` sees after a registration. Copying the map for each registration was quadratic.
+ */
+const withEntry = (controller: ReadonlyMap<HolderId, HolderId>, holder: HolderId, by: HolderId | undefined): ControlMap => ({
+  get: (h) => (h === holder ? by : controller.get(h)),
+  size: controller.size + (by === undefined ? (controller.has(holder) ? -1 : 0) : controller.has(holder) ? 0 : 1),
+});
 
 const cycleProblem = (e: PlacedEvent, cycle: HolderId[]): Problem =>
   problem('ControlCycle', `HolderRegistered ${e.date}: control would go round in a cycle: ${cycle.join(' → ')}`, { cycle });
@@ -85,9 +96,7 @@ export class HolderRegistryTimeline {
     } else if (e.type === 'HolderRegistered') {
       const at = insertionIndex(this.active, e);
       if (at === this.active.length) {
-        const trial = new Map(this.controller);
-        this.apply(trial, e);
-        const cycle = cycleFrom(trial, e.data.holder);
+        const cycle = cycleFrom(withEntry(this.controller, e.data.holder, e.data.controlledBy), e.data.holder);
         if (cycle) return { problem: cycleProblem(e, cycle) };
         this.apply(this.controller, e);
         this.active.push(e);

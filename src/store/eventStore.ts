@@ -30,6 +30,11 @@ export interface EventStore {
   /** The stored event with this id, if any. */
   findEvent(id: EventId): Promise<StoredEvent | undefined>;
   /**
+   * Optional bulk form of findEvent: the stored events among `ids`, keyed by lower-case id (ids
+   * not stored are absent). The ledger asks up to 500 ids at a time when a store offers it.
+   */
+  findEvents?(ids: ReadonlyArray<EventId>): Promise<Map<string, StoredEvent>>;
+  /**
    * Appends batches. Memory and SQLite apply all batches of one call atomically (all or nothing);
    * EventStoreDB applies each stream's batch atomically. Nothing is written for a batch whose
    * stream is not at `expectedRevision`, or that contains an id already stored.

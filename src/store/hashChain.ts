@@ -1,14 +1,17 @@
-import { createHash } from 'node:crypto';
-import { canonicalJson, encodeStored, type EventEnvelope, type Instant, type StoredEvent } from '../../events/index.js';
+import crypto, { createHash } from 'node:crypto';
+import { canonicalStoredText, type EventEnvelope, type Instant, type StoredEvent } from '../../events/index.js';
 
 /** The prevHash of a stream's first event (SPEC §8). */
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** SHA-256 hex of prevHash + "\n" + the RFC 8785 canonical JSON of the stored envelope without `hash`. */
-export const hashOf = (event: Omit<StoredEvent, 'hash'> & { hash?: string }): string => {
-  const { hash: _ignored, ...envelope } = encodeStored({ ...event, hash: '' } as StoredEvent);
-  return createHash('sha256').update(`${event.prevHash}\n${canonicalJson(envelope)}`).digest('hex');
-};
+export const hashOf = (event: Omit<StoredEvent, 'hash'> & { hash?: string }): string => sha256Hex(`${event.prevHash}\n${canonicalStoredText(event)}`);
+
+/** One-shot crypto.hash where Node has it (20.12+): no Hash object per event. */
+const sha256Hex: (text: string) => string =
+  typeof (crypto as { hash?: unknown }).hash === 'function'
+    ? (text) => (crypto as unknown as { hash: (algorithm: string, data: string, encoding: 'hex') => string }).hash('sha256', text, 'hex')
+    : (text) => createHash('sha256').update(text).digest('hex');
 
 export type StreamTip = Readonly<{ revision: number; hash: string }>;
 export const EMPTY_TIP: StreamTip = { revision: -1, hash: GENESIS_HASH };
@@ -25,11 +28,55 @@ export const sealEvents = (
   let { revision, hash } = tip;
   for (const event of events) {
     revision += 1;
-    const unsealed = { ...event, stream, revision, recordedAt, actor, prevHash: hash };
-    hash = hashOf(unsealed);
-    sealed.push({ ...unsealed, hash } as StoredEvent);
+    // Built field by field rather than spread: a spread of envelopes of several shapes is the
+    // slow generic copy, and this runs for every event of an import. Optional fields go last,
+    // so all sealed events share a few shapes.
+    const e: Record<string, unknown> = {
+      id: event.id,
+      stream,
+      revision,
+      type: event.type,
+      date: event.date,
+      data: event.data,
+      recordedAt,
+      actor,
+      prevHash: hash,
+      hash: '',
+    };
+    if (event.issuer !== undefined) e['issuer'] = event.issuer;
+    if (event.source !== undefined) e['source'] = event.source;
+    if (event.note !== undefined) e['note'] = event.note;
+    e['hash'] = hash = hashOf(e as StoredEvent);
+    sealed.push(e as StoredEvent);
   }
   return sealed;
+};
+
+/**
+ * sealEvents for events already laid out as stored events of `stream` by the decision
+ * (Decision.placed), the next revisions after `tip`: recordedAt, actor and the hash chain are
+ * filled in place, so the timeline's object becomes the stored one. The hashes are those
+ * sealEvents gives.
+ */
+export const sealPlaced = (
+  stream: string,
+  tip: StreamTip,
+  events: ReadonlyArray<EventEnvelope & { stream?: string; revision?: number }>,
+  recordedAt: Instant,
+  actor: string,
+): StoredEvent[] => {
+  let { revision, hash } = tip;
+  for (const event of events) {
+    revision += 1;
+    if (event.stream !== stream || event.revision !== revision)
+      throw new Error(`bug: event ${event.id} laid out as ${event.stream}@${event.revision}, sealed as ${stream}@${revision}`);
+    const e = event as unknown as Record<string, unknown>;
+    e['recordedAt'] = recordedAt;
+    e['actor'] = actor;
+    e['prevHash'] = hash;
+    e['hash'] = hash = hashOf(e as StoredEvent);
+  }
+  return events as unknown as StoredEvent[];
 };
 
 export type ChainBreak = Readonly<{ stream: string; revision: number; kind: 'revision' | 'prevHash' | 'hash' | 'stream'; message: string }>;

@@ -61,6 +61,15 @@ export const createMemoryStore = (): EventStore => {
       return byId.get(id.toLowerCase());
     },
 
+    async findEvents(ids) {
+      const found = new Map<string, StoredEvent>();
+      for (const id of ids) {
+        const e = byId.get(id.toLowerCase());
+        if (e) found.set(id.toLowerCase(), e);
+      }
+      return found;
+    },
+
     async append(batches) {
       check(batches);
       for (const batch of batches) {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import { encodeStored, type StoredEvent } from '../../events/index.js';
+import { storedText, type StoredEvent } from '../../events/index.js';
 import { decodeStoredFast } from '../../events/storedFast.js';
 import { fail, isLedgerError } from '../problem.js';
 import type { AppendBatch, EventStore, StreamHead } from './eventStore.js';
@@ -146,7 +146,7 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
 
   const insertEvent = (event: StoredEvent): void => {
     try {
-      insert.run(event.stream, event.revision, event.id.toLowerCase(), JSON.stringify(encodeStored(event)));
+      insert.run(event.stream, event.revision, event.id.toLowerCase(), storedText(event));
       derived.add(event);
     } catch (e) {
       if (!isSqliteError(e) || e.code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;

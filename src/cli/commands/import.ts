@@ -24,11 +24,12 @@ Examples:
       const report = await cli.withStore(async (store) => {
         const bar = cli.progress('checking', countLines(input), 'lines');
         try {
+          // Ids already stored are looked up first (not at all in an empty store), then every line is checked.
           const metered = meteredStore(store, {
-            lookedUp: (n) => bar.update(n),
+            lookedUp: (n) => bar.update(n, 'looking up'),
             writing: () => bar.phase('writing'),
           });
-          const imported = await (await cli.ledger(metered)).import(input, { dryRun: o.dryRun === true });
+          const imported = await (await cli.ledger(metered)).import(input, { dryRun: o.dryRun === true, progress: (n) => bar.update(n, 'checking') });
           if (imported.appended > 0) {
             // The import is committed; snapshots are a cache taken in their own transaction, so a
             // failure here cannot undo it, and the first question after a big import stays fast.
