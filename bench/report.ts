@@ -10,7 +10,7 @@ export type SizeResult = {
   fileBytes: number;
   generateMs: number;
   generation: unknown;
-  import: Outcome<Rate & { events: number }>;
+  import: Outcome<Rate & { events: number; snapshots?: number; snapshotsMs?: number }>;
   fixture?: Outcome<{ events: number; ms: number }>;
   rawPlain?: Outcome<Rate & { rows: number }>;
   rawIndexed?: Outcome<Rate & { rows: number }>;
@@ -44,6 +44,8 @@ export const rowsOf = (r: SizeResult): Row[] => {
   } else {
     rows.push({ figure: 'import, validated (`Ledger.import` → SQLite), events/s', value: failure(imp), baseline: raw?.ok ? `${int(raw.result.perSec)} (raw INSERT, plain table)` : failure(raw), ratio: '—', target: '≥ 0.30× and ≥ 100,000/s', met: '**no**' });
   }
+  if (imp.ok && imp.result.snapshotsMs !== undefined)
+    rows.push({ figure: '  (then the snapshots `shareledger import` takes after its commit)', value: ms(imp.result.snapshotsMs), baseline: `${int(imp.result.snapshots ?? 0)} snapshots`, ratio: '', target: 'info', met: '' });
   if (r.rawIndexed?.ok) rows.push({ figure: '  (raw INSERT into the store\'s indexed schema), rows/s', value: int(r.rawIndexed.result.perSec), baseline: '', ratio: '', target: 'info', met: '' });
   const rs = r.replaySqlite;
   if (rs?.ok && r.scan?.ok) {
