@@ -32,7 +32,8 @@ export type LedgerOptions = Readonly<{
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-type Loaded = { timeline: StreamTimeline; tip: StreamTip; lastRecordedAt: Instant | undefined };
+/** A stream as read for one attempt; its timeline is dropped once the decision is made (see attempt). */
+type Loaded = { timeline: StreamTimeline | undefined; tip: StreamTip; lastRecordedAt: Instant | undefined };
 
 const timelineOf = (stream: string, events: StoredEvent[]): StreamTimeline => {
   if (stream === HOLDERS_STREAM) return new HolderRegistryTimeline(events);
@@ -225,11 +226,15 @@ export class Ledger {
       timeline: (stream) => {
         const loaded = streams.get(stream);
         if (!loaded) throw new Error(`stream ${stream} was not loaded`);
+        if (!loaded.timeline) throw new Error(`stream ${stream} was decided already`);
         return loaded.timeline;
       },
       stored: (id) => stored.get(id),
     };
     const decision = correction ? decideCorrection(ctx, submissions) : decideBatch(ctx, submissions, progress);
+    // The timelines (checkpoints, indexes, effects: hundreds of MB for a large import) are not
+    // needed to seal and write: let them go before the store holds its share of memory.
+    for (const loaded of streams.values()) loaded.timeline = undefined;
     if (!decision.ok) {
       const { problem: p, line } = decision;
       throw new LedgerError(
