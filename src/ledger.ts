@@ -45,6 +45,14 @@ const timelineOf = (stream: string, events: StoredEvent[]): StreamTimeline => {
 
 const toRef = (e: StoredEvent): StoredRef => ({ stream: e.stream, revision: e.revision, event: e });
 
+/** The lines of an import as submissions (in a function of its own: the parsed lines are garbage once it returns). */
+const importSubmissions = (input: string | Uint8Array): Submission[] => {
+  const parsed = parseJsonl(input);
+  if (!parsed.ok) throw new LedgerError(parsed.problem);
+  const ids = assignImportIds(parsed.lines.map((l) => l.draft));
+  return parsed.lines.map((l, i) => ({ draft: l.draft, id: ids[i]!, line: l.line }));
+};
+
 /** Ids per bulk look-up, and the batch size from which an empty store is not asked at all. */
 const BULK = 500;
 
@@ -77,11 +85,7 @@ export class Ledger {
    * `progress` is told how many lines have been checked, now and then.
    */
   async import(input: string | Uint8Array, options: { dryRun?: boolean; progress?: (checked: number) => void } = {}): Promise<AppendReport> {
-    const parsed = parseJsonl(input);
-    if (!parsed.ok) throw new LedgerError(parsed.problem);
-    const ids = assignImportIds(parsed.lines.map((l) => l.draft));
-    const submissions = parsed.lines.map((l, i) => ({ draft: l.draft, id: ids[i]!, line: l.line }));
-    return this.submit(submissions, options.dryRun ?? false, false, options.progress);
+    return this.submit(importSubmissions(input), options.dryRun ?? false, false, options.progress);
   }
 
   /** Retracts a stored event (SPEC §10 `retract`); the retraction is dated today unless `date` is given. */
