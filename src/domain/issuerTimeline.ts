@@ -11,7 +11,12 @@ export type StakeChange = Readonly<{ class: ClassId; holder: HolderId; before: b
 type Outcome = { problem: Problem } | { changes: StakeChange[] };
 type Additive = Extract<Effect, { kind: 'additive' }>;
 
-const CHECKPOINT_EVERY = 2048;
+/**
+ * Each checkpoint is a full copy of the holdings (thousands of positions in a large issuer), so
+ * they are spaced widely: a back-dated additive event reads only its own positions' events since
+ * the checkpoint (positionsAt), and the other paths replay the rest of the timeline anyway.
+ */
+const CHECKPOINT_EVERY = 8192;
 
 /** The state before active[index]. */
 type Checkpoint = { index: number; state: IssuerState };
