@@ -53,6 +53,16 @@ const importSubmissions = (input: string | Uint8Array): Submission[] => {
   return parsed.lines.map((l, i) => ({ draft: l.draft, id: ids[i]!, line: l.line }));
 };
 
+/** Whether a store holds no event: the first event of readAll, if any (milliseconds even on a large store). */
+const isEmpty = async (store: EventStore): Promise<boolean> => {
+  const events = store.readAll()[Symbol.asyncIterator]();
+  try {
+    return (await events.next()).done === true;
+  } finally {
+    await events.return?.();
+  }
+};
+
 /** Ids per bulk look-up, and the batch size from which an empty store is not asked at all. */
 const BULK = 500;
 
@@ -172,7 +182,7 @@ export class Ledger {
    */
   private async lookUpStored(submissions: ReadonlyArray<Submission>): Promise<Map<EventId, StoredRef>> {
     const stored = new Map<EventId, StoredRef>();
-    if (submissions.length >= BULK && (await this.store.heads()).length === 0) return stored;
+    if (submissions.length >= BULK && (await isEmpty(this.store))) return stored;
     const ids = new Set<EventId>();
     for (const s of submissions) {
       ids.add(s.id);
