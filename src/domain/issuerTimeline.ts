@@ -62,6 +62,12 @@ const lowerBound = (list: ReadonlyArray<PlacedEvent>, e: PlacedEvent): number =>
   return lo;
 };
 
+/** Adds `e` to a sorted list: at the end, or (`inside`) at its timeline place. */
+const put = (list: PlacedEvent[], e: PlacedEvent, inside: boolean): void => {
+  if (inside) list.splice(lowerBound(list, e), 0, e);
+  else list.push(e);
+};
+
 /**
  * One issuer's stream as the ledger knows it now, kept ready to validate the next event (SPEC §5):
  * the active timeline in (date, revision) order, its end state, checkpoints of the state every
@@ -168,16 +174,12 @@ export class IssuerTimeline {
   /** Adds `e` to the lists its effect belongs to: at the end, or (`inside`) at its timeline place. */
   private index(e: PlacedEvent, inside = false): void {
     const effect = this.effectOf(e);
-    const put = (list: PlacedEvent[]) => {
-      if (inside) list.splice(lowerBound(list, e), 0, e);
-      else list.push(e);
-    };
-    if (effect.kind === 'scaling') return put(this.scaling);
-    if (effect.kind === 'structural') return put(this.structural);
+    if (effect.kind === 'scaling') return put(this.scaling, e, inside);
+    if (effect.kind === 'structural') return put(this.structural, e, inside);
     for (const { key } of effect.positions) {
       let list = this.byPosition.get(key);
       if (!list) this.byPosition.set(key, (list = []));
-      put(list);
+      put(list, e, inside);
     }
   }
 
