@@ -279,7 +279,7 @@ export class IssuerTimeline {
       if (!start) return;
       for (let i = lowerBound(list, start); i < list.length && byEffectivePoint(list[i]!, bound) < 0; i++) yield list[i]!;
     };
-    for (const _scaling of between(this.scaling)) return undefined;
+    if (!between(this.scaling).next().done) return undefined; // a scaling event in between
     const state: IssuerState = {
       issuer: this.issuer,
       registration: cp.state.registration,
