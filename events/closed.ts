@@ -79,9 +79,6 @@ export const closed = <R extends Props, O extends Props = {}>(
       return out as Encoded<R, O>;
     },
   );
-  // The same rules without contexts (see withFast); built on first use, when every field codec
-  // has its own fast decoder registered.
-  let fastFields: Array<[string, Fast, boolean]> | undefined;
   // Canonical JSON straight from the decoded object: the fields in key order (plain ASCII names,
   // so each is written as "name" without escaping), absent ones skipped as encode skips them.
   let sortedWriters: Array<[string, CanonicalWriter]> | undefined;
@@ -113,6 +110,9 @@ export const closed = <R extends Props, O extends Props = {}>(
     }
     return text + '}';
   });
+  // The same rules without contexts (see withFast); built on first use, when every field codec
+  // has its own fast decoder registered.
+  let fastFields: Array<[string, Fast, boolean]> | undefined;
   return withFast(type, (u) => {
     if (!isPlainObject(u)) return FAIL;
     fastFields ??= fields.map(([k, c, req]): [string, Fast, boolean] => [k, fastOf(c), req]);

@@ -107,9 +107,12 @@ type DecodedInput = { type: EventType; data: unknown; date: IsoDate; id?: EventI
 
 /**
  * decodeDraft's result without io-ts contexts, or undefined when anything is wrong (see withFast):
- * the same value as the io-ts path, built the same way (the same keys in the same order).
+ * the same value as the io-ts path, built the same way (the same keys in the same order). It also
+ * takes numbers as JS numbers whose String() is their literal (parseJsonNumbersAsText): every
+ * codec reads a number by its text, and what is not a number is refused the same way; on
+ * undefined the caller decodes again with decodeDraft, which decides every message.
  */
-const decodeDraftFast = (u: unknown): DraftEvent | undefined => {
+export const decodeDraftFast = (u: unknown): DraftEvent | undefined => {
   const outer = fastOf(InputEnvelope)(u);
   if (outer === FAIL) return undefined;
   const o = outer as DecodedInput;

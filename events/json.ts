@@ -36,6 +36,16 @@ const literalNumbers = (value: unknown, depth: number): boolean => {
  * lossless-json, which keeps deciding every error message.
  */
 const parseFast = (text: string): unknown => {
+  const value = parseJsonNumbersAsText(text);
+  return value !== undefined && literalNumbers(value, 0) ? value : undefined;
+};
+
+/**
+ * parseFast without the NumberLiterals: an object whose numbers are JS numbers, each one's
+ * `String(n)` being exactly its literal (the text round-trips), or undefined. For a decoder that
+ * reads numbers by their text (numericText) and falls back to parseJson on any failure.
+ */
+export const parseJsonNumbersAsText = (text: string): object | undefined => {
   // `__proto__` keys: lossless-json defines them as own properties; not worth reasoning about here.
   if (text.charCodeAt(0) !== 0x7b || text.includes('__proto__')) return undefined;
   let value: unknown;
@@ -45,7 +55,7 @@ const parseFast = (text: string): unknown => {
   } catch {
     return undefined;
   }
-  return typeof value === 'object' && value !== null && literalNumbers(value, 0) ? value : undefined;
+  return typeof value === 'object' && value !== null ? value : undefined;
 };
 
 /** lossless-json alone: every number as its literal text (kept for tests comparing the two paths). */

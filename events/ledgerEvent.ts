@@ -45,7 +45,17 @@ export const HOLDERS_STREAM = 'holders';
 export const FX_STREAM = 'fx';
 const ISSUER_PREFIX = 'issuer-';
 
-export const toIssuerStreamId = (issuer: IssuerId): string => `${ISSUER_PREFIX}${issuer}`;
+/** Stream ids by issuer, so that a million lines of one issuer share one id (a small cache, emptied when large). */
+const issuerStreams = new Map<string, string>();
+
+export const toIssuerStreamId = (issuer: IssuerId): string => {
+  let stream = issuerStreams.get(issuer);
+  if (stream === undefined) {
+    if (issuerStreams.size >= 10_000) issuerStreams.clear();
+    issuerStreams.set(issuer, (stream = `${ISSUER_PREFIX}${issuer}`));
+  }
+  return stream;
+};
 export const issuerOfStream = (stream: string): IssuerId | undefined =>
   stream.startsWith(ISSUER_PREFIX) ? (stream.slice(ISSUER_PREFIX.length) as IssuerId) : undefined;
 

@@ -1,5 +1,5 @@
 import type { DraftEvent } from '../events/index.js';
-import { decodeDraft, parseJson } from '../events/index.js';
+import { decodeDraft, decodeDraftFast, parseJson, parseJsonNumbersAsText } from '../events/index.js';
 import { problem, type Problem } from './problem.js';
 
 /** Longest accepted import line: a guard against a runaway or hostile file. */
@@ -49,6 +49,14 @@ export const parseJsonl = (input: string | Uint8Array): { ok: true; lines: Parse
     // A UTF-16 code unit is at most 3 UTF-8 bytes: count the bytes only for a line that could be too long.
     if (raw.length * 3 > MAX_LINE_BYTES && Buffer.byteLength(raw, 'utf8') > MAX_LINE_BYTES)
       return { ok: false, problem: problem('InvalidInput', `line ${line}: longer than ${MAX_LINE_BYTES} bytes`, { line }) };
+    // The usual line: native parse and context-free decoding, no NumberLiteral; anything else
+    // (or any doubt) goes the exact way below, which gives every message.
+    const native = parseJsonNumbersAsText(raw);
+    const quick = native === undefined ? undefined : decodeDraftFast(native);
+    if (quick !== undefined) {
+      lines.push({ line, draft: quick });
+      continue;
+    }
     const parsed = parseJson(raw);
     if (!parsed.ok) return { ok: false, problem: problem('InvalidInput', `line ${line}: ${parsed.message}`, { line }) };
     const decoded = decodeDraft(parsed.value);

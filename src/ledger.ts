@@ -32,7 +32,8 @@ export type LedgerOptions = Readonly<{
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-type Loaded = { timeline: StreamTimeline; tip: StreamTip; lastRecordedAt: Instant | undefined };
+/** A stream as read for one attempt; its timeline is dropped once the decision is made (see attempt). */
+type Loaded = { timeline: StreamTimeline | undefined; tip: StreamTip; lastRecordedAt: Instant | undefined };
 
 const timelineOf = (stream: string, events: StoredEvent[]): StreamTimeline => {
   if (stream === HOLDERS_STREAM) return new HolderRegistryTimeline(events);
@@ -43,6 +44,24 @@ const timelineOf = (stream: string, events: StoredEvent[]): StreamTimeline => {
 };
 
 const toRef = (e: StoredEvent): StoredRef => ({ stream: e.stream, revision: e.revision, event: e });
+
+/** The lines of an import as submissions (in a function of its own: the parsed lines are garbage once it returns). */
+const importSubmissions = (input: string | Uint8Array): Submission[] => {
+  const parsed = parseJsonl(input);
+  if (!parsed.ok) throw new LedgerError(parsed.problem);
+  const ids = assignImportIds(parsed.lines.map((l) => l.draft));
+  return parsed.lines.map((l, i) => ({ draft: l.draft, id: ids[i]!, line: l.line }));
+};
+
+/** Whether a store holds no event: the first event of readAll, if any (milliseconds even on a large store). */
+const isEmpty = async (store: EventStore): Promise<boolean> => {
+  const events = store.readAll()[Symbol.asyncIterator]();
+  try {
+    return (await events.next()).done === true;
+  } finally {
+    await events.return?.();
+  }
+};
 
 /** Ids per bulk look-up, and the batch size from which an empty store is not asked at all. */
 const BULK = 500;
@@ -76,11 +95,7 @@ export class Ledger {
    * `progress` is told how many lines have been checked, now and then.
    */
   async import(input: string | Uint8Array, options: { dryRun?: boolean; progress?: (checked: number) => void } = {}): Promise<AppendReport> {
-    const parsed = parseJsonl(input);
-    if (!parsed.ok) throw new LedgerError(parsed.problem);
-    const ids = assignImportIds(parsed.lines.map((l) => l.draft));
-    const submissions = parsed.lines.map((l, i) => ({ draft: l.draft, id: ids[i]!, line: l.line }));
-    return this.submit(submissions, options.dryRun ?? false, false, options.progress);
+    return this.submit(importSubmissions(input), options.dryRun ?? false, false, options.progress);
   }
 
   /** Retracts a stored event (SPEC §10 `retract`); the retraction is dated today unless `date` is given. */
@@ -167,7 +182,7 @@ export class Ledger {
    */
   private async lookUpStored(submissions: ReadonlyArray<Submission>): Promise<Map<EventId, StoredRef>> {
     const stored = new Map<EventId, StoredRef>();
-    if (submissions.length >= BULK && (await this.store.heads()).length === 0) return stored;
+    if (submissions.length >= BULK && (await isEmpty(this.store))) return stored;
     const ids = new Set<EventId>();
     for (const s of submissions) {
       ids.add(s.id);
@@ -225,11 +240,15 @@ export class Ledger {
       timeline: (stream) => {
         const loaded = streams.get(stream);
         if (!loaded) throw new Error(`stream ${stream} was not loaded`);
+        if (!loaded.timeline) throw new Error(`stream ${stream} was decided already`);
         return loaded.timeline;
       },
       stored: (id) => stored.get(id),
     };
     const decision = correction ? decideCorrection(ctx, submissions) : decideBatch(ctx, submissions, progress);
+    // The timelines (checkpoints, indexes, effects: hundreds of MB for a large import) are not
+    // needed to seal and write: let them go before the store holds its share of memory.
+    for (const loaded of streams.values()) loaded.timeline = undefined;
     if (!decision.ok) {
       const { problem: p, line } = decision;
       throw new LedgerError(

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateLedger } from '../bench/generate.js';
 import { shapeNamed } from '../bench/shapes.js';
+import { parseJsonl } from '../src/jsonl.js';
 import {
   canonicalContentText,
   canonicalJson,
@@ -128,6 +129,27 @@ describe('the import fast paths equal the reference implementations', () => {
       { numRuns: RUNS },
     );
     expect(accepted).toBeGreaterThan(RUNS / 10);
+  });
+
+  it('parseJsonl (numbers as JS numbers on its quick path) gives what lossless-json and the io-ts decoder give', () => {
+    fc.assert(
+      fc.property(lines, (line) => {
+        const parsed = parseJsonLossless(line);
+        const decoded = parsed.ok ? decodeDraftChecked(parsed.value) : undefined;
+        const result = parseJsonl(line);
+        if (line.trim() === '' || /[\n\r\uFEFF]/.test(line)) return; // one line, as given, only here
+        if (!parsed.ok) {
+          expect(result.ok ? 'accepted' : result.problem.message).toBe(`line 1: ${parsed.message}`);
+          return;
+        }
+        if (!decoded!.ok) {
+          expect(result.ok ? 'accepted' : result.problem.message).toBe(`line 1: ${decoded!.problems.map((p) => p.message).join('; ')}`);
+          return;
+        }
+        expect(result.ok ? show(result.lines[0]!.draft) : result.problem.message).toBe(show(decoded!.value));
+      }),
+      { numRuns: RUNS },
+    );
   });
 
   it('every generated line decodes the same way through both paths', () => {

@@ -11,7 +11,12 @@ export type StakeChange = Readonly<{ class: ClassId; holder: HolderId; before: b
 type Outcome = { problem: Problem } | { changes: StakeChange[] };
 type Additive = Extract<Effect, { kind: 'additive' }>;
 
-const CHECKPOINT_EVERY = 2048;
+/**
+ * Each checkpoint is a full copy of the holdings (thousands of positions in a large issuer), so
+ * they are spaced widely: a back-dated additive event reads only its own positions' events since
+ * the checkpoint (positionsAt), and the other paths replay the rest of the timeline anyway.
+ */
+const CHECKPOINT_EVERY = 8192;
 
 /** The state before active[index]. */
 type Checkpoint = { index: number; state: IssuerState };
@@ -55,6 +60,12 @@ const lowerBound = (list: ReadonlyArray<PlacedEvent>, e: PlacedEvent): number =>
     else hi = mid;
   }
   return lo;
+};
+
+/** Adds `e` to a sorted list: at the end, or (`inside`) at its timeline place. */
+const put = (list: PlacedEvent[], e: PlacedEvent, inside: boolean): void => {
+  if (inside) list.splice(lowerBound(list, e), 0, e);
+  else list.push(e);
 };
 
 /**
@@ -163,16 +174,12 @@ export class IssuerTimeline {
   /** Adds `e` to the lists its effect belongs to: at the end, or (`inside`) at its timeline place. */
   private index(e: PlacedEvent, inside = false): void {
     const effect = this.effectOf(e);
-    const put = (list: PlacedEvent[]) => {
-      if (inside) list.splice(lowerBound(list, e), 0, e);
-      else list.push(e);
-    };
-    if (effect.kind === 'scaling') return put(this.scaling);
-    if (effect.kind === 'structural') return put(this.structural);
+    if (effect.kind === 'scaling') return put(this.scaling, e, inside);
+    if (effect.kind === 'structural') return put(this.structural, e, inside);
     for (const { key } of effect.positions) {
       let list = this.byPosition.get(key);
       if (!list) this.byPosition.set(key, (list = []));
-      put(list);
+      put(list, e, inside);
     }
   }
 
@@ -272,7 +279,7 @@ export class IssuerTimeline {
       if (!start) return;
       for (let i = lowerBound(list, start); i < list.length && byEffectivePoint(list[i]!, bound) < 0; i++) yield list[i]!;
     };
-    for (const _scaling of between(this.scaling)) return undefined;
+    if (!between(this.scaling).next().done) return undefined; // a scaling event in between
     const state: IssuerState = {
       issuer: this.issuer,
       registration: cp.state.registration,
