@@ -117,6 +117,21 @@ export const describeStoreContract = (
         for (const event of history.events) expect(await store.findEvent(event.id)).toEqual(event);
         expect(await store.findEvent(newEventId())).toBeUndefined();
       });
+
+      it('finds many stored events by id at once, keyed by lower-case id, when the store offers it', async () => {
+        if (!store.findEvents) return;
+        const a = newIssuerHistory(3);
+        const b = newIssuerHistory(2);
+        await store.append([batchOf(a.events, -1), batchOf(b.events, -1)]);
+        const unknown = newEventId();
+        const asked = [a.events[0]!.id, a.events[2]!.id.toUpperCase() as typeof unknown, b.events[1]!.id, unknown, a.events[0]!.id];
+        const found = await store.findEvents(asked);
+        expect([...found.keys()].sort()).toEqual([a.events[0]!.id, a.events[2]!.id, b.events[1]!.id].map((id) => id.toLowerCase()).sort());
+        expect(found.get(a.events[2]!.id.toLowerCase())).toEqual(a.events[2]);
+        expect(found.get(b.events[1]!.id.toLowerCase())).toEqual(b.events[1]);
+        expect(found.has(unknown.toLowerCase())).toBe(false);
+        expect((await store.findEvents([])).size).toBe(0);
+      });
     });
 
     describe('optimistic concurrency', () => {

@@ -113,6 +113,16 @@ export const meteredStore = (
       on.lookedUp?.(lookedUp);
       return found;
     },
+    ...(store.findEvents
+      ? {
+          findEvents: async (ids: Parameters<NonNullable<EventStore['findEvents']>>[0]) => {
+            const found = await store.findEvents!(ids);
+            lookedUp += ids.length;
+            on.lookedUp?.(lookedUp);
+            return found;
+          },
+        }
+      : {}),
     append(batches) {
       on.writing?.(batches.reduce((n, b) => n + b.events.length, 0));
       return store.append(batches);

@@ -17,6 +17,8 @@ const BUSY_TIMEOUT_MS = 10_000;
 const PAGE_SIZE = 1_000;
 /** How often a subscription looks for events appended by other processes. */
 const POLL_MS = 150;
+/** Ids per `WHERE id IN (…)` look-up: well under SQLite's limit of 32,766 bound parameters. */
+const FIND_MANY = 500;
 
 /** [position or revision (a cursor), stream, revision, envelope JSON] */
 type Row = [number, string, number, string];
@@ -119,6 +121,16 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
   ).raw();
   const lastPosition = prepare<[], number | null>('SELECT MAX(position) FROM events').pluck();
   const byId = prepare<[string], Row>('SELECT position, stream, revision, envelope FROM events WHERE id = ?').raw();
+  // One statement per chunk size (the last chunk of a look-up is shorter), prepared once each.
+  const byIdsStatements = new Map<number, Database.Statement<string[], Row>>();
+  const byIds = (n: number): Database.Statement<string[], Row> => {
+    let statement = byIdsStatements.get(n);
+    if (!statement) {
+      statement = prepare<string[], Row>(`SELECT position, stream, revision, envelope FROM events WHERE id IN (${new Array(n).fill('?').join(', ')})`).raw();
+      byIdsStatements.set(n, statement);
+    }
+    return statement;
+  };
   const headRows = prepare<[], Row>(
     `SELECT e.position, e.stream, e.revision, e.envelope
        FROM (SELECT stream, MAX(revision) AS revision FROM events GROUP BY stream) AS head
@@ -249,6 +261,20 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
     async findEvent(id) {
       const row = guard(() => byId.get(id.toLowerCase()));
       return row && decodeRow(row);
+    },
+
+    async findEvents(ids) {
+      const found = new Map<string, StoredEvent>();
+      const lower = [...new Set(ids.map((id) => id.toLowerCase()))];
+      for (let i = 0; i < lower.length; i += FIND_MANY) {
+        const chunk = lower.slice(i, i + FIND_MANY);
+        const rows = guard(() => byIds(chunk.length).all(...chunk));
+        for (const row of rows) {
+          const e = decodeRow(row);
+          found.set(e.id.toLowerCase(), e);
+        }
+      }
+      return found;
     },
 
     async append(batches) {
