@@ -17,7 +17,7 @@ const BUSY_TIMEOUT_MS = 10_000;
 const PAGE_SIZE = 1_000;
 /** How often a subscription looks for events appended by other processes. */
 const POLL_MS = 150;
-/** Ids per `WHERE id IN (…)` look-up: well under SQLite's limit of 32,766 bound parameters. */
+/** Ids per `WHERE id IN (…)` look-up. */
 const FIND_MANY = 500;
 
 /** [position or revision (a cursor), stream, revision, envelope JSON] */
@@ -121,16 +121,10 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
   ).raw();
   const lastPosition = prepare<[], number | null>('SELECT MAX(position) FROM events').pluck();
   const byId = prepare<[string], Row>('SELECT position, stream, revision, envelope FROM events WHERE id = ?').raw();
-  // One statement per chunk size (the last chunk of a look-up is shorter), prepared once each.
-  const byIdsStatements = new Map<number, Database.Statement<string[], Row>>();
-  const byIds = (n: number): Database.Statement<string[], Row> => {
-    let statement = byIdsStatements.get(n);
-    if (!statement) {
-      statement = prepare<string[], Row>(`SELECT position, stream, revision, envelope FROM events WHERE id IN (${new Array(n).fill('?').join(', ')})`).raw();
-      byIdsStatements.set(n, statement);
-    }
-    return statement;
-  };
+  // Many ids in one parameter: a JSON array, expanded by SQLite (no SQL built from values).
+  const byIds = prepare<[string], Row>(
+    'SELECT position, stream, revision, envelope FROM events WHERE id IN (SELECT value FROM json_each(?))',
+  ).raw();
   const headRows = prepare<[], Row>(
     `SELECT e.position, e.stream, e.revision, e.envelope
        FROM (SELECT stream, MAX(revision) AS revision FROM events GROUP BY stream) AS head
@@ -268,7 +262,7 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
       const lower = [...new Set(ids.map((id) => id.toLowerCase()))];
       for (let i = 0; i < lower.length; i += FIND_MANY) {
         const chunk = lower.slice(i, i + FIND_MANY);
-        const rows = guard(() => byIds(chunk.length).all(...chunk));
+        const rows = guard(() => byIds.all(JSON.stringify(chunk)));
         for (const row of rows) {
           const e = decodeRow(row);
           found.set(e.id.toLowerCase(), e);
