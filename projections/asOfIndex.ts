@@ -14,6 +14,9 @@ export const dayKey = (date: string): number =>
   ((date.charCodeAt(5) - 48) * 10 + (date.charCodeAt(6) - 48)) * 32 +
   ((date.charCodeAt(8) - 48) * 10 + (date.charCodeAt(9) - 48));
 
+const I64_MIN = -(2n ** 63n);
+const I64_MAX = 2n ** 63n - 1n;
+
 /** Index of the last key on or before `key` in ascending `keys`, or -1: binary search. */
 const lastAtOrBefore = (keys: ArrayLike<number>, key: number): number => {
   let lo = 0;
@@ -28,33 +31,60 @@ const lastAtOrBefore = (keys: ArrayLike<number>, key: number): number => {
 
 /**
  * A value that changes on some dates: the value at the end of each date it changed, dates
- * ascending. Built in plain arrays, then frozen into typed arrays (12-16 bytes a step instead of
- * ~80: a 1M-event issuer has about two million steps), as doubles when the index is `exact`.
+ * ascending. Built straight into growing typed arrays (a 1M-event issuer has over a million steps:
+ * boxed in plain arrays they were ~50 MB of garbage at the end of the build), then trimmed, as
+ * doubles when the index is `exact`. A value beyond 64 bits moves its steps to a BigInt array.
  */
 class Steps {
-  private keys: number[] | Int32Array = [];
-  private values: bigint[] | Float64Array = [];
+  private keys: Int32Array = new Int32Array(4);
+  private values: BigInt64Array | bigint[] | Float64Array = new BigInt64Array(4);
+  private length = 0;
 
   record(key: number, value: bigint): void {
-    const keys = this.keys as number[];
-    const values = this.values as bigint[];
-    const last = keys.length - 1;
-    if (last >= 0 && keys[last] === key) values[last] = value;
-    else {
-      keys.push(key);
-      values.push(value);
+    const last = this.length - 1;
+    if (last >= 0 && this.keys[last] === key) {
+      this.store(last, value);
+      return;
     }
+    if (this.length === this.keys.length) {
+      const keys = new Int32Array(this.length * 2);
+      keys.set(this.keys);
+      this.keys = keys;
+      if (this.values instanceof BigInt64Array) {
+        const values = new BigInt64Array(this.length * 2);
+        values.set(this.values);
+        this.values = values;
+      }
+    }
+    this.keys[this.length] = key;
+    this.store(this.length, value);
+    this.length += 1;
+  }
+
+  private store(i: number, value: bigint): void {
+    if (this.values instanceof BigInt64Array) {
+      if (value >= I64_MIN && value <= I64_MAX) {
+        this.values[i] = value;
+        return;
+      }
+      this.values = Array.from(this.values.subarray(0, this.length));
+    }
+    (this.values as bigint[])[i] = value;
   }
 
   max(): bigint {
     let max = 0n;
-    for (const v of this.values as bigint[]) if (v > max) max = v;
+    for (let i = 0; i < this.length; i++) {
+      const v = this.values[i] as bigint;
+      if (v > max) max = v;
+    }
     return max;
   }
 
   freeze(asDoubles: boolean): void {
-    this.keys = Int32Array.from(this.keys);
-    if (asDoubles) this.values = Float64Array.from(this.values as bigint[], Number);
+    this.keys = this.keys.slice(0, this.length);
+    const values = this.values as BigInt64Array | bigint[];
+    this.values = asDoubles ? Float64Array.from(values.slice(0, this.length), Number) : values.slice(0, this.length);
   }
 
   /** Index of the last step on or before the day `key`, or -1. */
@@ -65,6 +95,11 @@ class Steps {
   /** The days it changed on. */
   days(): ArrayLike<number> {
     return this.keys;
+  }
+
+  /** Its values on `days()`, as doubles: only on an `exact` index. */
+  doubles(): Float64Array {
+    return this.values as Float64Array;
   }
 
   /** Its value on each of `days` (ascending, a superset of its own days), as doubles. */
@@ -86,6 +121,82 @@ class Steps {
   atDouble(key: number): number {
     const i = this.find(key);
     return i < 0 ? 0 : (this.values as Float64Array)[i]!;
+  }
+}
+
+/**
+ * Every position's value on every day, for cap tables on an exact index: the changes of each day
+ * (compressed rows: `start[t]`..`start[t + 1]` in `position`/`value`) and a full copy of all
+ * positions every `every` days. A cap table copies the checkpoint before its day and applies at
+ * most `every` days of changes, then reads the positions in order: no binary search per position.
+ */
+export class PositionsByDay {
+  private constructor(
+    private readonly days: Int32Array,
+    private readonly start: Int32Array,
+    private readonly position: Int32Array,
+    private readonly value: Float64Array,
+    private readonly every: number,
+    private readonly checkpoints: Float64Array[],
+    readonly count: number,
+  ) {}
+
+  /**
+   * Days between checkpoints for `days` days and `positions` positions: checkpoints take about
+   * 8 MB in all whatever the size of the issuer, and a cap table applies at most that many days
+   * of changes. Replaceable so tests can try every spacing.
+   */
+  static spacing = (days: number, positions: number): number => Math.max(8, Math.ceil((days * Math.max(1, positions) * 8) / (8 * 1024 * 1024)));
+
+  static build(positions: ReadonlyArray<Steps>): PositionsByDay {
+    const all = new Set<number>();
+    let changes = 0;
+    for (const steps of positions) {
+      const keys = steps.days();
+      changes += keys.length;
+      for (let i = 0; i < keys.length; i++) all.add(keys[i]!);
+    }
+    const days = Int32Array.from([...all].sort((a, b) => a - b));
+    const dayIndex = new Map<number, number>();
+    days.forEach((d, t) => dayIndex.set(d, t));
+    const start = new Int32Array(days.length + 1);
+    for (const steps of positions) {
+      const keys = steps.days();
+      for (let i = 0; i < keys.length; i++) start[dayIndex.get(keys[i]!)! + 1]! += 1;
+    }
+    for (let t = 0; t < days.length; t++) start[t + 1] = start[t + 1]! + start[t]!;
+    const fill = start.slice(0, days.length);
+    const position = new Int32Array(changes);
+    const value = new Float64Array(changes);
+    positions.forEach((steps, p) => {
+      const keys = steps.days();
+      const values = steps.doubles();
+      for (let i = 0; i < keys.length; i++) {
+        const t = dayIndex.get(keys[i]!)!;
+        const at = fill[t]!;
+        fill[t] = at + 1;
+        position[at] = p;
+        value[at] = values[i]!;
+      }
+    });
+    const every = Math.max(1, Math.floor(PositionsByDay.spacing(days.length, positions.length)));
+    const checkpoints: Float64Array[] = [];
+    const running = new Float64Array(positions.length);
+    for (let t = 0; t < days.length; t++) {
+      if (t % every === 0) checkpoints.push(running.slice());
+      for (let c = start[t]!; c < start[t + 1]!; c++) running[position[c]!] = value[c]!;
+    }
+    return new PositionsByDay(days, start, position, value, every, checkpoints, positions.length);
+  }
+
+  /** Every position's value at the end of the day `key` (a fresh array the caller may keep). */
+  valuesOn(key: number): Float64Array {
+    const t = lastAtOrBefore(this.days, key);
+    if (t < 0) return new Float64Array(this.count);
+    const j = Math.min(Math.floor((t + 1) / this.every), this.checkpoints.length - 1);
+    const values = this.checkpoints[j]!.slice();
+    for (let c = this.start[j * this.every]!, end = this.start[t + 1]!; c < end; c++) values[this.position[c]!] = this.value[c]!;
+    return values;
   }
 }
 
@@ -131,6 +242,11 @@ export class AsOfIndex {
   private totalVotesByDay = new Float64Array(0);
   /** A number for every holder with a position (exact index only). */
   private readonly slots = new Map<HolderId, number>();
+  /** Exact index only: every (class, holder) position's class index, holder, and values by day. */
+  private positionClass = new Int32Array(0);
+  private positionHolder: HolderId[] = [];
+  private positionSlot = new Int32Array(0);
+  private positionsByDay: PositionsByDay | undefined;
 
   private constructor(readonly issuer: IssuerId) {}
 
@@ -220,6 +336,18 @@ export class AsOfIndex {
         c.bySlot = new Array<Steps | undefined>(index.slots.size).fill(undefined);
         for (const [holder, steps] of c.holders) c.bySlot[index.slots.get(holder)!] = steps;
       }
+      const positions: Steps[] = [];
+      const positionClass: number[] = [];
+      index.classes.forEach((c, i) => {
+        for (const [holder, steps] of c.holders) {
+          positions.push(steps);
+          positionClass.push(i);
+          index.positionHolder.push(holder);
+        }
+      });
+      index.positionClass = Int32Array.from(positionClass);
+      index.positionSlot = Int32Array.from(index.positionHolder, (holder) => index.slots.get(holder)!);
+      index.positionsByDay = PositionsByDay.build(positions);
     }
     return index;
   }
@@ -228,9 +356,10 @@ export class AsOfIndex {
   private classesOn(key: number): IndexedClass[] {
     if (this.registeredOn > key) return [];
     const all = this.classes;
+    // Classes are added in timeline order, so those that exist on `key` are a prefix.
     let n = 0;
     while (n < all.length && all[n]!.since <= key) n++;
-    return n === all.length ? all : all.filter((c) => c.since <= key);
+    return n === all.length ? all : all.slice(0, n);
   }
 
   /** The index in `outstandingDays` of the last day ≤ `key`, or -1. */
@@ -292,27 +421,40 @@ export class AsOfIndex {
   }
 
   private capTableInDoubles(at: PointInTime, key: number, classes: IndexedClass[], nameOf: (holder: HolderId) => string): CapTableJson {
-    const rows = new Map<HolderId, DoublesRow>();
+    const rows: DoublesRow[] = [];
+    const rowOfSlot = new Array<DoublesRow | undefined>(this.slots.size);
+    const day = this.dayOf(key);
     let totalShares = 0;
     let totalVotes = 0;
     const outstanding: number[] = [];
     for (let i = 0; i < classes.length; i++) {
-      const c = classes[i]!;
-      const out = c.outstanding.atDouble(key);
+      const out = day < 0 ? 0 : classes[i]!.outstandingByDay[day]!;
       outstanding.push(out);
       totalShares += out;
-      totalVotes += out * c.votes;
-      for (const [holder, steps] of c.holders) {
-        const n = steps.atDouble(key);
-        if (n === 0) continue;
-        let row = rows.get(holder);
-        if (!row) rows.set(holder, (row = { holder, shares: 0, votes: 0, byClass: new Array<number>(classes.length).fill(0) }));
-        row.byClass[i] = n;
-        row.shares += n;
-        row.votes += n * c.votes;
-      }
+      totalVotes += out * classes[i]!.votes;
     }
-    const sorted = [...rows.values()].sort((a, b) => b.shares - a.shares || compareText(a.holder, b.holder));
+    const values = this.positionsByDay!.valuesOn(key);
+    for (let p = 0; p < values.length; p++) {
+      const n = values[p]!;
+      const i = this.positionClass[p]!;
+      // Classes are added in timeline order, so those that exist on `key` come first; a class added
+      // later has no shares yet.
+      if (n === 0 || i >= classes.length) continue;
+      const slot = this.positionSlot[p]!;
+      let row = rowOfSlot[slot];
+      if (row === undefined) {
+        row = { holder: this.positionHolder[p]!, shares: 0, votes: 0, byClass: new Array<number>(classes.length).fill(0) };
+        rowOfSlot[slot] = row;
+        rows.push(row);
+      }
+      row.byClass[i] = n;
+      row.shares += n;
+      row.votes += n * classes[i]!.votes;
+    }
+    // Every row's classes object has the same keys in the same order: copies of one template.
+    const template: Record<string, string> = {};
+    for (const c of classes) template[c.cls] = '0';
+    const sorted = rows.sort((a, b) => b.shares - a.shares || compareText(a.holder, b.holder));
     return {
       issuer: this.issuer,
       asOf: at.asOf,
@@ -320,8 +462,8 @@ export class AsOfIndex {
       totalShares: String(totalShares),
       classes: classes.map((c, i) => ({ class: c.cls, votesPerShare: c.votes, outstanding: String(outstanding[i]!) })),
       holders: sorted.map((row): CapTableHolderJson => {
-        const byClass: Record<string, string> = {};
-        for (let i = 0; i < classes.length; i++) byClass[classes[i]!.cls] = String(row.byClass[i]!);
+        const byClass = { ...template };
+        for (let i = 0; i < classes.length; i++) if (row.byClass[i] !== 0) byClass[classes[i]!.cls] = String(row.byClass[i]!);
         return {
           holder: row.holder,
           name: nameOf(row.holder),

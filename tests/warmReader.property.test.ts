@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { HolderId, Instant, IsoDate, IssuerId } from '../events/index.js';
 import { HOLDERS_STREAM } from '../events/index.js';
+import { PositionsByDay } from '../projections/asOfIndex.js';
 import { projectCapTable, projectStake } from '../projections/ownership.js';
 import { Ledger } from '../src/ledger.js';
 import { isLedgerError } from '../src/problem.js';
@@ -20,13 +21,24 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const clock = (iso: string) => () => new Date(iso);
 
 describe('WarmReader (the as-of index)', () => {
-  // Small registers are answered in doubles, huge ones (× 10^15, beyond 2^53) in BigInt: both exact.
+  // Small registers are answered in doubles, huge ones (× 10^15, beyond 2^53) in BigInt, kept in
+  // 64-bit arrays or, × 10^20, beyond 64 bits, in BigInt arrays: all exact.
   // On SQLite the index is folded from the timeline table, elsewhere from the stream's envelopes.
+  // Cap tables in doubles start from a checkpoint of every position: spaced 1 day, 3 days, or one
+  // checkpoint for all (the default spacing is adaptive).
   it.each([
-    [1n, 'memory'],
-    [10n ** 15n, 'memory'],
-    [1n, 'sqlite'],
-  ] as const)('answers stake, group stake and cap table exactly as a replay to the same asOf and knownAt (shares × %s, %s store)', async (scale, kind) => {
+    [1n, 'memory', 1],
+    [1n, 'memory', 3],
+    [1n, 'memory', 1e9],
+    [10n ** 15n, 'memory', 3],
+    [10n ** 20n, 'memory', 3],
+    [1n, 'sqlite', 2],
+  ] as const)('answers stake, group stake and cap table exactly as a replay to the same asOf and knownAt (shares × %s, %s store, cap-table checkpoints every %s days)', async (scale, kind, spacing) => {
+    const defaultSpacing = PositionsByDay.spacing;
+    PositionsByDay.spacing = () => spacing;
+    onTestFinished(() => {
+      PositionsByDay.spacing = defaultSpacing;
+    });
     let files = 0;
     await fc.assert(
       fc.asyncProperty(
