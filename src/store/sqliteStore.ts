@@ -17,6 +17,11 @@ const BUSY_TIMEOUT_MS = 10_000;
 const PAGE_SIZE = 1_000;
 /** How often a subscription looks for events appended by other processes. */
 const POLL_MS = 150;
+/** Page cache sizes (8 and 64 MiB). A large import writes all over the id index (random UUIDs),
+ * where a bigger cache spills less; reads scan in order and keep their peak memory low. */
+const READ_CACHE = 'cache_size = -8192';
+const BULK_CACHE = 'cache_size = -65536';
+const BULK_EVENTS = 10_000;
 /** Ids per `WHERE id IN (…)` look-up. */
 const FIND_MANY = 500;
 
@@ -73,8 +78,8 @@ const openDatabase = (path: string, busyTimeoutMs: number): Database.Database =>
     db.pragma('page_size = 16384');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
-    // A large import writes all over the id index (random UUIDs): a bigger cache spills less.
-    db.pragma('cache_size = -65536');
+    // A modest page cache for reading (the OS caches the file too); large appends raise it.
+    db.pragma(READ_CACHE);
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION)
       fail('StoreUnavailable', `the SQLite store ${path} has schema version ${version}, newer than this shareledger knows (${SCHEMA_VERSION}): upgrade shareledger`, { path, version });
@@ -273,7 +278,13 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
 
     async append(batches) {
       batches.forEach(assertBatchShape);
-      guard(() => appendAll.immediate(batches));
+      const bulk = batches.reduce((n, b) => n + b.events.length, 0) >= BULK_EVENTS;
+      if (bulk) guard(() => db.pragma(BULK_CACHE));
+      try {
+        guard(() => appendAll.immediate(batches));
+      } finally {
+        if (bulk && db.open) db.pragma(READ_CACHE);
+      }
       wakeAll();
     },
 
