@@ -1,39 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { EventEnvelope, EventId, IssuerId } from '../events/index.js';
-import { checkIssuerEvent } from '../src/domain/issuerChecks.js';
-import { evolveIssuer, initialIssuerState, type IssuerState } from '../src/domain/issuerState.js';
+import type { EventEnvelope, EventId } from '../events/index.js';
+import { evolveIssuer, initialIssuerState } from '../src/domain/issuerState.js';
 import { IssuerTimeline } from '../src/domain/issuerTimeline.js';
-import { checkRetractionTarget, indexStream, type PlacedEvent } from '../src/domain/timeline.js';
+import type { PlacedEvent } from '../src/domain/timeline.js';
 import { draft } from './support/decideHarness.js';
 import { op, toDraft } from './support/randomOps.js';
+import { ACME, fullReplay, referenceAccepts } from './support/referenceTimeline.js';
 
 /**
  * tests/timeline.property.test.ts with a checkpoint every few events instead of every 2,048: the
  * back-dated and retraction paths then start from many different checkpoints (and the ones taken
  * right after each split), and the timeline built from a stored stream is checked too.
  */
-
-const ACME = 'acme' as IssuerId;
-
-const fullReplay = (stream: PlacedEvent[]): { ok: boolean; state: IssuerState; active: PlacedEvent[] } => {
-  const { active } = indexStream(stream);
-  const state = initialIssuerState(ACME);
-  for (const e of active) {
-    if (checkIssuerEvent(state, e)) return { ok: false, state, active };
-    evolveIssuer(state, e);
-  }
-  return { ok: true, state, active };
-};
-
-const referenceAccepts = (stored: PlacedEvent[], e: PlacedEvent): boolean => {
-  if (e.type === 'EventRetracted') {
-    const known = indexStream(stored).known;
-    if (checkRetractionTarget('issuer-acme', known.get(e.data.eventId), e)) return false;
-  }
-  return fullReplay([...stored, e]).ok;
-};
 
 describe('the incremental issuer timeline with frequent checkpoints', () => {
   it('accepts and rejects exactly what a full checked replay does, from any checkpoint', () => {
