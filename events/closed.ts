@@ -26,6 +26,22 @@ const isPlainObject = (u: unknown): u is Record<string, unknown> =>
   typeof u === 'object' && u !== null && !Array.isArray(u);
 
 /**
+ * A JSON object written from per-field writers, in the writers' order (plain ASCII names, so each
+ * is written as "name" without escaping), absent fields skipped; undefined if a field cannot be.
+ */
+const writeObject = (writers: ReadonlyArray<[string, (value: unknown) => string | undefined]>, a: unknown): string | undefined => {
+  let text = '{';
+  for (const [key, write] of writers) {
+    const value = (a as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    const part = write(value);
+    if (part === undefined) return undefined;
+    text += (text.length === 1 ? '"' : ',"') + key + '":' + part;
+  }
+  return text + '}';
+};
+
+/**
  * A closed object: required and optional fields, and nothing else. Unknown fields are rejected
  * (a typo such as "pricePerShares" must not pass silently); null counts as absent for optional
  * fields. Absent optional fields stay absent when encoded, so canonical JSON is stable.
@@ -86,29 +102,13 @@ export const closed = <R extends Props, O extends Props = {}>(
     sortedWriters ??= fields
       .map(([k, c]): [string, CanonicalWriter] => [k, canonicalOf(c)])
       .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-    let text = '{';
-    for (const [key, write] of sortedWriters) {
-      const value = (a as Record<string, unknown>)[key];
-      if (value === undefined) continue;
-      const part = write(value);
-      if (part === undefined) return undefined;
-      text += (text.length === 1 ? '"' : ',"') + key + '":' + part;
-    }
-    return text + '}';
+    return writeObject(sortedWriters, a);
   });
   // JSON.stringify(encode(a)) the same way, in field order (what the stores keep).
   let orderedWriters: Array<[string, JsonWriter]> | undefined;
   withJsonWriter(type, (a) => {
     orderedWriters ??= fields.map(([k, c]): [string, JsonWriter] => [k, jsonWriterOf(c)]);
-    let text = '{';
-    for (const [key, write] of orderedWriters) {
-      const value = (a as Record<string, unknown>)[key];
-      if (value === undefined) continue;
-      const part = write(value);
-      if (part === undefined) return undefined;
-      text += (text.length === 1 ? '"' : ',"') + key + '":' + part;
-    }
-    return text + '}';
+    return writeObject(orderedWriters, a);
   });
   // The same rules without contexts (see withFast); built on first use, when every field codec
   // has its own fast decoder registered.
