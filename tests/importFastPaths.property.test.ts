@@ -97,6 +97,22 @@ const tricky = fc.constantFrom(
 
 const lines = fc.oneof(corpus, mutated, charMutated, tricky, fc.json({ maxDepth: 4 }), fc.string({ maxLength: 40 }));
 
+
+/** What a call gives: its text, or the error it throws (or returns). */
+const outcomeOf = (f: () => string | Error): string | Error => {
+  try {
+    return f();
+  } catch (e) {
+    return e as Error;
+  }
+};
+
+/** The same text, or an error with the same message. */
+const expectSameOutcome = (actual: string | Error, expected: string | Error): void => {
+  if (expected instanceof Error) expect(actual instanceof Error ? actual.message : actual).toBe(expected.message);
+  else expect(actual).toBe(expected);
+};
+
 describe('the import fast paths equal the reference implementations', () => {
   it('parseJson (native fast path) gives what lossless-json gives, value or message', () => {
     fc.assert(
@@ -170,21 +186,11 @@ describe('the import fast paths equal the reference implementations', () => {
     );
     fc.assert(
       fc.property(value, (v) => {
-        let expected: string | Error;
-        try {
+        const expected = outcomeOf(() => {
           const text = canonicalize(v);
-          expected = text === undefined ? new Error('value has no canonical JSON form') : text;
-        } catch (e) {
-          expected = e as Error;
-        }
-        let actual: string | Error;
-        try {
-          actual = canonicalJson(v);
-        } catch (e) {
-          actual = e as Error;
-        }
-        if (expected instanceof Error) expect(actual instanceof Error ? actual.message : actual).toBe(expected.message);
-        else expect(actual).toBe(expected);
+          return text === undefined ? new Error('value has no canonical JSON form') : text;
+        });
+        expectSameOutcome(outcomeOf(() => canonicalJson(v)), expected);
       }),
       { numRuns: RUNS },
     );
@@ -219,27 +225,9 @@ describe('the import fast paths equal the reference implementations', () => {
           hash: 'f'.repeat(64),
         } as StoredEvent;
         const { hash: _ignored, ...envelope } = encodeStored({ ...e, hash: '' });
-        let expected: string | Error;
-        try {
-          expected = canonicalize(envelope)!;
-        } catch (err) {
-          expected = err as Error;
-        }
-        let actual: string | Error;
-        try {
-          actual = canonicalStoredText(e);
-        } catch (err) {
-          actual = err as Error;
-        }
-        if (expected instanceof Error) expect(actual instanceof Error ? actual.message : actual).toBe(expected.message);
-        else expect(actual).toBe(expected);
+        expectSameOutcome(outcomeOf(() => canonicalStoredText(e)), outcomeOf(() => canonicalize(envelope)!));
         expect(storedText(e)).toBe(JSON.stringify(encodeStored(e)));
-        let content: string | Error;
-        try {
-          content = canonicalize(encodeContent(e))!;
-        } catch (err) {
-          content = err as Error;
-        }
+        const content = outcomeOf(() => canonicalize(encodeContent(e))!);
         if (content instanceof Error) expect(() => canonicalContentText(e)).toThrow(content.message);
         else expect(canonicalContentText(e)).toBe(content);
       }),
