@@ -12,7 +12,7 @@ import { isLedgerError } from '../src/problem.js';
 import { queryCapTable, queryStake } from '../src/queries.js';
 import { refreshSnapshots, snapshotPolicy } from '../src/snapshots.js';
 import type { EventStore } from '../src/store/eventStore.js';
-import { openSqliteStore } from '../src/store/sqliteStore.js';
+import { withStore } from './support/sqliteFile.js';
 
 /**
  * Schema v2 of the SQLite store: a v1 file (the `events` table only) is migrated when opened and
@@ -50,15 +50,6 @@ const v1CopyOf = (v2file: string, edit?: (db: Database.Database) => void): strin
   db.pragma('user_version = 1');
   db.close();
   return file;
-};
-
-const withStore = async <A>(file: string, use: (store: EventStore) => Promise<A>): Promise<A> => {
-  const store = openSqliteStore(file);
-  try {
-    return await use(store);
-  } finally {
-    await store.close();
-  }
 };
 
 const outcome = async (run: () => Promise<unknown>): Promise<unknown> => {

@@ -4,10 +4,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isLedgerError, type Problem } from '../src/problem.js';
-import type { EventStore } from '../src/store/eventStore.js';
 import { openSqliteStore } from '../src/store/sqliteStore.js';
 import { batchOf, issuerRegistered, moreIssues, newIssuerHistory, seal, sharesIssued, withId } from './fixtures/sealed.js';
 import { describeStoreContract } from './storeContract.js';
+import { withStore } from './support/sqliteFile.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shareledger-sqlite-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -23,16 +23,6 @@ const problemOf = async (operation: Promise<unknown>): Promise<Problem> => {
     throw e;
   }
   throw new Error('expected the store to reject the operation');
-};
-
-/** Opens a store on a file, runs `use`, and closes it even when `use` fails. */
-const withStore = async <A>(file: string, use: (store: EventStore) => Promise<A>): Promise<A> => {
-  const store = openSqliteStore(file);
-  try {
-    return await use(store);
-  } finally {
-    await store.close();
-  }
 };
 
 describeStoreContract('sqlite', async () => openSqliteStore(freshPath()));

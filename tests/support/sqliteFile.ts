@@ -1,0 +1,12 @@
+import type { EventStore } from '../../src/store/eventStore.js';
+import { openSqliteStore } from '../../src/store/sqliteStore.js';
+
+/** Opens a store on a file, runs `use`, and closes it even when `use` fails. */
+export const withStore = async <A>(file: string, use: (store: EventStore) => Promise<A>): Promise<A> => {
+  const store = openSqliteStore(file);
+  try {
+    return await use(store);
+  } finally {
+    await store.close();
+  }
+};
