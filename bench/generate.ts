@@ -46,7 +46,14 @@ const EXCHANGES = ['HKEX', 'NYSE', 'NASDAQ', 'SSE', 'LSE'] as const;
 const REASONS = ['entered twice', 'wrong counterparty', 'filing was amended', 'share count typo', 'booked against the wrong issuer'];
 
 type Envelope = Record<string, unknown>;
-export type GenerationStats = { lines: number; byType: Record<string, number>; backDated: number; retractions: number; hotIssuer: string; hotIssuerEvents: number };
+export type GenerationStats = {
+  lines: number;
+  byType: Record<string, number>;
+  backDated: number;
+  retractions: number;
+  hotIssuer: string;
+  hotIssuerEvents: number;
+};
 
 const shareJson = (n: bigint): number | string => (n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString());
 const money = (x: number, digits = 2): string => Math.max(x, 10 ** -digits).toFixed(digits);
@@ -69,7 +76,10 @@ class LedgerGenerator {
   private readonly registerChance: number;
   readonly stats: GenerationStats;
 
-  constructor(private readonly shape: LedgerShape, seed: number) {
+  constructor(
+    private readonly shape: LedgerShape,
+    seed: number,
+  ) {
     this.rng = new Prng(seed);
     this.salt = this.rng.next32();
     for (let i = 0; i < shape.holders; i++) this.holderNames.push(i < shape.groups ? `group-${i}` : `holder-${i}`);
@@ -117,7 +127,8 @@ class LedgerGenerator {
   }
 
   private next(): Envelope {
-    if (this.models.length === 0 || (this.models.length < this.shape.issuers && this.rng.chance(this.registerChance))) return this.registerIssuer();
+    if (this.models.length === 0 || (this.models.length < this.shape.issuers && this.rng.chance(this.registerChance)))
+      return this.registerIssuer();
     const r = this.rng.float();
     if (r < HOLDER_REGISTRATIONS) return this.holderRegistered();
     if (r < HOLDER_REGISTRATIONS + FX_RATES) return this.fxRate();
@@ -135,7 +146,10 @@ class LedgerGenerator {
     const index = this.nextHolderToRegister < this.shape.holders ? this.nextHolderToRegister++ : this.rng.int(0, this.shape.holders - 1);
     const holder = this.holderNames[index]!;
     const isGroup = index < this.shape.groups;
-    const data: Envelope = { holder, name: isGroup ? `Group ${index} Holdings` : `Holder ${index} ${this.rng.pick(['Capital', 'Partners', 'Fund', 'Investments', 'Ltd'])}` };
+    const data: Envelope = {
+      holder,
+      name: isGroup ? `Group ${index} Holdings` : `Holder ${index} ${this.rng.pick(['Capital', 'Partners', 'Fund', 'Investments', 'Ltd'])}`,
+    };
     // Two levels only (heads are never controlled): no control cycle can arise at any date.
     if (!isGroup && this.rng.chance(0.4)) data['controlledBy'] = this.holderNames[this.rng.int(0, this.shape.groups - 1)]!;
     const e = this.envelope('HolderRegistered', undefined, this.day, data);
@@ -166,7 +180,15 @@ class LedgerGenerator {
     const id = `co-${String(n).padStart(4, '0')}`;
     const listed = n === 0 ? true : this.rng.chance(0.5);
     const m = new IssuerModel(id, this.rng.pick(CURRENCIES), listed, this.day, this.rng);
-    const classes = listed ? [{ class: 'A', votesPerShare: 10 }, { class: 'B', votesPerShare: 1 }] : [{ class: 'ord', votesPerShare: 1 }, { class: 'pref', votesPerShare: 1 }];
+    const classes = listed
+      ? [
+          { class: 'A', votesPerShare: 10 },
+          { class: 'B', votesPerShare: 1 },
+        ]
+      : [
+          { class: 'ord', votesPerShare: 1 },
+          { class: 'pref', votesPerShare: 1 },
+        ];
     for (const c of classes) m.addClass(c.class, c.votesPerShare, this.day);
     this.models.push(m);
     const data: Envelope = { name: `Company ${n} ${listed ? 'Group' : 'Technologies'}`, currency: m.currency, classes };
@@ -187,7 +209,9 @@ class LedgerGenerator {
       const pickGroup = this.rng.chance(0.08);
       const cast = m === this.models[0] ? Math.min(others, 2_000) : Math.min(others, 150);
       const offset = (Number(m.id.slice(3)) * 97) % others;
-      const h = pickGroup ? this.holderNames[this.rng.int(0, groups - 1)]! : this.holderNames[groups + ((offset + this.rng.skewed(cast, 1.6)) % others)]!;
+      const h = pickGroup
+        ? this.holderNames[this.rng.int(0, groups - 1)]!
+        : this.holderNames[groups + ((offset + this.rng.skewed(cast, 1.6)) % others)]!;
       if (h !== not) return h;
     }
   }
@@ -262,7 +286,13 @@ class LedgerGenerator {
     const holder = m.outstandingOf(cls) === 0n && m.listed && cls === 'B' ? 'public' : this.castHolder(m);
     const shares = this.issuedShares();
     const day = this.increaseDay(m, cls);
-    const data: Envelope = { holder, class: cls, shares: shareJson(shares), pricePerShare: this.rng.chance(0.1) ? '0' : this.price(m), currency: m.currency };
+    const data: Envelope = {
+      holder,
+      class: cls,
+      shares: shareJson(shares),
+      pricePerShare: this.rng.chance(0.1) ? '0' : this.price(m),
+      currency: m.currency,
+    };
     if (this.rng.chance(0.3)) data['reason'] = this.rng.pick(['employee share scheme', 'placing', 'scrip dividend', 'founder grant']);
     m.adjust(cls, holder, shares, true);
     const e = this.envelope('SharesIssued', m.id, day, data);
@@ -284,7 +314,13 @@ class LedgerGenerator {
       m.adjust(cls, holder, shares, true);
       allocations.push({ holder, shares: shareJson(shares) });
     }
-    const data: Envelope = { round: `Series ${String.fromCharCode(65 + (m.seq % 26))}`, class: cls, pricePerShare: this.price(m), currency: m.currency, allocations };
+    const data: Envelope = {
+      round: `Series ${String.fromCharCode(65 + (m.seq % 26))}`,
+      class: cls,
+      pricePerShare: this.price(m),
+      currency: m.currency,
+      allocations,
+    };
     if (this.rng.chance(0.5)) data['preMoneyValuation'] = money(Number(m.outstandingOf(cls)) * m.priceLevel * 3, 0);
     return this.envelope('FundingRoundClosed', m.id, day, data);
   }
@@ -294,7 +330,10 @@ class LedgerGenerator {
     if (cls === undefined) return undefined;
     const seller = this.rng.pick(m.holdersOf(cls));
     const held = m.sharesOf(cls, seller);
-    const shares = this.rng.chance(0.15) && seller !== 'public' ? held : [roundLot(fraction(held, this.rng.float() ** 2 * 0.5)), 1n].reduce((a, b) => (a > b ? a : b));
+    const shares =
+      this.rng.chance(0.15) && seller !== 'public'
+        ? held
+        : [roundLot(fraction(held, this.rng.float() ** 2 * 0.5)), 1n].reduce((a, b) => (a > b ? a : b));
     const buyer = seller === 'public' || this.rng.chance(0.35) ? this.castHolder(m, seller) : 'public';
     const pricePerShare = this.price(m);
     const data: Envelope = { seller, class: cls, shares: shareJson(shares), pricePerShare, currency: m.currency };
@@ -385,7 +424,13 @@ class LedgerGenerator {
 
   private ipo(m: IssuerModel): Envelope | undefined {
     const ratio = this.rng.chance(0.7) ? 1n : 2n;
-    const data: Envelope = { exchange: this.rng.pick(EXCHANGES), ticker: `C${m.id.slice(3)}`, class: 'ord', offerPrice: this.price(m), currency: m.currency };
+    const data: Envelope = {
+      exchange: this.rng.pick(EXCHANGES),
+      ticker: `C${m.id.slice(3)}`,
+      class: 'ord',
+      offerPrice: this.price(m),
+      currency: m.currency,
+    };
     if (m.holdersOf('pref').length > 0) {
       data['conversions'] = [{ fromClass: 'pref', toClass: 'ord', ratio: ratio.toString() }];
       m.convertAll('pref', 'ord', ratio);
@@ -393,7 +438,10 @@ class LedgerGenerator {
     const newShares = roundLot(fraction(m.outstandingOf('ord'), 0.1 + this.rng.float() * 0.3));
     data['newShares'] = shareJson(newShares);
     if (newShares > 0n) m.adjust('ord', 'public', newShares, true);
-    const sellers = m.holdersOf('ord').filter((h) => h !== 'public').slice(0, this.rng.int(0, 2));
+    const sellers = m
+      .holdersOf('ord')
+      .filter((h) => h !== 'public')
+      .slice(0, this.rng.int(0, 2));
     if (sellers.length) {
       data['secondarySales'] = sellers.map((seller) => {
         const shares = [roundLot(fraction(m.sharesOf('ord', seller), 0.1 + this.rng.float() * 0.2)), 1n].reduce((a, b) => (a > b ? a : b));

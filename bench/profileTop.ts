@@ -50,12 +50,24 @@ export const summarise = (profile: Profile, top: number): string => {
         .slice(0, top)
         .map(([f, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1e3).toFixed(0).padStart(8)} ms  ${f}`),
     ].join('\n');
-  return `${table('self time', self)}\n\n${table('inclusive time', inclusive)}\n\n${hotLines(profile, [...self].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([f]) => f))}\n`;
+  return `${table('self time', self)}\n\n${table('inclusive time', inclusive)}\n\n${hotLines(
+    profile,
+    [...self]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12)
+      .map(([f]) => f),
+  )}\n`;
 };
 
 const sourceLine = (url: string, line: number): string => {
   try {
-    return fs.readFileSync(url.replace(/^file:\/\//, ''), 'utf8').split('\n')[line - 1]?.trim().slice(0, 110) ?? '';
+    return (
+      fs
+        .readFileSync(url.replace(/^file:\/\//, ''), 'utf8')
+        .split('\n')
+        [line - 1]?.trim()
+        .slice(0, 110) ?? ''
+    );
   } catch {
     return '';
   }
@@ -78,7 +90,8 @@ const hotLines = (profile: Profile, functions: string[]): string => {
     const m = lines.get(f);
     if (!m) continue;
     out.push(f);
-    for (const [line, ticks] of [...m].sort((a, b) => b[1] - a[1]).slice(0, 3)) out.push(`  ${String(ticks).padStart(6)}  :${line}  ${sourceLine(urls.get(f)!, line)}`);
+    for (const [line, ticks] of [...m].sort((a, b) => b[1] - a[1]).slice(0, 3))
+      out.push(`  ${String(ticks).padStart(6)}  :${line}  ${sourceLine(urls.get(f)!, line)}`);
   }
   return out.join('\n');
 };

@@ -1,7 +1,10 @@
 import type { Latency } from './stats.js';
 
 /** What one child process reported, or why it did not. */
-export type Outcome<R> = Readonly<{ ok: true; result: R & { maxRssMb: number; loadavg1?: number }; wallMs: number } | { ok: false; error: string; timedOut: boolean; wallMs: number }>;
+export type Outcome<R> = Readonly<
+  | { ok: true; result: R & { maxRssMb: number; loadavg1?: number }; wallMs: number }
+  | { ok: false; error: string; timedOut: boolean; wallMs: number }
+>;
 
 type Rate = { perSec: number; ms: number };
 export type SizeResult = {
@@ -29,7 +32,14 @@ const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 const ms = (n: number): string => (n >= 100 ? int(n) : n >= 1 ? n.toFixed(1) : n >= 0.01 ? n.toFixed(3) : n.toFixed(4)) + ' ms';
 const times = (n: number): string => (n >= 10 ? `${int(n)}×` : n >= 0.01 ? `${n.toFixed(2)}×` : `${n.toPrecision(2)}×`);
 const yes = (ok: boolean): string => (ok ? 'yes' : '**no**');
-const failure = (o: Outcome<unknown> | undefined): string => (!o ? 'not run' : o.ok ? '' : o.timedOut ? `did not finish in ${int(o.wallMs / 1000)} s` : `failed: ${o.error.split('\n')[0]!.slice(0, 120)}`);
+const failure = (o: Outcome<unknown> | undefined): string =>
+  !o
+    ? 'not run'
+    : o.ok
+      ? ''
+      : o.timedOut
+        ? `did not finish in ${int(o.wallMs / 1000)} s`
+        : `failed: ${o.error.split('\n')[0]!.slice(0, 120)}`;
 
 const RSS_LIMIT_MB = 300;
 
@@ -40,23 +50,81 @@ export const rowsOf = (r: SizeResult): Row[] => {
   const raw = r.rawPlain;
   if (imp.ok && raw?.ok) {
     const ratio = imp.result.perSec / raw.result.perSec;
-    rows.push({ figure: 'import, validated (`Ledger.import` → SQLite), events/s', value: int(imp.result.perSec), baseline: `${int(raw.result.perSec)} (raw INSERT, plain table)`, ratio: times(ratio), target: '≥ 0.30× and ≥ 100,000/s', met: yes(ratio >= 0.3 && imp.result.perSec >= 100_000) });
+    rows.push({
+      figure: 'import, validated (`Ledger.import` → SQLite), events/s',
+      value: int(imp.result.perSec),
+      baseline: `${int(raw.result.perSec)} (raw INSERT, plain table)`,
+      ratio: times(ratio),
+      target: '≥ 0.30× and ≥ 100,000/s',
+      met: yes(ratio >= 0.3 && imp.result.perSec >= 100_000),
+    });
   } else {
-    rows.push({ figure: 'import, validated (`Ledger.import` → SQLite), events/s', value: failure(imp), baseline: raw?.ok ? `${int(raw.result.perSec)} (raw INSERT, plain table)` : failure(raw), ratio: '—', target: '≥ 0.30× and ≥ 100,000/s', met: '**no**' });
+    rows.push({
+      figure: 'import, validated (`Ledger.import` → SQLite), events/s',
+      value: failure(imp),
+      baseline: raw?.ok ? `${int(raw.result.perSec)} (raw INSERT, plain table)` : failure(raw),
+      ratio: '—',
+      target: '≥ 0.30× and ≥ 100,000/s',
+      met: '**no**',
+    });
   }
   if (imp.ok && imp.result.snapshotsMs !== undefined)
-    rows.push({ figure: '  (then the snapshots `shareledger import` takes after its commit)', value: ms(imp.result.snapshotsMs), baseline: `${int(imp.result.snapshots ?? 0)} snapshots`, ratio: '', target: 'info', met: '' });
-  if (r.rawIndexed?.ok) rows.push({ figure: '  (raw INSERT into the store\'s indexed schema), rows/s', value: int(r.rawIndexed.result.perSec), baseline: '', ratio: '', target: 'info', met: '' });
+    rows.push({
+      figure: '  (then the snapshots `shareledger import` takes after its commit)',
+      value: ms(imp.result.snapshotsMs),
+      baseline: `${int(imp.result.snapshots ?? 0)} snapshots`,
+      ratio: '',
+      target: 'info',
+      met: '',
+    });
+  if (r.rawIndexed?.ok)
+    rows.push({
+      figure: "  (raw INSERT into the store's indexed schema), rows/s",
+      value: int(r.rawIndexed.result.perSec),
+      baseline: '',
+      ratio: '',
+      target: 'info',
+      met: '',
+    });
   const rs = r.replaySqlite;
   if (rs?.ok && r.scan?.ok) {
     const ratio = rs.result.perSec / r.scan.result.perSec;
-    rows.push({ figure: 'full replay from SQLite (read + decode + evolve), events/s', value: int(rs.result.perSec), baseline: `${int(r.scan.result.perSec)} (raw scan)`, ratio: times(ratio), target: '≥ 0.50×', met: yes(ratio >= 0.5) });
-  } else rows.push({ figure: 'full replay from SQLite, events/s', value: failure(rs), baseline: failure(r.scan), ratio: '—', target: '≥ 0.50×', met: '**no**' });
+    rows.push({
+      figure: 'full replay from SQLite (read + decode + evolve), events/s',
+      value: int(rs.result.perSec),
+      baseline: `${int(r.scan.result.perSec)} (raw scan)`,
+      ratio: times(ratio),
+      target: '≥ 0.50×',
+      met: yes(ratio >= 0.5),
+    });
+  } else
+    rows.push({
+      figure: 'full replay from SQLite, events/s',
+      value: failure(rs),
+      baseline: failure(r.scan),
+      ratio: '—',
+      target: '≥ 0.50×',
+      met: '**no**',
+    });
   const rm = r.replayMemory;
   rows.push(
     rm?.ok
-      ? { figure: 'full replay from memory (select + evolve), events/s', value: int(rm.result.perSec), baseline: '—', ratio: '—', target: '≥ 1,000,000/s', met: yes(rm.result.perSec >= 1_000_000) }
-      : { figure: 'full replay from memory, events/s', value: failure(rm), baseline: '—', ratio: '—', target: '≥ 1,000,000/s', met: '**no**' },
+      ? {
+          figure: 'full replay from memory (select + evolve), events/s',
+          value: int(rm.result.perSec),
+          baseline: '—',
+          ratio: '—',
+          target: '≥ 1,000,000/s',
+          met: yes(rm.result.perSec >= 1_000_000),
+        }
+      : {
+          figure: 'full replay from memory, events/s',
+          value: failure(rm),
+          baseline: '—',
+          ratio: '—',
+          target: '≥ 1,000,000/s',
+          met: '**no**',
+        },
   );
   const lib = r.lib;
   const sql = r.sql;
@@ -67,15 +135,44 @@ export const rowsOf = (r: SizeResult): Row[] => {
     for (const p of ['p50', 'p99'] as const) {
       if (lib?.ok && sql?.ok) {
         const speedup = sql.result[kind][p] / lib.result[kind][p];
-        rows.push({ figure: `${label} ${p} (n=${lib.result[kind].n})`, value: ms(lib.result[kind][p]), baseline: `${ms(sql.result[kind][p])} (SQL ${sqlLabel}, n=${sql.result[kind].n})`, ratio: `${times(speedup)} faster`, target: '≥ 10× faster', met: yes(speedup >= 10) });
-      } else rows.push({ figure: `${label} ${p}`, value: failure(lib), baseline: sql?.ok ? ms(sql.result[kind][p]) : failure(sql), ratio: '—', target: '≥ 10× faster', met: '**no**' });
+        rows.push({
+          figure: `${label} ${p} (n=${lib.result[kind].n})`,
+          value: ms(lib.result[kind][p]),
+          baseline: `${ms(sql.result[kind][p])} (SQL ${sqlLabel}, n=${sql.result[kind].n})`,
+          ratio: `${times(speedup)} faster`,
+          target: '≥ 10× faster',
+          met: yes(speedup >= 10),
+        });
+      } else
+        rows.push({
+          figure: `${label} ${p}`,
+          value: failure(lib),
+          baseline: sql?.ok ? ms(sql.result[kind][p]) : failure(sql),
+          ratio: '—',
+          target: '≥ 10× faster',
+          met: '**no**',
+        });
     }
   }
   const cli = r.cli;
   rows.push(
     cli && !cli.error
-      ? { figure: `cold \`shareledger stake\` wall time, median of ${cli.runsMs.length}`, value: ms(cli.medianMs), baseline: `first run ${ms(cli.runsMs[0]!)}, slowest ${ms(Math.max(...cli.runsMs))}`, ratio: '—', target: '≤ 300 ms', met: yes(cli.medianMs <= 300) }
-      : { figure: 'cold `shareledger stake` wall time', value: cli?.error ?? 'not run', baseline: '—', ratio: '—', target: '≤ 300 ms', met: '**no**' },
+      ? {
+          figure: `cold \`shareledger stake\` wall time, median of ${cli.runsMs.length}`,
+          value: ms(cli.medianMs),
+          baseline: `first run ${ms(cli.runsMs[0]!)}, slowest ${ms(Math.max(...cli.runsMs))}`,
+          ratio: '—',
+          target: '≤ 300 ms',
+          met: yes(cli.medianMs <= 300),
+        }
+      : {
+          figure: 'cold `shareledger stake` wall time',
+          value: cli?.error ?? 'not run',
+          baseline: '—',
+          ratio: '—',
+          target: '≤ 300 ms',
+          met: '**no**',
+        },
   );
   const rss: Array<[string, number | undefined]> = [
     ['import', imp.ok ? imp.result.maxRssMb : undefined],
@@ -84,7 +181,14 @@ export const rowsOf = (r: SizeResult): Row[] => {
     ['cold CLI stake', cli && !cli.error ? cli.maxRssMb : undefined],
   ];
   for (const [what, mb] of rss)
-    rows.push({ figure: `peak RSS, ${what} process`, value: mb === undefined ? 'n/a' : `${int(mb)} MB`, baseline: '—', ratio: '—', target: `≤ ${RSS_LIMIT_MB} MB`, met: mb === undefined ? '**no**' : yes(mb <= RSS_LIMIT_MB) });
+    rows.push({
+      figure: `peak RSS, ${what} process`,
+      value: mb === undefined ? 'n/a' : `${int(mb)} MB`,
+      baseline: '—',
+      ratio: '—',
+      target: `≤ ${RSS_LIMIT_MB} MB`,
+      met: mb === undefined ? '**no**' : yes(mb <= RSS_LIMIT_MB),
+    });
   return rows;
 };
 
@@ -92,8 +196,24 @@ export const markdownTable = (r: SizeResult): string => {
   const head = '| figure | shareledger | baseline | ratio | target | met? |\n|---|---:|---:|---:|---|---|';
   const body = rowsOf(r).map((x) => `| ${x.figure} | ${x.value} | ${x.baseline} | ${x.ratio} | ${x.target} | ${x.met} |`);
   const notes: string[] = [];
-  if (r.fixture?.ok) notes.push(`Import did not finish; replay and queries ran on a store built from the same file by bench/measure/fixture.ts (sealed, unvalidated) in ${int(r.fixture.result.ms / 1000)} s.`);
-  if (r.lib?.ok && r.lib.result.checked) notes.push(`Answers checked against the SQL baseline: ${r.lib.result.checked - r.lib.result.mismatches}/${r.lib.result.checked} stake answers equal.`);
-  if (r.transactions?.ok) notes.push(`Queries ask about ${r.transactions.result.hotIssuer} (${int(r.transactions.result.hotIssuerEvents)} events on its timeline, ${int(r.transactions.result.positions)} holder×class positions); the transactions table has ${int(r.transactions.result.rows)} rows.`);
-  return [`### ${r.size} (${int(r.events)} events, ${(r.fileBytes / 1e6).toFixed(0)} MB of JSONL)`, '', head, ...body, '', ...notes.map((n) => `- ${n}`)].join('\n');
+  if (r.fixture?.ok)
+    notes.push(
+      `Import did not finish; replay and queries ran on a store built from the same file by bench/measure/fixture.ts (sealed, unvalidated) in ${int(r.fixture.result.ms / 1000)} s.`,
+    );
+  if (r.lib?.ok && r.lib.result.checked)
+    notes.push(
+      `Answers checked against the SQL baseline: ${r.lib.result.checked - r.lib.result.mismatches}/${r.lib.result.checked} stake answers equal.`,
+    );
+  if (r.transactions?.ok)
+    notes.push(
+      `Queries ask about ${r.transactions.result.hotIssuer} (${int(r.transactions.result.hotIssuerEvents)} events on its timeline, ${int(r.transactions.result.positions)} holder×class positions); the transactions table has ${int(r.transactions.result.rows)} rows.`,
+    );
+  return [
+    `### ${r.size} (${int(r.events)} events, ${(r.fileBytes / 1e6).toFixed(0)} MB of JSONL)`,
+    '',
+    head,
+    ...body,
+    '',
+    ...notes.map((n) => `- ${n}`),
+  ].join('\n');
 };

@@ -97,7 +97,8 @@ const RSS_PROBE = `process.on('exit', () => { try { require('fs').appendFileSync
 
 /** Cold `shareledger stake`: a fresh node process per run, as a user types it; wall time from spawn to exit. */
 const coldCli = (options: Options, dir: string, db: string, samples: QuerySamples): NonNullable<SizeResult['cli']> => {
-  if (!fs.existsSync(cliMain)) return { runsMs: [], medianMs: NaN, maxRssMb: NaN, error: `no CLI at ${path.relative(repo, cliMain)} (run npm run build)` };
+  if (!fs.existsSync(cliMain))
+    return { runsMs: [], medianMs: NaN, maxRssMb: NaN, error: `no CLI at ${path.relative(repo, cliMain)} (run npm run build)` };
   const probe = path.join(dir, 'rssProbe.cjs');
   const rssFile = path.join(dir, 'cli-rss.txt');
   fs.writeFileSync(probe, RSS_PROBE);
@@ -107,11 +108,31 @@ const coldCli = (options: Options, dir: string, db: string, samples: QuerySample
     const started = nowMs();
     const run = spawnSync(
       process.execPath,
-      ['-r', probe, cliMain, '--store', `sqlite:${db}`, '--json', 'stake', '--issuer', samples.issuer, '--holder', s.holder, '--as-of', s.date],
+      [
+        '-r',
+        probe,
+        cliMain,
+        '--store',
+        `sqlite:${db}`,
+        '--json',
+        'stake',
+        '--issuer',
+        samples.issuer,
+        '--holder',
+        s.holder,
+        '--as-of',
+        s.date,
+      ],
       { env: { ...process.env, BENCH_RSS_FILE: rssFile }, encoding: 'utf8', maxBuffer: 1 << 26 },
     );
     const wall = nowMs() - started;
-    if (run.status !== 0) return { runsMs, medianMs: NaN, maxRssMb: NaN, error: `exit ${run.status}: ${(run.stderr || run.stdout).trim().split('\n')[0]?.slice(0, 160)}` };
+    if (run.status !== 0)
+      return {
+        runsMs,
+        medianMs: NaN,
+        maxRssMb: NaN,
+        error: `exit ${run.status}: ${(run.stderr || run.stdout).trim().split('\n')[0]?.slice(0, 160)}`,
+      };
     runsMs.push(wall);
     log(`cli stake run ${i + 1}: ${wall.toFixed(0)} ms`);
     if (wall > 20_000 && runsMs.length >= 3) break;
@@ -143,7 +164,8 @@ const runSize = async (options: Options, size: string): Promise<SizeResult> => {
   }
   result.rawPlain = await measure(options, size, 'rawInsert', { from: db, db: path.join(dir, 'raw-plain.db'), schema: 'plain' });
   result.rawIndexed = await measure(options, size, 'rawInsert', { from: db, db: path.join(dir, 'raw-indexed.db'), schema: 'indexed' });
-  for (const f of ['raw-plain.db', 'raw-indexed.db']) for (const suffix of ['', '-wal', '-shm']) fs.rmSync(path.join(dir, f + suffix), { force: true });
+  for (const f of ['raw-plain.db', 'raw-indexed.db'])
+    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(path.join(dir, f + suffix), { force: true });
   result.scan = await measure(options, size, 'rawScan', { db });
   result.replaySqlite = await measure(options, size, 'replaySqlite', { db });
   result.replayMemory = await measure(options, size, 'replayMemory', { db });
@@ -160,7 +182,13 @@ const runSize = async (options: Options, size: string): Promise<SizeResult> => {
   if (result.transactions.ok) {
     result.sql = await measure(options, size, 'sqlQueries', { txDb, samplesFile });
     const sqlAnswers = result.sql.ok ? result.sql.result.answers : undefined;
-    result.lib = await measure(options, size, 'libQueries', { db, samplesFile, sqlAnswers, budgetMs: options.queryBudgetMs, minSamples: 3 });
+    result.lib = await measure(options, size, 'libQueries', {
+      db,
+      samplesFile,
+      sqlAnswers,
+      budgetMs: options.queryBudgetMs,
+      minSamples: 3,
+    });
     result.cli = coldCli(options, dir, db, JSON.parse(fs.readFileSync(samplesFile, 'utf8')) as QuerySamples);
   }
   if (!options.keep) fs.rmSync(dir, { recursive: true, force: true });
@@ -173,7 +201,9 @@ const codeVersion = (): { commit: string; dirty: boolean | 'unknown' } => {
   if (process.env['BENCH_COMMIT']) return { commit: process.env['BENCH_COMMIT'], dirty: false };
   const head = spawnSync('git', ['-C', repo, 'rev-parse', 'HEAD'], { encoding: 'utf8' });
   if (head.status !== 0) return { commit: 'unknown', dirty: 'unknown' };
-  const status = spawnSync('git', ['-C', repo, 'status', '--porcelain', '--', 'src', 'events', 'projections', 'bench'], { encoding: 'utf8' });
+  const status = spawnSync('git', ['-C', repo, 'status', '--porcelain', '--', 'src', 'events', 'projections', 'bench'], {
+    encoding: 'utf8',
+  });
   return { commit: head.stdout.trim(), dirty: status.stdout.trim() !== '' };
 };
 
@@ -196,7 +226,16 @@ const main = async (): Promise<void> => {
   for (const size of options.sizes) sizes.push(await runSize(options, size));
   const command = `node dist/bench/run.js ${process.argv.slice(2).join(' ')}`.trim();
   const code = codeVersion();
-  const report = { startedAt, finishedAt: new Date().toISOString(), command, code, options, machine: before, loadavgAtEnd: os.loadavg(), sizes };
+  const report = {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    command,
+    code,
+    options,
+    machine: before,
+    loadavgAtEnd: os.loadavg(),
+    sizes,
+  };
   const resultsDir = process.env['BENCH_RESULTS_DIR'] ?? path.join(repo, 'bench/results');
   fs.mkdirSync(resultsDir, { recursive: true });
   const out = path.join(resultsDir, `${stamp()}.json`);

@@ -22,8 +22,7 @@ const UnknownField = new t.Type<never>(
   },
 );
 
-const isPlainObject = (u: unknown): u is Record<string, unknown> =>
-  typeof u === 'object' && u !== null && !Array.isArray(u);
+const isPlainObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
 
 /**
  * A JSON object written from per-field writers, in the writers' order (plain ASCII names, so each
@@ -59,8 +58,7 @@ export const closed = <R extends Props, O extends Props = {}>(
   const known = new Set(fields.map(([k]) => k));
   const type: t.Type<Decoded<R, O>, Encoded<R, O>, unknown> = new t.Type(
     expectation,
-    (u): u is Decoded<R, O> =>
-      isPlainObject(u) && fields.every(([k, c, req]) => (req || u[k] !== undefined ? c.is(u[k]) : true)),
+    (u): u is Decoded<R, O> => isPlainObject(u) && fields.every(([k, c, req]) => (req || u[k] !== undefined ? c.is(u[k]) : true)),
     (u, c) => {
       if (!isPlainObject(u)) return t.failure(u, c);
       const errors: t.Errors = [];
@@ -182,9 +180,8 @@ export const arrayOf = <C extends t.Mixed>(codec: C, expectation: string) => {
   const base = t.array(codec);
   return withCanonicalArray(
     codec,
-    withFast(
-      new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(expectation, base.is, base.validate, base.encode),
-      (u) => (Array.isArray(u) ? fastArray(fastOf(codec), u) : FAIL),
+    withFast(new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(expectation, base.is, base.validate, base.encode), (u) =>
+      Array.isArray(u) ? fastArray(fastOf(codec), u) : FAIL,
     ),
   );
 };

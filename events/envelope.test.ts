@@ -9,8 +9,7 @@ const decodeLine = (line: string): { ok: true; value: DraftEvent; messages: stri
   return r.ok ? { ok: true, value: r.value, messages: [] } : { ok: false, messages: r.problems.map((p) => p.message) };
 };
 
-const sale = (data: string, envelope = '"issuer":"sensetime","date":"2023-07-06"') =>
-  `{"type":"BlockSale",${envelope},"data":{${data}}}`;
+const sale = (data: string, envelope = '"issuer":"sensetime","date":"2023-07-06"') => `{"type":"BlockSale",${envelope},"data":{${data}}}`;
 const goodSale = '"seller":"taobao-holding","class":"B","shares":557000000,"pricePerShare":1.82,"currency":"HKD"';
 
 describe('decoding a submitted envelope', () => {
@@ -39,7 +38,10 @@ describe('decoding a submitted envelope', () => {
     ['"pricePerShare":"-1.82"', 'data.pricePerShare: expected a decimal ≥ 0 such as "1.82" (no exponent), got "-1.82"'],
     ['"pricePerShare":"NaN"', 'data.pricePerShare: expected a decimal ≥ 0 such as "1.82" (no exponent), got "NaN"'],
     ['"currency":"hkd"', 'data.currency: expected an ISO-4217 currency code (three capital letters), got "hkd"'],
-    ['"seller":"Taobao Holding"', 'data.seller: expected a holder id of lowercase letters, digits and "-" (1-64 chars), got "Taobao Holding"'],
+    [
+      '"seller":"Taobao Holding"',
+      'data.seller: expected a holder id of lowercase letters, digits and "-" (1-64 chars), got "Taobao Holding"',
+    ],
     ['"pricePerShares":"1"', 'data.pricePerShares: unknown field'],
   ])('names the field and the value: %s', (override, message) => {
     const key = override.slice(1, override.indexOf('"', 1));
@@ -61,19 +63,29 @@ describe('decoding a submitted envelope', () => {
     ]);
   });
   it('rejects unknown types, a missing issuer and an issuer on a holders event', () => {
-    expect(decodeLine('{"type":"Dividend","issuer":"x","date":"2023-01-01","data":{}}').messages.join()).toMatch(/^type: expected one of IssuerRegistered, /);
-    expect(decodeLine(`{"type":"BlockSale","date":"2023-07-06","data":{${goodSale}}}`).messages.join()).toMatch(/^issuer: required field is missing/);
-    expect(decodeLine('{"type":"HolderRegistered","issuer":"x","date":"2023-01-01","data":{"holder":"a","name":"A"}}').messages.join()).toMatch(/^issuer: /);
+    expect(decodeLine('{"type":"Dividend","issuer":"x","date":"2023-01-01","data":{}}').messages.join()).toMatch(
+      /^type: expected one of IssuerRegistered, /,
+    );
+    expect(decodeLine(`{"type":"BlockSale","date":"2023-07-06","data":{${goodSale}}}`).messages.join()).toMatch(
+      /^issuer: required field is missing/,
+    );
+    expect(
+      decodeLine('{"type":"HolderRegistered","issuer":"x","date":"2023-01-01","data":{"holder":"a","name":"A"}}').messages.join(),
+    ).toMatch(/^issuer: /);
   });
   it('rejects invalid JSON and duplicate keys', () => {
     expect(decodeLine('{"type":').ok).toBe(false);
     expect(decodeLine('{"type":"BlockSale","type":"BlockSale"}').ok).toBe(false);
   });
   it('requires a currency with a repurchase price and a figure in a disclosure', () => {
-    expect(decodeLine('{"type":"SharesRepurchased","issuer":"x","date":"2023-01-01","data":{"class":"B","shares":1,"pricePerShare":"2"}}').messages.join()).toMatch(
-      /^data.currency: required field is missing/,
+    expect(
+      decodeLine(
+        '{"type":"SharesRepurchased","issuer":"x","date":"2023-01-01","data":{"class":"B","shares":1,"pricePerShare":"2"}}',
+      ).messages.join(),
+    ).toMatch(/^data.currency: required field is missing/);
+    expect(decodeLine('{"type":"StakeDisclosed","issuer":"x","date":"2023-01-01","data":{"holder":"a"}}').messages.join()).toMatch(
+      /^data.shares: required/,
     );
-    expect(decodeLine('{"type":"StakeDisclosed","issuer":"x","date":"2023-01-01","data":{"holder":"a"}}').messages.join()).toMatch(/^data.shares: required/);
   });
 });
 
@@ -99,10 +111,11 @@ describe('decoding a stored envelope', () => {
 
 describe('reporting every mistake at once', () => {
   it('names envelope and data problems together', () => {
-    expect(decodeLine(sale('"seller":"a","class":"B","shares":"-5","pricePerShare":"1","currency":"HKD"', '"issuer":"sensetime","date":"2023-13-01"')).messages).toEqual([
-      'date: expected a calendar date YYYY-MM-DD, got "2023-13-01"',
-      'data.shares: expected a positive whole number, got "-5"',
-    ]);
+    expect(
+      decodeLine(
+        sale('"seller":"a","class":"B","shares":"-5","pricePerShare":"1","currency":"HKD"', '"issuer":"sensetime","date":"2023-13-01"'),
+      ).messages,
+    ).toEqual(['date: expected a calendar date YYYY-MM-DD, got "2023-13-01"', 'data.shares: expected a positive whole number, got "-5"']);
   });
   it('rejects duplicate keys in a full envelope', () => {
     expect(decodeLine(sale(`${goodSale},"shares":1`)).ok).toBe(false);

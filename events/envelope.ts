@@ -21,8 +21,7 @@ import { patternString } from './scalars/pattern.js';
 import { LongText, ShortText } from './scalars/text.js';
 
 /** An event as a person or file submits it; the id may be missing (the ledger assigns one). */
-export type DraftEvent = LedgerEvent &
-  Readonly<{ id?: EventId; issuer?: IssuerId; date: IsoDate; source?: string; note?: string }>;
+export type DraftEvent = LedgerEvent & Readonly<{ id?: EventId; issuer?: IssuerId; date: IsoDate; source?: string; note?: string }>;
 
 /** An event with its id: what `decide` works with before the store assigns revision and hashes. */
 export type EventEnvelope = DraftEvent & Readonly<{ id: EventId }>;
@@ -89,7 +88,10 @@ export type DecodeResult<A> = { ok: true; value: A } | { ok: false; problems: Fi
 
 const decodeData = (type: EventType, data: unknown): DecodeResult<LedgerEvent> => {
   const codec = eventDataCodecs[type] as t.Type<unknown, unknown, unknown>;
-  const result = codec.validate(data, [{ key: '', type: codec, actual: data }, { key: 'data', type: codec, actual: data }]);
+  const result = codec.validate(data, [
+    { key: '', type: codec, actual: data },
+    { key: 'data', type: codec, actual: data },
+  ]);
   if (result._tag === 'Left') return { ok: false, problems: describeErrors(result.left) };
   return { ok: true, value: { type, data: result.right } as LedgerEvent };
 };
@@ -97,9 +99,19 @@ const decodeData = (type: EventType, data: unknown): DecodeResult<LedgerEvent> =
 const issuerRule = (type: EventType, issuer: IssuerId | undefined): FieldProblem | undefined => {
   const kind = streamKindOf(type);
   if (kind === 'issuer' && issuer === undefined)
-    return { path: 'issuer', expected: 'an issuer id', got: 'nothing', message: `issuer: required field is missing (a ${type} belongs to an issuer)` };
+    return {
+      path: 'issuer',
+      expected: 'an issuer id',
+      got: 'nothing',
+      message: `issuer: required field is missing (a ${type} belongs to an issuer)`,
+    };
   if ((kind === 'holders' || kind === 'fx') && issuer !== undefined)
-    return { path: 'issuer', expected: 'no issuer', got: JSON.stringify(issuer), message: `issuer: a ${type} belongs to no issuer, remove it` };
+    return {
+      path: 'issuer',
+      expected: 'no issuer',
+      got: JSON.stringify(issuer),
+      message: `issuer: a ${type} belongs to no issuer, remove it`,
+    };
   return undefined;
 };
 
@@ -199,9 +211,19 @@ const isText = (s: unknown): s is string => typeof s === 'string';
 export const storedText = (e: StoredEvent): string => {
   const data = jsonWriterOf(eventDataCodecs[e.type] as t.Mixed)(e.data);
   if (
-    data === undefined || !isText(e.id) || !isText(e.stream) || !Number.isFinite(e.revision) || !isText(e.type) || !isText(e.date) ||
-    !isText(e.recordedAt) || !isText(e.actor) || !isText(e.prevHash) || !isText(e.hash) ||
-    !(e.issuer === undefined || isText(e.issuer)) || !(e.source === undefined || isText(e.source)) || !(e.note === undefined || isText(e.note))
+    data === undefined ||
+    !isText(e.id) ||
+    !isText(e.stream) ||
+    !Number.isFinite(e.revision) ||
+    !isText(e.type) ||
+    !isText(e.date) ||
+    !isText(e.recordedAt) ||
+    !isText(e.actor) ||
+    !isText(e.prevHash) ||
+    !isText(e.hash) ||
+    !(e.issuer === undefined || isText(e.issuer)) ||
+    !(e.source === undefined || isText(e.source)) ||
+    !(e.note === undefined || isText(e.note))
   )
     return JSON.stringify(encodeStored(e));
   return (
@@ -244,9 +266,18 @@ export const canonicalStoredText = (e: Omit<StoredEvent, 'hash'>): string => {
   const source = e.source === undefined ? '' : stringField(e.source);
   const data = canonicalOf(eventDataCodecs[e.type] as t.Mixed)(e.data);
   if (
-    actor === undefined || date === undefined || id === undefined || prevHash === undefined || recordedAt === undefined ||
-    stream === undefined || type === undefined || issuer === undefined || note === undefined || source === undefined ||
-    data === undefined || !Number.isSafeInteger(e.revision)
+    actor === undefined ||
+    date === undefined ||
+    id === undefined ||
+    prevHash === undefined ||
+    recordedAt === undefined ||
+    stream === undefined ||
+    type === undefined ||
+    issuer === undefined ||
+    note === undefined ||
+    source === undefined ||
+    data === undefined ||
+    !Number.isSafeInteger(e.revision)
   ) {
     const { hash: _ignored, ...envelope } = encodeStored({ ...e, hash: '' } as StoredEvent);
     return canonicalJson(envelope);

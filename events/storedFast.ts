@@ -91,8 +91,21 @@ const fastData = (type: string, d: Json): Json | undefined => {
   switch (type) {
     case 'SharesIssued': {
       if (!keysWithin(d, ['holder', 'class', 'shares', 'pricePerShare', 'currency'], ['reason'])) return undefined;
-      if (!isHolder(d['holder']) || !isClass(d['class']) || !isPositive(d['shares']) || !isDecimal(d['pricePerShare']) || !isCurrency(d['currency'])) return undefined;
-      const out: Json = { holder: d['holder'], class: d['class'], shares: BigInt(d['shares']), pricePerShare: d['pricePerShare'], currency: d['currency'] };
+      if (
+        !isHolder(d['holder']) ||
+        !isClass(d['class']) ||
+        !isPositive(d['shares']) ||
+        !isDecimal(d['pricePerShare']) ||
+        !isCurrency(d['currency'])
+      )
+        return undefined;
+      const out: Json = {
+        holder: d['holder'],
+        class: d['class'],
+        shares: BigInt(d['shares']),
+        pricePerShare: d['pricePerShare'],
+        currency: d['currency'],
+      };
       if (has(d, 'reason')) {
         if (!isShort(d['reason'])) return undefined;
         out['reason'] = d['reason'];
@@ -101,8 +114,21 @@ const fastData = (type: string, d: Json): Json | undefined => {
     }
     case 'BlockSale': {
       if (!keysWithin(d, ['seller', 'class', 'shares', 'pricePerShare', 'currency'], ['buyer', 'fees'])) return undefined;
-      if (!isHolder(d['seller']) || !isClass(d['class']) || !isPositive(d['shares']) || !isDecimal(d['pricePerShare']) || !isCurrency(d['currency'])) return undefined;
-      const out: Json = { seller: d['seller'], class: d['class'], shares: BigInt(d['shares']), pricePerShare: d['pricePerShare'], currency: d['currency'] };
+      if (
+        !isHolder(d['seller']) ||
+        !isClass(d['class']) ||
+        !isPositive(d['shares']) ||
+        !isDecimal(d['pricePerShare']) ||
+        !isCurrency(d['currency'])
+      )
+        return undefined;
+      const out: Json = {
+        seller: d['seller'],
+        class: d['class'],
+        shares: BigInt(d['shares']),
+        pricePerShare: d['pricePerShare'],
+        currency: d['currency'],
+      };
       if (has(d, 'buyer')) {
         if (!isHolder(d['buyer'])) return undefined;
         out['buyer'] = d['buyer'];
@@ -119,7 +145,8 @@ const fastData = (type: string, d: Json): Json | undefined => {
       const out: Json = { from: d['from'], to: d['to'], class: d['class'], shares: BigInt(d['shares']) };
       if (has(d, 'consideration')) {
         const c = d['consideration'];
-        if (!isPlainObject(c) || !keysWithin(c, ['amount', 'currency'], []) || !isDecimal(c['amount']) || !isCurrency(c['currency'])) return undefined;
+        if (!isPlainObject(c) || !keysWithin(c, ['amount', 'currency'], []) || !isDecimal(c['amount']) || !isCurrency(c['currency']))
+          return undefined;
         out['consideration'] = { amount: c['amount'], currency: c['currency'] };
       }
       return out;
@@ -185,7 +212,13 @@ const fastData = (type: string, d: Json): Json | undefined => {
       return out;
     }
     case 'EventRetracted': {
-      if (!keysWithin(d, ['eventId', 'reason'], []) || typeof d['eventId'] !== 'string' || !UUID.test(d['eventId']) || !isShort(d['reason'])) return undefined;
+      if (
+        !keysWithin(d, ['eventId', 'reason'], []) ||
+        typeof d['eventId'] !== 'string' ||
+        !UUID.test(d['eventId']) ||
+        !isShort(d['reason'])
+      )
+        return undefined;
       return { eventId: d['eventId'], reason: d['reason'] };
     }
     case 'HolderRegistered': {
@@ -199,7 +232,13 @@ const fastData = (type: string, d: Json): Json | undefined => {
       return out;
     }
     case 'FxRateRecorded': {
-      if (!keysWithin(d, ['base', 'quote', 'rate'], []) || !isCurrency(d['base']) || !isCurrency(d['quote']) || !isPositiveDecimal(d['rate'])) return undefined;
+      if (
+        !keysWithin(d, ['base', 'quote', 'rate'], []) ||
+        !isCurrency(d['base']) ||
+        !isCurrency(d['quote']) ||
+        !isPositiveDecimal(d['rate'])
+      )
+        return undefined;
       return { base: d['base'], quote: d['quote'], rate: d['rate'] };
     }
     default:

@@ -146,7 +146,8 @@ export class PositionsByDay {
    * 8 MB in all whatever the size of the issuer, and a cap table applies at most that many days
    * of changes. Replaceable so tests can try every spacing.
    */
-  static spacing = (days: number, positions: number): number => Math.max(8, Math.ceil((days * Math.max(1, positions) * 8) / (8 * 1024 * 1024)));
+  static spacing = (days: number, positions: number): number =>
+    Math.max(8, Math.ceil((days * Math.max(1, positions) * 8) / (8 * 1024 * 1024)));
 
   static build(positions: ReadonlyArray<Steps>): PositionsByDay {
     const all = new Set<number>();
@@ -331,7 +332,8 @@ export class AsOfIndex {
           index.dayOfKey[k] = d;
         }
       }
-      for (const c of index.classes) for (const holder of c.holders.keys()) if (!index.slots.has(holder)) index.slots.set(holder, index.slots.size);
+      for (const c of index.classes)
+        for (const holder of c.holders.keys()) if (!index.slots.has(holder)) index.slots.set(holder, index.slots.size);
       for (const c of index.classes) {
         c.bySlot = new Array<Steps | undefined>(index.slots.size).fill(undefined);
         for (const [holder, steps] of c.holders) c.bySlot[index.slots.get(holder)!] = steps;
@@ -401,7 +403,12 @@ export class AsOfIndex {
       }
       heldShares += held;
       heldVotes += held * c.votes;
-      classes.push({ class: c.cls, shares: String(held), outstanding: day < 0 ? '0' : c.outstandingTextByDay[day]!, percentOfClass: percentOfDoubles(held, outstanding) });
+      classes.push({
+        class: c.cls,
+        shares: String(held),
+        outstanding: day < 0 ? '0' : c.outstandingTextByDay[day]!,
+        percentOfClass: percentOfDoubles(held, outstanding),
+      });
     }
     if (day >= 0 && active.length > 0) {
       // Every class not yet added on `key` has no shares outstanding then: the day's totals are theirs.
@@ -503,7 +510,12 @@ export class AsOfIndex {
         totalVotes += outstanding * c.votesPerShare;
         heldVotes += held * c.votesPerShare;
       }
-      classes.push({ class: c.cls, shares: held.toString(), outstanding: outstanding.toString(), percentOfClass: percentText(held, outstanding) });
+      classes.push({
+        class: c.cls,
+        shares: held.toString(),
+        outstanding: outstanding.toString(),
+        percentOfClass: percentText(held, outstanding),
+      });
     }
     const stake: StakeJson = {
       issuer: this.issuer,
@@ -543,7 +555,9 @@ export class AsOfIndex {
         row.votes += n * c.votesPerShare;
       }
     });
-    const sorted = [...rows.values()].sort((a, b) => (a.shares > b.shares ? -1 : a.shares < b.shares ? 1 : compareText(a.holder, b.holder)));
+    const sorted = [...rows.values()].sort((a, b) =>
+      a.shares > b.shares ? -1 : a.shares < b.shares ? 1 : compareText(a.holder, b.holder),
+    );
     return {
       issuer: this.issuer,
       asOf: at.asOf,

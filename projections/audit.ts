@@ -103,7 +103,10 @@ export const projectAudit = (streams: AuditStreams, request: AuditRequest): Audi
     name: registration?.type === 'IssuerRegistered' ? registration.data.name : null,
     period: { from, to },
     knownAt,
-    verification: { ...request.verification, heads: request.heads.filter((h) => relevant.has(h.stream)).map(({ stream, revision, hash }) => ({ stream, revision, hash })) },
+    verification: {
+      ...request.verification,
+      heads: request.heads.filter((h) => relevant.has(h.stream)).map(({ stream, revision, hash }) => ({ stream, revision, hash })),
+    },
     capTable: {
       start: projectCapTable(ownership, issuer, { asOf: dayBefore(from), knownAt }),
       end: projectCapTable(ownership, issuer, { asOf: to, knownAt }),

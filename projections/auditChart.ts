@@ -42,7 +42,12 @@ const mainClassOf = (end: IssuerState, holdersOf: ReadonlyMap<ClassId, ReadonlyS
 };
 
 /** Calls `visit(date, state)` with the state at the start of the period and at the end of each date in it. */
-const walk = (issuer: IssuerId, timeline: ReadonlyArray<PlacedEvent>, from: IsoDate, visit: (date: IsoDate, s: IssuerState) => void): void => {
+const walk = (
+  issuer: IssuerId,
+  timeline: ReadonlyArray<PlacedEvent>,
+  from: IsoDate,
+  visit: (date: IsoDate, s: IssuerState) => void,
+): void => {
   const state = initialIssuerState(issuer);
   let i = 0;
   while (i < timeline.length && timeline[i]!.date < from) evolveIssuer(state, timeline[i++]!);
@@ -106,7 +111,12 @@ export const stakeChart = (
     series: [
       ...major.map((holder) => {
         const peak = peaks.get(holder)!;
-        return { holder, name: displayName(registry, holder), peakShares: peak.shares.toString(), peakPercent: formatPercent(peak.percent) };
+        return {
+          holder,
+          name: displayName(registry, holder),
+          peakShares: peak.shares.toString(),
+          peakPercent: formatPercent(peak.percent),
+        };
       }),
       { holder: OTHERS, name: 'Others (incl. free float)', peakShares: null, peakPercent: formatPercent(othersPeak) },
     ],

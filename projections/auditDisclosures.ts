@@ -35,7 +35,11 @@ const signed = (r: Rational): string => {
   return r.num > 0n ? `+${text}` : text;
 };
 
-const reconcile = (issuer: IssuerId, timeline: ReadonlyArray<PlacedEvent>, d: Extract<StoredEvent, { type: 'StakeDisclosed' }>): ReconciliationJson => {
+const reconcile = (
+  issuer: IssuerId,
+  timeline: ReadonlyArray<PlacedEvent>,
+  d: Extract<StoredEvent, { type: 'StakeDisclosed' }>,
+): ReconciliationJson => {
   const state = replayIssuer(issuer, timeline);
   const p = percentagesOf(state, [d.data.holder]);
   const cls = d.data.class;
@@ -52,7 +56,8 @@ const reconcile = (issuer: IssuerId, timeline: ReadonlyArray<PlacedEvent>, d: Ex
     if (computedPercent === null) reasons.push('no shares are outstanding to compute a percentage from');
     else {
       ppDiff = sub(parseDecimal(d.data.percent)!, computedPercent);
-      if (compare(abs(ppDiff), parseDecimal(PERCENT_TOLERANCE_PP)!) > 0) reasons.push(`percentage differs by ${signed(ppDiff)} pp (more than ${PERCENT_TOLERANCE_PP})`);
+      if (compare(abs(ppDiff), parseDecimal(PERCENT_TOLERANCE_PP)!) > 0)
+        reasons.push(`percentage differs by ${signed(ppDiff)} pp (more than ${PERCENT_TOLERANCE_PP})`);
     }
   }
   return {

@@ -47,7 +47,14 @@ export type AuditRetractionJson = {
   recordedAt: Instant;
   actor: string;
   reason: string;
-  target: { eventId: EventId; type: EventType | null; date: IsoDate | null; recordedAt: Instant | null; actor: string | null; summary: string | null };
+  target: {
+    eventId: EventId;
+    type: EventType | null;
+    date: IsoDate | null;
+    recordedAt: Instant | null;
+    actor: string | null;
+    summary: string | null;
+  };
 };
 
 const DAY_MS = 86_400_000;
@@ -91,7 +98,10 @@ export const summaryOf = (e: EventEnvelope, find: (id: EventId) => EventEnvelope
     case 'SharesConverted':
       return `${e.data.holder} converted ${group(e.data.shares)} ${e.data.fromClass} to ${e.data.toClass} at ${e.data.ratio ?? '1'}`;
     case 'StakeDisclosed': {
-      const what = [e.data.shares !== undefined ? `${group(e.data.shares)} shares` : undefined, e.data.percent !== undefined ? `${e.data.percent}%` : undefined];
+      const what = [
+        e.data.shares !== undefined ? `${group(e.data.shares)} shares` : undefined,
+        e.data.percent !== undefined ? `${e.data.percent}%` : undefined,
+      ];
       return `disclosed: ${e.data.holder} holds ${what.filter(Boolean).join(' = ')}${e.data.class !== undefined ? ` of class ${e.data.class}` : ' in all'}${e.data.filing ? ` (${e.data.filing})` : ''}`;
     }
     case 'EventRetracted': {

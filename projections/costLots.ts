@@ -64,7 +64,8 @@ const portionOf = (cost: Rational, fraction: Rational): Rational => {
   return rational(q, SCALE);
 };
 
-const componentKey = (p: CostPosition, lot: Lot): string => (p.datesMatter(lot.currency) ? `${lot.currency}\u0000${lot.date}` : lot.currency);
+const componentKey = (p: CostPosition, lot: Lot): string =>
+  p.datesMatter(lot.currency) ? `${lot.currency}\u0000${lot.date}` : lot.currency;
 
 /** Drops lots already used up once they are most of the array (keeps taking from the front cheap). */
 const compact = (p: CostPosition): void => {

@@ -1,7 +1,20 @@
 import type { ClassId, CurrencyCode, EventId, EventType, HolderId, IsoDate, IssuerId, Rational } from '../events/index.js';
 import { div, fromBigint, mul, PUBLIC, toRational, ZERO } from '../events/index.js';
 import type { PlacedEvent } from '../src/domain/timeline.js';
-import { acquireLot, type CostMethod, type CostPosition, type DatesMatter, emptyPosition, insertLots, type Lot, scalePosition, scaleTaken, type Taken, takeEverything, takeShares } from './costLots.js';
+import {
+  acquireLot,
+  type CostMethod,
+  type CostPosition,
+  type DatesMatter,
+  emptyPosition,
+  insertLots,
+  type Lot,
+  scalePosition,
+  scaleTaken,
+  type Taken,
+  takeEverything,
+  takeShares,
+} from './costLots.js';
 
 /** A disposal (SPEC §6.3) in its own currency, exact, with the lots it used up. */
 export type Disposal = Readonly<{
@@ -94,7 +107,8 @@ class IssuerLots {
   }
 
   split(cls: ClassId | undefined, num: bigint, den: bigint): void {
-    for (const [c, byHolder] of this.positions) if (cls === undefined || c === cls) for (const p of byHolder.values()) scalePosition(p, num, den);
+    for (const [c, byHolder] of this.positions)
+      if (cls === undefined || c === cls) for (const p of byHolder.values()) scalePosition(p, num, den);
   }
 
   /** An IPO conversion: every holding of `from` becomes `to` shares at num/den, lots and all. */
@@ -123,9 +137,33 @@ export const disposalsOf = (
 ): Disposal[] => {
   const lots = new IssuerLots(method, tracked, datesMatter);
   const disposals: Disposal[] = [];
-  const dispose = (e: PlacedEvent, cls: ClassId, seller: HolderId, shares: bigint, price: Rational, currency: CurrencyCode, gross: Rational, fees: Rational, taken: Taken) => {
+  const dispose = (
+    e: PlacedEvent,
+    cls: ClassId,
+    seller: HolderId,
+    shares: bigint,
+    price: Rational,
+    currency: CurrencyCode,
+    gross: Rational,
+    fees: Rational,
+    taken: Taken,
+  ) => {
     if (!counts(seller, e.date)) return;
-    disposals.push({ eventId: e.id, issuer, date: e.date, revision: e.revision, type: e.type, class: cls, seller, shares, pricePerShare: price, currency, gross, fees, lots: taken.lots });
+    disposals.push({
+      eventId: e.id,
+      issuer,
+      date: e.date,
+      revision: e.revision,
+      type: e.type,
+      class: cls,
+      seller,
+      shares,
+      pricePerShare: price,
+      currency,
+      gross,
+      fees,
+      lots: taken.lots,
+    });
   };
   const atPrice = (shares: bigint, price: Rational) => mul(fromBigint(shares), price);
   for (let i = 0; i < timeline.length; i++) {

@@ -22,7 +22,8 @@ export const formatPrice = (value: Rational | null): string | null =>
  * `formatPercent(percentOf(...))` without reducing the fraction first: a history prints two per
  * change, a million times.
  */
-export const formatShareOf = (part: bigint, whole: bigint): string | null => (whole === 0n ? null : toFixed({ num: part * 100n, den: whole }, 6));
+export const formatShareOf = (part: bigint, whole: bigint): string | null =>
+  whole === 0n ? null : toFixed({ num: part * 100n, den: whole }, 6);
 
 /** Below these, part × 100 and the remainders × 1000 stay exact integers in a double (< 2^52). */
 export const EXACT_PART = 45_035_996_273_704n;
@@ -40,16 +41,16 @@ export const percentOfDoubles = (part: number, whole: number): string | null => 
   const a = part * 100;
   let q = Math.floor(a / whole);
   let r = a - q * whole;
-  if (r < 0) (q -= 1), (r += whole);
-  else if (r >= whole) (q += 1), (r -= whole);
+  if (r < 0) ((q -= 1), (r += whole));
+  else if (r >= whole) ((q += 1), (r -= whole));
   let high = 0;
   let low = 0;
   for (let step = 0; step < 2; step++) {
     const x = r * 1000;
     let d = Math.floor(x / whole);
     r = x - d * whole;
-    if (r < 0) (d -= 1), (r += whole);
-    else if (r >= whole) (d += 1), (r -= whole);
+    if (r < 0) ((d -= 1), (r += whole));
+    else if (r >= whole) ((d += 1), (r -= whole));
     if (step === 0) high = d;
     else low = d;
   }
@@ -58,7 +59,7 @@ export const percentOfDoubles = (part: number, whole: number): string | null => 
   if (twice > whole || (twice === whole && low % 2 === 1)) {
     if (++low === 1000) {
       low = 0;
-      if (++high === 1000) (high = 0), (q += 1);
+      if (++high === 1000) ((high = 0), (q += 1));
     }
   }
   return q + '.' + THREE_DIGITS[high]! + THREE_DIGITS[low]!;

@@ -6,7 +6,13 @@ import { CurrencyConverter, fxRates } from './fx.js';
 
 let revision = 0;
 const rate = (date: string, base: string, quote: string, value: string): PlacedEvent =>
-  ({ id: `00000000-0000-4000-8000-${String(++revision).padStart(12, '0')}` as EventId, revision, type: 'FxRateRecorded', date: date as IsoDate, data: { base, quote, rate: value } }) as PlacedEvent;
+  ({
+    id: `00000000-0000-4000-8000-${String(++revision).padStart(12, '0')}` as EventId,
+    revision,
+    type: 'FxRateRecorded',
+    date: date as IsoDate,
+    data: { base, quote, rate: value },
+  }) as PlacedEvent;
 
 const USD = 'USD' as CurrencyCode;
 const HKD = 'HKD' as CurrencyCode;

@@ -12,31 +12,72 @@ const historyOf = async (events: Array<Record<string, unknown>>, holder?: string
   const store = createMemoryStore();
   const ledger = new Ledger({ store, actor: 'test', now: () => new Date('2024-01-01T00:00:00.000Z') });
   await ledger.import(events.map((e, i) => JSON.stringify({ id: id(i + 1), ...e })).join('\n'));
-  return projectHistory(await store.readStream(toIssuerStreamId('acme' as IssuerId)), 'acme' as IssuerId, KNOWN_AT, holder as HolderId | undefined);
+  return projectHistory(
+    await store.readStream(toIssuerStreamId('acme' as IssuerId)),
+    'acme' as IssuerId,
+    KNOWN_AT,
+    holder as HolderId | undefined,
+  );
 };
 
 const registered = {
   type: 'IssuerRegistered',
   issuer: 'acme',
   date: '2020-01-01',
-  data: { name: 'Acme', currency: 'USD', classes: [{ class: 'A', votesPerShare: 10 }, { class: 'B', votesPerShare: 1 }] },
+  data: {
+    name: 'Acme',
+    currency: 'USD',
+    classes: [
+      { class: 'A', votesPerShare: 10 },
+      { class: 'B', votesPerShare: 1 },
+    ],
+  },
 };
 const events = [
   registered,
-  { type: 'SharesIssued', issuer: 'acme', date: '2020-01-02', data: { holder: 'founder', class: 'A', shares: '100', pricePerShare: '0', currency: 'USD' } },
+  {
+    type: 'SharesIssued',
+    issuer: 'acme',
+    date: '2020-01-02',
+    data: { holder: 'founder', class: 'A', shares: '100', pricePerShare: '0', currency: 'USD' },
+  },
   {
     type: 'FundingRoundClosed',
     issuer: 'acme',
     date: '2020-02-01',
-    data: { round: 'Seed', class: 'B', pricePerShare: '1', currency: 'USD', allocations: [{ holder: 'bob', shares: '100' }, { holder: 'alice', shares: '300' }] },
+    data: {
+      round: 'Seed',
+      class: 'B',
+      pricePerShare: '1',
+      currency: 'USD',
+      allocations: [
+        { holder: 'bob', shares: '100' },
+        { holder: 'alice', shares: '300' },
+      ],
+    },
   },
   { type: 'StakeDisclosed', issuer: 'acme', date: '2020-02-15', data: { holder: 'alice', percent: '75' } },
-  { type: 'BlockSale', issuer: 'acme', date: '2020-03-01', data: { seller: 'alice', buyer: 'carol', class: 'B', shares: '50', pricePerShare: '2', currency: 'USD' } },
+  {
+    type: 'BlockSale',
+    issuer: 'acme',
+    date: '2020-03-01',
+    data: { seller: 'alice', buyer: 'carol', class: 'B', shares: '50', pricePerShare: '2', currency: 'USD' },
+  },
   { type: 'StockSplit', issuer: 'acme', date: '2020-04-01', data: { class: 'B', numerator: 2, denominator: 1 } },
   { type: 'SharesRepurchased', issuer: 'acme', date: '2020-05-01', data: { holder: 'bob', class: 'B', shares: '200' } },
 ];
 
-const entry = (n: number, date: string, type: string, holder: string, cls: string, before: string, after: string, pb: string | null, pa: string | null) => ({
+const entry = (
+  n: number,
+  date: string,
+  type: string,
+  holder: string,
+  cls: string,
+  before: string,
+  after: string,
+  pb: string | null,
+  pa: string | null,
+) => ({
   date,
   eventId: id(n),
   type,
@@ -67,14 +108,14 @@ describe('history (SPEC §6.2)', () => {
     });
   });
 
-  it('for one holder, only that holder\'s changes', async () => {
+  it("for one holder, only that holder's changes", async () => {
     expect((await historyOf(events, 'carol')).entries.map((e) => [e.type, e.sharesBefore, e.sharesAfter])).toEqual([
       ['BlockSale', '0', '50'],
       ['StockSplit', '50', '100'],
     ]);
   });
 
-  it('follows an IPO\'s chained conversions, new shares and secondary sales', async () => {
+  it("follows an IPO's chained conversions, new shares and secondary sales", async () => {
     const ipo = {
       type: 'IPOCompleted',
       issuer: 'acme',

@@ -1,5 +1,13 @@
 import type { ClassId, EventId, EventType, HolderId, Instant, IsoDate, IssuerId, StoredEvent } from '../events/index.js';
-import { cloneIssuerState, evolveIssuer, initialIssuerState, type IssuerState, outstandingOf, positionsTouched, sharesOf } from '../src/domain/issuerState.js';
+import {
+  cloneIssuerState,
+  evolveIssuer,
+  initialIssuerState,
+  type IssuerState,
+  outstandingOf,
+  positionsTouched,
+  sharesOf,
+} from '../src/domain/issuerState.js';
 import type { PlacedEvent } from '../src/domain/timeline.js';
 import { compareText, formatShareOf } from './format.js';
 import { END_OF_TIME, selectTimeline } from './timeline.js';
@@ -39,7 +47,11 @@ const positionsBefore = (s: IssuerState, touched: Iterable<[ClassId, HolderId]>,
  * pre-event state cannot name; IPOs are rare, so for one with conversions every holder of every
  * class it involves is compared on a copy of the state before it.
  */
-const ipoPositions = (before: IssuerState, after: IssuerState, e: Extract<PlacedEvent, { type: 'IPOCompleted' }>): Array<[ClassId, HolderId]> => {
+const ipoPositions = (
+  before: IssuerState,
+  after: IssuerState,
+  e: Extract<PlacedEvent, { type: 'IPOCompleted' }>,
+): Array<[ClassId, HolderId]> => {
   const classes = new Set<ClassId>([e.data.class]);
   for (const c of e.data.conversions ?? []) classes.add(c.fromClass).add(c.toClass);
   const touched: Array<[ClassId, HolderId]> = [];
@@ -48,7 +60,6 @@ const ipoPositions = (before: IssuerState, after: IssuerState, e: Extract<Placed
   for (const sale of e.data.secondarySales ?? []) touched.push([e.data.class, sale.seller]);
   return touched;
 };
-
 
 /**
  * Every change of a holding in an issuer's timeline (SPEC §6.2), for one holder or all: the
@@ -93,5 +104,9 @@ export const historyOf = (issuer: IssuerId, timeline: ReadonlyArray<PlacedEvent>
 };
 
 /** History at `knownAt`, over every effective date (SPEC §6.2). Pure. */
-export const projectHistory = (issuerEvents: ReadonlyArray<StoredEvent>, issuer: IssuerId, knownAt: Instant, holder?: HolderId): HistoryJson =>
-  historyOf(issuer, selectTimeline(issuerEvents, { asOf: END_OF_TIME, knownAt }), holder);
+export const projectHistory = (
+  issuerEvents: ReadonlyArray<StoredEvent>,
+  issuer: IssuerId,
+  knownAt: Instant,
+  holder?: HolderId,
+): HistoryJson => historyOf(issuer, selectTimeline(issuerEvents, { asOf: END_OF_TIME, knownAt }), holder);

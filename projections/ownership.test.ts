@@ -20,15 +20,46 @@ const ledgerOf = async (events: Input[]): Promise<EventStore> => {
 
 /** Founder: 100 A (10 votes each); a round of 300 B to alice and 100 B to bob; alice sells 50 B to carol. */
 const acme: Input[] = [
-  { type: 'IssuerRegistered', issuer: 'acme', date: '2020-01-01', data: { name: 'Acme', currency: 'USD', classes: [{ class: 'A', votesPerShare: 10 }, { class: 'B', votesPerShare: 1 }] } },
-  { type: 'SharesIssued', issuer: 'acme', date: '2020-01-02', data: { holder: 'founder', class: 'A', shares: '100', pricePerShare: '0', currency: 'USD' } },
+  {
+    type: 'IssuerRegistered',
+    issuer: 'acme',
+    date: '2020-01-01',
+    data: {
+      name: 'Acme',
+      currency: 'USD',
+      classes: [
+        { class: 'A', votesPerShare: 10 },
+        { class: 'B', votesPerShare: 1 },
+      ],
+    },
+  },
+  {
+    type: 'SharesIssued',
+    issuer: 'acme',
+    date: '2020-01-02',
+    data: { holder: 'founder', class: 'A', shares: '100', pricePerShare: '0', currency: 'USD' },
+  },
   {
     type: 'FundingRoundClosed',
     issuer: 'acme',
     date: '2020-02-01',
-    data: { round: 'Seed', class: 'B', pricePerShare: '1', currency: 'USD', allocations: [{ holder: 'alice', shares: '300' }, { holder: 'bob', shares: '100' }] },
+    data: {
+      round: 'Seed',
+      class: 'B',
+      pricePerShare: '1',
+      currency: 'USD',
+      allocations: [
+        { holder: 'alice', shares: '300' },
+        { holder: 'bob', shares: '100' },
+      ],
+    },
   },
-  { type: 'BlockSale', issuer: 'acme', date: '2020-03-01', data: { seller: 'alice', buyer: 'carol', class: 'B', shares: '50', pricePerShare: '2', currency: 'USD' } },
+  {
+    type: 'BlockSale',
+    issuer: 'acme',
+    date: '2020-03-01',
+    data: { seller: 'alice', buyer: 'carol', class: 'B', shares: '50', pricePerShare: '2', currency: 'USD' },
+  },
   { type: 'HolderRegistered', date: '2020-01-01', data: { holder: 'parent', name: 'Parent Holdings' } },
   { type: 'HolderRegistered', date: '2020-01-01', data: { holder: 'alice', name: 'Alice Ltd', controlledBy: 'parent' } },
   { type: 'HolderRegistered', date: '2020-01-01', data: { holder: 'carol', name: 'Carol SPV', controlledBy: 'alice' } },
@@ -42,7 +73,11 @@ const streamsOf = async (store: EventStore) => ({
 });
 
 const stake = async (store: EventStore, request: { holder: string; group?: boolean }, asOf: string) =>
-  projectStake(await streamsOf(store), { issuer: ACME, ...request, holder: request.holder as HolderId }, { asOf: asOf as IsoDate, knownAt: KNOWN_AT });
+  projectStake(
+    await streamsOf(store),
+    { issuer: ACME, ...request, holder: request.holder as HolderId },
+    { asOf: asOf as IsoDate, knownAt: KNOWN_AT },
+  );
 
 describe('stake (SPEC §6.1)', () => {
   it('gives shares, % of class, % of all shares and % of votes, exactly and rounded half-even only at output', async () => {
@@ -79,9 +114,24 @@ describe('stake (SPEC §6.1)', () => {
   it('rounds half to even at 6 decimals', async () => {
     const store = await ledgerOf([
       acme[0]!,
-      { type: 'SharesIssued', issuer: 'acme', date: '2020-01-02', data: { holder: 'one', class: 'B', shares: '1', pricePerShare: '0', currency: 'USD' } },
-      { type: 'SharesIssued', issuer: 'acme', date: '2020-01-02', data: { holder: 'three', class: 'B', shares: '3', pricePerShare: '0', currency: 'USD' } },
-      { type: 'SharesIssued', issuer: 'acme', date: '2020-01-02', data: { holder: 'rest', class: 'B', shares: '199999996', pricePerShare: '0', currency: 'USD' } },
+      {
+        type: 'SharesIssued',
+        issuer: 'acme',
+        date: '2020-01-02',
+        data: { holder: 'one', class: 'B', shares: '1', pricePerShare: '0', currency: 'USD' },
+      },
+      {
+        type: 'SharesIssued',
+        issuer: 'acme',
+        date: '2020-01-02',
+        data: { holder: 'three', class: 'B', shares: '3', pricePerShare: '0', currency: 'USD' },
+      },
+      {
+        type: 'SharesIssued',
+        issuer: 'acme',
+        date: '2020-01-02',
+        data: { holder: 'rest', class: 'B', shares: '199999996', pricePerShare: '0', currency: 'USD' },
+      },
     ]);
     // 1 / 200,000,000 × 100 = 0.0000005 → 0.000000; 3 / 200,000,000 × 100 = 0.0000015 → 0.000002
     expect((await stake(store, { holder: 'one' }, '2020-12-31')).percentOfTotal).toBe('0.000000');
@@ -97,7 +147,10 @@ describe('stake (SPEC §6.1)', () => {
       holders: ['alice', 'carol', 'parent'],
     });
     // carol left the group on 2020-06-01
-    expect(await stake(store, { holder: 'parent', group: true }, '2020-06-01')).toMatchObject({ shares: '250', holders: ['alice', 'parent'] });
+    expect(await stake(store, { holder: 'parent', group: true }, '2020-06-01')).toMatchObject({
+      shares: '250',
+      holders: ['alice', 'parent'],
+    });
     // without --group the parent itself holds nothing
     expect((await stake(store, { holder: 'parent' }, '2020-03-31')).shares).toBe('0');
   });
@@ -117,10 +170,38 @@ describe('cap table (SPEC §6.1)', () => {
         { class: 'B', votesPerShare: 1, outstanding: '400' },
       ],
       holders: [
-        { holder: 'alice', name: 'Alice Ltd', shares: '250', percentOfTotal: '50.000000', votingPercent: '17.857143', classes: { A: '0', B: '250' } },
-        { holder: 'bob', name: 'bob', shares: '100', percentOfTotal: '20.000000', votingPercent: '7.142857', classes: { A: '0', B: '100' } },
-        { holder: 'founder', name: 'founder', shares: '100', percentOfTotal: '20.000000', votingPercent: '71.428571', classes: { A: '100', B: '0' } },
-        { holder: 'carol', name: 'Carol SPV', shares: '50', percentOfTotal: '10.000000', votingPercent: '3.571429', classes: { A: '0', B: '50' } },
+        {
+          holder: 'alice',
+          name: 'Alice Ltd',
+          shares: '250',
+          percentOfTotal: '50.000000',
+          votingPercent: '17.857143',
+          classes: { A: '0', B: '250' },
+        },
+        {
+          holder: 'bob',
+          name: 'bob',
+          shares: '100',
+          percentOfTotal: '20.000000',
+          votingPercent: '7.142857',
+          classes: { A: '0', B: '100' },
+        },
+        {
+          holder: 'founder',
+          name: 'founder',
+          shares: '100',
+          percentOfTotal: '20.000000',
+          votingPercent: '71.428571',
+          classes: { A: '100', B: '0' },
+        },
+        {
+          holder: 'carol',
+          name: 'Carol SPV',
+          shares: '50',
+          percentOfTotal: '10.000000',
+          votingPercent: '3.571429',
+          classes: { A: '0', B: '50' },
+        },
       ],
     });
     const later = projectCapTable(await streamsOf(store), ACME, { asOf: '2020-07-01' as IsoDate, knownAt: KNOWN_AT });
@@ -130,15 +211,31 @@ describe('cap table (SPEC §6.1)', () => {
   it('names the free float', async () => {
     const store = await ledgerOf([
       acme[0]!,
-      { type: 'SharesIssued', issuer: 'acme', date: '2020-01-02', data: { holder: 'public', class: 'B', shares: '10', pricePerShare: '0', currency: 'USD' } },
+      {
+        type: 'SharesIssued',
+        issuer: 'acme',
+        date: '2020-01-02',
+        data: { holder: 'public', class: 'B', shares: '10', pricePerShare: '0', currency: 'USD' },
+      },
     ]);
     const table = projectCapTable(await streamsOf(store), ACME, { asOf: '2020-12-31' as IsoDate, knownAt: KNOWN_AT });
-    expect(table.holders).toEqual([{ holder: 'public', name: 'Public (free float)', shares: '10', percentOfTotal: '100.000000', votingPercent: '100.000000', classes: { A: '0', B: '10' } }]);
+    expect(table.holders).toEqual([
+      {
+        holder: 'public',
+        name: 'Public (free float)',
+        shares: '10',
+        percentOfTotal: '100.000000',
+        votingPercent: '100.000000',
+        classes: { A: '0', B: '10' },
+      },
+    ]);
   });
 
   it('is byte-identical when replayed twice', async () => {
     const store = await ledgerOf(acme);
     const at = { asOf: '2020-03-31' as IsoDate, knownAt: KNOWN_AT };
-    expect(JSON.stringify(projectCapTable(await streamsOf(store), ACME, at))).toBe(JSON.stringify(projectCapTable(await streamsOf(store), ACME, at)));
+    expect(JSON.stringify(projectCapTable(await streamsOf(store), ACME, at))).toBe(
+      JSON.stringify(projectCapTable(await streamsOf(store), ACME, at)),
+    );
   });
 });

@@ -126,7 +126,11 @@ export const capTableFromState = (s: IssuerState, at: PointInTime, registry: Hol
     asOf: at.asOf,
     knownAt: at.knownAt,
     totalShares: totals.shares.toString(),
-    classes: [...s.classes].map(([cls, { votesPerShare }]) => ({ class: cls, votesPerShare, outstanding: outstandingOf(s, cls).toString() })),
+    classes: [...s.classes].map(([cls, { votesPerShare }]) => ({
+      class: cls,
+      votesPerShare,
+      outstanding: outstandingOf(s, cls).toString(),
+    })),
     holders: rows.map(({ holder, held }) => ({
       holder,
       name: displayName(registry, holder),

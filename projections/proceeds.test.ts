@@ -14,7 +14,14 @@ const registered = (issuer = 'acme', date = '2020-01-01', currency = 'USD'): Inp
   type: 'IssuerRegistered',
   issuer,
   date,
-  data: { name: issuer.toUpperCase(), currency, classes: [{ class: 'A', votesPerShare: 10 }, { class: 'B', votesPerShare: 1 }] },
+  data: {
+    name: issuer.toUpperCase(),
+    currency,
+    classes: [
+      { class: 'A', votesPerShare: 10 },
+      { class: 'B', votesPerShare: 1 },
+    ],
+  },
 });
 const issued = (date: string, holder: string, shares: string, price: string, more: Input = {}): Input => ({
   type: 'SharesIssued',
@@ -77,8 +84,18 @@ describe('realized proceeds (SPEC §6.3)', () => {
   it('the seed fact: 557,000,000 shares at HKD 1.82 gross HKD 1,013,740,000.00', async () => {
     const store = await ledgerOf([
       registered('sensetime', '2018-05-30', 'HKD'),
-      { type: 'SharesIssued', issuer: 'sensetime', date: '2018-06-01', data: { holder: 'taobao-holding', class: 'B', shares: '2400000000', pricePerShare: '0', currency: 'HKD' } },
-      { type: 'BlockSale', issuer: 'sensetime', date: '2023-07-06', data: { seller: 'taobao-holding', class: 'B', shares: '557000000', pricePerShare: '1.82', currency: 'HKD' } },
+      {
+        type: 'SharesIssued',
+        issuer: 'sensetime',
+        date: '2018-06-01',
+        data: { holder: 'taobao-holding', class: 'B', shares: '2400000000', pricePerShare: '0', currency: 'HKD' },
+      },
+      {
+        type: 'BlockSale',
+        issuer: 'sensetime',
+        date: '2023-07-06',
+        data: { seller: 'taobao-holding', class: 'B', shares: '557000000', pricePerShare: '1.82', currency: 'HKD' },
+      },
     ]);
     const { proceeds: p, warnings } = await proceeds(store, { holder: 'taobao-holding' });
     expect(warnings).toEqual([]);
@@ -134,15 +151,31 @@ describe('realized proceeds (SPEC §6.3)', () => {
         type: 'FundingRoundClosed',
         issuer: 'acme',
         date: '2020-01-10',
-        data: { round: 'Series A', class: 'B', pricePerShare: '0.5', currency: 'USD', allocations: [{ holder: 'alice', shares: '100' }, { holder: 'bob', shares: '50' }] },
+        data: {
+          round: 'Series A',
+          class: 'B',
+          pricePerShare: '0.5',
+          currency: 'USD',
+          allocations: [
+            { holder: 'alice', shares: '100' },
+            { holder: 'bob', shares: '50' },
+          ],
+        },
       },
       issued('2020-02-10', 'alice', '100', '2.5'),
       blockSale('2020-03-10', 'alice', '150', '3'),
       blockSale('2020-03-11', 'bob', '50', '3'),
     ]);
     // alice fifo: 100 × 0.5 + 50 × 2.5 = 175; avg: 150 × 1.5 = 225. bob: 50 × 0.5 = 25.
-    expect((await proceeds(store, { holder: 'alice' })).proceeds.disposals[0]).toMatchObject({ gross: '450.00', costBasis: '175.00', gain: '275.00' });
-    expect((await proceeds(store, { holder: 'alice', method: 'avg' })).proceeds.disposals[0]).toMatchObject({ costBasis: '225.00', gain: '225.00' });
+    expect((await proceeds(store, { holder: 'alice' })).proceeds.disposals[0]).toMatchObject({
+      gross: '450.00',
+      costBasis: '175.00',
+      gain: '275.00',
+    });
+    expect((await proceeds(store, { holder: 'alice', method: 'avg' })).proceeds.disposals[0]).toMatchObject({
+      costBasis: '225.00',
+      gain: '225.00',
+    });
     expect((await proceeds(store, { holder: 'bob' })).proceeds.disposals[0]).toMatchObject({ costBasis: '25.00', gain: '125.00' });
   });
 
@@ -160,7 +193,7 @@ describe('realized proceeds (SPEC §6.3)', () => {
     expect(none).toEqual({ holder: 'alice', method: 'fifo', currency: null, disposals: [], totals: [] });
   });
 
-  it('a split changes the lots\' shares, not their cost', async () => {
+  it("a split changes the lots' shares, not their cost", async () => {
     const store = await ledgerOf([
       registered(),
       issued('2020-01-10', 'alice', '100', '3'),
@@ -169,8 +202,15 @@ describe('realized proceeds (SPEC §6.3)', () => {
       blockSale('2020-04-01', 'alice', '200', '5'),
     ]);
     // fifo: 150 (cost 300) + 50 of 150 (cost 600 × 50/150 = 200); avg: 900 / 300 × 200 = 600.
-    expect((await proceeds(store, { holder: 'alice' })).proceeds.disposals[0]).toMatchObject({ gross: '1000.00', costBasis: '500.00', gain: '500.00' });
-    expect((await proceeds(store, { holder: 'alice', method: 'avg' })).proceeds.disposals[0]).toMatchObject({ costBasis: '600.00', gain: '400.00' });
+    expect((await proceeds(store, { holder: 'alice' })).proceeds.disposals[0]).toMatchObject({
+      gross: '1000.00',
+      costBasis: '500.00',
+      gain: '500.00',
+    });
+    expect((await proceeds(store, { holder: 'alice', method: 'avg' })).proceeds.disposals[0]).toMatchObject({
+      costBasis: '600.00',
+      gain: '400.00',
+    });
   });
 
   it('a transfer without consideration moves lots with their cost and acquisition point (fifo tacks)', async () => {
@@ -183,12 +223,15 @@ describe('realized proceeds (SPEC §6.3)', () => {
     ]);
     // fifo: alice's lot of 2020-01-10 is bob's oldest now; avg: bob's pool is 200 shares costing 600.
     expect((await proceeds(store, { holder: 'bob' })).proceeds.disposals[0]).toMatchObject({ costBasis: '100.00', gain: '900.00' });
-    expect((await proceeds(store, { holder: 'bob', method: 'avg' })).proceeds.disposals[0]).toMatchObject({ costBasis: '300.00', gain: '700.00' });
+    expect((await proceeds(store, { holder: 'bob', method: 'avg' })).proceeds.disposals[0]).toMatchObject({
+      costBasis: '300.00',
+      gain: '700.00',
+    });
     // The transfer itself is no disposal.
     expect((await proceeds(store, { holder: 'alice' })).proceeds.disposals).toEqual([]);
   });
 
-  it('under avg, transferred shares carry the giver\'s average cost; under fifo its oldest lots', async () => {
+  it("under avg, transferred shares carry the giver's average cost; under fifo its oldest lots", async () => {
     const store = await ledgerOf([
       registered(),
       issued('2020-01-10', 'alice', '100', '1'),
@@ -212,7 +255,14 @@ describe('realized proceeds (SPEC §6.3)', () => {
     ]);
     const alice = (await proceeds(store, { holder: 'alice' })).proceeds.disposals[0]!;
     // 1000 / 300 does not terminate: a derived price is rounded half-even to 6 decimals.
-    expect(alice).toMatchObject({ type: 'SharesTransferred', shares: '300', pricePerShare: '3.333333', gross: '1000.00', costBasis: '300.00', gain: '700.00' });
+    expect(alice).toMatchObject({
+      type: 'SharesTransferred',
+      shares: '300',
+      pricePerShare: '3.333333',
+      gross: '1000.00',
+      costBasis: '300.00',
+      gain: '700.00',
+    });
     expect((await proceeds(store, { holder: 'bob' })).proceeds.disposals[0]).toMatchObject({ costBasis: '1000.00', gain: '200.00' });
   });
 
@@ -222,7 +272,12 @@ describe('realized proceeds (SPEC §6.3)', () => {
       issued('2020-01-10', 'alice', '100', '1'),
       issued('2020-02-10', 'alice', '100', '2'),
       { type: 'SharesRepurchased', issuer: 'acme', date: '2020-03-01', data: { holder: 'alice', class: 'B', shares: '100' } },
-      { type: 'SharesRepurchased', issuer: 'acme', date: '2020-04-01', data: { holder: 'alice', class: 'B', shares: '50', pricePerShare: '3', currency: 'USD' } },
+      {
+        type: 'SharesRepurchased',
+        issuer: 'acme',
+        date: '2020-04-01',
+        data: { holder: 'alice', class: 'B', shares: '50', pricePerShare: '3', currency: 'USD' },
+      },
     ]);
     expect((await proceeds(store, { holder: 'alice' })).proceeds.disposals).toEqual([
       {
@@ -242,13 +297,21 @@ describe('realized proceeds (SPEC §6.3)', () => {
       },
     ]);
     // avg: the unpriced buyback took 100 at 1.50; 50 more at 1.50.
-    expect((await proceeds(store, { holder: 'alice', method: 'avg' })).proceeds.disposals[0]).toMatchObject({ costBasis: '75.00', gain: '75.00' });
+    expect((await proceeds(store, { holder: 'alice', method: 'avg' })).proceeds.disposals[0]).toMatchObject({
+      costBasis: '75.00',
+      gain: '75.00',
+    });
   });
 
   it('an IPO converts lots with their basis, issues a lot to public and sells secondary shares at the offer price', async () => {
     const store = await ledgerOf([
       registered(),
-      { type: 'SharesIssued', issuer: 'acme', date: '2020-01-10', data: { holder: 'alice', class: 'A', shares: '100', pricePerShare: '2', currency: 'USD' } },
+      {
+        type: 'SharesIssued',
+        issuer: 'acme',
+        date: '2020-01-10',
+        data: { holder: 'alice', class: 'A', shares: '100', pricePerShare: '2', currency: 'USD' },
+      },
       {
         type: 'IPOCompleted',
         issuer: 'acme',
@@ -264,11 +327,25 @@ describe('realized proceeds (SPEC §6.3)', () => {
           secondarySales: [{ seller: 'alice', shares: '50' }],
         },
       },
-      { type: 'SharesRepurchased', issuer: 'acme', date: '2021-02-01', data: { class: 'B', shares: '1000', pricePerShare: '6', currency: 'USD' } },
+      {
+        type: 'SharesRepurchased',
+        issuer: 'acme',
+        date: '2021-02-01',
+        data: { class: 'B', shares: '1000', pricePerShare: '6', currency: 'USD' },
+      },
     ]);
     // alice: 100 A costing 200 became 200 B; 50 sold at 5 carry 50.
     expect((await proceeds(store, { holder: 'alice' })).proceeds.disposals).toEqual([
-      expect.objectContaining({ type: 'IPOCompleted', class: 'B', shares: '50', pricePerShare: '5', gross: '250.00', fees: '0.00', costBasis: '50.00', gain: '200.00' }),
+      expect.objectContaining({
+        type: 'IPOCompleted',
+        class: 'B',
+        shares: '50',
+        pricePerShare: '5',
+        gross: '250.00',
+        fees: '0.00',
+        costBasis: '50.00',
+        gain: '200.00',
+      }),
     ]);
     // public: 1000 new at 5 and 50 bought from alice at 5; the buyback of 1000 at 6 takes the IPO lot.
     expect((await proceeds(store, { holder: 'public' })).proceeds.disposals).toEqual([
@@ -279,23 +356,46 @@ describe('realized proceeds (SPEC §6.3)', () => {
   it('SharesConverted carries basis into the new class at the ratio', async () => {
     const store = await ledgerOf([
       registered(),
-      { type: 'SharesIssued', issuer: 'acme', date: '2020-01-10', data: { holder: 'alice', class: 'A', shares: '100', pricePerShare: '3', currency: 'USD' } },
+      {
+        type: 'SharesIssued',
+        issuer: 'acme',
+        date: '2020-01-10',
+        data: { holder: 'alice', class: 'A', shares: '100', pricePerShare: '3', currency: 'USD' },
+      },
       issued('2020-06-01', 'alice', '100', '10'),
-      { type: 'SharesConverted', issuer: 'acme', date: '2020-07-01', data: { holder: 'alice', fromClass: 'A', toClass: 'B', shares: '100', ratio: '0.5' } },
+      {
+        type: 'SharesConverted',
+        issuer: 'acme',
+        date: '2020-07-01',
+        data: { holder: 'alice', fromClass: 'A', toClass: 'B', shares: '100', ratio: '0.5' },
+      },
       blockSale('2020-08-01', 'alice', '50', '20'),
     ]);
     // the 50 converted B keep the A lot's date (2020-01-10): fifo sells them first, at cost 300.
     expect((await proceeds(store, { holder: 'alice' })).proceeds.disposals[0]).toMatchObject({ costBasis: '300.00', gain: '700.00' });
     // avg: 150 B costing 1300, 50 of them cost 433.333… → 433.33.
-    expect((await proceeds(store, { holder: 'alice', method: 'avg' })).proceeds.disposals[0]).toMatchObject({ costBasis: '433.33', gain: '566.67' });
+    expect((await proceeds(store, { holder: 'alice', method: 'avg' })).proceeds.disposals[0]).toMatchObject({
+      costBasis: '433.33',
+      gain: '566.67',
+    });
   });
 
   it('every issuer counts when none is given; disposals in date order, totals per currency', async () => {
     const store = await ledgerOf([
       ...twoLotsTwoSales,
       registered('zeta', '2020-01-01', 'HKD'),
-      { type: 'SharesIssued', issuer: 'zeta', date: '2020-01-05', data: { holder: 'alice', class: 'B', shares: '10', pricePerShare: '1', currency: 'HKD' } },
-      { type: 'BlockSale', issuer: 'zeta', date: '2020-03-20', data: { seller: 'alice', class: 'B', shares: '10', pricePerShare: '2', currency: 'HKD' } },
+      {
+        type: 'SharesIssued',
+        issuer: 'zeta',
+        date: '2020-01-05',
+        data: { holder: 'alice', class: 'B', shares: '10', pricePerShare: '1', currency: 'HKD' },
+      },
+      {
+        type: 'BlockSale',
+        issuer: 'zeta',
+        date: '2020-03-20',
+        data: { seller: 'alice', class: 'B', shares: '10', pricePerShare: '2', currency: 'HKD' },
+      },
     ]);
     const { proceeds: p } = await proceeds(store, { holder: 'alice' });
     expect(p.disposals.map((d) => [d.issuer, d.date, d.currency])).toEqual([
@@ -327,7 +427,12 @@ describe('currencies (SPEC §6.4)', () => {
   const usdLotHkdSale = [
     registered(),
     issued('2020-01-10', 'alice', '100', '1'),
-    { type: 'BlockSale', issuer: 'acme', date: '2020-03-01', data: { seller: 'alice', class: 'B', shares: '100', pricePerShare: '10', currency: 'HKD' } },
+    {
+      type: 'BlockSale',
+      issuer: 'acme',
+      date: '2020-03-01',
+      data: { seller: 'alice', class: 'B', shares: '100', pricePerShare: '10', currency: 'HKD' },
+    },
   ];
 
   it('a lot in another currency than the sale converts at its acquisition date; a missing rate is null and a warning', async () => {
@@ -361,7 +466,13 @@ describe('currencies (SPEC §6.4)', () => {
     expect(warnings).toEqual([]);
     // 1000 HKD / 7.8 = 128.205128… USD; the lot cost 100 USD.
     expect(p.currency).toBe('USD');
-    expect(p.disposals[0]).toMatchObject({ currency: 'USD', pricePerShare: '1.282051', gross: '128.21', costBasis: '100.00', gain: '28.21' });
+    expect(p.disposals[0]).toMatchObject({
+      currency: 'USD',
+      pricePerShare: '1.282051',
+      gross: '128.21',
+      costBasis: '100.00',
+      gain: '28.21',
+    });
     // No triangulation: EUR needs an EUR/HKD rate (there is one) and an EUR/USD rate (there is none).
     const eur = await proceeds(store, { holder: 'alice', currency: 'EUR' });
     expect(eur.proceeds.disposals[0]).toMatchObject({ currency: 'EUR', gross: '117.65', costBasis: null, gain: null });
@@ -374,7 +485,12 @@ describe('bitemporal proceeds', () => {
     const store = createMemoryStore();
     let clock = new Date('2024-01-01T00:00:00.000Z');
     const ledger = new Ledger({ store, actor: 'test', now: () => clock });
-    await ledger.import(twoLotsTwoSales.slice(0, 3).map((e, i) => JSON.stringify({ id: id(i + 1), ...e })).join('\n'));
+    await ledger.import(
+      twoLotsTwoSales
+        .slice(0, 3)
+        .map((e, i) => JSON.stringify({ id: id(i + 1), ...e }))
+        .join('\n'),
+    );
     clock = new Date('2024-02-01T00:00:00.000Z');
     await ledger.import(JSON.stringify({ id: id(10), ...twoLotsTwoSales[3] }));
     clock = new Date('2024-03-01T00:00:00.000Z');

@@ -25,7 +25,14 @@ export type DisposalJson = {
   gain: string | null;
 };
 
-export type ProceedsTotalJson = { currency: CurrencyCode; gross: string | null; fees: string | null; net: string | null; costBasis: string | null; gain: string | null };
+export type ProceedsTotalJson = {
+  currency: CurrencyCode;
+  gross: string | null;
+  fees: string | null;
+  net: string | null;
+  costBasis: string | null;
+  gain: string | null;
+};
 
 /** SPEC §10 `proceeds`; `holders` (the group members counted) only in the group view. */
 export type ProceedsJson = {
@@ -121,7 +128,13 @@ export const projectProceeds = (streams: ProceedsStreams, request: ProceedsReque
     totals.set(
       currency,
       t
-        ? { gross: plus(t.gross, a.gross), fees: plus(t.fees, a.fees), net: plus(t.net, a.net), costBasis: plus(t.costBasis, a.costBasis), gain: plus(t.gain, a.gain) }
+        ? {
+            gross: plus(t.gross, a.gross),
+            fees: plus(t.fees, a.fees),
+            net: plus(t.net, a.net),
+            costBasis: plus(t.costBasis, a.costBasis),
+            gain: plus(t.gain, a.gain),
+          }
         : a,
     );
     return {
@@ -141,9 +154,7 @@ export const projectProceeds = (streams: ProceedsStreams, request: ProceedsReque
     method,
     currency: request.currency ?? null,
     disposals,
-    totals: [...totals]
-      .sort(([a], [b]) => compareText(a, b))
-      .map(([currency, a]) => ({ currency, ...money(a) })),
+    totals: [...totals].sort(([a], [b]) => compareText(a, b)).map(([currency, a]) => ({ currency, ...money(a) })),
   };
   if (group) proceeds.holders = targets;
   return { proceeds, warnings: fx.warnings };

@@ -24,7 +24,13 @@ const bitemporalStream = async () => {
   const ledger = new Ledger({ store, actor: 'test', now: () => new Date(clock) });
   await ledger.import(
     [
-      { id: id(1), type: 'IssuerRegistered', issuer: 'acme', date: '2020-01-01', data: { name: 'Acme', currency: 'USD', classes: [{ class: 'B', votesPerShare: 1 }] } },
+      {
+        id: id(1),
+        type: 'IssuerRegistered',
+        issuer: 'acme',
+        date: '2020-01-01',
+        data: { name: 'Acme', currency: 'USD', classes: [{ class: 'B', votesPerShare: 1 }] },
+      },
       issue(2, '2020-03-01', '100'),
     ]
       .map((e) => JSON.stringify(e))
@@ -98,7 +104,9 @@ describe('parseKnownAt', () => {
 describe('selectTimeline is the definition of SPEC §6, computed faster', () => {
   /** The definition, literally: filter, then sort everything by (date, revision). */
   const reference = (events: ReadonlyArray<StoredEvent>, asOf: string, knownAt: string) => {
-    const retracted = new Set(events.filter((e) => e.type === 'EventRetracted' && e.recordedAt <= knownAt).map((e) => (e.data as { eventId: string }).eventId));
+    const retracted = new Set(
+      events.filter((e) => e.type === 'EventRetracted' && e.recordedAt <= knownAt).map((e) => (e.data as { eventId: string }).eventId),
+    );
     return events
       .filter((e) => e.recordedAt <= knownAt && e.date <= asOf && e.type !== 'EventRetracted' && !retracted.has(e.id))
       .sort(byEffectivePoint);
@@ -109,7 +117,14 @@ describe('selectTimeline is the definition of SPEC §6, computed faster', () => 
   it('gives the same events in the same order for any stream, asOf and knownAt (back-dated runs, retractions)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ day: fc.integer({ min: 0, max: 60 }), retracts: fc.option(fc.nat(), { freq: 5 }), hour: fc.integer({ min: 0, max: 3 }) }), { maxLength: 80 }),
+        fc.array(
+          fc.record({
+            day: fc.integer({ min: 0, max: 60 }),
+            retracts: fc.option(fc.nat(), { freq: 5 }),
+            hour: fc.integer({ min: 0, max: 3 }),
+          }),
+          { maxLength: 80 },
+        ),
         fc.integer({ min: -1, max: 61 }),
         fc.integer({ min: 0, max: 12 }),
         (specs, asOfDay, knownHour) => {
@@ -117,11 +132,9 @@ describe('selectTimeline is the definition of SPEC §6, computed faster', () => 
           const events = specs.map((spec, revision) => {
             hour += spec.hour; // recordedAt never goes backwards within a stream
             const base = { id: id(revision + 1), revision, date: day(spec.day), recordedAt: instant(hour) };
-            return (
-              spec.retracts !== null && revision > 0
-                ? { ...base, type: 'EventRetracted', data: { eventId: id((spec.retracts % revision) + 1), reason: 'r' } }
-                : { ...base, type: 'StakeDisclosed', data: {} }
-            ) as unknown as StoredEvent;
+            return (spec.retracts !== null && revision > 0
+              ? { ...base, type: 'EventRetracted', data: { eventId: id((spec.retracts % revision) + 1), reason: 'r' } }
+              : { ...base, type: 'StakeDisclosed', data: {} }) as unknown as StoredEvent;
           });
           const asOf = day(asOfDay);
           const knownAt = instant(knownHour);

@@ -28,7 +28,8 @@ export const selectTimeline = (streamEvents: ReadonlyArray<StoredEvent>, at: Poi
   let lastDate = '';
   for (let i = 0; i < streamEvents.length; i++) {
     const e = streamEvents[i]!;
-    if (e.recordedAt > knownAt || e.date > asOf || e.type === 'EventRetracted' || (retracted !== undefined && retracted.has(e.id))) continue;
+    if (e.recordedAt > knownAt || e.date > asOf || e.type === 'EventRetracted' || (retracted !== undefined && retracted.has(e.id)))
+      continue;
     if (e.date >= lastDate) {
       inOrder.push(e);
       lastDate = e.date;

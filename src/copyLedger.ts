@@ -10,17 +10,25 @@ const BATCH_EVENTS = 500;
  * Where the target stands: empty, or holding an earlier (interrupted) copy of this ledger, which
  * the copy continues. Anything else is refused before a single event is written.
  */
-const resumePoints = async (source: EventStore, target: EventStore, sourceHeads: ReadonlyArray<StreamHead>): Promise<Map<string, number>> => {
+const resumePoints = async (
+  source: EventStore,
+  target: EventStore,
+  sourceHeads: ReadonlyArray<StreamHead>,
+): Promise<Map<string, number>> => {
   const heads = new Map(sourceHeads.map((h) => [h.stream, h]));
   const points = new Map<string, number>();
   for (const t of await target.heads()) {
     const s = heads.get(t.stream);
     const event = s && s.revision >= t.revision ? (await source.readStream(t.stream))[t.revision] : undefined;
     if (!event || event.hash !== t.hash)
-      fail('VerificationFailed', `the target ${target.description} already holds a different ledger (stream ${t.stream} at revision ${t.revision} differs from the source): copy into an empty store`, {
-        stream: t.stream,
-        revision: t.revision,
-      });
+      fail(
+        'VerificationFailed',
+        `the target ${target.description} already holds a different ledger (stream ${t.stream} at revision ${t.revision} differs from the source): copy into an empty store`,
+        {
+          stream: t.stream,
+          revision: t.revision,
+        },
+      );
     points.set(t.stream, t.revision);
   }
   return points;
@@ -62,7 +70,11 @@ export type CopyResult = Readonly<{
   verify: VerifyResult;
 }>;
 
-export type CopyProgress = Readonly<{ read?: (events: number) => void; phase?: (title: string) => void; verified?: (events: number) => void }>;
+export type CopyProgress = Readonly<{
+  read?: (events: number) => void;
+  phase?: (title: string) => void;
+  verified?: (events: number) => void;
+}>;
 
 /**
  * Copies a whole ledger (SPEC §7 `copy`): every stored envelope unchanged — recordedAt, actor and
@@ -95,6 +107,10 @@ export const copyLedger = async (source: EventStore, target: EventStore, progres
     verify: verified,
   };
   if (!result.headsMatch || !verified.ok)
-    fail('VerificationFailed', `the copy in ${target.description} does not verify: ${verified.problems[0]?.message ?? 'its stream heads differ from the source'}`, result);
+    fail(
+      'VerificationFailed',
+      `the copy in ${target.description} does not verify: ${verified.problems[0]?.message ?? 'its stream heads differ from the source'}`,
+      result,
+    );
   return result;
 };

@@ -1,6 +1,15 @@
 import type { DraftEvent, EventEnvelope, EventId, Instant, StoredEvent } from '../events/index.js';
 import { decodeDraft, encodeContent, instantOf, utcDateOf } from '../events/index.js';
-import { decideBatch, type DecisionContext, emptyTimelineFor, type PlannedEvent, type StoredRef, type StreamTimeline, streamOfDraft, type Submission } from './domain/decide.js';
+import {
+  decideBatch,
+  type DecisionContext,
+  emptyTimelineFor,
+  type PlannedEvent,
+  type StoredRef,
+  type StreamTimeline,
+  streamOfDraft,
+  type Submission,
+} from './domain/decide.js';
 import { assignImportIds, newEventId } from './domain/eventIds.js';
 import { IssuerTimeline } from './domain/issuerTimeline.js';
 import { FxTimeline, HolderRegistryTimeline } from './domain/registryTimelines.js';
@@ -94,7 +103,10 @@ export class Ledger {
    * Imports a JSONL file: all lines or none (SPEC §7), ids derived for lines without one.
    * `progress` is told how many lines have been checked, now and then.
    */
-  async import(input: string | Uint8Array, options: { dryRun?: boolean; progress?: (checked: number) => void } = {}): Promise<AppendReport> {
+  async import(
+    input: string | Uint8Array,
+    options: { dryRun?: boolean; progress?: (checked: number) => void } = {},
+  ): Promise<AppendReport> {
     return this.submit(importSubmissions(input), options.dryRun ?? false, false, options.progress);
   }
 
@@ -136,7 +148,9 @@ export class Ledger {
     }
     const decoded = decodeDraft({ ...original, data, date: patch.date ?? target.date });
     if (!decoded.ok)
-      return fail('InvalidInput', `the corrected ${target.type}: ${decoded.problems.map((p) => p.message).join('; ')}`, { problems: decoded.problems });
+      return fail('InvalidInput', `the corrected ${target.type}: ${decoded.problems.map((p) => p.message).join('; ')}`, {
+        problems: decoded.problems,
+      });
     const retraction = {
       type: 'EventRetracted',
       date: patch.date ?? utcDateOf(this.now()),
@@ -168,7 +182,13 @@ export class Ledger {
       } catch (e) {
         if (!(isLedgerError(e) && e.problem.kind === 'VersionConflict') || attempt >= this.maxAttempts) {
           if (isLedgerError(e) && e.problem.kind === 'VersionConflict')
-            throw new LedgerError(problem('VersionConflict', `still conflicting with concurrent writers after ${attempt} attempts: ${e.message}`, e.problem.details as Record<string, unknown>));
+            throw new LedgerError(
+              problem(
+                'VersionConflict',
+                `still conflicting with concurrent writers after ${attempt} attempts: ${e.message}`,
+                e.problem.details as Record<string, unknown>,
+              ),
+            );
           throw e;
         }
         await sleep(Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random()));
@@ -284,7 +304,9 @@ export class Ledger {
     }
     return [...byStream].map(([stream, events]) => {
       const tip = streams.get(stream)!.tip;
-      const sealed = placed ? sealPlaced(stream, tip, events, recordedAt, this.actor) : sealEvents(stream, tip, events, recordedAt, this.actor);
+      const sealed = placed
+        ? sealPlaced(stream, tip, events, recordedAt, this.actor)
+        : sealEvents(stream, tip, events, recordedAt, this.actor);
       return { stream, expectedRevision: tip.revision, events: sealed };
     });
   }
@@ -293,7 +315,8 @@ export class Ledger {
 /** A correction: [retraction, replacement], validated together when they are in an issuer stream. */
 const decideCorrection = (ctx: DecisionContext, submissions: ReadonlyArray<Submission>) => {
   const [retraction, replacement] = submissions;
-  if (!retraction || !replacement || retraction.draft.type !== 'EventRetracted') throw new Error('a correction is a retraction and a replacement');
+  if (!retraction || !replacement || retraction.draft.type !== 'EventRetracted')
+    throw new Error('a correction is a retraction and a replacement');
   const target = ctx.stored(retraction.draft.data.eventId);
   const timeline = target ? ctx.timeline(target.stream) : undefined;
   if (!target || !(timeline instanceof IssuerTimeline)) return decideBatch(ctx, submissions);
@@ -304,8 +327,20 @@ const decideCorrection = (ctx: DecisionContext, submissions: ReadonlyArray<Submi
   return {
     ok: true as const,
     planned: [
-      { stream: target.stream, revision: r.revision, event: { ...retraction.draft, id: retraction.id }, status: 'appended' as const, changes: [] },
-      { stream: target.stream, revision: n.revision, event: { ...replacement.draft, id: replacement.id }, status: 'appended' as const, changes: outcome.changes },
+      {
+        stream: target.stream,
+        revision: r.revision,
+        event: { ...retraction.draft, id: retraction.id },
+        status: 'appended' as const,
+        changes: [],
+      },
+      {
+        stream: target.stream,
+        revision: n.revision,
+        event: { ...replacement.draft, id: replacement.id },
+        status: 'appended' as const,
+        changes: outcome.changes,
+      },
     ],
   };
 };

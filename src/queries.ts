@@ -1,8 +1,25 @@
 import type { CurrencyCode, HolderId, Instant, IsoDate, IssuerId, StoredEvent } from '../events/index.js';
-import { CurrencyCode as CurrencyCodeCodec, FX_STREAM, HOLDERS_STREAM, HolderId as HolderIdCodec, instantOf, IssuerId as IssuerIdCodec, issuerOfStream, toIssuerStreamId, utcDateOf } from '../events/index.js';
+import {
+  CurrencyCode as CurrencyCodeCodec,
+  FX_STREAM,
+  HOLDERS_STREAM,
+  HolderId as HolderIdCodec,
+  instantOf,
+  IssuerId as IssuerIdCodec,
+  issuerOfStream,
+  toIssuerStreamId,
+  utcDateOf,
+} from '../events/index.js';
 import { projectHistory, type HistoryJson } from '../projections/history.js';
 import { isHolderNamed } from '../projections/mentions.js';
-import { capTableFromState, projectCapTable, projectStake, stakeFromState, type CapTableJson, type StakeJson } from '../projections/ownership.js';
+import {
+  capTableFromState,
+  projectCapTable,
+  projectStake,
+  stakeFromState,
+  type CapTableJson,
+  type StakeJson,
+} from '../projections/ownership.js';
 import { groupMembers, holderRegistry } from '../projections/registry.js';
 import { COST_METHODS, projectProceeds, type CostMethod, type ProceedsJson } from '../projections/proceeds.js';
 import { parseDate, parseKnownAt, type PointInTime } from '../projections/timeline.js';
@@ -35,16 +52,23 @@ export type ProceedsQuery = Readonly<{
 // ---- reading and checking input ----
 
 const issuerArg = (value: string): IssuerId =>
-  IssuerIdCodec.is(value) ? value : fail('InvalidInput', `--issuer: expected ${IssuerIdCodec.name}, got ${JSON.stringify(value)}`, { flag: '--issuer', value });
+  IssuerIdCodec.is(value)
+    ? value
+    : fail('InvalidInput', `--issuer: expected ${IssuerIdCodec.name}, got ${JSON.stringify(value)}`, { flag: '--issuer', value });
 
 const holderArg = (value: string): HolderId =>
-  HolderIdCodec.is(value) ? value : fail('InvalidInput', `--holder: expected ${HolderIdCodec.name}, got ${JSON.stringify(value)}`, { flag: '--holder', value });
+  HolderIdCodec.is(value)
+    ? value
+    : fail('InvalidInput', `--holder: expected ${HolderIdCodec.name}, got ${JSON.stringify(value)}`, { flag: '--holder', value });
 
 const methodArg = (value: string | undefined): CostMethod => {
   if (value === undefined) return 'fifo';
   return (COST_METHODS as ReadonlyArray<string>).includes(value)
     ? (value as CostMethod)
-    : fail('InvalidInput', `--method: expected one of ${COST_METHODS.join(', ')}, got ${JSON.stringify(value)}`, { flag: '--method', value });
+    : fail('InvalidInput', `--method: expected one of ${COST_METHODS.join(', ')}, got ${JSON.stringify(value)}`, {
+        flag: '--method',
+        value,
+      });
 };
 
 const currencyArg = (value: string | undefined): CurrencyCode | undefined => {
@@ -55,7 +79,8 @@ const currencyArg = (value: string | undefined): CurrencyCode | undefined => {
 };
 
 /** Defaults (SPEC §6): asOf = today in UTC, knownAt = now. */
-const knownAtArg = (value: string | undefined, now: Date): Instant => (value === undefined ? instantOf(now) : parseKnownAt(value, '--known-at'));
+const knownAtArg = (value: string | undefined, now: Date): Instant =>
+  value === undefined ? instantOf(now) : parseKnownAt(value, '--known-at');
 const pointInTime = (asOf: string | undefined, knownAt: string | undefined, now: Date): PointInTime => ({
   asOf: asOf === undefined ? utcDateOf(now) : parseDate(asOf, '--as-of'),
   knownAt: knownAtArg(knownAt, now),
@@ -67,7 +92,10 @@ const readIssuer = async (store: EventStore, issuer: IssuerId, knownAt: Instant)
   const registered = events.some((e) => e.type === 'IssuerRegistered' && e.recordedAt <= knownAt);
   return registered
     ? events
-    : fail('UnknownIssuer', `unknown issuer ${issuer}${events.length ? ` (not registered as known at ${knownAt})` : ''}`, { issuer, knownAt });
+    : fail('UnknownIssuer', `unknown issuer ${issuer}${events.length ? ` (not registered as known at ${knownAt})` : ''}`, {
+        issuer,
+        knownAt,
+      });
 };
 
 const recordedBy = function* (events: ReadonlyArray<StoredEvent>, knownAt: Instant): Iterable<StoredEvent> {
@@ -77,7 +105,10 @@ const recordedBy = function* (events: ReadonlyArray<StoredEvent>, knownAt: Insta
 /** UnknownHolder unless some event recorded by `knownAt` names the holder (a holder with 0 shares is an answer, not an error). */
 const checkHolderKnown = (holder: HolderId, streams: ReadonlyArray<ReadonlyArray<StoredEvent>>, knownAt: Instant, where: string): void => {
   if (streams.some((events) => isHolderNamed(recordedBy(events, knownAt), holder))) return;
-  fail('UnknownHolder', `unknown holder ${holder}: no event ${where} and no HolderRegistered names it (as known at ${knownAt})`, { holder, knownAt });
+  fail('UnknownHolder', `unknown holder ${holder}: no event ${where} and no HolderRegistered names it (as known at ${knownAt})`, {
+    holder,
+    knownAt,
+  });
 };
 
 // ---- the queries ----
@@ -144,7 +175,8 @@ export const queryProceeds = async (store: EventStore, query: ProceedsQuery, now
   const holderEvents = await store.readStream(HOLDERS_STREAM);
   // A holder known from another issuer has simply sold nothing of this one: look further before failing.
   const known = [...issuerStreams, holderEvents];
-  if (issuer !== undefined && !known.some((events) => isHolderNamed(recordedBy(events, knownAt), holder))) known.push(...(await readAllIssuers(store)));
+  if (issuer !== undefined && !known.some((events) => isHolderNamed(recordedBy(events, knownAt), holder)))
+    known.push(...(await readAllIssuers(store)));
   checkHolderKnown(holder, known, knownAt, 'of any issuer');
   const fxEvents = await store.readStream(FX_STREAM);
   const { proceeds, warnings } = projectProceeds(

@@ -60,7 +60,8 @@ export const decodeState = (issuer: IssuerId, text: string): IssuerState => {
   const r = o['registration'];
   if (r !== null) {
     const reg = r as Record<string, unknown> | undefined;
-    if (typeof reg !== 'object' || !isCanonicalDate(reg['date']) || !isShort(reg['name']) || !isCurrency(reg['currency'])) return bad('registration is malformed');
+    if (typeof reg !== 'object' || !isCanonicalDate(reg['date']) || !isShort(reg['name']) || !isCurrency(reg['currency']))
+      return bad('registration is malformed');
     state.registration = { date: reg['date'] as IsoDate, name: reg['name'], currency: reg['currency'] as CurrencyCode };
   }
   for (const [cls, votes] of pairs(o['classes'], 'classes')) {

@@ -69,7 +69,9 @@ const retractionsOf = (reads: SqliteReads, stream: string, head: number): Retrac
     }
     return at;
   };
-  return rows.every((r) => r[2] !== null) ? { byRevision: true, at: earliest((r) => r[2]!) } : { byRevision: false, at: earliest((r) => r[1]) };
+  return rows.every((r) => r[2] !== null)
+    ? { byRevision: true, at: earliest((r) => r[2]!) }
+    : { byRevision: false, at: earliest((r) => r[1]) };
 };
 
 const retractedAtOf = (retracted: Retracted, e: PlacedEvent): string | undefined =>
@@ -78,7 +80,11 @@ const retractedAtOf = (retracted: Retracted, e: PlacedEvent): string | undefined
 const corruptRow = (path: string, stream: string, body: string, e: unknown): never => {
   const revision = Number(body.split('\u001f')[1]);
   const reason = (e as Error).message;
-  return fail('CorruptEvent', `the timeline row of ${stream}@${revision} in ${path} does not decode: ${reason}`, { stream, revision, reason });
+  return fail('CorruptEvent', `the timeline row of ${stream}@${revision} in ${path} does not decode: ${reason}`, {
+    stream,
+    revision,
+    reason,
+  });
 };
 
 /** A row body's event and recordedAt, or CorruptEvent. */
@@ -197,12 +203,19 @@ export const fastOwnership = (store: EventStore, issuer: IssuerId, at: PointInTi
     if (reads.isDamaged(stream) || reads.isDamaged('holders')) return undefined;
     const head = reads.head(stream);
     if (!reads.isNamed([stream], REGISTERED, at.knownAt))
-      fail('UnknownIssuer', `unknown issuer ${issuer}${head >= 0 ? ` (not registered as known at ${at.knownAt})` : ''}`, { issuer, knownAt: at.knownAt });
-    if (needs.holder !== undefined && needs.holder !== 'public' && !reads.isNamed([stream, 'holders'], needs.holder, at.knownAt))
-      fail('UnknownHolder', `unknown holder ${needs.holder}: no event of ${issuer} and no HolderRegistered names it (as known at ${at.knownAt})`, {
-        holder: needs.holder,
+      fail('UnknownIssuer', `unknown issuer ${issuer}${head >= 0 ? ` (not registered as known at ${at.knownAt})` : ''}`, {
+        issuer,
         knownAt: at.knownAt,
       });
+    if (needs.holder !== undefined && needs.holder !== 'public' && !reads.isNamed([stream, 'holders'], needs.holder, at.knownAt))
+      fail(
+        'UnknownHolder',
+        `unknown holder ${needs.holder}: no event of ${issuer} and no HolderRegistered names it (as known at ${at.knownAt})`,
+        {
+          holder: needs.holder,
+          knownAt: at.knownAt,
+        },
+      );
     let start = reads.snapshotFor(stream, at.asOf, at.knownAt, head);
     let fold: Fold;
     try {

@@ -47,7 +47,10 @@ export class WarmReader {
   private names = new HolderNamesAsOf([]);
   private knownAt: Instant;
 
-  private constructor(private readonly store: EventStore, private readonly now: () => Date) {
+  private constructor(
+    private readonly store: EventStore,
+    private readonly now: () => Date,
+  ) {
     this.knownAt = instantOf(now());
   }
 
@@ -100,7 +103,10 @@ export class WarmReader {
       if (reads.isDamaged(stream)) return undefined;
       if (!reads.isNamed([stream], REGISTERED, this.knownAt)) return fail('UnknownIssuer', `unknown issuer ${issuer}`, { issuer });
       const revision = reads.head(stream);
-      return { revision, index: AsOfIndex.build(issuer, selectRows(reads, path, stream, '', { asOf: END_OF_TIME, knownAt: this.knownAt })) };
+      return {
+        revision,
+        index: AsOfIndex.build(issuer, selectRows(reads, path, stream, '', { asOf: END_OF_TIME, knownAt: this.knownAt })),
+      };
     });
   }
 

@@ -9,7 +9,8 @@ export type WatchedEvent = Readonly<{ event: StoredEvent; changes: ReadonlyArray
 /** Every holding of an issuer's current state, for the rare diff after a rebuild. */
 const holdingsOf = (t: IssuerTimeline): Map<string, Readonly<{ class: ClassId; holder: HolderId; shares: bigint }>> => {
   const out = new Map<string, Readonly<{ class: ClassId; holder: HolderId; shares: bigint }>>();
-  for (const [cls, byHolder] of t.endState.holdings) for (const [holder, shares] of byHolder) out.set(`${cls}\u0000${holder}`, { class: cls, holder, shares });
+  for (const [cls, byHolder] of t.endState.holdings)
+    for (const [holder, shares] of byHolder) out.set(`${cls}\u0000${holder}`, { class: cls, holder, shares });
   return out;
 };
 
@@ -20,7 +21,10 @@ const holdingsOf = (t: IssuerTimeline): Map<string, Readonly<{ class: ClassId; h
  * together (a correction's retraction and replacement) is applied by rebuilding the issuer's
  * timeline and comparing its holdings before and after.
  */
-export async function* watchLedger(store: EventStore, options: Readonly<{ stream?: string; signal: AbortSignal }>): AsyncGenerator<WatchedEvent> {
+export async function* watchLedger(
+  store: EventStore,
+  options: Readonly<{ stream?: string; signal: AbortSignal }>,
+): AsyncGenerator<WatchedEvent> {
   const timelines = new Map<string, { timeline: IssuerTimeline; events: StoredEvent[] }>();
   for await (const event of store.subscribe(options)) {
     const issuer = issuerOfStream(event.stream);

@@ -12,7 +12,11 @@ describe('the library API', () => {
         '{"type":"SharesIssued","issuer":"sensetime","date":"2018-06-01","data":{"holder":"public","class":"B","shares":"1000","pricePerShare":"1","currency":"HKD"}}',
       ].join('\n'),
     );
-    const { result } = await api.queryStake(store, { issuer: 'sensetime', holder: 'taobao-holding', asOf: '2023-07-07' }, new Date('2024-01-02T00:00:00.000Z'));
+    const { result } = await api.queryStake(
+      store,
+      { issuer: 'sensetime', holder: 'taobao-holding', asOf: '2023-07-07' },
+      new Date('2024-01-02T00:00:00.000Z'),
+    );
     expect(result).toMatchObject({ shares: '3000', percentOfTotal: '75.000000', classes: [{ class: 'B', percentOfClass: '75.000000' }] });
     expect((await api.verifyLedger(store)).ok).toBe(true);
     expect(api.exitCodeOf('InsufficientShares')).toBe(1);

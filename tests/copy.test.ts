@@ -48,7 +48,8 @@ describe('copy between stores', () => {
     const partial = createMemoryStore();
     // An interrupted copy: the first 10 events of every stream were written.
     const early = (await envelopes(source)).length;
-    for await (const e of source.readAll()) if (e.revision < 10) await partial.append([{ stream: e.stream, expectedRevision: e.revision - 1, events: [e] }]);
+    for await (const e of source.readAll())
+      if (e.revision < 10) await partial.append([{ stream: e.stream, expectedRevision: e.revision - 1, events: [e] }]);
     const resumed = await copyLedger(source, partial);
     expect(resumed.copied + resumed.alreadyPresent).toBe(early);
     expect(resumed.alreadyPresent).toBeGreaterThan(0);

@@ -53,7 +53,13 @@ const draft = (input: unknown): DraftEvent => {
 };
 
 const sealedIn = (stream: string, input: unknown): StoredEvent =>
-  sealEvents(stream, { revision: -1, hash: '0'.repeat(64) }, [{ ...draft(input), id: newEventId() } as EventEnvelope], RECORDED_AT, ACTOR)[0]!;
+  sealEvents(
+    stream,
+    { revision: -1, hash: '0'.repeat(64) },
+    [{ ...draft(input), id: newEventId() } as EventEnvelope],
+    RECORDED_AT,
+    ACTOR,
+  )[0]!;
 
 /** What the client hands back for an event written from `toEventInput`: JSON through the wire and back. */
 const recordedFrom = (event: StoredEvent, changes: Partial<RecordedLedgerEvent> = {}): RecordedLedgerEvent => {
@@ -72,15 +78,30 @@ const recordedFrom = (event: StoredEvent, changes: Partial<RecordedLedgerEvent> 
 
 describe('EventStoreDB mapping: events', () => {
   const history = newIssuerHistory(2);
-  const holder = sealedIn('holders', { type: 'HolderRegistered', date: '2018-01-01', data: { holder: 'taobao-holding', name: 'Taobao Holding', controlledBy: 'alibaba' } });
-  const fx = sealedIn('fx', { type: 'FxRateRecorded', date: '2023-07-06', data: { base: 'USD', quote: 'HKD', rate: '7.8213' }, source: 'HKMA' });
+  const holder = sealedIn('holders', {
+    type: 'HolderRegistered',
+    date: '2018-01-01',
+    data: { holder: 'taobao-holding', name: 'Taobao Holding', controlledBy: 'alibaba' },
+  });
+  const fx = sealedIn('fx', {
+    type: 'FxRateRecorded',
+    date: '2023-07-06',
+    data: { base: 'USD', quote: 'HKD', rate: '7.8213' },
+    source: 'HKMA',
+  });
 
   it('puts the ledger type, the encoded data and the rest of the envelope in the client event', () => {
     const event = history.events[1]!;
     const input = toEventInput(event);
     expect(input.id).toBe(event.id);
     expect(input.type).toBe('SharesIssued');
-    expect(input.data).toEqual({ holder: 'taobao-holding', class: 'B', shares: expect.stringMatching(/^24\d{17}$/), pricePerShare: '1.82', currency: 'HKD' });
+    expect(input.data).toEqual({
+      holder: 'taobao-holding',
+      class: 'B',
+      shares: expect.stringMatching(/^24\d{17}$/),
+      pricePerShare: '1.82',
+      currency: 'HKD',
+    });
     expect(input.metadata).toEqual({
       stream: event.stream,
       revision: 1,
@@ -97,7 +118,15 @@ describe('EventStoreDB mapping: events', () => {
   });
 
   it('leaves absent optional fields out of the metadata (issuer of holders/fx events, source, note)', () => {
-    expect(Object.keys(toEventInput(holder).metadata).sort()).toEqual(['actor', 'date', 'hash', 'prevHash', 'recordedAt', 'revision', 'stream']);
+    expect(Object.keys(toEventInput(holder).metadata).sort()).toEqual([
+      'actor',
+      'date',
+      'hash',
+      'prevHash',
+      'recordedAt',
+      'revision',
+      'stream',
+    ]);
     expect(toEventInput(fx).metadata).toMatchObject({ source: 'HKMA' });
   });
 
@@ -115,7 +144,7 @@ describe('EventStoreDB mapping: events', () => {
   const metadata = toEventInput(event).metadata;
 
   it.each<[string, Partial<RecordedLedgerEvent>, RegExp]>([
-    ['data that fails its codec', { data: { ...toEventInput(event).data as object, shares: '-5' } }, /data\.shares.*"-5"/],
+    ['data that fails its codec', { data: { ...(toEventInput(event).data as object), shares: '-5' } }, /data\.shares.*"-5"/],
     ['an unknown event type', { type: 'SharesStolen' }, /type/],
     ['binary content', { isJson: false, data: new Uint8Array([1, 2]) }, /not JSON/],
     ['no metadata', { metadata: undefined }, /metadata is not a JSON object/],
@@ -200,10 +229,13 @@ describe('EventStoreDB mapping: client errors', () => {
     message: '5 NOT_FOUND: Leader info available',
     metadata: { getMap: () => ({ 'leader-endpoint-host': 'node2', 'leader-endpoint-port': '2113' }) },
   } as never);
-  const rawUnavailable = Object.assign(new Error('14 UNAVAILABLE: No connection established. Last error: connect ECONNREFUSED 10.0.0.5:2113'), {
-    code: 14,
-    details: 'No connection established',
-  });
+  const rawUnavailable = Object.assign(
+    new Error('14 UNAVAILABLE: No connection established. Last error: connect ECONNREFUSED 10.0.0.5:2113'),
+    {
+      code: 14,
+      details: 'No connection established',
+    },
+  );
 
   it.each<[string, unknown]>([
     ['UnavailableError', new UnavailableError(undefined, '14 UNAVAILABLE: No connection established')],
@@ -260,7 +292,10 @@ describe('EventStoreDB connection strings', () => {
   });
 
   it('produces strings the 6.2.1 client parses (no server needed: it connects lazily)', async () => {
-    for (const url of ['kurrentdb://localhost:2113?tls=false', 'kurrentdb+discover://admin:changeit@cluster.example:2113?nodePreference=leader']) {
+    for (const url of [
+      'kurrentdb://localhost:2113?tls=false',
+      'kurrentdb+discover://admin:changeit@cluster.example:2113?nodePreference=leader',
+    ]) {
       const client = EventStoreDBClient.connectionString(toEsdbConnection(url).clientString);
       await client.dispose();
     }

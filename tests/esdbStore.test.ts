@@ -34,7 +34,15 @@ describe.skipIf(!process.env.SHARELEDGER_TEST_ESDB)('EventStoreDB server', () =>
  * given revision or position. It checks the adapter's own logic, not the server.
  */
 class FakeClient {
-  private readonly log: Array<{ streamId: string; id: string; revision: bigint; type: string; data: string; metadata: string; position: Position }> = [];
+  private readonly log: Array<{
+    streamId: string;
+    id: string;
+    revision: bigint;
+    type: string;
+    data: string;
+    metadata: string;
+    position: Position;
+  }> = [];
   private readonly wakers = new Set<() => void>();
   readonly subscriptionsFrom: Array<ReadRevision | ReadPosition> = [];
   /** The next subscriptions opened fail with UnavailableError after delivering this many events. */
@@ -89,14 +97,27 @@ class FakeClient {
   }
 
   async appendToStream(name: string, events: EventData[], { expectedRevision }: { expectedRevision: AppendExpectedRevision }) {
-    if (typeof expectedRevision !== 'bigint' && expectedRevision !== NO_STREAM) throw new Error(`the store sent expectedRevision ${expectedRevision}`);
+    if (typeof expectedRevision !== 'bigint' && expectedRevision !== NO_STREAM)
+      throw new Error(`the store sent expectedRevision ${expectedRevision}`);
     const current = this.stream(name).length - 1;
     const expected = expectedRevision === NO_STREAM ? -1 : Number(expectedRevision);
     if (expected !== current)
-      throw new WrongExpectedVersionError(undefined, { streamName: name, expected: expectedRevision, current: current < 0 ? NO_STREAM : BigInt(current) });
+      throw new WrongExpectedVersionError(undefined, {
+        streamName: name,
+        expected: expectedRevision,
+        current: current < 0 ? NO_STREAM : BigInt(current),
+      });
     events.forEach((e, i) => {
       const commit = BigInt(this.log.length + 1) * 100n;
-      this.log.push({ streamId: name, id: e.id, revision: BigInt(current + 1 + i), type: e.type, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata), position: { commit, prepare: commit } });
+      this.log.push({
+        streamId: name,
+        id: e.id,
+        revision: BigInt(current + 1 + i),
+        type: e.type,
+        data: JSON.stringify(e.data),
+        metadata: JSON.stringify(e.metadata),
+        position: { commit, prepare: commit },
+      });
     });
     for (const wake of [...this.wakers]) wake();
     return { success: true, nextExpectedRevision: BigInt(current + events.length) };
@@ -112,7 +133,9 @@ class FakeClient {
     this.subscriptionsFrom.push(options.fromPosition ?? START);
     const from = options.fromPosition;
     const prefixes = options.filter?.prefixes ?? [''];
-    return this.subscription((e) => prefixes.some((p) => e.streamId.startsWith(p)) && (typeof from !== 'object' || e.position.commit > from.commit));
+    return this.subscription(
+      (e) => prefixes.some((p) => e.streamId.startsWith(p)) && (typeof from !== 'object' || e.position.commit > from.commit),
+    );
   }
 
   private subscription(wanted: (e: FakeClient['log'][number]) => boolean) {
@@ -128,7 +151,8 @@ class FakeClient {
           const next = client.log.slice(seen).find(wanted);
           if (next) {
             seen = client.log.indexOf(next) + 1;
-            if (failAfter !== undefined && delivered === failAfter) throw new UnavailableError(undefined, '14 UNAVAILABLE: Connection dropped');
+            if (failAfter !== undefined && delivered === failAfter)
+              throw new UnavailableError(undefined, '14 UNAVAILABLE: Connection dropped');
             delivered += 1;
             yield client.recorded(next);
             continue;
@@ -300,7 +324,11 @@ describe('opening an EventStoreDB store', () => {
   });
 
   it('reports a connection string the client cannot parse as a usage error, credentials redacted', async () => {
-    for (const url of ['esdb://admin:s3cret@', 'esdb://admin:s3cret@db.example:port', 'esdb://admin:s3cret@db.example:2113?tlsCAFile=/nonexistent/ca.crt']) {
+    for (const url of [
+      'esdb://admin:s3cret@',
+      'esdb://admin:s3cret@db.example:port',
+      'esdb://admin:s3cret@db.example:2113?tlsCAFile=/nonexistent/ca.crt',
+    ]) {
       const opening = openEsdbStore(url);
       await expect(opening).rejects.toMatchObject({ problem: { kind: 'Usage' } });
       await opening.catch((e: unknown) => expect(JSON.stringify(e) + String(e)).not.toContain('s3cret'));

@@ -12,8 +12,18 @@ import { createMemoryStore } from '../src/store/memoryStore.js';
  */
 
 const line = (o: object) => JSON.stringify(o);
-const REG = { type: 'IssuerRegistered', issuer: 'acme', date: '2018-01-01', data: { name: 'Acme', currency: 'USD', classes: [{ class: 'B', votesPerShare: 1 }] } };
-const issue = (i: number) => ({ type: 'SharesIssued', issuer: 'acme', date: '2018-06-01', data: { holder: `h-${i % 50}`, class: 'B', shares: 10 + i, pricePerShare: '1.5', currency: 'USD' } });
+const REG = {
+  type: 'IssuerRegistered',
+  issuer: 'acme',
+  date: '2018-01-01',
+  data: { name: 'Acme', currency: 'USD', classes: [{ class: 'B', votesPerShare: 1 }] },
+};
+const issue = (i: number) => ({
+  type: 'SharesIssued',
+  issuer: 'acme',
+  date: '2018-06-01',
+  data: { holder: `h-${i % 50}`, class: 'B', shares: 10 + i, pricePerShare: '1.5', currency: 'USD' },
+});
 const FILE = [REG, ...Array.from({ length: 700 }, (_, i) => issue(i))].map(line).join('\n');
 
 /** The memory store without its bulk look-up: the one-by-one path. */

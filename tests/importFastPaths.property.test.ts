@@ -47,14 +47,38 @@ const numberLiteral = fc.oneof(
   fc.integer().map(String),
   fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String),
   fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => JSON.stringify(d)),
-  fc.constantFrom('1e3', '1E3', '1.50', '0.10', '-0', '9007199254740993', '9007199254740992', '1.82', '0', '100', '1e21', '1e-7', '01', '.5', '1.', '+1', 'NaN'),
+  fc.constantFrom(
+    '1e3',
+    '1E3',
+    '1.50',
+    '0.10',
+    '-0',
+    '9007199254740993',
+    '9007199254740992',
+    '1.82',
+    '0',
+    '100',
+    '1e21',
+    '1e-7',
+    '01',
+    '.5',
+    '1.',
+    '+1',
+    'NaN',
+  ),
 );
 
 type Json = Record<string, unknown>;
 
 /** A generated line with one value (envelope or data) replaced by a number literal, any JSON value, or removed. */
 const mutated = fc
-  .tuple(corpus, fc.constantFrom('envelope', 'data'), fc.nat(), fc.oneof(numberLiteral, fc.json({ maxDepth: 3 }), fc.constant(undefined)), fc.option(fc.constantFrom('extra', 'toString', 'id', 'type')))
+  .tuple(
+    corpus,
+    fc.constantFrom('envelope', 'data'),
+    fc.nat(),
+    fc.oneof(numberLiteral, fc.json({ maxDepth: 3 }), fc.constant(undefined)),
+    fc.option(fc.constantFrom('extra', 'toString', 'id', 'type')),
+  )
   .map(([line, where, pick, value, addKey]) => {
     const envelope = JSON.parse(line) as Json;
     const target = where === 'data' ? (envelope['data'] as Json) : envelope;
@@ -96,7 +120,6 @@ const tricky = fc.constantFrom(
 );
 
 const lines = fc.oneof(corpus, mutated, charMutated, tricky, fc.json({ maxDepth: 4 }), fc.string({ maxLength: 40 }));
-
 
 /** What a call gives: its text, or the error it throws (or returns). */
 const outcomeOf = (f: () => string | Error): string | Error => {
@@ -180,7 +203,10 @@ describe('the import fast paths equal the reference implementations', () => {
   it('canonicalJson gives what canonicalize gives, or throws the same error', () => {
     const value = fc.oneof(
       fc.jsonValue({ maxDepth: 4 }),
-      fc.object({ maxDepth: 3, values: [fc.string({ unit: 'binary' }), fc.integer(), fc.double(), fc.constant(undefined), fc.boolean(), fc.constant(null)] }),
+      fc.object({
+        maxDepth: 3,
+        values: [fc.string({ unit: 'binary' }), fc.integer(), fc.double(), fc.constant(undefined), fc.boolean(), fc.constant(null)],
+      }),
       fc.string({ unit: 'binary' }),
       fc.array(fc.oneof(fc.string({ unit: 'binary' }), fc.constant(undefined), fc.double())),
     );
@@ -190,7 +216,10 @@ describe('the import fast paths equal the reference implementations', () => {
           const text = canonicalize(v);
           return text === undefined ? new Error('value has no canonical JSON form') : text;
         });
-        expectSameOutcome(outcomeOf(() => canonicalJson(v)), expected);
+        expectSameOutcome(
+          outcomeOf(() => canonicalJson(v)),
+          expected,
+        );
       }),
       { numRuns: RUNS },
     );
@@ -205,32 +234,48 @@ describe('the import fast paths equal the reference implementations', () => {
       .chain(([name, reason]) =>
         fc.constantFrom(
           JSON.stringify({ type: 'HolderRegistered', date: '2023-01-01', data: { holder: 'h-1', name } }),
-          JSON.stringify({ type: 'SharesIssued', issuer: 'x', date: '2023-01-01', data: { holder: 'h-1', class: 'A', shares: 5, pricePerShare: '1.5', currency: 'USD', reason } }),
+          JSON.stringify({
+            type: 'SharesIssued',
+            issuer: 'x',
+            date: '2023-01-01',
+            data: { holder: 'h-1', class: 'A', shares: 5, pricePerShare: '1.5', currency: 'USD', reason },
+          }),
         ),
       );
     fc.assert(
-      fc.property(fc.oneof(corpus, textInData), text, text, text, fc.nat(), fc.boolean(), (line, actor, note, source, revision, withText) => {
-        const parsed = parseJson(line);
-        const decoded = parsed.ok ? decodeDraft(parsed.value) : undefined;
-        if (!decoded?.ok) throw new Error(`a generated line does not decode: ${line}`);
-        const e = {
-          ...decoded.value,
-          id: decoded.value.id ?? '11111111-1111-4111-8111-111111111111',
-          ...(withText ? { note, source } : {}),
-          stream: 'issuer-x',
-          revision,
-          recordedAt: '2023-01-01T00:00:00.000Z',
-          actor,
-          prevHash: '0'.repeat(64),
-          hash: 'f'.repeat(64),
-        } as StoredEvent;
-        const { hash: _ignored, ...envelope } = encodeStored({ ...e, hash: '' });
-        expectSameOutcome(outcomeOf(() => canonicalStoredText(e)), outcomeOf(() => canonicalize(envelope)!));
-        expect(storedText(e)).toBe(JSON.stringify(encodeStored(e)));
-        const content = outcomeOf(() => canonicalize(encodeContent(e))!);
-        if (content instanceof Error) expect(() => canonicalContentText(e)).toThrow(content.message);
-        else expect(canonicalContentText(e)).toBe(content);
-      }),
+      fc.property(
+        fc.oneof(corpus, textInData),
+        text,
+        text,
+        text,
+        fc.nat(),
+        fc.boolean(),
+        (line, actor, note, source, revision, withText) => {
+          const parsed = parseJson(line);
+          const decoded = parsed.ok ? decodeDraft(parsed.value) : undefined;
+          if (!decoded?.ok) throw new Error(`a generated line does not decode: ${line}`);
+          const e = {
+            ...decoded.value,
+            id: decoded.value.id ?? '11111111-1111-4111-8111-111111111111',
+            ...(withText ? { note, source } : {}),
+            stream: 'issuer-x',
+            revision,
+            recordedAt: '2023-01-01T00:00:00.000Z',
+            actor,
+            prevHash: '0'.repeat(64),
+            hash: 'f'.repeat(64),
+          } as StoredEvent;
+          const { hash: _ignored, ...envelope } = encodeStored({ ...e, hash: '' });
+          expectSameOutcome(
+            outcomeOf(() => canonicalStoredText(e)),
+            outcomeOf(() => canonicalize(envelope)!),
+          );
+          expect(storedText(e)).toBe(JSON.stringify(encodeStored(e)));
+          const content = outcomeOf(() => canonicalize(encodeContent(e))!);
+          if (content instanceof Error) expect(() => canonicalContentText(e)).toThrow(content.message);
+          else expect(canonicalContentText(e)).toBe(content);
+        },
+      ),
       { numRuns: RUNS },
     );
   });

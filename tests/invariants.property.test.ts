@@ -16,7 +16,19 @@ const buildLedger = async (ops: Op[]) => {
   const store = createMemoryStore();
   const ledger = new Ledger({ store, actor: 'prop' });
   await ledger.append([
-    draft({ type: 'IssuerRegistered', issuer: 'acme', date: '2019-01-01', data: { name: 'Acme', currency: 'USD', classes: [{ class: 'A', votesPerShare: 10 }, { class: 'B', votesPerShare: 1 }] } }),
+    draft({
+      type: 'IssuerRegistered',
+      issuer: 'acme',
+      date: '2019-01-01',
+      data: {
+        name: 'Acme',
+        currency: 'USD',
+        classes: [
+          { class: 'A', votesPerShare: 10 },
+          { class: 'B', votesPerShare: 1 },
+        ],
+      },
+    }),
   ]);
   const accepted: string[] = [];
   let rejected = 0;
@@ -86,20 +98,37 @@ describe('invariants over random ledgers', () => {
 
   it('a back-dated sale is accepted exactly when every later sale stays possible', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 1000 }), async (issuedShares, later, backDated) => {
-        fc.pre(later <= issuedShares);
-        const { store } = await buildLedger([]);
-        const ledger = new Ledger({ store, actor: 'prop' });
-        const sale = (n: number, date: string) =>
-          draft({ type: 'BlockSale', issuer: 'acme', date, data: { seller: 'a', class: 'B', shares: String(n), pricePerShare: '1', currency: 'USD' } });
-        await ledger.append([draft({ type: 'SharesIssued', issuer: 'acme', date: '2020-01-01', data: { holder: 'a', class: 'B', shares: String(issuedShares), pricePerShare: '1', currency: 'USD' } })]);
-        await ledger.append([sale(later, '2022-01-01')]);
-        const outcome = await ledger.append([sale(backDated, '2021-01-01')]).then(
-          () => 'accepted',
-          (e) => (isLedgerError(e) && e.problem.kind === 'InsufficientShares' ? 'rejected' : Promise.reject(e)),
-        );
-        expect(outcome).toBe(backDated <= issuedShares - later ? 'accepted' : 'rejected');
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 1000 }),
+        fc.integer({ min: 1, max: 1000 }),
+        fc.integer({ min: 1, max: 1000 }),
+        async (issuedShares, later, backDated) => {
+          fc.pre(later <= issuedShares);
+          const { store } = await buildLedger([]);
+          const ledger = new Ledger({ store, actor: 'prop' });
+          const sale = (n: number, date: string) =>
+            draft({
+              type: 'BlockSale',
+              issuer: 'acme',
+              date,
+              data: { seller: 'a', class: 'B', shares: String(n), pricePerShare: '1', currency: 'USD' },
+            });
+          await ledger.append([
+            draft({
+              type: 'SharesIssued',
+              issuer: 'acme',
+              date: '2020-01-01',
+              data: { holder: 'a', class: 'B', shares: String(issuedShares), pricePerShare: '1', currency: 'USD' },
+            }),
+          ]);
+          await ledger.append([sale(later, '2022-01-01')]);
+          const outcome = await ledger.append([sale(backDated, '2021-01-01')]).then(
+            () => 'accepted',
+            (e) => (isLedgerError(e) && e.problem.kind === 'InsufficientShares' ? 'rejected' : Promise.reject(e)),
+          );
+          expect(outcome).toBe(backDated <= issuedShares - later ? 'accepted' : 'rejected');
+        },
+      ),
       { numRuns: 100 },
     );
   });

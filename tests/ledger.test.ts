@@ -7,9 +7,24 @@ import { createMemoryStore } from '../src/store/memoryStore.js';
 import { blockSale, issued, registered } from './support/decideHarness.js';
 
 const line = (o: object) => JSON.stringify(o);
-const REG = { type: 'IssuerRegistered', issuer: 'sensetime', date: '2018-01-01', data: { name: 'SenseTime', currency: 'HKD', classes: [{ class: 'B', votesPerShare: 1 }] } };
-const ISSUE = { type: 'SharesIssued', issuer: 'sensetime', date: '2018-06-01', data: { holder: 'taobao-holding', class: 'B', shares: 1000, pricePerShare: '1', currency: 'HKD' } };
-const SALE = { type: 'BlockSale', issuer: 'sensetime', date: '2023-07-06', data: { seller: 'taobao-holding', class: 'B', shares: 600, pricePerShare: '1.82', currency: 'HKD' } };
+const REG = {
+  type: 'IssuerRegistered',
+  issuer: 'sensetime',
+  date: '2018-01-01',
+  data: { name: 'SenseTime', currency: 'HKD', classes: [{ class: 'B', votesPerShare: 1 }] },
+};
+const ISSUE = {
+  type: 'SharesIssued',
+  issuer: 'sensetime',
+  date: '2018-06-01',
+  data: { holder: 'taobao-holding', class: 'B', shares: 1000, pricePerShare: '1', currency: 'HKD' },
+};
+const SALE = {
+  type: 'BlockSale',
+  issuer: 'sensetime',
+  date: '2023-07-06',
+  data: { seller: 'taobao-holding', class: 'B', shares: 600, pricePerShare: '1.82', currency: 'HKD' },
+};
 
 const everything = async (store: EventStore): Promise<string> => {
   const all: unknown[] = [];

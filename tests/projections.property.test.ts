@@ -28,7 +28,8 @@ const cls = fc.constantFrom(...CLASSES);
 const price = fc.constantFrom(...PRICES);
 /** Shares leaving a holding: a portion (in thousandths) of what the holder has on that date, sized by `build`. */
 const shares = fc.integer({ min: 1, max: 1000 }).map((n) => `portion:${n}`);
-const dayIn = (min: number, max: number) => fc.integer({ min, max }).map((d) => new Date(Date.UTC(2020, 0, 1 + d)).toISOString().slice(0, 10));
+const dayIn = (min: number, max: number) =>
+  fc.integer({ min, max }).map((d) => new Date(Date.UTC(2020, 0, 1 + d)).toISOString().slice(0, 10));
 const day = dayIn(0, 364);
 /** Acquisitions lean early and disposals late, so that most sales find shares to sell. */
 const early = dayIn(0, 200);
@@ -40,46 +41,103 @@ const issuerEvent = (type: string, date: string, data: Record<string, unknown>) 
 
 const ops = (options: { freeMoves: boolean }) => {
   const common = [
-    fc.record({ date: early, holder, cls, shares: fc.integer({ min: 1, max: 1000 }).map(String), price }).map((o) =>
-      issuerEvent('SharesIssued', o.date, { holder: o.holder, class: o.cls, shares: o.shares, pricePerShare: o.price, currency: 'USD' }),
-    ),
-    fc.record({ date: early, cls, price, allocations: fc.array(fc.record({ holder, shares: fc.integer({ min: 1, max: 1000 }).map(String) }), { minLength: 1, maxLength: 3 }) }).map((o) =>
-      issuerEvent('FundingRoundClosed', o.date, { round: 'R', class: o.cls, pricePerShare: o.price, currency: 'USD', allocations: o.allocations }),
-    ),
-        fc.record({ date: late, seller: holder, buyer: holder, cls, shares, price, fees: fc.constantFrom(undefined, '0', '1.25') }).map((o) =>
-      issuerEvent('BlockSale', o.date, { seller: o.seller, buyer: o.buyer, class: o.cls, shares: o.shares, pricePerShare: o.price, currency: 'USD', ...(o.fees ? { fees: o.fees } : {}) }),
-    ),
-    fc.record({ date: late, from: holder, to: holder, cls, shares, amount: price }).map((o) =>
-      issuerEvent('SharesTransferred', o.date, { from: o.from, to: o.to, class: o.cls, shares: o.shares, consideration: { amount: o.amount, currency: 'USD' } }),
-    ),
-    fc.record({ date: late, holder, cls, shares, price }).map((o) =>
-      issuerEvent('SharesRepurchased', o.date, { holder: o.holder, class: o.cls, shares: o.shares, pricePerShare: o.price, currency: 'USD' }),
-    ),
-    fc.record({ date: day, cls: fc.constantFrom(undefined, ...CLASSES), numerator: fc.integer({ min: 1, max: 3 }), denominator: fc.integer({ min: 1, max: 2 }) }).map((o) =>
-      issuerEvent('StockSplit', o.date, { ...(o.cls ? { class: o.cls } : {}), numerator: o.numerator, denominator: o.denominator }),
-    ),
-    fc.record({ date: late, holder, from: cls, shares, ratio: fc.constantFrom('1', '2', '0.5') }).map((o) =>
-      issuerEvent('SharesConverted', o.date, { holder: o.holder, fromClass: o.from, toClass: o.from === 'A' ? 'B' : 'A', shares: o.shares, ratio: o.ratio }),
-    ),
-    fc.record({ date: day, newShares: fc.integer({ min: 0, max: 500 }).map(String), convert: fc.boolean(), sales: fc.array(fc.record({ seller: holder, shares: fc.integer({ min: 1, max: 300 }).map(String) }), { maxLength: 2 }) }).map((o) =>
-      issuerEvent('IPOCompleted', o.date, {
-        exchange: 'X',
-        ticker: 'ACME',
-        class: 'B',
-        offerPrice: '2.5',
+    fc
+      .record({ date: early, holder, cls, shares: fc.integer({ min: 1, max: 1000 }).map(String), price })
+      .map((o) =>
+        issuerEvent('SharesIssued', o.date, { holder: o.holder, class: o.cls, shares: o.shares, pricePerShare: o.price, currency: 'USD' }),
+      ),
+    fc
+      .record({
+        date: early,
+        cls,
+        price,
+        allocations: fc.array(fc.record({ holder, shares: fc.integer({ min: 1, max: 1000 }).map(String) }), { minLength: 1, maxLength: 3 }),
+      })
+      .map((o) =>
+        issuerEvent('FundingRoundClosed', o.date, {
+          round: 'R',
+          class: o.cls,
+          pricePerShare: o.price,
+          currency: 'USD',
+          allocations: o.allocations,
+        }),
+      ),
+    fc.record({ date: late, seller: holder, buyer: holder, cls, shares, price, fees: fc.constantFrom(undefined, '0', '1.25') }).map((o) =>
+      issuerEvent('BlockSale', o.date, {
+        seller: o.seller,
+        buyer: o.buyer,
+        class: o.cls,
+        shares: o.shares,
+        pricePerShare: o.price,
         currency: 'USD',
-        newShares: o.newShares,
-        ...(o.convert ? { conversions: [{ fromClass: 'A', toClass: 'B', ratio: '1' }] } : {}),
-        secondarySales: o.sales,
+        ...(o.fees ? { fees: o.fees } : {}),
       }),
     ),
+    fc.record({ date: late, from: holder, to: holder, cls, shares, amount: price }).map((o) =>
+      issuerEvent('SharesTransferred', o.date, {
+        from: o.from,
+        to: o.to,
+        class: o.cls,
+        shares: o.shares,
+        consideration: { amount: o.amount, currency: 'USD' },
+      }),
+    ),
+    fc.record({ date: late, holder, cls, shares, price }).map((o) =>
+      issuerEvent('SharesRepurchased', o.date, {
+        holder: o.holder,
+        class: o.cls,
+        shares: o.shares,
+        pricePerShare: o.price,
+        currency: 'USD',
+      }),
+    ),
+    fc
+      .record({
+        date: day,
+        cls: fc.constantFrom(undefined, ...CLASSES),
+        numerator: fc.integer({ min: 1, max: 3 }),
+        denominator: fc.integer({ min: 1, max: 2 }),
+      })
+      .map((o) =>
+        issuerEvent('StockSplit', o.date, { ...(o.cls ? { class: o.cls } : {}), numerator: o.numerator, denominator: o.denominator }),
+      ),
+    fc.record({ date: late, holder, from: cls, shares, ratio: fc.constantFrom('1', '2', '0.5') }).map((o) =>
+      issuerEvent('SharesConverted', o.date, {
+        holder: o.holder,
+        fromClass: o.from,
+        toClass: o.from === 'A' ? 'B' : 'A',
+        shares: o.shares,
+        ratio: o.ratio,
+      }),
+    ),
+    fc
+      .record({
+        date: day,
+        newShares: fc.integer({ min: 0, max: 500 }).map(String),
+        convert: fc.boolean(),
+        sales: fc.array(fc.record({ seller: holder, shares: fc.integer({ min: 1, max: 300 }).map(String) }), { maxLength: 2 }),
+      })
+      .map((o) =>
+        issuerEvent('IPOCompleted', o.date, {
+          exchange: 'X',
+          ticker: 'ACME',
+          class: 'B',
+          offerPrice: '2.5',
+          currency: 'USD',
+          newShares: o.newShares,
+          ...(o.convert ? { conversions: [{ fromClass: 'A', toClass: 'B', ratio: '1' }] } : {}),
+          secondarySales: o.sales,
+        }),
+      ),
     fc.nat().map((n): Op => ({ retract: n })),
   ];
   const free = [
-    fc.record({ date: late, from: holder, to: holder, cls, shares }).map((o) =>
-      issuerEvent('SharesTransferred', o.date, { from: o.from, to: o.to, class: o.cls, shares: o.shares }),
-    ),
-    fc.record({ date: late, holder, cls, shares }).map((o) => issuerEvent('SharesRepurchased', o.date, { holder: o.holder, class: o.cls, shares: o.shares })),
+    fc
+      .record({ date: late, from: holder, to: holder, cls, shares })
+      .map((o) => issuerEvent('SharesTransferred', o.date, { from: o.from, to: o.to, class: o.cls, shares: o.shares })),
+    fc
+      .record({ date: late, holder, cls, shares })
+      .map((o) => issuerEvent('SharesRepurchased', o.date, { holder: o.holder, class: o.cls, shares: o.shares })),
   ];
   return fc.array(fc.oneof(...common, ...(options.freeMoves ? free : [])), { minLength: 4, maxLength: 28 });
 };
@@ -106,7 +164,8 @@ const sized = async (store: EventStore, input: IssuerInput): Promise<IssuerInput
   const portion = BigInt(d['shares'].slice('portion:'.length));
   const field = 'seller' in d ? 'seller' : 'from' in d ? 'from' : 'holder';
   const c = (d['class'] ?? d['fromClass']) as ClassId;
-  const byHolder = replayIssuer(ISSUER, selectTimeline(await issuerEvents(store), at(input.date))).holdings.get(c) ?? new Map<HolderId, bigint>();
+  const byHolder =
+    replayIssuer(ISSUER, selectTimeline(await issuerEvents(store), at(input.date))).holdings.get(c) ?? new Map<HolderId, bigint>();
   let who = (d[field] ?? 'public') as HolderId;
   if (!byHolder.has(who) && byHolder.size > 0) who = [...byHolder.keys()].sort()[Number(portion) % byHolder.size]!;
   const counterpart = 'buyer' in d ? 'buyer' : 'to' in d ? 'to' : undefined;
@@ -143,7 +202,14 @@ const build = async (generated: ReadonlyArray<Op>) => {
       });
     } else await tryAppend(op);
   }
-  return { store, ledger, appended, clock: () => new Date(Date.UTC(2024, 0, 1, 0, minutes)).toISOString() as Instant, tick: () => (minutes += 1), tryAppend };
+  return {
+    store,
+    ledger,
+    appended,
+    clock: () => new Date(Date.UTC(2024, 0, 1, 0, minutes)).toISOString() as Instant,
+    tick: () => (minutes += 1),
+    tryAppend,
+  };
 };
 
 const issuerEvents = (store: EventStore) => store.readStream(toIssuerStreamId(ISSUER));
@@ -208,7 +274,11 @@ describe('ownership properties', () => {
           return JSON.stringify([
             projectCapTable(streams, ISSUER, at(END_OF_TIME, knownAt)),
             historyOf(ISSUER, selectTimeline(events, at(END_OF_TIME, knownAt))),
-            projectProceeds({ issuerStreams: [events], holderEvents: [], fxEvents: [] }, { holder: 'h3' as HolderId, method: 'avg' }, knownAt),
+            projectProceeds(
+              { issuerStreams: [events], holderEvents: [], fxEvents: [] },
+              { holder: 'h3' as HolderId, method: 'avg' },
+              knownAt,
+            ),
           ]);
         };
         const before = await answers();
@@ -244,7 +314,14 @@ describe('proceeds properties', () => {
           const left = row?.classes[c as ClassId];
           if (left === undefined || left === '0') continue;
           await built.tryAppend(
-            issuerEvent('BlockSale', '2021-06-01', { seller: h, buyer: h === 'h1' ? 'h2' : 'h1', class: c, shares: left, pricePerShare: '4', currency: 'USD' as CurrencyCode }),
+            issuerEvent('BlockSale', '2021-06-01', {
+              seller: h,
+              buyer: h === 'h1' ? 'h2' : 'h1',
+              class: c,
+              shares: left,
+              pricePerShare: '4',
+              currency: 'USD' as CurrencyCode,
+            }),
           );
         }
         const after = replayIssuer(ISSUER, selectTimeline(await issuerEvents(built.store), at()));

@@ -14,7 +14,14 @@ const registered = (issuer: string, currency = 'HKD'): Input => ({
   type: 'IssuerRegistered',
   issuer,
   date: '2018-05-30',
-  data: { name: issuer, currency, classes: [{ class: 'A', votesPerShare: 10 }, { class: 'B', votesPerShare: 1 }] },
+  data: {
+    name: issuer,
+    currency,
+    classes: [
+      { class: 'A', votesPerShare: 10 },
+      { class: 'B', votesPerShare: 1 },
+    ],
+  },
 });
 
 /** A small SenseTime-like ledger, recorded on 2024-01-01; a clock the test moves for later appends. */
@@ -24,9 +31,24 @@ const sensetime = async () => {
   const ledger = new Ledger({ store, actor: 'test', now: () => clock });
   const events: Input[] = [
     registered('sensetime'),
-    { type: 'SharesIssued', issuer: 'sensetime', date: '2018-06-01', data: { holder: 'taobao-holding', class: 'B', shares: '2400000000', pricePerShare: '1', currency: 'HKD' } },
-    { type: 'SharesIssued', issuer: 'sensetime', date: '2018-06-01', data: { holder: 'public', class: 'B', shares: '7600000000', pricePerShare: '1', currency: 'HKD' } },
-    { type: 'BlockSale', issuer: 'sensetime', date: '2023-07-06', data: { seller: 'taobao-holding', class: 'B', shares: '557000000', pricePerShare: '1.82', currency: 'HKD' } },
+    {
+      type: 'SharesIssued',
+      issuer: 'sensetime',
+      date: '2018-06-01',
+      data: { holder: 'taobao-holding', class: 'B', shares: '2400000000', pricePerShare: '1', currency: 'HKD' },
+    },
+    {
+      type: 'SharesIssued',
+      issuer: 'sensetime',
+      date: '2018-06-01',
+      data: { holder: 'public', class: 'B', shares: '7600000000', pricePerShare: '1', currency: 'HKD' },
+    },
+    {
+      type: 'BlockSale',
+      issuer: 'sensetime',
+      date: '2023-07-06',
+      data: { seller: 'taobao-holding', class: 'B', shares: '557000000', pricePerShare: '1.82', currency: 'HKD' },
+    },
     { type: 'HolderRegistered', date: '2018-01-01', data: { holder: 'alibaba', name: 'Alibaba Group' } },
     { type: 'HolderRegistered', date: '2018-01-01', data: { holder: 'taobao-holding', name: 'Taobao Holding', controlledBy: 'alibaba' } },
     { type: 'HolderRegistered', date: '2018-01-01', data: { holder: 'idle', name: 'Registered, never held' } },
@@ -55,8 +77,17 @@ describe('queryStake', () => {
 
   it('answers as of a date and as known at a time', async () => {
     const { store } = await sensetime();
-    const before = await queryStake(store, { issuer: 'sensetime', holder: 'taobao-holding', asOf: '2023-07-05', knownAt: '2024-01-02' }, NOW);
-    expect(before.result).toMatchObject({ asOf: '2023-07-05', knownAt: '2024-01-02T23:59:59.999Z', shares: '2400000000', percentOfTotal: '24.000000' });
+    const before = await queryStake(
+      store,
+      { issuer: 'sensetime', holder: 'taobao-holding', asOf: '2023-07-05', knownAt: '2024-01-02' },
+      NOW,
+    );
+    expect(before.result).toMatchObject({
+      asOf: '2023-07-05',
+      knownAt: '2024-01-02T23:59:59.999Z',
+      shares: '2400000000',
+      percentOfTotal: '24.000000',
+    });
     // nothing was recorded yet on 2023-12-31
     const unknown = await rejection(queryStake(store, { issuer: 'sensetime', holder: 'taobao-holding', knownAt: '2023-12-31' }, NOW));
     expect(unknown.kind).toBe('UnknownIssuer');
@@ -105,7 +136,13 @@ describe('queryStake', () => {
     const { store, ledger, setClock } = await sensetime();
     setClock('2024-04-01T10:00:00.000Z');
     await ledger.import(
-      JSON.stringify({ id: id(20), type: 'BlockSale', issuer: 'sensetime', date: '2022-01-03', data: { seller: 'taobao-holding', class: 'B', shares: '100000000', pricePerShare: '5', currency: 'HKD' } }),
+      JSON.stringify({
+        id: id(20),
+        type: 'BlockSale',
+        issuer: 'sensetime',
+        date: '2022-01-03',
+        data: { seller: 'taobao-holding', class: 'B', shares: '100000000', pricePerShare: '5', currency: 'HKD' },
+      }),
     );
     const q = { issuer: 'sensetime', holder: 'taobao-holding', asOf: '2022-12-31' };
     expect((await queryStake(store, { ...q, knownAt: '2024-04-01T09:59:59.999Z' }, NOW)).result.shares).toBe('2400000000');
@@ -131,7 +168,15 @@ describe('queryCapTable and queryHistory', () => {
       issuer: 'sensetime',
       entries: [
         expect.objectContaining({ date: '2018-06-01', sharesBefore: '0', sharesAfter: '2400000000', percentOfClassAfter: '100.000000' }),
-        expect.objectContaining({ date: '2023-07-06', eventId: id(4), type: 'BlockSale', sharesBefore: '2400000000', sharesAfter: '1843000000', percentOfClassBefore: '24.000000', percentOfClassAfter: '18.430000' }),
+        expect.objectContaining({
+          date: '2023-07-06',
+          eventId: id(4),
+          type: 'BlockSale',
+          sharesBefore: '2400000000',
+          sharesAfter: '1843000000',
+          percentOfClassBefore: '24.000000',
+          percentOfClassAfter: '18.430000',
+        }),
       ],
     });
     expect((await rejection(queryHistory(store, { issuer: 'sensetime', holder: 'nobody' }, NOW))).kind).toBe('UnknownHolder');
@@ -144,14 +189,24 @@ describe('queryProceeds', () => {
     const { result, warnings } = await queryProceeds(store, { holder: 'taobao-holding' }, NOW);
     expect(warnings).toEqual([]);
     expect(result).toMatchObject({ holder: 'taobao-holding', method: 'fifo', currency: null });
-    expect(result.disposals).toEqual([expect.objectContaining({ issuer: 'sensetime', shares: '557000000', gross: '1013740000.00', costBasis: '557000000.00', gain: '456740000.00' })]);
+    expect(result.disposals).toEqual([
+      expect.objectContaining({
+        issuer: 'sensetime',
+        shares: '557000000',
+        gross: '1013740000.00',
+        costBasis: '557000000.00',
+        gain: '456740000.00',
+      }),
+    ]);
   });
 
   it('--group counts the members, --method avg, --issuer one issuer', async () => {
     const { store } = await sensetime();
     const { result } = await queryProceeds(store, { holder: 'alibaba', group: true, method: 'avg', issuer: 'sensetime' }, NOW);
     expect(result).toMatchObject({ holder: 'alibaba', method: 'avg', holders: ['alibaba', 'taobao-holding'] });
-    expect(result.totals).toEqual([{ currency: 'HKD', gross: '1013740000.00', fees: '0.00', net: '1013740000.00', costBasis: '557000000.00', gain: '456740000.00' }]);
+    expect(result.totals).toEqual([
+      { currency: 'HKD', gross: '1013740000.00', fees: '0.00', net: '1013740000.00', costBasis: '557000000.00', gain: '456740000.00' },
+    ]);
   });
 
   it('a holder known only from another issuer has no disposals in this one (not an error)', async () => {
@@ -159,7 +214,13 @@ describe('queryProceeds', () => {
     await ledger.import(
       [
         { id: id(30), ...registered('megvii') },
-        { id: id(31), type: 'SharesIssued', issuer: 'megvii', date: '2019-01-01', data: { holder: 'megvii-only', class: 'B', shares: '5', pricePerShare: '1', currency: 'HKD' } },
+        {
+          id: id(31),
+          type: 'SharesIssued',
+          issuer: 'megvii',
+          date: '2019-01-01',
+          data: { holder: 'megvii-only', class: 'B', shares: '5', pricePerShare: '1', currency: 'HKD' },
+        },
       ]
         .map((e) => JSON.stringify(e))
         .join('\n'),

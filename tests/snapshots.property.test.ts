@@ -97,7 +97,19 @@ describe('persisted snapshots (SQLite)', () => {
             return report;
           };
           await appendAt([
-            draft({ type: 'IssuerRegistered', issuer: 'acme', date: '2019-01-01', data: { name: 'Acme', currency: 'USD', classes: [{ class: 'A', votesPerShare: 10 }, { class: 'B', votesPerShare: 1 }] } }),
+            draft({
+              type: 'IssuerRegistered',
+              issuer: 'acme',
+              date: '2019-01-01',
+              data: {
+                name: 'Acme',
+                currency: 'USD',
+                classes: [
+                  { class: 'A', votesPerShare: 10 },
+                  { class: 'B', votesPerShare: 1 },
+                ],
+              },
+            }),
             draft({ type: 'HolderRegistered', date: '2019-01-01', data: { holder: 'b', name: 'B', controlledBy: 'a' } }),
           ]);
           const accepted: string[] = [];
@@ -112,7 +124,13 @@ describe('persisted snapshots (SQLite)', () => {
             const run = (s: EventStore) =>
               p.kind === 'cap'
                 ? outcome(() => queryCapTable(s, { issuer: 'acme', asOf, ...(knownAt ? { knownAt } : {}) }, at))
-                : outcome(() => queryStake(s, { issuer: 'acme', holder: p.holder, asOf, group: p.kind === 'group', ...(knownAt ? { knownAt } : {}) }, at));
+                : outcome(() =>
+                    queryStake(
+                      s,
+                      { issuer: 'acme', holder: p.holder, asOf, group: p.kind === 'group', ...(knownAt ? { knownAt } : {}) },
+                      at,
+                    ),
+                  );
             expect(await run(store), `${p.kind} ${p.holder} as of ${asOf} known at ${knownAt ?? 'now'}`).toEqual(await run(reference));
           };
           let i = 0;
@@ -146,11 +164,15 @@ describe('persisted snapshots (SQLite)', () => {
     const issuer = randomIssuer();
     const stream = toIssuerStreamId(issuer);
     const later = newEventId();
-    const first = seal(stream, [], [
-      issuerRegistered(issuer),
-      draft({ type: 'EventRetracted', issuer, date: '2018-06-02', data: { eventId: later, reason: 'retracted before it was stored' } }),
-      sharesIssued(issuer, 'early-holder'),
-    ]);
+    const first = seal(
+      stream,
+      [],
+      [
+        issuerRegistered(issuer),
+        draft({ type: 'EventRetracted', issuer, date: '2018-06-02', data: { eventId: later, reason: 'retracted before it was stored' } }),
+        sharesIssued(issuer, 'early-holder'),
+      ],
+    );
     const all = [...first, ...seal(stream, first, [withId(sharesIssued(issuer, 'late-holder'), later)])];
     const file = path.join(dir, `ledger-${++files}.db`);
     const store = openSqliteStore(file);
@@ -162,6 +184,8 @@ describe('persisted snapshots (SQLite)', () => {
       const ask = (s: EventStore) => outcome(() => queryStake(s, { issuer, holder, asOf: '2020-01-01' }, at));
       expect(await ask(store)).toEqual(await ask(reference));
     }
-    expect(await outcome(() => queryCapTable(store, { issuer, asOf: '2020-01-01' }, at))).toEqual(await outcome(() => queryCapTable(reference, { issuer, asOf: '2020-01-01' }, at)));
+    expect(await outcome(() => queryCapTable(store, { issuer, asOf: '2020-01-01' }, at))).toEqual(
+      await outcome(() => queryCapTable(reference, { issuer, asOf: '2020-01-01' }, at)),
+    );
   });
 });

@@ -148,13 +148,51 @@ describe('verify and the derived rows of schema v2', () => {
   const ROW = "stream = 'issuer-co-0000' AND revision = 40";
 
   it.each([
-    ['a timeline row edited (another event\'s content)', (db: Database.Database) => db.prepare(`UPDATE timeline SET body = (SELECT body FROM timeline WHERE stream = 'issuer-co-0000' AND revision = 41) WHERE ${ROW}`).run(), 'issuer-co-0000@40 derived'],
-    ['a timeline row edited (a share count)', (db: Database.Database) => db.prepare(`UPDATE timeline SET body = body || '7' WHERE ${ROW}`).run(), 'issuer-co-0000@40 derived'],
-    ['a timeline row moved to another date', (db: Database.Database) => db.prepare(`UPDATE timeline SET date = '1900-01-01' WHERE ${ROW}`).run(), 'issuer-co-0000@40 derived'],
-    ['a timeline row deleted', (db: Database.Database) => db.prepare(`DELETE FROM timeline WHERE ${ROW}`).run(), 'issuer-co-0000@40 derived'],
-    ['a mention deleted', (db: Database.Database) => db.prepare(`DELETE FROM mentions WHERE stream = 'issuer-co-0000' AND name = (SELECT name FROM mentions WHERE stream = 'issuer-co-0000' AND name <> '@registered' ORDER BY revision LIMIT 1)`).run(), 'derived'],
-    ['a mention forged', (db: Database.Database) => db.prepare(`INSERT INTO mentions VALUES ('issuer-co-0000', 'mallory', '2000-01-01T00:00:00.000Z', 0)`).run(), 'issuer-co-0000@0 derived'],
-    ['a retraction row forged', (db: Database.Database) => db.prepare(`INSERT INTO retractions SELECT stream, revision, id, NULL, '2000-01-01T00:00:00.000Z' FROM events WHERE ${ROW}`).run(), 'issuer-co-0000@40 derived'],
+    [
+      "a timeline row edited (another event's content)",
+      (db: Database.Database) =>
+        db
+          .prepare(`UPDATE timeline SET body = (SELECT body FROM timeline WHERE stream = 'issuer-co-0000' AND revision = 41) WHERE ${ROW}`)
+          .run(),
+      'issuer-co-0000@40 derived',
+    ],
+    [
+      'a timeline row edited (a share count)',
+      (db: Database.Database) => db.prepare(`UPDATE timeline SET body = body || '7' WHERE ${ROW}`).run(),
+      'issuer-co-0000@40 derived',
+    ],
+    [
+      'a timeline row moved to another date',
+      (db: Database.Database) => db.prepare(`UPDATE timeline SET date = '1900-01-01' WHERE ${ROW}`).run(),
+      'issuer-co-0000@40 derived',
+    ],
+    [
+      'a timeline row deleted',
+      (db: Database.Database) => db.prepare(`DELETE FROM timeline WHERE ${ROW}`).run(),
+      'issuer-co-0000@40 derived',
+    ],
+    [
+      'a mention deleted',
+      (db: Database.Database) =>
+        db
+          .prepare(
+            `DELETE FROM mentions WHERE stream = 'issuer-co-0000' AND name = (SELECT name FROM mentions WHERE stream = 'issuer-co-0000' AND name <> '@registered' ORDER BY revision LIMIT 1)`,
+          )
+          .run(),
+      'derived',
+    ],
+    [
+      'a mention forged',
+      (db: Database.Database) =>
+        db.prepare(`INSERT INTO mentions VALUES ('issuer-co-0000', 'mallory', '2000-01-01T00:00:00.000Z', 0)`).run(),
+      'issuer-co-0000@0 derived',
+    ],
+    [
+      'a retraction row forged',
+      (db: Database.Database) =>
+        db.prepare(`INSERT INTO retractions SELECT stream, revision, id, NULL, '2000-01-01T00:00:00.000Z' FROM events WHERE ${ROW}`).run(),
+      'issuer-co-0000@40 derived',
+    ],
   ])('%s', async (_, change, expected) => {
     const problems = await placesOf(tampered(change));
     expect(problems.length).toBe(1);
@@ -167,7 +205,9 @@ describe('verify and the derived rows of schema v2', () => {
     fs.copyFileSync(v2file, file);
     expect(await withStore(file, refreshSnapshots)).toBeGreaterThan(0);
     expect(await placesOf(file)).toEqual([]);
-    const edited = tampered((db) => db.exec(`DELETE FROM snapshots; ATTACH '${file}' AS s; INSERT INTO snapshots SELECT * FROM s.snapshots;`));
+    const edited = tampered((db) =>
+      db.exec(`DELETE FROM snapshots; ATTACH '${file}' AS s; INSERT INTO snapshots SELECT * FROM s.snapshots;`),
+    );
     expect(await placesOf(edited)).toEqual([]);
     const state = tampered((db) => {
       db.exec(`ATTACH '${file}' AS s; INSERT INTO snapshots SELECT * FROM s.snapshots;`);

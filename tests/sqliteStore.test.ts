@@ -107,7 +107,9 @@ describe('SQLite store', () => {
     const history = newIssuerHistory(2);
     await withStore(file, (store) => store.append([batchOf(history.events, -1)]));
     const db = new Database(file);
-    db.prepare(`UPDATE events SET envelope = json_set(envelope, '$.data.shares', '-5') WHERE stream = ? AND revision = 1`).run(history.stream);
+    db.prepare(`UPDATE events SET envelope = json_set(envelope, '$.data.shares', '-5') WHERE stream = ? AND revision = 1`).run(
+      history.stream,
+    );
     db.close();
 
     await withStore(file, async (store) => {
@@ -129,9 +131,11 @@ describe('SQLite store', () => {
     db.close();
 
     await withStore(file, async (store) => {
-      const problem = await problemOf((async () => {
-        for await (const _ of store.readAll());
-      })());
+      const problem = await problemOf(
+        (async () => {
+          for await (const _ of store.readAll());
+        })(),
+      );
       expect(problem.kind).toBe('CorruptEvent');
       expect(problem.message).toContain(`${history.stream}@0`);
     });
@@ -144,7 +148,11 @@ describe('SQLite store', () => {
     await withStore(file, async (store) => {
       await store.append([batchOf(stored.events, -1)]);
       // The third event repeats a stored id: the first two were already inserted when it fails.
-      const events = seal(fresh.stream, [], [issuerRegistered(fresh.issuer), sharesIssued(fresh.issuer), withId(sharesIssued(fresh.issuer), stored.events[0]!.id)]);
+      const events = seal(
+        fresh.stream,
+        [],
+        [issuerRegistered(fresh.issuer), sharesIssued(fresh.issuer), withId(sharesIssued(fresh.issuer), stored.events[0]!.id)],
+      );
       const problem = await problemOf(store.append([batchOf(events, -1)]));
       expect(problem.kind).toBe('DuplicateEventId');
     });

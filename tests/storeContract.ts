@@ -3,16 +3,7 @@ import type { StoredEvent } from '../events/index.js';
 import { isLedgerError, type Problem } from '../src/problem.js';
 import type { EventStore } from '../src/store/eventStore.js';
 import { checkChain } from '../src/store/hashChain.js';
-import {
-  batchOf,
-  issuerRegistered,
-  moreIssues,
-  newEventId,
-  newIssuerHistory,
-  seal,
-  sharesIssued,
-  withId,
-} from './fixtures/sealed.js';
+import { batchOf, issuerRegistered, moreIssues, newEventId, newIssuerHistory, seal, sharesIssued, withId } from './fixtures/sealed.js';
 
 export type StoreContractOptions = Readonly<{
   /** Whether all batches of one append call are written or none (memory, SQLite; not EventStoreDB). */
@@ -219,11 +210,15 @@ export const describeStoreContract = (
       it('rejects an id given twice in one call', async () => {
         const history = newIssuerHistory(0);
         const repeated = newEventId();
-        const events = seal(history.stream, [], [
-          issuerRegistered(history.issuer),
-          withId(sharesIssued(history.issuer), repeated),
-          withId(sharesIssued(history.issuer), repeated),
-        ]);
+        const events = seal(
+          history.stream,
+          [],
+          [
+            issuerRegistered(history.issuer),
+            withId(sharesIssued(history.issuer), repeated),
+            withId(sharesIssued(history.issuer), repeated),
+          ],
+        );
 
         const problem = await problemOf(store.append([batchOf(events, -1)]));
         expect(problem.kind).toBe('DuplicateEventId');

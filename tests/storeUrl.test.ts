@@ -44,16 +44,23 @@ describe('parseStoreUrl', () => {
     expect(parseStoreUrl(url)).toEqual({ kind: 'esdb', connectionString: url });
   });
 
-  it.each(['sqlite:', 'sqlite:  ', 'sqlite://ledger.db', 'postgres://localhost/ledger', 'memory', 'memory:x', 'esdb://', './ledger.db', ''])(
-    'rejects %j as a usage error naming the accepted forms',
-    (url) => {
-      const problem = usageErrorOf(url);
-      expect(problem.kind).toBe('Usage');
-      expect(problem.message).toContain(`"${url}"`);
-      expect(problem.message).toContain('sqlite:PATH');
-      expect(problem.message).toContain('kurrentdb://');
-    },
-  );
+  it.each([
+    'sqlite:',
+    'sqlite:  ',
+    'sqlite://ledger.db',
+    'postgres://localhost/ledger',
+    'memory',
+    'memory:x',
+    'esdb://',
+    './ledger.db',
+    '',
+  ])('rejects %j as a usage error naming the accepted forms', (url) => {
+    const problem = usageErrorOf(url);
+    expect(problem.kind).toBe('Usage');
+    expect(problem.message).toContain(`"${url}"`);
+    expect(problem.message).toContain('sqlite:PATH');
+    expect(problem.message).toContain('kurrentdb://');
+  });
 
   it('never repeats the credentials of a URL it rejects', () => {
     const problem = usageErrorOf('postgres://admin:s3cret@db.example/ledger');

@@ -23,10 +23,28 @@ describe('the incremental issuer timeline', () => {
           expect('changes' in outcome).toBe(expected);
           if (expected) stored.push(e);
         };
-        add({ ...draft({ type: 'IssuerRegistered', issuer: 'acme', date: '2019-01-01', data: { name: 'Acme', currency: 'USD', classes: [{ class: 'A', votesPerShare: 10 }, { class: 'B', votesPerShare: 1 }] } }), id: randomUUID() as EventId });
+        add({
+          ...draft({
+            type: 'IssuerRegistered',
+            issuer: 'acme',
+            date: '2019-01-01',
+            data: {
+              name: 'Acme',
+              currency: 'USD',
+              classes: [
+                { class: 'A', votesPerShare: 10 },
+                { class: 'B', votesPerShare: 1 },
+              ],
+            },
+          }),
+          id: randomUUID() as EventId,
+        });
         let lastDate = '';
         for (const o of ops) {
-          const d = toDraft(o, stored.filter((s) => s.type !== 'IssuerRegistered').map((s) => s.id));
+          const d = toDraft(
+            o,
+            stored.filter((s) => s.type !== 'IssuerRegistered').map((s) => s.id),
+          );
           if (!d) continue;
           if (d.date < lastDate) backDatedSeen++;
           lastDate = d.date > lastDate ? d.date : lastDate;

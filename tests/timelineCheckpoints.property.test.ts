@@ -32,12 +32,30 @@ describe('the incremental issuer timeline with frequent checkpoints', () => {
             expect('changes' in timeline.add(e)).toBe(expected);
             if (expected) stored.push(e);
           };
-          add({ ...draft({ type: 'IssuerRegistered', issuer: 'acme', date: '2019-01-01', data: { name: 'Acme', currency: 'USD', classes: [{ class: 'A', votesPerShare: 10 }, { class: 'B', votesPerShare: 1 }] } }), id: randomUUID() as EventId });
+          add({
+            ...draft({
+              type: 'IssuerRegistered',
+              issuer: 'acme',
+              date: '2019-01-01',
+              data: {
+                name: 'Acme',
+                currency: 'USD',
+                classes: [
+                  { class: 'A', votesPerShare: 10 },
+                  { class: 'B', votesPerShare: 1 },
+                ],
+              },
+            }),
+            id: randomUUID() as EventId,
+          });
           let lastDate = '';
           ops.forEach((o, i) => {
             // Once, rebuild the timeline from what is stored, as the ledger does when it reads a stream.
             if (i === reloadAt % ops.length) timeline = IssuerTimeline.of(ACME, stored, { checkpointEvery });
-            const d = toDraft(o, stored.filter((s) => s.type !== 'IssuerRegistered').map((s) => s.id));
+            const d = toDraft(
+              o,
+              stored.filter((s) => s.type !== 'IssuerRegistered').map((s) => s.id),
+            );
             if (!d) return;
             if (d.date < lastDate) backDatedSeen++;
             lastDate = d.date > lastDate ? d.date : lastDate;

@@ -42,7 +42,7 @@ export const buildFixture = async (args: { file: string; db: string }) => {
     pendingCount = 0;
   };
   const text = fs.readFileSync(args.file, 'utf8');
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     const line = text.slice(start, end);
@@ -53,10 +53,13 @@ export const buildFixture = async (args: { file: string; db: string }) => {
     if (!decoded?.ok) throw new Error(`fixture line ${events + 1} does not decode`);
     const draft = decoded.value as EventEnvelope;
     const stream =
-      draft.type === 'HolderRegistered' ? HOLDERS_STREAM
-      : draft.type === 'FxRateRecorded' ? FX_STREAM
-      : draft.type === 'EventRetracted' ? streamOfId.get(draft.data.eventId)!
-      : toIssuerStreamId(draft.issuer!);
+      draft.type === 'HolderRegistered'
+        ? HOLDERS_STREAM
+        : draft.type === 'FxRateRecorded'
+          ? FX_STREAM
+          : draft.type === 'EventRetracted'
+            ? streamOfId.get(draft.data.eventId)!
+            : toIssuerStreamId(draft.issuer!);
     streamOfId.set(draft.id, stream);
     let list = pending.get(stream);
     if (!list) pending.set(stream, (list = []));

@@ -12,7 +12,13 @@ import type { QuerySamples } from './transactionsTable.js';
  * a long-running process would. The answers are checked against the SQL baseline's. While one
  * query takes long the run stops after `budgetMs` (at least `minSamples`); `n` says how many.
  */
-export const libQueries = async (args: { db: string; samplesFile: string; sqlAnswers?: string[]; budgetMs: number; minSamples: number }) => {
+export const libQueries = async (args: {
+  db: string;
+  samplesFile: string;
+  sqlAnswers?: string[];
+  budgetMs: number;
+  minSamples: number;
+}) => {
   const samples = JSON.parse(fs.readFileSync(args.samplesFile, 'utf8')) as QuerySamples;
   const store = openSqliteStore(args.db);
   const issuer = samples.issuer as IssuerId;

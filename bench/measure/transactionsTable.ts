@@ -24,9 +24,17 @@ export type QuerySamples = Readonly<{
   capTable: Array<{ date: string }>;
 }>;
 
-const addDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const addDays = (date: string, days: number): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
-export const buildTransactionsTable = async (args: { ledgerDb: string; txDb: string; samplesFile: string; seed: number; stakeSamples: number; capTableSamples: number }) => {
+export const buildTransactionsTable = async (args: {
+  ledgerDb: string;
+  txDb: string;
+  samplesFile: string;
+  seed: number;
+  stakeSamples: number;
+  capTableSamples: number;
+}) => {
   const started = nowMs();
   const store = openSqliteStore(args.ledgerDb);
   const { streams } = await readAllByStream(store);
@@ -43,11 +51,13 @@ export const buildTransactionsTable = async (args: { ledgerDb: string; txDb: str
       const issuer = issuerOfStream(stream);
       if (!issuer) continue;
       const timeline = selectTimeline(events, at);
-      if (timeline.length > hot.events) hot = { issuer, events: timeline.length, first: timeline[0]!.date, last: timeline[timeline.length - 1]!.date };
+      if (timeline.length > hot.events)
+        hot = { issuer, events: timeline.length, first: timeline[0]!.date, last: timeline[timeline.length - 1]!.date };
       const state = initialIssuerState(issuer);
       for (const e of timeline) {
         const positions = new Map<string, [ClassId, HolderId, bigint]>();
-        for (const [cls, holder] of positionsTouched(state, e)) positions.set(`${cls}\u0000${holder}`, [cls, holder, sharesOf(state, cls, holder)]);
+        for (const [cls, holder] of positionsTouched(state, e))
+          positions.set(`${cls}\u0000${holder}`, [cls, holder, sharesOf(state, cls, holder)]);
         evolveIssuer(state, e);
         for (const [cls, holder, before] of positions.values()) {
           const delta = sharesOf(state, cls, holder) - before;
@@ -63,7 +73,10 @@ export const buildTransactionsTable = async (args: { ledgerDb: string; txDb: str
   db.exec('ANALYZE');
   // Random questions about the busiest issuer: holders that appear in it, dates over its life.
   const rng = new Prng(args.seed);
-  const positions = db.prepare('SELECT DISTINCT holder, class FROM transactions WHERE issuer = ? ORDER BY holder, class').raw().all(hot.issuer) as Array<[string, string]>;
+  const positions = db
+    .prepare('SELECT DISTINCT holder, class FROM transactions WHERE issuer = ? ORDER BY holder, class')
+    .raw()
+    .all(hot.issuer) as Array<[string, string]>;
   const span = Math.round((Date.parse(hot.last) - Date.parse(hot.first)) / 86_400_000);
   const randomDate = (): string => addDays(hot.first, rng.int(0, span));
   const samples: QuerySamples = {

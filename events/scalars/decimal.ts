@@ -55,7 +55,11 @@ const decimal = (
 const ZERO = { num: 0n, den: 1n };
 const HUNDRED = { num: 100n, den: 1n };
 
-export const NonNegativeDecimal = decimal('a decimal ≥ 0 such as "1.82" (no exponent)', () => true, () => true);
+export const NonNegativeDecimal = decimal(
+  'a decimal ≥ 0 such as "1.82" (no exponent)',
+  () => true,
+  () => true,
+);
 export const PositiveDecimal = decimal(
   'a decimal > 0 such as "1.82" (no exponent)',
   (r) => compare(r, ZERO) > 0,

@@ -15,8 +15,7 @@ export const patternString = <B extends string>(
     new t.Type<B, string, unknown>(
       expectation,
       (u): u is B => typeof u === 'string' && pattern.test(u) && valid(u),
-      (u, c) =>
-        typeof u === 'string' && pattern.test(u) && valid(u) ? t.success(normalize(u) as B) : t.failure(u, c),
+      (u, c) => (typeof u === 'string' && pattern.test(u) && valid(u) ? t.success(normalize(u) as B) : t.failure(u, c)),
       (b) => b,
     ),
     (u) => (typeof u === 'string' && pattern.test(u) && valid(u) ? normalize(u) : FAIL),

@@ -47,7 +47,8 @@ const probe = (codec: Codec, value: unknown = {}): { keys: string[]; errors: t.E
 /** Keys looked up that are not fields (the object protocol, not the event's data). */
 const PROTOCOL_KEYS = new Set(['constructor', 'toJSON', 'toString', 'valueOf', 'then', 'length']);
 
-const errorKeys = (errors: t.Errors): Set<string> => new Set(errors.map((e) => e.context[1]?.key).filter((k): k is string => k !== undefined));
+const errorKeys = (errors: t.Errors): Set<string> =>
+  new Set(errors.map((e) => e.context[1]?.key).filter((k): k is string => k !== undefined));
 
 const kindOf = (codec: Codec): FieldKind => {
   const asList = codec.validate([undefined], [{ key: '', type: codec, actual: [undefined] }]);
@@ -104,7 +105,8 @@ export const describeFields = (type: EventType): string => {
   for (const f of dataFieldsOf(type)) {
     const mark = f.required ? '' : '?';
     if (f.kind === 'list') lists.push(`${f.name}${mark}`);
-    else if (f.kind === 'object') for (const sub of f.fields ?? []) flags.push(`--${f.flag}-${sub.flag}${f.required && sub.required ? '' : '?'}`);
+    else if (f.kind === 'object')
+      for (const sub of f.fields ?? []) flags.push(`--${f.flag}-${sub.flag}${f.required && sub.required ? '' : '?'}`);
     else flags.push(`--${f.flag}${mark}`);
   }
   const parts = [flags.length ? flags.join(', ') : '(no field flags)'];

@@ -6,7 +6,11 @@ import { dataFieldsOf } from './dataFields.js';
 export const eventTypeArg = (name: string): EventType => {
   if (isEventType(name)) return name;
   const near = EVENT_TYPES.find((t) => t.toLowerCase() === name.toLowerCase());
-  const hint = name.startsWith('-') ? ' (the event type comes first: append <Type> --issuer X --date D …)' : near ? ` (did you mean ${near}?)` : '';
+  const hint = name.startsWith('-')
+    ? ' (the event type comes first: append <Type> --issuer X --date D …)'
+    : near
+      ? ` (did you mean ${near}?)`
+      : '';
   return fail('Usage', `unknown event type ${JSON.stringify(name)}${hint}; one of: ${EVENT_TYPES.join(', ')}`, { type: name });
 };
 

@@ -28,15 +28,15 @@ export const readFlagPairs = (args: ReadonlyArray<string>): Array<[string, strin
   const pairs: Array<[string, string]> = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (!arg.startsWith('--') || arg === '--') usage(`unexpected argument ${JSON.stringify(arg)}: field values are given as --<field> VALUE`, { argument: arg });
+    if (!arg.startsWith('--') || arg === '--')
+      usage(`unexpected argument ${JSON.stringify(arg)}: field values are given as --<field> VALUE`, { argument: arg });
     const eq = arg.indexOf('=');
     if (eq > 2) {
       pairs.push([arg.slice(2, eq), arg.slice(eq + 1)]);
       continue;
     }
     const value = args[i + 1];
-    if (value === undefined || (value.startsWith('--') && value.length > 2))
-      usage(`option ${arg} needs a value`, { flag: arg });
+    if (value === undefined || (value.startsWith('--') && value.length > 2)) usage(`option ${arg} needs a value`, { flag: arg });
     pairs.push([arg.slice(2), value!]);
     i += 1;
   }
@@ -44,7 +44,11 @@ export const readFlagPairs = (args: ReadonlyArray<string>): Array<[string, strin
 };
 
 /** The data fields given as flags, as an object of strings (nested for object fields). */
-export const dataFromFlags = (type: EventType, args: ReadonlyArray<string>, reserved: ReadonlyArray<string> = []): Record<string, unknown> => {
+export const dataFromFlags = (
+  type: EventType,
+  args: ReadonlyArray<string>,
+  reserved: ReadonlyArray<string> = [],
+): Record<string, unknown> => {
   const targets = flagTargets(type);
   const data: Record<string, unknown> = {};
   const seen = new Set<string>();
@@ -52,7 +56,11 @@ export const dataFromFlags = (type: EventType, args: ReadonlyArray<string>, rese
     if (seen.has(flag)) usage(`--${flag} is given twice`, { flag: `--${flag}` });
     seen.add(flag);
     const list = dataFieldsOf(type).find((f) => f.flag === flag && f.kind === 'list');
-    if (list) usage(`--${flag}: ${list.name} is a list; give it through --data, e.g. --data '{"${list.name}":[…]}'`, { flag: `--${flag}`, field: list.name });
+    if (list)
+      usage(`--${flag}: ${list.name} is a list; give it through --data, e.g. --data '{"${list.name}":[…]}'`, {
+        flag: `--${flag}`,
+        field: list.name,
+      });
     const target = targets.get(flag);
     if (!target) {
       const why = reserved.includes(flag) ? ` (here --${flag} is not a ${type} field; give that field through --data)` : '';

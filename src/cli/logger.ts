@@ -14,12 +14,16 @@ export const redactText = (text: string): string => text.replace(URL_WITH_CREDEN
 export const checkLogLevel = (level: string): LogLevel =>
   (LOG_LEVELS as ReadonlyArray<string>).includes(level)
     ? (level as LogLevel)
-    : fail('Usage', `--log-level: expected one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(level)}`, { flag: '--log-level', value: level });
+    : fail('Usage', `--log-level: expected one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(level)}`, {
+        flag: '--log-level',
+        value: level,
+      });
 
 const redactObject = (value: unknown, depth = 0): unknown => {
   if (typeof value === 'string') return redactText(value);
   if (depth > 4 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) return { type: value.name, message: redactText(value.message), stack: value.stack && redactText(value.stack) };
+  if (value instanceof Error)
+    return { type: value.name, message: redactText(value.message), stack: value.stack && redactText(value.stack) };
   if (Array.isArray(value)) return value.map((v) => redactObject(v, depth + 1));
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactObject(v, depth + 1)]));
 };

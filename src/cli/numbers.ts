@@ -34,7 +34,8 @@ export const showMoney = (value: string | null | undefined): string => {
 };
 
 /** A price as given (it may have more than two decimals), grouped. */
-export const showPrice = (value: string | null | undefined): string => (value === null || value === undefined ? NOT_AVAILABLE : groupThousands(value));
+export const showPrice = (value: string | null | undefined): string =>
+  value === null || value === undefined ? NOT_AVAILABLE : groupThousands(value);
 
 export const showShares = (value: string | bigint): string => groupThousands(typeof value === 'bigint' ? value.toString() : value);
 

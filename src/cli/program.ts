@@ -42,7 +42,10 @@ const COMMANDS: ReadonlyArray<(cli: CliContext) => Command> = [
 
 /** Usage errors are thrown (not printed and exited by commander), so the one handler reports them. */
 const configure = (command: Command): void => {
-  command.exitOverride().configureOutput({ outputError: () => undefined }).showSuggestionAfterError();
+  command
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined })
+    .showSuggestionAfterError();
   command.commands.forEach(configure);
 };
 
@@ -51,7 +54,12 @@ const createProgram = (): { program: Command; cli: CliContext } => {
   const program = new Command('shareledger')
     .description('An event-sourced ledger of shareholdings: point-in-time stakes, realized proceeds and verifiable audit reports.')
     .version('0.1.0')
-    .addOption(new Option('--store <url>', 'the ledger: memory:, sqlite:PATH, esdb://… or kurrentdb://… (env SHARELEDGER_STORE; default sqlite:./shareledger.db)'))
+    .addOption(
+      new Option(
+        '--store <url>',
+        'the ledger: memory:, sqlite:PATH, esdb://… or kurrentdb://… (env SHARELEDGER_STORE; default sqlite:./shareledger.db)',
+      ),
+    )
     .addOption(new Option('--actor <name>', 'who is appending, recorded on every event (env SHARELEDGER_ACTOR; default the OS user)'))
     .option('--json', 'print exactly one JSON document on stdout (errors as {"error":…} on stderr)')
     .addOption(new Option('--log-level <level>', `log level on stderr, JSON lines (env LOG_LEVEL; default warn): ${LOG_LEVELS.join(', ')}`))

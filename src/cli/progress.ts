@@ -76,8 +76,7 @@ export const startProgress = (
 };
 
 /** The number of events in a store, from its stream heads (no event is read). */
-export const countEvents = async (store: EventStore): Promise<number> =>
-  (await store.heads()).reduce((n, h) => n + h.revision + 1, 0);
+export const countEvents = async (store: EventStore): Promise<number> => (await store.heads()).reduce((n, h) => n + h.revision + 1, 0);
 
 /**
  * The store, counting as the work goes: events read (`readStream`, `readAll`), ids looked up

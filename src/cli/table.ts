@@ -12,7 +12,11 @@ export const renderTable = (columns: ReadonlyArray<Column>, rows: ReadonlyArray<
     const room = widths[i]! - visibleLength(text);
     return columns[i]!.align === 'right' ? ' '.repeat(room) + text : text + ' '.repeat(room);
   };
-  const line = (cells: ReadonlyArray<string>) => cells.map((c, i) => pad(c, i)).join('  ').trimEnd();
+  const line = (cells: ReadonlyArray<string>) =>
+    cells
+      .map((c, i) => pad(c, i))
+      .join('  ')
+      .trimEnd();
   const header = line(columns.map((c) => c.header));
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [style.bold(header), style.dim(rule), ...rows.map((r) => line(r))].join('\n');

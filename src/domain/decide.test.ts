@@ -12,8 +12,7 @@ const accepted = (d: Decision) => {
   if (!d.ok) throw new Error(`expected acceptance, got ${d.problem.kind}: ${d.problem.message}`);
   return d.planned;
 };
-const changes = (d: Decision) =>
-  accepted(d).flatMap((p) => p.changes.map((c) => `${c.holder}:${c.class}:${c.before}->${c.after}`));
+const changes = (d: Decision) => accepted(d).flatMap((p) => p.changes.map((c) => `${c.holder}:${c.class}:${c.before}->${c.after}`));
 
 const ev = (type: string, date: string, data: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
   draft({ type, issuer: 'sensetime', date, data, ...extra });
@@ -26,7 +25,11 @@ describe('IssuerRegistered', () => {
     expect(rejection(scenario().given(registered()).when(registered('2019-01-01')))).toMatchObject({ kind: 'IssuerAlreadyRegistered' });
   });
   it('its date is the earliest allowed date', () => {
-    const p = rejection(scenario().given(registered('2018-01-01')).when(issued('alice', '10', '2017-12-31')));
+    const p = rejection(
+      scenario()
+        .given(registered('2018-01-01'))
+        .when(issued('alice', '10', '2017-12-31')),
+    );
     expect(p).toMatchObject({ kind: 'BeforeRegistration' });
     expect(p.message).toContain('2018-01-01');
   });
@@ -39,7 +42,13 @@ describe('ShareClassAdded', () => {
     expect(rejection(s.when(issued('bob', '5', '2018-12-31', 'pref')))).toMatchObject({ kind: 'UnknownClass' });
   });
   it('rejects a class that exists', () => {
-    expect(rejection(scenario().given(registered()).when(ev('ShareClassAdded', '2019-01-01', { class: 'B', votesPerShare: 1 })))).toMatchObject({
+    expect(
+      rejection(
+        scenario()
+          .given(registered())
+          .when(ev('ShareClassAdded', '2019-01-01', { class: 'B', votesPerShare: 1 })),
+      ),
+    ).toMatchObject({
       kind: 'ClassAlreadyExists',
     });
   });
@@ -50,7 +59,11 @@ describe('SharesIssued and FundingRoundClosed', () => {
     expect(changes(scenario().given(registered()).when(issued('alice', '100')))).toEqual(['alice:B:0->100']);
   });
   it('reject an unknown class, naming it', () => {
-    const p = rejection(scenario().given(registered()).when(issued('alice', '100', '2018-06-01', 'C')));
+    const p = rejection(
+      scenario()
+        .given(registered())
+        .when(issued('alice', '100', '2018-06-01', 'C')),
+    );
     expect(p).toMatchObject({ kind: 'UnknownClass' });
     expect(p.message).toContain('class C');
   });
@@ -71,16 +84,36 @@ describe('SharesIssued and FundingRoundClosed', () => {
 
 describe('IPOCompleted', () => {
   const ipo = (data: Record<string, unknown>) =>
-    ev('IPOCompleted', '2021-12-30', { exchange: 'HKEX', ticker: '0020', class: 'B', offerPrice: '3.85', currency: 'HKD', newShares: '1000', ...data });
+    ev('IPOCompleted', '2021-12-30', {
+      exchange: 'HKEX',
+      ticker: '0020',
+      class: 'B',
+      offerPrice: '3.85',
+      currency: 'HKD',
+      newShares: '1000',
+      ...data,
+    });
   it('converts, issues to public, then moves secondary sales to public, in that order', () => {
-    const s = scenario().given(registered(), ev('ShareClassAdded', '2018-02-01', { class: 'pref', votesPerShare: 1 }), issued('vc', '10', '2018-06-01', 'pref'));
-    const d = s.when(ipo({ conversions: [{ fromClass: 'pref', toClass: 'B', ratio: '2.5' }], secondarySales: [{ seller: 'vc', shares: '25' }] }));
+    const s = scenario().given(
+      registered(),
+      ev('ShareClassAdded', '2018-02-01', { class: 'pref', votesPerShare: 1 }),
+      issued('vc', '10', '2018-06-01', 'pref'),
+    );
+    const d = s.when(
+      ipo({ conversions: [{ fromClass: 'pref', toClass: 'B', ratio: '2.5' }], secondarySales: [{ seller: 'vc', shares: '25' }] }),
+    );
     // vc's 10 pref become 25 B, which all go to public with the 1000 new shares: vc's B nets to 0.
     expect(changes(d).sort()).toEqual(['public:B:0->1025', 'vc:pref:10->0']);
   });
   it('rejects a conversion that leaves a holder with a fraction of a share', () => {
-    const s = scenario().given(registered(), ev('ShareClassAdded', '2018-02-01', { class: 'pref', votesPerShare: 1 }), issued('vc', '3', '2018-06-01', 'pref'));
-    expect(rejection(s.when(ipo({ conversions: [{ fromClass: 'pref', toClass: 'B', ratio: '0.5' }] })))).toMatchObject({ kind: 'FractionalShares' });
+    const s = scenario().given(
+      registered(),
+      ev('ShareClassAdded', '2018-02-01', { class: 'pref', votesPerShare: 1 }),
+      issued('vc', '3', '2018-06-01', 'pref'),
+    );
+    expect(rejection(s.when(ipo({ conversions: [{ fromClass: 'pref', toClass: 'B', ratio: '0.5' }] })))).toMatchObject({
+      kind: 'FractionalShares',
+    });
   });
   it('rejects a secondary sale larger than the seller holds after conversions', () => {
     const s = scenario().given(registered(), issued('vc', '10'));
@@ -94,7 +127,11 @@ describe('BlockSale', () => {
     expect(changes(s.when(blockSale('taobao-holding', '400', '2023-07-06')))).toEqual(['taobao-holding:B:1000->600', 'public:B:0->400']);
   });
   it('rejects an over-sale with a message naming holder, class and shares', () => {
-    const p = rejection(scenario().given(registered()).when(blockSale('taobao-holding', '557000000', '2023-07-06')));
+    const p = rejection(
+      scenario()
+        .given(registered())
+        .when(blockSale('taobao-holding', '557000000', '2023-07-06')),
+    );
     expect(p.kind).toBe('InsufficientShares');
     expect(p.message).toBe('BlockSale 2023-07-06: taobao-holding holds 0 class B shares of sensetime (needs 557000000)');
   });
@@ -118,8 +155,13 @@ describe('BlockSale', () => {
 describe('SharesTransferred and SharesRepurchased', () => {
   it('transfers between holders, never to oneself', () => {
     const s = scenario().given(registered(), issued('a', '10'));
-    expect(changes(s.when(ev('SharesTransferred', '2019-01-01', { from: 'a', to: 'b', class: 'B', shares: '4' })))).toEqual(['a:B:10->6', 'b:B:0->4']);
-    expect(rejection(s.when(ev('SharesTransferred', '2019-01-01', { from: 'a', to: 'a', class: 'B', shares: '4' })))).toMatchObject({ kind: 'SelfTransfer' });
+    expect(changes(s.when(ev('SharesTransferred', '2019-01-01', { from: 'a', to: 'b', class: 'B', shares: '4' })))).toEqual([
+      'a:B:10->6',
+      'b:B:0->4',
+    ]);
+    expect(rejection(s.when(ev('SharesTransferred', '2019-01-01', { from: 'a', to: 'a', class: 'B', shares: '4' })))).toMatchObject({
+      kind: 'SelfTransfer',
+    });
   });
   it('repurchases from public by default and cancels the shares', () => {
     const s = scenario().given(registered(), issued('public', '10'));
@@ -127,7 +169,9 @@ describe('SharesTransferred and SharesRepurchased', () => {
     expect(changes(d)).toEqual(['public:B:10->6']);
     const t = s.timeline('issuer-sensetime') as IssuerTimeline;
     expect(t.endState.outstanding.get('B' as never)).toBe(6n);
-    expect(rejection(s.when(ev('SharesRepurchased', '2019-01-02', { class: 'B', shares: '7' })))).toMatchObject({ kind: 'InsufficientShares' });
+    expect(rejection(s.when(ev('SharesRepurchased', '2019-01-02', { class: 'B', shares: '7' })))).toMatchObject({
+      kind: 'InsufficientShares',
+    });
   });
 });
 
@@ -144,12 +188,15 @@ describe('StockSplit and SharesConverted', () => {
   });
   it('converts a holder between classes at a ratio', () => {
     const s = scenario().given(registered(), issued('a', '10', '2018-06-01', 'A'));
-    expect(changes(s.when(ev('SharesConverted', '2019-01-01', { holder: 'a', fromClass: 'A', toClass: 'B', shares: '4', ratio: '1.5' })))).toEqual([
-      'a:A:10->6',
-      'a:B:0->6',
-    ]);
-    expect(rejection(s.when(ev('SharesConverted', '2019-01-01', { holder: 'a', fromClass: 'A', toClass: 'A', shares: '4' })))).toMatchObject({ kind: 'SameClass' });
-    expect(rejection(s.when(ev('SharesConverted', '2019-01-01', { holder: 'a', fromClass: 'A', toClass: 'B', shares: '3', ratio: '0.5' })))).toMatchObject({
+    expect(
+      changes(s.when(ev('SharesConverted', '2019-01-01', { holder: 'a', fromClass: 'A', toClass: 'B', shares: '4', ratio: '1.5' }))),
+    ).toEqual(['a:A:10->6', 'a:B:0->6']);
+    expect(
+      rejection(s.when(ev('SharesConverted', '2019-01-01', { holder: 'a', fromClass: 'A', toClass: 'A', shares: '4' }))),
+    ).toMatchObject({ kind: 'SameClass' });
+    expect(
+      rejection(s.when(ev('SharesConverted', '2019-01-01', { holder: 'a', fromClass: 'A', toClass: 'B', shares: '3', ratio: '0.5' }))),
+    ).toMatchObject({
       kind: 'FractionalShares',
     });
   });
@@ -159,7 +206,9 @@ describe('StakeDisclosed', () => {
   it('changes no holding but needs an existing class', () => {
     const s = scenario().given(registered());
     expect(changes(s.when(ev('StakeDisclosed', '2023-07-06', { holder: 'taobao-holding', class: 'B', percent: '3.2' })))).toEqual([]);
-    expect(rejection(s.when(ev('StakeDisclosed', '2023-07-06', { holder: 'x', class: 'Z', shares: '1' })))).toMatchObject({ kind: 'UnknownClass' });
+    expect(rejection(s.when(ev('StakeDisclosed', '2023-07-06', { holder: 'x', class: 'Z', shares: '1' })))).toMatchObject({
+      kind: 'UnknownClass',
+    });
   });
 });
 
@@ -188,7 +237,14 @@ describe('EventRetracted', () => {
     expect(rejection(s.when(retract(r1.id)))).toMatchObject({ kind: 'InvalidRetraction' });
   });
   it('must be in the stream of its target', () => {
-    const other = { ...draft({ type: 'IssuerRegistered', issuer: 'other', date: '2018-01-01', data: { name: 'O', currency: 'HKD', classes: [{ class: 'B', votesPerShare: 1 }] } }) };
+    const other = {
+      ...draft({
+        type: 'IssuerRegistered',
+        issuer: 'other',
+        date: '2018-01-01',
+        data: { name: 'O', currency: 'HKD', classes: [{ class: 'B', votesPerShare: 1 }] },
+      }),
+    };
     const s = scenario().given(registered(), issuance, other);
     const wrong = draft({ type: 'EventRetracted', issuer: 'other', date: '2024-01-01', data: { eventId: issuance.id, reason: 'x' } });
     expect(rejection(s.when(wrong))).toMatchObject({ kind: 'InvalidRetraction' });
@@ -219,7 +275,13 @@ describe('HolderRegistered', () => {
     // b stops being controlled by c in 2021; c → a is fine after that but not before.
     s.given(holder('b', undefined, '2021-01-01'));
     accepted(s.when(holder('c', 'a', '2021-06-01')));
-    expect(rejection(scenario().given(holder('a', 'b'), holder('b', 'c'), holder('b', undefined, '2021-01-01')).when(holder('c', 'a', '2020-06-01')))).toMatchObject({
+    expect(
+      rejection(
+        scenario()
+          .given(holder('a', 'b'), holder('b', 'c'), holder('b', undefined, '2021-01-01'))
+          .when(holder('c', 'a', '2020-06-01')),
+      ),
+    ).toMatchObject({
       kind: 'ControlCycle',
     });
   });
@@ -238,7 +300,11 @@ describe('IssuerTimeline.correct', () => {
     const original = { ...issued('t', '1000'), id: '77777777-7777-4777-8777-777777777777' as EventId };
     const s = scenario().given(registered(), original, blockSale('t', '800', '2023-07-06'));
     const t = s.timeline('issuer-sensetime') as IssuerTimeline;
-    const retraction = { ...draft({ type: 'EventRetracted', issuer: 'sensetime', date: '2024-01-01', data: { eventId: original.id, reason: 'typo' } }), id: '88888888-8888-4888-8888-888888888888' as EventId, revision: t.nextRevision };
+    const retraction = {
+      ...draft({ type: 'EventRetracted', issuer: 'sensetime', date: '2024-01-01', data: { eventId: original.id, reason: 'typo' } }),
+      id: '88888888-8888-4888-8888-888888888888' as EventId,
+      revision: t.nextRevision,
+    };
     const lower = { ...issued('t', '900'), id: '99999999-9999-4999-8999-999999999999' as EventId, revision: t.nextRevision + 1 };
     const tooLow = { ...lower, data: { ...lower.data, shares: 700n } } as typeof lower;
     expect(t.correct(retraction as never, tooLow)).toMatchObject({ problem: { kind: 'InsufficientShares' } });

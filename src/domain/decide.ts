@@ -64,12 +64,20 @@ export const streamOfDraft = (
     case 'EventRetracted': {
       const target = locate(draft.data.eventId);
       if (target === undefined)
-        return { problem: problem('UnknownEvent', `EventRetracted ${draft.date}: no event ${draft.data.eventId} in the ledger`, { eventId: draft.data.eventId }) };
-      if (draft.issuer !== undefined && target !== toIssuerStreamId(draft.issuer))
         return {
-          problem: problem('InvalidRetraction', `EventRetracted ${draft.date}: event ${draft.data.eventId} is in stream ${target}, not issuer-${draft.issuer}`, {
+          problem: problem('UnknownEvent', `EventRetracted ${draft.date}: no event ${draft.data.eventId} in the ledger`, {
             eventId: draft.data.eventId,
           }),
+        };
+      if (draft.issuer !== undefined && target !== toIssuerStreamId(draft.issuer))
+        return {
+          problem: problem(
+            'InvalidRetraction',
+            `EventRetracted ${draft.date}: event ${draft.data.eventId} is in stream ${target}, not issuer-${draft.issuer}`,
+            {
+              eventId: draft.data.eventId,
+            },
+          ),
         };
       return { stream: target };
     }
@@ -103,11 +111,15 @@ export const decideBatch = (
       const other = earlier.event;
       if (!sameContent(other, draft))
         return reject(
-          problem('DuplicateEventId', `event id ${id} is already used by a different event (${other.type} ${other.date} in ${earlier.stream})`, {
-            id,
-            stream: earlier.stream,
-            revision: earlier.revision,
-          }),
+          problem(
+            'DuplicateEventId',
+            `event id ${id} is already used by a different event (${other.type} ${other.date} in ${earlier.stream})`,
+            {
+              id,
+              stream: earlier.stream,
+              revision: earlier.revision,
+            },
+          ),
         );
       planned.push(plan(earlier.stream, earlier.revision, withId(draft, id), 'alreadyPresent', [], line));
       placedEvents.push(undefined);

@@ -9,14 +9,25 @@ export const eventLabel = (e: EventEnvelope): string => `${e.type} ${e.date}`;
 const classMissing = (s: IssuerState, e: EventEnvelope, cls: ClassId, field: string): Problem | undefined =>
   s.classes.has(cls)
     ? undefined
-    : problem('UnknownClass', `${eventLabel(e)}: ${s.issuer} has no class ${cls} on ${e.date} (classes: ${[...s.classes.keys()].join(', ') || 'none'})`, {
-        issuer: s.issuer,
-        class: cls,
-        field,
-      });
+    : problem(
+        'UnknownClass',
+        `${eventLabel(e)}: ${s.issuer} has no class ${cls} on ${e.date} (classes: ${[...s.classes.keys()].join(', ') || 'none'})`,
+        {
+          issuer: s.issuer,
+          class: cls,
+          field,
+        },
+      );
 
 /** The rejection of SPEC §5's example: `BlockSale 2023-07-06: taobao-holding holds 0 class B shares of sensetime (needs 557000000)`. */
-export const insufficientShares = (issuer: string, e: EventEnvelope, cls: ClassId, holder: HolderId, held: bigint, needed: bigint): Problem =>
+export const insufficientShares = (
+  issuer: string,
+  e: EventEnvelope,
+  cls: ClassId,
+  holder: HolderId,
+  held: bigint,
+  needed: bigint,
+): Problem =>
   problem('InsufficientShares', `${eventLabel(e)}: ${holder} holds ${held} class ${cls} shares of ${issuer} (needs ${needed})`, {
     issuer,
     holder,
@@ -100,7 +111,9 @@ const checkIpo = (s: IssuerState, e: Extract<EventEnvelope, { type: 'IPOComplete
 export const checkIssuerEvent = (s: IssuerState, e: EventEnvelope): Problem | undefined => {
   if (e.type === 'IssuerRegistered') {
     return s.registration
-      ? problem('IssuerAlreadyRegistered', `${eventLabel(e)}: ${s.issuer} is already registered (on ${s.registration.date})`, { issuer: s.issuer })
+      ? problem('IssuerAlreadyRegistered', `${eventLabel(e)}: ${s.issuer} is already registered (on ${s.registration.date})`, {
+          issuer: s.issuer,
+        })
       : undefined;
   }
   if (!s.registration)
@@ -108,11 +121,11 @@ export const checkIssuerEvent = (s: IssuerState, e: EventEnvelope): Problem | un
       issuer: s.issuer,
     });
   if (e.date < s.registration.date)
-    return problem(
-      'BeforeRegistration',
-      `${eventLabel(e)}: dated before ${s.issuer} was registered (${s.registration.date})`,
-      { issuer: s.issuer, date: e.date, registeredOn: s.registration.date },
-    );
+    return problem('BeforeRegistration', `${eventLabel(e)}: dated before ${s.issuer} was registered (${s.registration.date})`, {
+      issuer: s.issuer,
+      date: e.date,
+      registeredOn: s.registration.date,
+    });
   switch (e.type) {
     case 'ShareClassAdded':
       return s.classes.has(e.data.class)

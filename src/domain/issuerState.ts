@@ -34,8 +34,7 @@ export const cloneIssuerState = (s: IssuerState): IssuerState => ({
   outstanding: new Map(s.outstanding),
 });
 
-export const sharesOf = (s: IssuerState, cls: ClassId, holder: HolderId): bigint =>
-  s.holdings.get(cls)?.get(holder) ?? 0n;
+export const sharesOf = (s: IssuerState, cls: ClassId, holder: HolderId): bigint => s.holdings.get(cls)?.get(holder) ?? 0n;
 
 export const outstandingOf = (s: IssuerState, cls: ClassId): bigint => s.outstanding.get(cls) ?? 0n;
 
@@ -169,22 +168,33 @@ export const positionsTouched = (s: IssuerState, e: EventEnvelope): Array<[Class
       const after = converted.length === 0 ? s : evolveIssuer(cloneIssuerState(s), e);
       return [
         ...converted.flatMap((cls) =>
-          [...new Set([...(s.holdings.get(cls)?.keys() ?? []), ...(after.holdings.get(cls)?.keys() ?? [])])].map((h): [ClassId, HolderId] => [cls, h]),
+          [...new Set([...(s.holdings.get(cls)?.keys() ?? []), ...(after.holdings.get(cls)?.keys() ?? [])])].map(
+            (h): [ClassId, HolderId] => [cls, h],
+          ),
         ),
         [e.data.class, PUBLIC],
         ...(e.data.secondarySales ?? []).map((x): [ClassId, HolderId] => [e.data.class, x.seller]),
       ];
     }
     case 'BlockSale':
-      return [[e.data.class, e.data.seller], [e.data.class, e.data.buyer ?? PUBLIC]];
+      return [
+        [e.data.class, e.data.seller],
+        [e.data.class, e.data.buyer ?? PUBLIC],
+      ];
     case 'SharesTransferred':
-      return [[e.data.class, e.data.from], [e.data.class, e.data.to]];
+      return [
+        [e.data.class, e.data.from],
+        [e.data.class, e.data.to],
+      ];
     case 'SharesRepurchased':
       return [[e.data.class, e.data.holder ?? PUBLIC]];
     case 'StockSplit':
       return (e.data.class ? [e.data.class] : [...s.classes.keys()]).flatMap(all);
     case 'SharesConverted':
-      return [[e.data.fromClass, e.data.holder], [e.data.toClass, e.data.holder]];
+      return [
+        [e.data.fromClass, e.data.holder],
+        [e.data.toClass, e.data.holder],
+      ];
     default:
       return [];
   }

@@ -3,7 +3,15 @@ import { problem, type Problem } from '../problem.js';
 import { applyEffect, type Effect, effectOf, positionEffect, positionKey, type PositionEffect, scales } from './additiveEffect.js';
 import { checkIssuerEvent, eventLabel, insufficientShares } from './issuerChecks.js';
 import { cloneIssuerState, evolveIssuer, initialIssuerState, type IssuerState, positionsTouched, sharesOf } from './issuerState.js';
-import { byEffectivePoint, checkRetractionTarget, indexOfEvent, indexStream, insertionIndex, type KnownEvent, type PlacedEvent } from './timeline.js';
+import {
+  byEffectivePoint,
+  checkRetractionTarget,
+  indexOfEvent,
+  indexStream,
+  insertionIndex,
+  type KnownEvent,
+  type PlacedEvent,
+} from './timeline.js';
 
 /** A holding before and after an event, as dry-run and history show it. */
 export type StakeChange = Readonly<{ class: ClassId; holder: HolderId; before: bigint; after: bigint }>;
@@ -300,7 +308,11 @@ export class IssuerTimeline {
    * Re-runs the timeline from index `from` with `suffix` replacing everything after it. Nothing
    * changes unless every event of the suffix passes.
    */
-  private rebuild(from: number, suffix: PlacedEvent[], watch?: PlacedEvent): { problem: Problem; failedAt: PlacedEvent } | { changes: StakeChange[] } {
+  private rebuild(
+    from: number,
+    suffix: PlacedEvent[],
+    watch?: PlacedEvent,
+  ): { problem: Problem; failedAt: PlacedEvent } | { changes: StakeChange[] } {
     const cp = this.checkpointAt(from);
     const start = { index: cp.index, state: cloneIssuerState(cp.state) };
     const result = this.replay(start, [...this.active.slice(cp.index, from), ...suffix], from, watch);
@@ -363,7 +375,8 @@ export class IssuerTimeline {
    */
   add(e: PlacedEvent): Outcome {
     if (e.revision !== this.revision) throw new Error(`event ${e.id} has revision ${e.revision}, expected ${this.revision}`);
-    if (this.known.has(e.id)) return { problem: problem('DuplicateEventId', `event id ${e.id} is already used in this stream`, { id: e.id }) };
+    if (this.known.has(e.id))
+      return { problem: problem('DuplicateEventId', `event id ${e.id} is already used in this stream`, { id: e.id }) };
     const outcome = e.type === 'EventRetracted' ? this.retract(e) : this.insert(e);
     if ('problem' in outcome) return outcome;
     this.known.set(e.id, { event: e, retracted: false });
@@ -382,7 +395,10 @@ export class IssuerTimeline {
       const p = checkIssuerEvent(this.state, e);
       if (p) return { problem: p };
       const lastCheckpoint = this.checkpoints[this.checkpoints.length - 1]!;
-      if (at - lastCheckpoint.index >= this.checkpointEvery || (at > 0 && lastCheckpoint.index < at && this.effectOf(this.active[at - 1]!).kind === 'scaling'))
+      if (
+        at - lastCheckpoint.index >= this.checkpointEvery ||
+        (at > 0 && lastCheckpoint.index < at && this.effectOf(this.active[at - 1]!).kind === 'scaling')
+      )
         this.checkpoints.push({ index: at, state: cloneIssuerState(this.state) });
       const effect = this.effectOf(e);
       // An additive event's changes are its own deltas (in the order positionsTouched lists its
@@ -422,7 +438,9 @@ export class IssuerTimeline {
     const t = target!.event;
     const at = indexOfEvent(this.active, t);
     if (at < 0) throw new Error(`active event ${t.id} missing from the timeline`);
-    const wrap = (p: Problem): Outcome => ({ problem: { ...p, message: `retracting ${eventLabel(t)} (${t.id}) would break a later event: ${p.message}` } });
+    const wrap = (p: Problem): Outcome => ({
+      problem: { ...p, message: `retracting ${eventLabel(t)} (${t.id}) would break a later event: ${p.message}` },
+    });
     const effect = this.effectOf(t);
     if (effect.kind === 'additive' && !this.scaledAfter(t, effect)) {
       const stateBefore = this.positionsAt(at, t, effect.positions) ?? this.stateAt(at);
@@ -453,7 +471,8 @@ export class IssuerTimeline {
     if (replacement.type === 'EventRetracted' || replacement.type === 'IssuerRegistered')
       return { problem: problem('InvalidRetraction', `a ${replacement.type} cannot be the replacement of a correction`) };
     for (const e of [retraction, replacement])
-      if (this.known.has(e.id)) return { problem: problem('DuplicateEventId', `event id ${e.id} is already used in this stream`, { id: e.id }) };
+      if (this.known.has(e.id))
+        return { problem: problem('DuplicateEventId', `event id ${e.id} is already used in this stream`, { id: e.id }) };
     const target = this.known.get(retraction.data.eventId);
     const invalid = checkRetractionTarget(`issuer-${this.issuer}`, target, retraction);
     if (invalid) return { problem: invalid };
@@ -469,7 +488,9 @@ export class IssuerTimeline {
     const suffix = [...without.slice(from, insertAt), replacement, ...without.slice(insertAt)];
     const result = this.rebuild(from, suffix, replacement);
     if ('problem' in result)
-      return { problem: { ...result.problem, message: `correcting ${eventLabel(target!.event)} (${target!.event.id}): ${result.problem.message}` } };
+      return {
+        problem: { ...result.problem, message: `correcting ${eventLabel(target!.event)} (${target!.event.id}): ${result.problem.message}` },
+      };
     target!.retracted = true;
     this.known.set(retraction.id, { event: retraction, retracted: false });
     this.known.set(replacement.id, { event: replacement, retracted: false });

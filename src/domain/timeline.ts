@@ -38,14 +38,17 @@ export const checkRetractionTarget = (
   retraction: Extract<EventEnvelope, { type: 'EventRetracted' }>,
 ): Problem | undefined => {
   const id = retraction.data.eventId;
-  if (!target) return problem('UnknownEvent', `EventRetracted ${retraction.date}: no event ${id} in stream ${stream}`, { eventId: id, stream });
+  if (!target)
+    return problem('UnknownEvent', `EventRetracted ${retraction.date}: no event ${id} in stream ${stream}`, { eventId: id, stream });
   const t = target.event;
   if (target.retracted)
     return problem('InvalidRetraction', `EventRetracted: ${t.type} ${t.date} (${id}) is already retracted`, { eventId: id });
   if (t.type === 'IssuerRegistered')
     return problem('InvalidRetraction', `EventRetracted: an IssuerRegistered event cannot be retracted (${id})`, { eventId: id });
   if (t.type === 'EventRetracted')
-    return problem('InvalidRetraction', `EventRetracted: a retraction cannot be retracted (${id}); append the event again instead`, { eventId: id });
+    return problem('InvalidRetraction', `EventRetracted: a retraction cannot be retracted (${id}); append the event again instead`, {
+      eventId: id,
+    });
   return undefined;
 };
 
@@ -64,9 +67,7 @@ export const indexStream = (
       if (target) target.retracted = true;
     }
   }
-  const active = [...known.values()]
-    .filter((k) => !k.retracted && k.event.type !== 'EventRetracted')
-    .map((k) => k.event);
+  const active = [...known.values()].filter((k) => !k.retracted && k.event.type !== 'EventRetracted').map((k) => k.event);
   // Streams are mostly appended in date order: sort only when they are not.
   let sorted = true;
   for (let i = 1; i < active.length && sorted; i++) sorted = byEffectivePoint(active[i - 1]!, active[i]!) <= 0;

@@ -10,8 +10,26 @@ export const csvField = (value: string | number | boolean | null): string => {
 const csvLine = (fields: ReadonlyArray<string | number | boolean | null>): string => fields.map(csvField).join(',');
 
 const HEADER = [
-  'date', 'recordedAt', 'actor', 'eventId', 'revision', 'type', 'status', 'retractedBy', 'backDated', 'daysToRecord', 'source', 'note', 'summary',
-  'holder', 'class', 'sharesBefore', 'sharesAfter', 'delta', 'percentOfClassBefore', 'percentOfClassAfter',
+  'date',
+  'recordedAt',
+  'actor',
+  'eventId',
+  'revision',
+  'type',
+  'status',
+  'retractedBy',
+  'backDated',
+  'daysToRecord',
+  'source',
+  'note',
+  'summary',
+  'holder',
+  'class',
+  'sharesBefore',
+  'sharesAfter',
+  'delta',
+  'percentOfClassBefore',
+  'percentOfClassAfter',
 ] as const;
 
 /**
@@ -22,10 +40,35 @@ const HEADER = [
 export const auditCsv = (a: AuditJson): string => {
   const lines = [csvLine(HEADER)];
   for (const e of a.events) {
-    const event = [e.date, e.recordedAt, e.actor, e.eventId, e.revision, e.type, e.status, e.retractedBy, e.backDated, e.daysToRecord, e.source, e.note, e.summary];
+    const event = [
+      e.date,
+      e.recordedAt,
+      e.actor,
+      e.eventId,
+      e.revision,
+      e.type,
+      e.status,
+      e.retractedBy,
+      e.backDated,
+      e.daysToRecord,
+      e.source,
+      e.note,
+      e.summary,
+    ];
     const changes: ReadonlyArray<AuditChangeJson | undefined> = e.changes.length > 0 ? e.changes : [undefined];
     for (const c of changes)
-      lines.push(csvLine([...event, c?.holder ?? null, c?.class ?? null, c?.sharesBefore ?? null, c?.sharesAfter ?? null, c?.delta ?? null, c?.percentOfClassBefore ?? null, c?.percentOfClassAfter ?? null]));
+      lines.push(
+        csvLine([
+          ...event,
+          c?.holder ?? null,
+          c?.class ?? null,
+          c?.sharesBefore ?? null,
+          c?.sharesAfter ?? null,
+          c?.delta ?? null,
+          c?.percentOfClassBefore ?? null,
+          c?.percentOfClassAfter ?? null,
+        ]),
+      );
   }
   return `${lines.join('\r\n')}\r\n`;
 };

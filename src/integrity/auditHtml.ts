@@ -8,7 +8,8 @@ import { escapeXml as esc, stakeChartSvg } from './auditSvg.js';
 
 type Cell = string | { html: string; className?: string };
 
-const td = (c: Cell): string => (typeof c === 'string' ? `<td>${esc(c)}</td>` : `<td${c.className ? ` class="${c.className}"` : ''}>${c.html}</td>`);
+const td = (c: Cell): string =>
+  typeof c === 'string' ? `<td>${esc(c)}</td>` : `<td${c.className ? ` class="${c.className}"` : ''}>${c.html}</td>`;
 const num = (text: string): Cell => ({ html: esc(text), className: 'num' });
 const mono = (text: string, className = ''): Cell => ({ html: `<span class="mono ${className}">${esc(text)}</span>` });
 
@@ -25,7 +26,8 @@ const table = (
 };
 const N = (text: string) => ({ text, num: true as const });
 
-const signedShares = (delta: string): string => `${delta.startsWith('-') ? '−' + groupThousands(delta.slice(1)) : '+' + groupThousands(delta)}`;
+const signedShares = (delta: string): string =>
+  `${delta.startsWith('-') ? '−' + groupThousands(delta.slice(1)) : '+' + groupThousands(delta)}`;
 
 /** A source that is a web address becomes a link (following it is the reader's choice; nothing loads by itself). */
 const sourceHtml = (source: string | null): string => {
@@ -47,7 +49,13 @@ const capTableHtml = (c: CapTableJson): string => {
   const outstanding = c.classes.length
     ? `<p class="note">Outstanding: ${c.classes.map((k) => `class ${esc(k.class)} ${showShares(k.outstanding)} (${k.votesPerShare} ${k.votesPerShare === 1 ? 'vote' : 'votes'}/share)`).join(' · ')}; total ${showShares(c.totalShares)}.</p>`
     : '';
-  return table(['Holder', ...classes.map((k) => N(`Class ${k}`)), N('Total'), N('% of all'), N('% of votes')], rows, `No shares outstanding as of ${c.asOf}.`) + outstanding;
+  return (
+    table(
+      ['Holder', ...classes.map((k) => N(`Class ${k}`)), N('Total'), N('% of all'), N('% of votes')],
+      rows,
+      `No shares outstanding as of ${c.asOf}.`,
+    ) + outstanding
+  );
 };
 
 /** An instant on two lines (date, then time) so the column stays narrow. */
@@ -98,9 +106,21 @@ export const auditHtml = (a: AuditJson): string => {
   const v = a.verification;
   const title = `Audit report: ${a.name ?? a.issuer} (${a.issuer}), ${a.period.from} to ${a.period.to}`;
   const s = a.summary;
-  const card = (value: number | string, label: string, className = '') => `<div class="card ${className}"><div class="value">${esc(String(value))}</div><div class="label">${esc(label)}</div></div>`;
+  const card = (value: number | string, label: string, className = '') =>
+    `<div class="card ${className}"><div class="value">${esc(String(value))}</div><div class="label">${esc(label)}</div></div>`;
   const proceedsRows = a.proceeds.holders.flatMap((h) =>
-    h.totals.map((t) => ({ cells: [{ html: `${esc(h.name)}${h.name !== h.holder ? `<div class="id">${esc(h.holder)}</div>` : ''}` }, num(String(h.disposals.length)), t.currency, num(showMoney(t.gross)), num(showMoney(t.fees)), num(showMoney(t.net)), num(showMoney(t.costBasis)), num(showMoney(t.gain))] as Cell[] })),
+    h.totals.map((t) => ({
+      cells: [
+        { html: `${esc(h.name)}${h.name !== h.holder ? `<div class="id">${esc(h.holder)}</div>` : ''}` },
+        num(String(h.disposals.length)),
+        t.currency,
+        num(showMoney(t.gross)),
+        num(showMoney(t.fees)),
+        num(showMoney(t.net)),
+        num(showMoney(t.costBasis)),
+        num(showMoney(t.gain)),
+      ] as Cell[],
+    })),
   );
   return `<!DOCTYPE html>
 <html lang="en">
@@ -135,7 +155,9 @@ ${card(s.backDated, `back-dated (> ${s.thresholds.backDatedAfterDays} days)`, s.
 ${card(`${s.flaggedDisclosures} / ${s.disclosures}`, 'disclosures flagged', s.flaggedDisclosures > 0 ? 'flag' : '')}
 ${card(v.problems.length, 'verification problems', v.ok ? '' : 'bad')}
 </div>
-<ul class="note">${summaryLines(a).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>
+<ul class="note">${summaryLines(a)
+    .map((l) => `<li>${esc(l)}</li>`)
+    .join('')}</ul>
 </section>
 
 <section class="chart" id="chart">
@@ -167,8 +189,12 @@ ${table(
     cells: [
       { html: instantHtml(r.recordedAt), className: 'nowrap' },
       r.actor,
-      { html: `${esc(`${r.target.type ?? 'unknown event'} ${r.target.date ?? ''}`)}${r.target.summary ? `<div>${esc(r.target.summary)}</div>` : ''}<div class="id mono">${esc(r.target.eventId)}</div>` },
-      { html: r.target.recordedAt ? `${instantHtml(r.target.recordedAt)}<div class="id">by ${esc(r.target.actor ?? '')}</div>` : 'unknown' },
+      {
+        html: `${esc(`${r.target.type ?? 'unknown event'} ${r.target.date ?? ''}`)}${r.target.summary ? `<div>${esc(r.target.summary)}</div>` : ''}<div class="id mono">${esc(r.target.eventId)}</div>`,
+      },
+      {
+        html: r.target.recordedAt ? `${instantHtml(r.target.recordedAt)}<div class="id">by ${esc(r.target.actor ?? '')}</div>` : 'unknown',
+      },
       r.reason,
     ],
   })),
@@ -179,7 +205,18 @@ ${table(
 <section id="disclosures">
 <h2>Stake disclosures reconciled</h2>
 ${table(
-  ['Date', 'Holder', 'Class', N('Disclosed shares'), N('Computed shares'), N('Δ shares'), N('Disclosed %'), N('Computed %'), N('Δ pp'), 'Result'],
+  [
+    'Date',
+    'Holder',
+    'Class',
+    N('Disclosed shares'),
+    N('Computed shares'),
+    N('Δ shares'),
+    N('Disclosed %'),
+    N('Computed %'),
+    N('Δ pp'),
+    'Result',
+  ],
   a.disclosures.map((d) => ({
     className: d.flagged ? 'flagged' : '',
     cells: [
@@ -202,16 +239,32 @@ ${table(
 
 <section id="proceeds">
 <h2>Realized proceeds in the period (${esc(a.proceeds.method)})</h2>
-${table(['Holder', N('Disposals'), 'Currency', N('Gross'), N('Fees'), N('Net'), N('Cost basis'), N('Gain')], proceedsRows.map((r) => ({ cells: r.cells })), 'No disposals in the period.')}
+${table(
+  ['Holder', N('Disposals'), 'Currency', N('Gross'), N('Fees'), N('Net'), N('Cost basis'), N('Gain')],
+  proceedsRows.map((r) => ({ cells: r.cells })),
+  'No disposals in the period.',
+)}
 ${a.proceeds.warnings.map((w) => `<p class="note">Warning: ${esc(w)}</p>`).join('')}
 </section>
 
 <section id="integrity">
 <h2>Integrity</h2>
 <p><span class="tag ${v.ok ? 'ok' : 'bad'}">${v.ok ? 'passed' : 'failed'}</span> ${esc(verificationSentence(v))}</p>
-${v.problems.length ? `<p class="note">${esc(problemsSentence())}</p>${table(['Stream', N('Revision'), 'Kind', 'Problem'], v.problems.map((p) => ({ className: 'flagged', cells: [mono(p.stream), num(String(p.revision)), p.kind, p.message] })), '')}` : ''}
+${
+  v.problems.length
+    ? `<p class="note">${esc(problemsSentence())}</p>${table(
+        ['Stream', N('Revision'), 'Kind', 'Problem'],
+        v.problems.map((p) => ({ className: 'flagged', cells: [mono(p.stream), num(String(p.revision)), p.kind, p.message] })),
+        '',
+      )}`
+    : ''
+}
 <h3>Head hashes</h3>
-${table(['Stream', N('Revision'), 'Hash (SHA-256)'], v.heads.map((h) => ({ cells: [mono(h.stream), num(String(h.revision)), mono(h.hash, 'hash')] })), 'The ledger is empty.')}
+${table(
+  ['Stream', N('Revision'), 'Hash (SHA-256)'],
+  v.heads.map((h) => ({ cells: [mono(h.stream), num(String(h.revision)), mono(h.hash, 'hash')] })),
+  'The ledger is empty.',
+)}
 <p class="note">Save these with <code>shareledger --json digest</code> and check them later with <code>shareledger verify --digest FILE</code>: any rewrite of the history up to these revisions is then detected.</p>
 </section>
 

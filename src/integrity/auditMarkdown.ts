@@ -8,7 +8,11 @@ type Align = 'left' | 'right';
 const cell = (text: string): string => text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
 
 /** A Markdown pipe table with its columns padded, so it reads well in a terminal as well as rendered. */
-export const markdownTable = (headers: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>, align: ReadonlyArray<Align> = []): string => {
+export const markdownTable = (
+  headers: ReadonlyArray<string>,
+  rows: ReadonlyArray<ReadonlyArray<string>>,
+  align: ReadonlyArray<Align> = [],
+): string => {
   const cells = [headers, ...rows].map((r) => r.map(cell));
   const widths = headers.map((_, i) => Math.max(3, ...cells.map((r) => [...(r[i] ?? '')].length)));
   const pad = (text: string, i: number) => {
@@ -23,11 +27,21 @@ export const markdownTable = (headers: ReadonlyArray<string>, rows: ReadonlyArra
 const capTable = (c: CapTableJson): string => {
   if (c.holders.length === 0) return `_No shares outstanding as of ${c.asOf}._`;
   const classes = c.classes.map((k) => k.class);
-  return markdownTable(
-    ['Holder', 'Name', ...classes.map((k) => `Class ${k}`), 'Total', '% of all', '% of votes'],
-    c.holders.map((h) => [h.holder, h.name, ...classes.map((k) => showShares(h.classes[k] ?? '0')), showShares(h.shares), showPercent(h.percentOfTotal), showPercent(h.votingPercent)]),
-    ['left', 'left', ...classes.map((): Align => 'right'), 'right', 'right', 'right'],
-  ) + `\n\nOutstanding: ${c.classes.map((k) => `class ${k.class} ${showShares(k.outstanding)} (${k.votesPerShare} ${k.votesPerShare === 1 ? 'vote' : 'votes'}/share)`).join(', ')}; total ${showShares(c.totalShares)}.`;
+  return (
+    markdownTable(
+      ['Holder', 'Name', ...classes.map((k) => `Class ${k}`), 'Total', '% of all', '% of votes'],
+      c.holders.map((h) => [
+        h.holder,
+        h.name,
+        ...classes.map((k) => showShares(h.classes[k] ?? '0')),
+        showShares(h.shares),
+        showPercent(h.percentOfTotal),
+        showPercent(h.votingPercent),
+      ]),
+      ['left', 'left', ...classes.map((): Align => 'right'), 'right', 'right', 'right'],
+    ) +
+    `\n\nOutstanding: ${c.classes.map((k) => `class ${k.class} ${showShares(k.outstanding)} (${k.votesPerShare} ${k.votesPerShare === 1 ? 'vote' : 'votes'}/share)`).join(', ')}; total ${showShares(c.totalShares)}.`
+  );
 };
 
 const signedPp = (value: string | null): string => (value === null ? '–' : `${value} pp`);
@@ -42,10 +56,24 @@ export const auditMarkdown = (a: AuditJson): string => {
   out.push('## Verification', '', `**${a.verification.ok ? 'PASSED' : 'FAILED'}**: ${verificationSentence(a.verification)}`, '');
   if (a.verification.problems.length > 0) {
     out.push(problemsSentence(), '');
-    out.push(markdownTable(['Stream', 'Revision', 'Kind', 'Problem'], a.verification.problems.map((p) => [p.stream, String(p.revision), p.kind, p.message]), ['left', 'right']), '');
+    out.push(
+      markdownTable(
+        ['Stream', 'Revision', 'Kind', 'Problem'],
+        a.verification.problems.map((p) => [p.stream, String(p.revision), p.kind, p.message]),
+        ['left', 'right'],
+      ),
+      '',
+    );
   }
   out.push('Head hashes (the streams this report reads):', '');
-  out.push(markdownTable(['Stream', 'Revision', 'Hash (SHA-256)'], a.verification.heads.map((h) => [h.stream, String(h.revision), h.hash]), ['left', 'right']), '');
+  out.push(
+    markdownTable(
+      ['Stream', 'Revision', 'Hash (SHA-256)'],
+      a.verification.heads.map((h) => [h.stream, String(h.revision), h.hash]),
+      ['left', 'right'],
+    ),
+    '',
+  );
 
   out.push(`## Cap table at the start of the period (as of ${a.capTable.start.asOf})`, '', capTable(a.capTable.start), '');
   out.push(`## Cap table at the end of the period (as of ${a.capTable.end.asOf})`, '', capTable(a.capTable.end), '');
@@ -58,7 +86,16 @@ export const auditMarkdown = (a: AuditJson): string => {
     out.push(
       markdownTable(
         ['#', 'Date', 'Type', 'What', 'Recorded at', 'Actor', 'Source', 'Flags'],
-        a.events.map((e, i) => [String(i + 1), e.date, e.type, e.summary, e.recordedAt, e.actor, e.source === null ? '' : `[${sources.get(e.source)}]`, eventFlags(e).join('; ')]),
+        a.events.map((e, i) => [
+          String(i + 1),
+          e.date,
+          e.type,
+          e.summary,
+          e.recordedAt,
+          e.actor,
+          e.source === null ? '' : `[${sources.get(e.source)}]`,
+          eventFlags(e).join('; '),
+        ]),
         ['right'],
       ),
       '',
@@ -81,7 +118,17 @@ export const auditMarkdown = (a: AuditJson): string => {
     out.push(
       changes.length === 0
         ? '_No holding changed in the period._'
-        : markdownTable(['#', 'Date', 'Holder', 'Class', 'Δ shares', 'Before', 'After', '% of class before', '% of class after'], changes, ['right', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right']),
+        : markdownTable(['#', 'Date', 'Holder', 'Class', 'Δ shares', 'Before', 'After', '% of class before', '% of class after'], changes, [
+            'right',
+            'left',
+            'left',
+            'left',
+            'right',
+            'right',
+            'right',
+            'right',
+            'right',
+          ]),
       '',
     );
   }
@@ -119,7 +166,9 @@ export const auditMarkdown = (a: AuditJson): string => {
             d.class ?? 'all',
             d.disclosed.shares === null ? '–' : showShares(d.disclosed.shares),
             showShares(d.computed.shares),
-            d.difference.shares === null ? '–' : `${d.difference.shares.startsWith('-') || d.difference.shares === '0' ? '' : '+'}${groupThousands(d.difference.shares)}`,
+            d.difference.shares === null
+              ? '–'
+              : `${d.difference.shares.startsWith('-') || d.difference.shares === '0' ? '' : '+'}${groupThousands(d.difference.shares)}`,
             d.disclosed.percent === null ? '–' : `${d.disclosed.percent}%`,
             showPercent(d.computed.percent),
             signedPp(d.difference.percentagePoints),
@@ -131,11 +180,33 @@ export const auditMarkdown = (a: AuditJson): string => {
   );
 
   out.push(`## Realized proceeds in the period (${a.proceeds.method})`, '');
-  const totals = a.proceeds.holders.flatMap((h) => h.totals.map((t) => [h.holder, h.name, String(h.disposals.length), t.currency, showMoney(t.gross), showMoney(t.fees), showMoney(t.net), showMoney(t.costBasis), showMoney(t.gain)]));
+  const totals = a.proceeds.holders.flatMap((h) =>
+    h.totals.map((t) => [
+      h.holder,
+      h.name,
+      String(h.disposals.length),
+      t.currency,
+      showMoney(t.gross),
+      showMoney(t.fees),
+      showMoney(t.net),
+      showMoney(t.costBasis),
+      showMoney(t.gain),
+    ]),
+  );
   out.push(
     totals.length === 0
       ? '_No disposals in the period._'
-      : markdownTable(['Holder', 'Name', 'Disposals', 'Currency', 'Gross', 'Fees', 'Net', 'Cost basis', 'Gain'], totals, ['left', 'left', 'right', 'left', 'right', 'right', 'right', 'right', 'right']),
+      : markdownTable(['Holder', 'Name', 'Disposals', 'Currency', 'Gross', 'Fees', 'Net', 'Cost basis', 'Gain'], totals, [
+          'left',
+          'left',
+          'right',
+          'left',
+          'right',
+          'right',
+          'right',
+          'right',
+          'right',
+        ]),
     '',
   );
   for (const w of a.proceeds.warnings) out.push(`> warning: ${w}`, '');

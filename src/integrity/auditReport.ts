@@ -21,10 +21,14 @@ export type AuditOptions = Readonly<{
 export const auditReport = async (store: EventStore, options: AuditOptions): Promise<AuditJson> => {
   const issuer = IssuerId.is(options.issuer)
     ? options.issuer
-    : fail('InvalidInput', `--issuer: expected ${IssuerId.name}, got ${JSON.stringify(options.issuer)}`, { flag: '--issuer', value: options.issuer });
+    : fail('InvalidInput', `--issuer: expected ${IssuerId.name}, got ${JSON.stringify(options.issuer)}`, {
+        flag: '--issuer',
+        value: options.issuer,
+      });
   const from = options.from === undefined ? undefined : parseDate(options.from, '--from');
   const to = options.to === undefined ? undefined : parseDate(options.to, '--to');
-  if (from !== undefined && to !== undefined && from > to) fail('InvalidInput', `--from ${from} is after --to ${to}`, { flag: '--from', from, to });
+  if (from !== undefined && to !== undefined && from > to)
+    fail('InvalidInput', `--from ${from} is after --to ${to}`, { flag: '--from', from, to });
   const knownAt = instantOf(options.now);
   const heads = await store.heads();
   const verification = await verifyLedger(store, options.onProgress ? { onProgress: options.onProgress } : {});

@@ -76,7 +76,8 @@ export const stakeChartSvg = (chart: StakeChartJson): string => {
   const x = (t: number) => PLOT.left + ((t - start) / (end - start)) * (PLOT.right - PLOT.left);
   const y = (v: number) => PLOT.bottom - (v / yMax) * (PLOT.bottom - PLOT.top);
   const out: string[] = [];
-  const title = chart.class === null ? 'No shares outstanding in the period' : `Major holders' % of class ${chart.class}, ${chart.from} to ${chart.to}`;
+  const title =
+    chart.class === null ? 'No shares outstanding in the period' : `Major holders' % of class ${chart.class}, ${chart.from} to ${chart.to}`;
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-labelledby="chart-title" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif" font-size="12">`,
     `<title id="chart-title">${escapeXml(title)}</title>`,
@@ -85,7 +86,9 @@ export const stakeChartSvg = (chart: StakeChartJson): string => {
   for (let i = 0; i <= 5; i++) {
     const v = (yMax / 5) * i;
     const yy = num(y(v));
-    out.push(`<line x1="${PLOT.left}" x2="${PLOT.right}" y1="${yy}" y2="${yy}" stroke="${i === 0 ? '#4a5160' : '#e3e6ea'}" stroke-width="1"/>`);
+    out.push(
+      `<line x1="${PLOT.left}" x2="${PLOT.right}" y1="${yy}" y2="${yy}" stroke="${i === 0 ? '#4a5160' : '#e3e6ea'}" stroke-width="1"/>`,
+    );
     out.push(`<text x="${PLOT.left - 8}" y="${yy}" text-anchor="end" dominant-baseline="middle" fill="#4a5160">${num(v)}%</text>`);
   }
   for (const tick of dateTicks(start, end)) {
@@ -95,7 +98,9 @@ export const stakeChartSvg = (chart: StakeChartJson): string => {
     out.push(`<text x="${xx}" y="${PLOT.bottom + 20}" text-anchor="middle" fill="#4a5160">${tick.label}</text>`);
   }
   out.push(`<line x1="${PLOT.left}" x2="${PLOT.left}" y1="${PLOT.top}" y2="${PLOT.bottom}" stroke="#4a5160"/>`);
-  out.push(`<text x="${num((PLOT.left + PLOT.right) / 2)}" y="${H - 22}" text-anchor="middle" fill="#1d2430" font-weight="600">Effective date</text>`);
+  out.push(
+    `<text x="${num((PLOT.left + PLOT.right) / 2)}" y="${H - 22}" text-anchor="middle" fill="#1d2430" font-weight="600">Effective date</text>`,
+  );
   out.push(
     `<text transform="translate(18 ${num((PLOT.top + PLOT.bottom) / 2)}) rotate(-90)" text-anchor="middle" fill="#1d2430" font-weight="600">${escapeXml(chart.class === null ? '% of class' : `% of class ${chart.class}`)}</text>`,
   );
@@ -121,13 +126,24 @@ export const stakeChartSvg = (chart: StakeChartJson): string => {
       open = true;
       if (k === chart.points.length - 1) d += ` H${num(x(end))}`;
     });
-    if (d) out.push(`<path class="series" data-holder="${escapeXml(series.holder)}" d="${d}" fill="none" stroke="${colour}" stroke-width="${others ? 1.75 : 2.25}"${others ? ' stroke-dasharray="6 4"' : ''} stroke-linejoin="round"/>`);
+    if (d)
+      out.push(
+        `<path class="series" data-holder="${escapeXml(series.holder)}" d="${d}" fill="none" stroke="${colour}" stroke-width="${others ? 1.75 : 2.25}"${others ? ' stroke-dasharray="6 4"' : ''} stroke-linejoin="round"/>`,
+      );
     const lines = legendLines(series.name);
     out.push(`<g class="legend-item"><title>${escapeXml(series.name)}</title>`);
-    out.push(`<line x1="${LEGEND_X}" x2="${LEGEND_X + 26}" y1="${legendY}" y2="${legendY}" stroke="${colour}" stroke-width="3"${others ? ' stroke-dasharray="6 4"' : ''}/>`);
-    lines.forEach((line, k) => out.push(`<text x="${LEGEND_X + 34}" y="${legendY + k * 15}" dominant-baseline="middle" fill="#1d2430" font-weight="600">${escapeXml(line)}</text>`));
+    out.push(
+      `<line x1="${LEGEND_X}" x2="${LEGEND_X + 26}" y1="${legendY}" y2="${legendY}" stroke="${colour}" stroke-width="3"${others ? ' stroke-dasharray="6 4"' : ''}/>`,
+    );
+    lines.forEach((line, k) =>
+      out.push(
+        `<text x="${LEGEND_X + 34}" y="${legendY + k * 15}" dominant-baseline="middle" fill="#1d2430" font-weight="600">${escapeXml(line)}</text>`,
+      ),
+    );
     const detail = others ? 'everyone else' : `${series.holder} · peak ${showPercent(series.peakPercent)}`;
-    out.push(`<text x="${LEGEND_X + 34}" y="${legendY + lines.length * 15 + 1}" dominant-baseline="middle" fill="#6b7280" font-size="11">${escapeXml(detail)}</text></g>`);
+    out.push(
+      `<text x="${LEGEND_X + 34}" y="${legendY + lines.length * 15 + 1}" dominant-baseline="middle" fill="#6b7280" font-size="11">${escapeXml(detail)}</text></g>`,
+    );
     legendY += lines.length * 15 + 28;
   });
   out.push('</svg>');

@@ -35,7 +35,12 @@ const ALL_KNOWN = '9999-12-31T23:59:59.999Z' as Instant;
  * use them (snapshots of a later head are ignored; only `mentions` could still name a holder of a
  * deleted event, and verify with the digest reports the cut).
  */
-export const firstDerivedBreak = (stream: string, events: ReadonlyArray<StoredEvent>, derived: DerivedRows, head: number): DerivedProblem | undefined => {
+export const firstDerivedBreak = (
+  stream: string,
+  events: ReadonlyArray<StoredEvent>,
+  derived: DerivedRows,
+  head: number,
+): DerivedProblem | undefined => {
   const problems: DerivedProblem[] = [];
   const expectedMentions = new Map<string, { recordedAt: string; revision: number }>();
   const timeline = new Map(derived.timeline.map((row) => [row[0], row]));
@@ -71,11 +76,18 @@ export const firstDerivedBreak = (stream: string, events: ReadonlyArray<StoredEv
     const stored = new Map(derived.mentions.filter((m) => m[2] <= head).map(([name, at, revision]) => [name, { at, revision }]));
     for (const [name, { recordedAt, revision }] of expectedMentions) {
       const row = stored.get(name);
-      if (row?.at !== recordedAt || row.revision !== revision) problems.push({ revision, message: `the mentions table disagrees about ${name} (derived data was edited)` });
+      if (row?.at !== recordedAt || row.revision !== revision)
+        problems.push({ revision, message: `the mentions table disagrees about ${name} (derived data was edited)` });
       stored.delete(name);
     }
-    for (const [name, { revision }] of stored) problems.push({ revision, message: `the mentions table names ${name}, which no event does` });
-    const snapshot = snapshotBreak(stream, events, derived.snapshots.filter((s) => s[2] <= head), head);
+    for (const [name, { revision }] of stored)
+      problems.push({ revision, message: `the mentions table names ${name}, which no event does` });
+    const snapshot = snapshotBreak(
+      stream,
+      events,
+      derived.snapshots.filter((s) => s[2] <= head),
+      head,
+    );
     if (snapshot) problems.push(snapshot);
   }
   return problems.reduce<DerivedProblem | undefined>((a, b) => (a === undefined || b.revision < a.revision ? b : a), undefined);
@@ -85,12 +97,18 @@ export const firstDerivedBreak = (stream: string, events: ReadonlyArray<StoredEv
  * Snapshots: each must be the state of a replay of the envelopes to the end of its date, and its
  * recordedAt no earlier than any event (or retraction) it depends on. One replay per stream.
  */
-const snapshotBreak = (stream: string, events: ReadonlyArray<StoredEvent>, snapshots: DerivedRows['snapshots'], head: number): DerivedProblem | undefined => {
+const snapshotBreak = (
+  stream: string,
+  events: ReadonlyArray<StoredEvent>,
+  snapshots: DerivedRows['snapshots'],
+  head: number,
+): DerivedProblem | undefined => {
   if (snapshots.length === 0) return undefined;
   const issuer = issuerOfStream(stream) as IssuerId | undefined;
   if (!issuer) return { revision: head, message: 'a stream that is no issuer has snapshots' };
   const retractedAt = new Map<string, string>();
-  for (const e of events) if (e.type === 'EventRetracted' && !retractedAt.has(e.data.eventId)) retractedAt.set(e.data.eventId, e.recordedAt);
+  for (const e of events)
+    if (e.type === 'EventRetracted' && !retractedAt.has(e.data.eventId)) retractedAt.set(e.data.eventId, e.recordedAt);
   // Every event's latest dependency time, in timeline order (retracted ones included).
   const all = selectTimeline(
     events.filter((e) => e.type !== 'EventRetracted'),

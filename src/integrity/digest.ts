@@ -34,7 +34,13 @@ export const digestOf = async (store: EventStore): Promise<Digest> => {
 /** Decodes a digest document; a stream named twice is an error, not a silent overwrite. */
 export const decodeDigest = (u: unknown): { ok: true; digest: Digest } | { ok: false; message: string } => {
   const decoded = Digest.decode(u);
-  if (decoded._tag === 'Left') return { ok: false, message: describeErrors(decoded.left).map((p) => p.message).join('; ') };
+  if (decoded._tag === 'Left')
+    return {
+      ok: false,
+      message: describeErrors(decoded.left)
+        .map((p) => p.message)
+        .join('; '),
+    };
   const seen = new Set<string>();
   for (const [i, entry] of decoded.right.streams.entries()) {
     if (seen.has(entry.stream)) return { ok: false, message: `streams[${i}].stream: ${entry.stream} is listed twice` };
@@ -59,6 +65,10 @@ export const readDigestFile = (path: string): Digest => {
   }
   const decoded = decodeDigest(json);
   if (!decoded.ok)
-    return fail('InvalidInput', `the digest file ${path} is not a shareledger digest (the output of \`digest --json\`): ${decoded.message}`, { path });
+    return fail(
+      'InvalidInput',
+      `the digest file ${path} is not a shareledger digest (the output of \`digest --json\`): ${decoded.message}`,
+      { path },
+    );
   return decoded.digest;
 };

@@ -69,7 +69,8 @@ const asCorrection = (timeline: Timeline, retraction: StoredEvent, next: StoredE
  */
 export const firstInvariantBreak = (stream: string, events: ReadonlyArray<StoredEvent>, cutShort = false): InvariantBreak | undefined => {
   const timeline = timelineFor(stream);
-  if (!timeline) return events.length > 0 ? { revision: 0, message: `${stream} is not a ledger stream (issuer-<id>, holders or fx)` } : undefined;
+  if (!timeline)
+    return events.length > 0 ? { revision: 0, message: `${stream} is not a ledger stream (issuer-<id>, holders or fx)` } : undefined;
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     const wrongStream = misplaced(stream, e);

@@ -70,23 +70,36 @@ export const openSqliteRows = (path: string): StoredRows => {
   const streamRows = guard(() =>
     db.prepare<[string], [number, string, string]>('SELECT revision, id, envelope FROM events WHERE stream = ? ORDER BY revision').raw(),
   );
-  const hasDerived = guard(() => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'timeline'").pluck().get() !== undefined);
+  const hasDerived = guard(
+    () => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'timeline'").pluck().get() !== undefined,
+  );
   const derived = hasDerived
     ? guard(() => ({
         damaged: db.prepare<[string], number>('SELECT 1 FROM damaged WHERE stream = ?').pluck(),
-        timeline: db.prepare<[string], [number, string, string]>('SELECT revision, date, body FROM timeline WHERE stream = ? ORDER BY revision').raw(),
+        timeline: db
+          .prepare<[string], [number, string, string]>('SELECT revision, date, body FROM timeline WHERE stream = ? ORDER BY revision')
+          .raw(),
         retractions: db
-          .prepare<[string], [number, string, number | null, string]>('SELECT revision, target, target_revision, recorded_at FROM retractions WHERE stream = ?')
+          .prepare<[string], [number, string, number | null, string]>(
+            'SELECT revision, target, target_revision, recorded_at FROM retractions WHERE stream = ?',
+          )
           .raw(),
         mentions: db.prepare<[string], [string, string, number]>('SELECT name, recorded_at, revision FROM mentions WHERE stream = ?').raw(),
-        snapshots: db.prepare<[string], [string, string, number, string]>('SELECT date, recorded_at, revision, state FROM snapshots WHERE stream = ?').raw(),
+        snapshots: db
+          .prepare<[string], [string, string, number, string]>('SELECT date, recorded_at, revision, state FROM snapshots WHERE stream = ?')
+          .raw(),
       }))
     : undefined;
   return {
     count: async () => guard(() => countRows.get() ?? 0),
     streams: async () => guard(() => streamNames.all()),
     rowsOf: async (stream) =>
-      guard(() => streamRows.all(stream)).map(([revision, indexedId, envelope]) => ({ stream, revision, indexedId, ...decodeEnvelopeText(envelope) })),
+      guard(() => streamRows.all(stream)).map(([revision, indexedId, envelope]) => ({
+        stream,
+        revision,
+        indexedId,
+        ...decodeEnvelopeText(envelope),
+      })),
     ...(derived && {
       derivedOf: async (stream: string): Promise<DerivedRows | undefined> =>
         guard(() =>

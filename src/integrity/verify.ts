@@ -54,7 +54,12 @@ const firstStructuralBreak = (stream: string, rows: ReadonlyArray<StoredRow>): {
     const row = decoded[misfiled]!;
     candidates.push({
       index: misfiled,
-      problem: { stream, revision: misfiled, kind: 'revision', message: `the row stored at revision ${row.revision} holds the event of revision ${row.event.revision} (${row.event.id})` },
+      problem: {
+        stream,
+        revision: misfiled,
+        kind: 'revision',
+        message: `the row stored at revision ${row.revision} holds the event of revision ${row.event.revision} (${row.event.id})`,
+      },
     });
   }
   if (corruptAt >= 0) {
@@ -64,10 +69,18 @@ const firstStructuralBreak = (stream: string, rows: ReadonlyArray<StoredRow>): {
       problem:
         row.revision === corruptAt
           ? { stream, revision: corruptAt, kind: 'corrupt', message: `the stored event does not decode: ${row.corrupt}` }
-          : { stream, revision: corruptAt, kind: 'revision', message: `expected revision ${corruptAt}, found a row at revision ${row.revision} (an event was deleted); it does not decode either: ${row.corrupt}` },
+          : {
+              stream,
+              revision: corruptAt,
+              kind: 'revision',
+              message: `expected revision ${corruptAt}, found a row at revision ${row.revision} (an event was deleted); it does not decode either: ${row.corrupt}`,
+            },
     });
   }
-  const first = candidates.reduce<(typeof candidates)[number] | undefined>((a, b) => (a === undefined || b.index < a.index ? b : a), undefined);
+  const first = candidates.reduce<(typeof candidates)[number] | undefined>(
+    (a, b) => (a === undefined || b.index < a.index ? b : a),
+    undefined,
+  );
   return first ? { problem: first.problem, sound: events.slice(0, first.index) } : { sound: events };
 };
 
@@ -79,7 +92,12 @@ const misindexed = (stream: string, rows: ReadonlyArray<StoredRow>): VerifyProbl
   const at = rows.findIndex((row) => isDecoded(row) && row.indexedId !== undefined && row.indexedId !== row.event.id.toLowerCase());
   if (at < 0) return undefined;
   const row = rows[at] as Decoded;
-  return { stream, revision: at, kind: 'corrupt', message: `the row is filed under id ${row.indexedId}, but its event is ${row.event.id}: look-ups by id would miss it` };
+  return {
+    stream,
+    revision: at,
+    kind: 'corrupt',
+    message: `the row is filed under id ${row.indexedId}, but its event is ${row.event.id}: look-ups by id would miss it`,
+  };
 };
 
 /** SPEC §8: the current log extends the digest when the stream reaches its revision with the same hash there. */
@@ -154,7 +172,12 @@ export const verifyLedger = async (store: EventStore, options: VerifyOptions = {
     const present = new Set(streams);
     for (const entry of digest.values())
       if (!present.has(entry.stream))
-        problems.push({ stream: entry.stream, revision: 0, kind: 'missingStream', message: `the digest lists the stream at revision ${entry.revision}, but it is gone` });
+        problems.push({
+          stream: entry.stream,
+          revision: 0,
+          kind: 'missingStream',
+          message: `the digest lists the stream at revision ${entry.revision}, but it is gone`,
+        });
     problems.sort(byPlace);
     return { ok: problems.length === 0, streams: streams.length, events: checked, problems };
   } finally {

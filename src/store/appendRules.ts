@@ -11,8 +11,7 @@ export const versionConflict = (stream: string, expectedRevision: number, actual
     { stream, expectedRevision, actualRevision },
   );
 
-export const duplicateEventId = (id: string): never =>
-  fail('DuplicateEventId', `an event with id ${id} is already stored`, { id });
+export const duplicateEventId = (id: string): never => fail('DuplicateEventId', `an event with id ${id} is already stored`, { id });
 
 /** A batch must continue its stream: anything else is a bug in the caller, not a conflict. */
 export const assertBatchShape = (batch: AppendBatch): void => {
@@ -27,7 +26,6 @@ export const assertBatchShape = (batch: AppendBatch): void => {
 
 /** The revision a stream reaches after a batch (several batches of one call may share a stream). */
 export const revisionAfter = (batch: AppendBatch): number => batch.expectedRevision + batch.events.length;
-
 
 /**
  * Checks a whole append before anything is written: every batch continues its stream at the

@@ -5,7 +5,8 @@ import { canonicalStoredText, type EventEnvelope, type Instant, type StoredEvent
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** SHA-256 hex of prevHash + "\n" + the RFC 8785 canonical JSON of the stored envelope without `hash`. */
-export const hashOf = (event: Omit<StoredEvent, 'hash'> & { hash?: string }): string => sha256Hex(`${event.prevHash}\n${canonicalStoredText(event)}`);
+export const hashOf = (event: Omit<StoredEvent, 'hash'> & { hash?: string }): string =>
+  sha256Hex(`${event.prevHash}\n${canonicalStoredText(event)}`);
 
 /** One-shot crypto.hash where Node has it (20.12+): no Hash object per event. */
 const sha256Hex: (text: string) => string =
@@ -89,12 +90,22 @@ export const checkChain = (stream: string, events: ReadonlyArray<StoredEvent>): 
     if (e.stream !== stream)
       return { stream, revision: i, kind: 'stream', message: `event ${e.id} at revision ${i} names stream ${e.stream}` };
     if (e.revision !== i)
-      return { stream, revision: i, kind: 'revision', message: `expected revision ${i}, found ${e.revision} (an event was deleted, inserted or moved)` };
+      return {
+        stream,
+        revision: i,
+        kind: 'revision',
+        message: `expected revision ${i}, found ${e.revision} (an event was deleted, inserted or moved)`,
+      };
     if (e.prevHash !== prev)
       return { stream, revision: i, kind: 'prevHash', message: `prevHash does not match the hash of revision ${i - 1}` };
     const actual = hashOf(e);
     if (actual !== e.hash)
-      return { stream, revision: i, kind: 'hash', message: `stored hash ${e.hash.slice(0, 12)}… does not match the content (${actual.slice(0, 12)}…): the event was edited` };
+      return {
+        stream,
+        revision: i,
+        kind: 'hash',
+        message: `stored hash ${e.hash.slice(0, 12)}… does not match the content (${actual.slice(0, 12)}…): the event was edited`,
+      };
     prev = e.hash;
   }
   return undefined;

@@ -67,10 +67,14 @@ export const sqliteReads = (db: Database.Database, path: string): SqliteReads =>
     )
     .pluck();
   const retractions = db
-    .prepare<[string], [number, string, number | null, string]>('SELECT revision, target, target_revision, recorded_at FROM retractions WHERE stream = ?')
+    .prepare<[string], [number, string, number | null, string]>(
+      'SELECT revision, target, target_revision, recorded_at FROM retractions WHERE stream = ?',
+    )
     .raw();
   const timeline = db
-    .prepare<[string, string, string], string>('SELECT body FROM timeline WHERE stream = ? AND date > ? AND date <= ? ORDER BY date, revision')
+    .prepare<[string, string, string], string>(
+      'SELECT body FROM timeline WHERE stream = ? AND date > ? AND date <= ? ORDER BY date, revision',
+    )
     .pluck();
   const snapshotFor = db
     .prepare<[string, string, string, number], SnapshotRaw>(
@@ -78,7 +82,9 @@ export const sqliteReads = (db: Database.Database, path: string): SqliteReads =>
     )
     .raw();
   const latest = db
-    .prepare<[string], SnapshotRaw>('SELECT date, revision, recorded_at, events, state FROM snapshots WHERE stream = ? ORDER BY date DESC LIMIT 1')
+    .prepare<[string], SnapshotRaw>(
+      'SELECT date, revision, recorded_at, events, state FROM snapshots WHERE stream = ? ORDER BY date DESC LIMIT 1',
+    )
     .raw();
   // One index probe per stream (a skip scan), not a pass over every event.
   const streams = db

@@ -82,7 +82,9 @@ export const derivedWriter = (db: Database.Database): DerivedWriter => {
   const retraction = db.prepare<[string, number, string, number | null, string]>(
     'INSERT INTO retractions (stream, revision, target, target_revision, recorded_at) VALUES (?, ?, ?, ?, ?)',
   );
-  const targetRevision = db.prepare<[string, string, number], number>('SELECT revision FROM events WHERE id = ? AND stream = ? AND revision < ?').pluck();
+  const targetRevision = db
+    .prepare<[string, string, number], number>('SELECT revision FROM events WHERE id = ? AND stream = ? AND revision < ?')
+    .pluck();
   const mention = db.prepare<[string, string, string, number]>(
     `INSERT INTO mentions (stream, name, recorded_at, revision) VALUES (?, ?, ?, ?)
        ON CONFLICT (stream, name) DO UPDATE SET recorded_at = excluded.recorded_at, revision = excluded.revision
@@ -96,7 +98,13 @@ export const derivedWriter = (db: Database.Database): DerivedWriter => {
       const derived = deriveRow(e);
       timeline.run(e.stream, e.date, e.revision, derived.body);
       if (derived.retracts !== undefined)
-        retraction.run(e.stream, e.revision, derived.retracts, targetRevision.get(derived.retracts, e.stream, e.revision) ?? null, e.recordedAt);
+        retraction.run(
+          e.stream,
+          e.revision,
+          derived.retracts,
+          targetRevision.get(derived.retracts, e.stream, e.revision) ?? null,
+          e.recordedAt,
+        );
       if (derived.mentions.length === 0) return;
       let names = pending.get(e.stream);
       if (!names) pending.set(e.stream, (names = new Map()));
@@ -124,11 +132,13 @@ export const migrate = (db: Database.Database, from: number): void => {
   db.exec(DERIVED);
   if (from < 1) return;
   const page = db
-    .prepare<[number, number], [number, string, number, string]>('SELECT position, stream, revision, envelope FROM events WHERE position > ? ORDER BY position LIMIT ?')
+    .prepare<[number, number], [number, string, number, string]>(
+      'SELECT position, stream, revision, envelope FROM events WHERE position > ? ORDER BY position LIMIT ?',
+    )
     .raw();
   const damage = db.prepare<[string]>('INSERT OR IGNORE INTO damaged (stream) VALUES (?)');
   const writer = derivedWriter(db);
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const rows = page.all(after, MIGRATION_PAGE);
     for (const [, stream, revision, envelope] of rows) {
       let decoded: StoredEvent | undefined;

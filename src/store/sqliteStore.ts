@@ -42,7 +42,10 @@ const unavailable = (path: string, e: unknown, busyTimeoutMs = BUSY_TIMEOUT_MS):
   const code = (e as { code?: unknown }).code;
   const reason = e instanceof Error ? e.message : String(e);
   if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code))
-    return fail('StoreUnavailable', `the SQLite store ${path} stayed locked by another process for more than ${busyTimeoutMs / 1000} s`, { path, code });
+    return fail('StoreUnavailable', `the SQLite store ${path} stayed locked by another process for more than ${busyTimeoutMs / 1000} s`, {
+      path,
+      code,
+    });
   return fail('StoreUnavailable', `cannot use the SQLite store ${path}: ${reason}`, { path, code });
 };
 
@@ -82,7 +85,11 @@ const openDatabase = (path: string, busyTimeoutMs: number): Database.Database =>
     db.pragma(READ_CACHE);
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION)
-      fail('StoreUnavailable', `the SQLite store ${path} has schema version ${version}, newer than this shareledger knows (${SCHEMA_VERSION}): upgrade shareledger`, { path, version });
+      fail(
+        'StoreUnavailable',
+        `the SQLite store ${path} has schema version ${version}, newer than this shareledger knows (${SCHEMA_VERSION}): upgrade shareledger`,
+        { path, version },
+      );
     if (version < SCHEMA_VERSION) {
       const upgrade = db.transaction(() => {
         // Another process may have migrated the file while this one waited for the lock.
@@ -242,7 +249,7 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
 
     async *readAll() {
       const end = guard(() => lastPosition.get()) ?? 0;
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         const rows = guard(() => allPage.all(after, end, PAGE_SIZE));
         for (const row of rows) yield decodeRow(row);
         if (rows.length < PAGE_SIZE) return;

@@ -140,13 +140,25 @@ const decodeFields = (type: EventType, f: string[]): Data => {
   switch (type) {
     case 'SharesIssued': {
       if (f.length !== 11) break;
-      const d: Data = { holder: holder(f[5]), class: cls(f[6]), shares: shares(f[7]), pricePerShare: decimal(f[8]), currency: currency(f[9]) };
+      const d: Data = {
+        holder: holder(f[5]),
+        class: cls(f[6]),
+        shares: shares(f[7]),
+        pricePerShare: decimal(f[8]),
+        currency: currency(f[9]),
+      };
       if (present(f[10])) d['reason'] = short(f[10]);
       return d;
     }
     case 'BlockSale': {
       if (f.length !== 12) break;
-      const d: Data = { seller: holder(f[5]), class: cls(f[7]), shares: shares(f[8]), pricePerShare: decimal(f[9]), currency: currency(f[10]) };
+      const d: Data = {
+        seller: holder(f[5]),
+        class: cls(f[7]),
+        shares: shares(f[8]),
+        pricePerShare: decimal(f[9]),
+        currency: currency(f[10]),
+      };
       if (present(f[6])) d['buyer'] = holder(f[6]);
       if (present(f[11])) d['fees'] = decimal(f[11]);
       return d;
@@ -238,7 +250,8 @@ const dataOf = (type: EventType, f: string[]): Data => {
   return decodeFields(type, f);
 };
 
-const typeOf = (letter: string | undefined): EventType => (letter && TYPE_BY_CODE[letter.charCodeAt(0)]) || bad(`unknown type letter ${JSON.stringify(letter)}`);
+const typeOf = (letter: string | undefined): EventType =>
+  (letter && TYPE_BY_CODE[letter.charCodeAt(0)]) || bad(`unknown type letter ${JSON.stringify(letter)}`);
 
 /**
  * A timeline row's body: `date␟revision␟recordedAt␟id␟code` — everything a replay reads, in one
@@ -323,7 +336,11 @@ export const decodeBody = (body: string): TimelineEntry => {
   const m = pattern?.exec(body);
   if (m && isCanonicalDate(m[1]) && isCanonicalInstant(m[3])) {
     const data = wholeData(letter, m);
-    if (data) return { event: { type: TYPE_OF.get(letter), data, id: m[4], date: m[1], revision: Number(m[2]) } as unknown as PlacedEvent, recordedAt: m[3]! };
+    if (data)
+      return {
+        event: { type: TYPE_OF.get(letter), data, id: m[4], date: m[1], revision: Number(m[2]) } as unknown as PlacedEvent,
+        recordedAt: m[3]!,
+      };
   }
   // Every other type, and anything the patterns do not take (then the field checks say why).
   const f = splitBody(body);
@@ -346,5 +363,9 @@ export type DerivedRow = Readonly<{
 export const deriveRow = (e: StoredEvent): DerivedRow => {
   const named: string[] = holdersNamedBy(e);
   if (e.type === 'IssuerRegistered') named.push(REGISTERED);
-  return { body: bodyOf(e), mentions: named.filter((h) => h !== PUBLIC), retracts: e.type === 'EventRetracted' ? e.data.eventId : undefined };
+  return {
+    body: bodyOf(e),
+    mentions: named.filter((h) => h !== PUBLIC),
+    retracts: e.type === 'EventRetracted' ? e.data.eventId : undefined,
+  };
 };

@@ -2,9 +2,7 @@ import { fail } from '../problem.js';
 
 /** Where the ledger lives, as chosen by `--store URL` or SHARELEDGER_STORE (SPEC §7). */
 export type StoreLocation =
-  | Readonly<{ kind: 'memory' }>
-  | Readonly<{ kind: 'sqlite'; path: string }>
-  | Readonly<{ kind: 'esdb'; connectionString: string }>;
+  Readonly<{ kind: 'memory' }> | Readonly<{ kind: 'sqlite'; path: string }> | Readonly<{ kind: 'esdb'; connectionString: string }>;
 
 export const DEFAULT_STORE_URL = 'sqlite:./shareledger.db';
 

@@ -33,12 +33,12 @@ const parseCsv = (text: string): string[][] => {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
+    else if (c === ',') (row.push(field), (field = ''));
+    else if (c === '\r' && text[i + 1] === '\n') (row.push(field), rows.push(row), (row = []), (field = ''), i++);
     else field += c;
   }
   return rows;
@@ -46,7 +46,12 @@ const parseCsv = (text: string): string[][] => {
 
 describe('audit: given the fixture ledger, audited over its whole life', () => {
   it('covers the registration date to the day of the report, as known then', () => {
-    expect(report).toMatchObject({ issuer: 'acme', name: 'Acme Vision', period: { from: '2018-01-01', to: '2024-01-01' }, knownAt: '2024-01-01T00:00:00.000Z' });
+    expect(report).toMatchObject({
+      issuer: 'acme',
+      name: 'Acme Vision',
+      period: { from: '2018-01-01', to: '2024-01-01' },
+      knownAt: '2024-01-01T00:00:00.000Z',
+    });
   });
 
   it('carries the verification result and the head hashes of the streams it reads', () => {
@@ -84,8 +89,24 @@ describe('audit: given the fixture ledger, audited over its whole life', () => {
   it('shows each holding change with the share delta and the % of class before and after', () => {
     const sale = report.events.find((e) => e.eventId === ID.blockSale)!;
     expect(sale.changes).toEqual([
-      { holder: 'public', class: 'B', sharesBefore: '350000', sharesAfter: '450000', delta: '100000', percentOfClassBefore: '36.842105', percentOfClassAfter: '47.368421' },
-      { holder: 'taobao-holding', class: 'B', sharesBefore: '400000', sharesAfter: '300000', delta: '-100000', percentOfClassBefore: '42.105263', percentOfClassAfter: '31.578947' },
+      {
+        holder: 'public',
+        class: 'B',
+        sharesBefore: '350000',
+        sharesAfter: '450000',
+        delta: '100000',
+        percentOfClassBefore: '36.842105',
+        percentOfClassAfter: '47.368421',
+      },
+      {
+        holder: 'taobao-holding',
+        class: 'B',
+        sharesBefore: '400000',
+        sharesAfter: '300000',
+        delta: '-100000',
+        percentOfClassBefore: '42.105263',
+        percentOfClassAfter: '31.578947',
+      },
     ]);
     const retracted = report.events.find((e) => e.eventId === ID.seriesC)!;
     expect(retracted).toMatchObject({ status: 'retracted', changes: [], holders: ['taobao-holding', 'temasek'] });
@@ -130,15 +151,40 @@ describe('audit: given the fixture ledger, audited over its whole life', () => {
     expect(report.disclosures.map((d) => [d.date, d.basis, d.computed, d.difference, d.flagged])).toEqual([
       ['2021-12-31', 'percentOfClass', { shares: '400000', percent: '42.105263' }, { shares: null, percentagePoints: '-0.005263' }, false],
       ['2023-07-06', 'percentOfClass', { shares: '300000', percent: '31.578947' }, { shares: '0', percentagePoints: '+0.001053' }, false],
-      ['2023-07-07', 'percentOfClass', { shares: '300000', percent: '31.578947' }, { shares: '10000', percentagePoints: '+3.421053' }, true],
+      [
+        '2023-07-07',
+        'percentOfClass',
+        { shares: '300000', percent: '31.578947' },
+        { shares: '10000', percentagePoints: '+3.421053' },
+        true,
+      ],
     ]);
     expect(report.disclosures[2]!.reasons).toEqual(['shares differ by +10000', 'percentage differs by +3.421053 pp (more than 0.05)']);
   });
 
   it('lists realized proceeds by holder for disposals in the period', () => {
     expect(report.proceeds.holders.map((h) => [h.holder, h.name, h.disposals.length, h.totals])).toEqual([
-      ['taobao-holding', 'Taobao Holding', 1, [{ currency: 'HKD', gross: '182000.00', fees: '1000.00', net: '181000.00', costBasis: expect.any(String), gain: expect.any(String) }]],
-      ['temasek', 'Temasek', 1, [{ currency: 'HKD', gross: '192500.00', fees: '0.00', net: '192500.00', costBasis: expect.any(String), gain: expect.any(String) }]],
+      [
+        'taobao-holding',
+        'Taobao Holding',
+        1,
+        [
+          {
+            currency: 'HKD',
+            gross: '182000.00',
+            fees: '1000.00',
+            net: '181000.00',
+            costBasis: expect.any(String),
+            gain: expect.any(String),
+          },
+        ],
+      ],
+      [
+        'temasek',
+        'Temasek',
+        1,
+        [{ currency: 'HKD', gross: '192500.00', fees: '0.00', net: '192500.00', costBasis: expect.any(String), gain: expect.any(String) }],
+      ],
     ]);
   });
 
@@ -197,8 +243,14 @@ describe('audit: a period', () => {
       }
       return undefined;
     };
-    expect(await problemOf(audit({ from: '2023-02-30' }))).toEqual(['InvalidInput', '--from: expected a calendar date YYYY-MM-DD, got "2023-02-30"']);
-    expect(await problemOf(audit({ from: '2023-02-01', to: '2023-01-01' }))).toEqual(['InvalidInput', '--from 2023-02-01 is after --to 2023-01-01']);
+    expect(await problemOf(audit({ from: '2023-02-30' }))).toEqual([
+      'InvalidInput',
+      '--from: expected a calendar date YYYY-MM-DD, got "2023-02-30"',
+    ]);
+    expect(await problemOf(audit({ from: '2023-02-01', to: '2023-01-01' }))).toEqual([
+      'InvalidInput',
+      '--from 2023-02-01 is after --to 2023-01-01',
+    ]);
     expect(await problemOf(audit({ issuer: 'Not A Slug' }))).toEqual([
       'InvalidInput',
       '--issuer: expected an id of lowercase letters, digits and "-" (1-64 chars), got "Not A Slug"',
@@ -246,8 +298,26 @@ describe('audit formats', () => {
     expect(csv).toContain('"Series C filing, ""lead"" Alibaba"');
     const rows = parseCsv(csv);
     expect(rows[0]).toEqual([
-      'date', 'recordedAt', 'actor', 'eventId', 'revision', 'type', 'status', 'retractedBy', 'backDated', 'daysToRecord', 'source', 'note', 'summary',
-      'holder', 'class', 'sharesBefore', 'sharesAfter', 'delta', 'percentOfClassBefore', 'percentOfClassAfter',
+      'date',
+      'recordedAt',
+      'actor',
+      'eventId',
+      'revision',
+      'type',
+      'status',
+      'retractedBy',
+      'backDated',
+      'daysToRecord',
+      'source',
+      'note',
+      'summary',
+      'holder',
+      'class',
+      'sharesBefore',
+      'sharesAfter',
+      'delta',
+      'percentOfClassBefore',
+      'percentOfClassAfter',
     ]);
     expect(rows).toHaveLength(1 + report.events.reduce((n, e) => n + Math.max(1, e.changes.length), 0));
     expect(rows.every((r) => r.length === 20)).toBe(true);
@@ -283,16 +353,20 @@ describe('audit formats', () => {
   it('html is one self-contained file: inline style and SVG, no script, nothing to fetch', () => {
     const html = auditHtml(report);
     expect(html).toMatch(/^<!DOCTYPE html>/);
-    expect(html).toContain("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">");
+    expect(html).toContain(
+      '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; img-src data:">',
+    );
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
     expect(html.match(/\ssrc=/g)).toBeNull();
     expect(html.match(/<path class="series"/g)).toHaveLength(3);
     expect(html).toContain('@media print');
     // the only external address is the event's own source, as a link a reader may follow
-    expect([...html.matchAll(/https?:\/\/[^"<\s]+/g)].map((m) => m[0])).toEqual(
-      expect.arrayContaining(['https://example.com/block-sale']),
-    );
-    expect([...html.matchAll(/https?:\/\/[^"<\s]+/g)].every((m) => m[0] === 'https://example.com/block-sale' || m[0] === 'http://www.w3.org/2000/svg')).toBe(true);
+    expect([...html.matchAll(/https?:\/\/[^"<\s]+/g)].map((m) => m[0])).toEqual(expect.arrayContaining(['https://example.com/block-sale']));
+    expect(
+      [...html.matchAll(/https?:\/\/[^"<\s]+/g)].every(
+        (m) => m[0] === 'https://example.com/block-sale' || m[0] === 'http://www.w3.org/2000/svg',
+      ),
+    ).toBe(true);
   });
 
   it('html escapes what the ledger holds', async () => {

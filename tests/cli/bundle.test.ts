@@ -32,16 +32,26 @@ const packagesLoadedBy = (args: ReadonlyArray<string>): { code: number | null; p
 
 describe('the built CLI', () => {
   it('runs the bundle from the bin and from main.js: both answer --version, and the build made a code cache this Node accepts', () => {
-    expect(JSON.parse(fs.readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')).bin).toEqual({ shareledger: 'dist/src/cli/shareledger.cjs' });
+    expect(JSON.parse(fs.readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')).bin).toEqual({
+      shareledger: 'dist/src/cli/shareledger.cjs',
+    });
     for (const entry of [CLI, MAIN]) {
       expect(fs.readFileSync(entry, 'utf8'), entry).toContain('bundle.cjs');
       const version = spawnSync(process.execPath, [entry, '--version'], { encoding: 'utf8' });
       expect({ entry, code: version.status, stdout: version.stdout.trim() }).toEqual({ entry, code: 0, stdout: '0.1.0' });
     }
     // In a child: the cache is only valid for the V8 flags it was made with, and a test worker may add some.
-    const check = spawnSync(process.execPath, ['--input-type=module', '-e', `import { loadBundle } from ${JSON.stringify(CODE_CACHE)}; console.log(loadBundle(${JSON.stringify(BUNDLE)}).cache);`], {
-      encoding: 'utf8',
-    });
+    const check = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { loadBundle } from ${JSON.stringify(CODE_CACHE)}; console.log(loadBundle(${JSON.stringify(BUNDLE)}).cache);`,
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(check.stdout.trim()).toBe('used');
   });
 

@@ -40,7 +40,10 @@ export const runCli = (args: ReadonlyArray<string>, options: RunOptions = {}): P
   });
 
 /** Runs tasks with at most `limit` at a time (each spawns node: the machine may have few cores). */
-export const inPool = async <A>(tasks: ReadonlyArray<() => Promise<A>>, limit = Math.max(2, Math.min(6, os.cpus().length * 2))): Promise<A[]> => {
+export const inPool = async <A>(
+  tasks: ReadonlyArray<() => Promise<A>>,
+  limit = Math.max(2, Math.min(6, os.cpus().length * 2)),
+): Promise<A[]> => {
   const results: A[] = new Array(tasks.length);
   let next = 0;
   const worker = async () => {

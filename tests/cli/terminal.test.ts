@@ -50,9 +50,23 @@ let big: string;
 beforeAll(() => {
   dir = tempDir();
   big = path.join(dir, 'big.jsonl');
-  const lines = [JSON.stringify({ type: 'IssuerRegistered', issuer: 'bigco', date: '2020-01-01', data: { name: 'Big Co', currency: 'USD', classes: [{ class: 'A', votesPerShare: 1 }] } })];
+  const lines = [
+    JSON.stringify({
+      type: 'IssuerRegistered',
+      issuer: 'bigco',
+      date: '2020-01-01',
+      data: { name: 'Big Co', currency: 'USD', classes: [{ class: 'A', votesPerShare: 1 }] },
+    }),
+  ];
   for (let i = 0; i < EVENTS; i++)
-    lines.push(JSON.stringify({ type: 'SharesIssued', issuer: 'bigco', date: '2020-01-02', data: { holder: `h${i % 40}`, class: 'A', shares: '100', pricePerShare: '1.5', currency: 'USD' } }));
+    lines.push(
+      JSON.stringify({
+        type: 'SharesIssued',
+        issuer: 'bigco',
+        date: '2020-01-02',
+        data: { holder: `h${i % 40}`, class: 'A', shares: '100', pricePerShare: '1.5', currency: 'USD' },
+      }),
+    );
   fs.writeFileSync(big, `${lines.join('\n')}\n`);
 });
 

@@ -34,12 +34,33 @@ describe('watch', () => {
     const watch = startWatch(['--store', store, '--json', 'watch', '--issuer', 'sensetime', '--limit', '19']);
     // The demo's sensetime stream is caught up first (17 events), then two appends arrive.
     await watch.waitFor(() => watch.out().split('\n').filter(Boolean).length >= 17);
-    const sale = ['--store', store, 'append', 'BlockSale', '--issuer', 'sensetime', '--date', '2023-08-01', '--seller', 'softbank', '--class', 'B', '--price-per-share', '2', '--currency', 'HKD'];
+    const sale = [
+      '--store',
+      store,
+      'append',
+      'BlockSale',
+      '--issuer',
+      'sensetime',
+      '--date',
+      '2023-08-01',
+      '--seller',
+      'softbank',
+      '--class',
+      'B',
+      '--price-per-share',
+      '2',
+      '--currency',
+      'HKD',
+    ];
     expect((await runCli([...sale, '--shares', '1000'])).code).toBe(0);
     expect((await runCli([...sale, '--shares', '4000000001', '--date', '2023-08-02'])).code).toBe(1);
     expect((await runCli([...sale, '--shares', '500', '--date', '2023-08-03'])).code).toBe(0);
     expect(await watch.exited).toBe(0);
-    const lines = watch.out().trim().split('\n').map((l) => JSON.parse(l) as { type: string; stream: string; revision: number; changes: Array<Record<string, string>> });
+    const lines = watch
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; stream: string; revision: number; changes: Array<Record<string, string>> });
     expect(lines).toHaveLength(19);
     expect(lines.every((l) => l.stream === 'issuer-sensetime')).toBe(true);
     expect(lines.map((l) => l.revision)).toEqual([...Array(19).keys()]);
@@ -56,7 +77,18 @@ describe('watch', () => {
     const store = `sqlite:${db}`;
     const watch = startWatch(['--store', store, 'watch', '--new-only', '--limit', '1']);
     await new Promise((r) => setTimeout(r, 700));
-    const run = await runCli(['--store', store, 'append', 'HolderRegistered', '--date', '2023-08-01', '--holder', 'hillhouse', '--name', 'Hillhouse Capital']);
+    const run = await runCli([
+      '--store',
+      store,
+      'append',
+      'HolderRegistered',
+      '--date',
+      '2023-08-01',
+      '--holder',
+      'hillhouse',
+      '--name',
+      'Hillhouse Capital',
+    ]);
     expect(run.code).toBe(0);
     expect(await watch.exited).toBe(0);
     expect(watch.out()).toMatch(/^2023-08-01 {2}HolderRegistered {2}holders@\d+/);

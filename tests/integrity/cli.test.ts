@@ -25,7 +25,11 @@ const cli = (file: string, ...args: string[]) => runCli(['--store', `sqlite:${fi
 const editEnvelope = (file: string, stream: string, revision: number, edit: (e: Record<string, any>) => void): void => {
   const db = new Database(file);
   try {
-    const row = db.prepare<[string, number], { position: number; envelope: string }>('SELECT position, envelope FROM events WHERE stream = ? AND revision = ?').get(stream, revision)!;
+    const row = db
+      .prepare<[string, number], { position: number; envelope: string }>(
+        'SELECT position, envelope FROM events WHERE stream = ? AND revision = ?',
+      )
+      .get(stream, revision)!;
     const envelope = JSON.parse(row.envelope) as Record<string, any>;
     edit(envelope);
     db.prepare('UPDATE events SET envelope = ? WHERE position = ?').run(JSON.stringify(envelope), row.position);
@@ -54,7 +58,12 @@ describe('verify', () => {
     editEnvelope(file, 'issuer-sensetime', 12, (e) => (e['data'].shares = '1'));
     const run = await cli(file, '--json', 'verify');
     expect(run.code).toBe(1);
-    expect(parseJsonOut(run)).toMatchObject({ ok: false, streams: 3, events: 31, problems: [{ stream: 'issuer-sensetime', revision: 12, kind: 'hash' }] });
+    expect(parseJsonOut(run)).toMatchObject({
+      ok: false,
+      streams: 3,
+      events: 31,
+      problems: [{ stream: 'issuer-sensetime', revision: 12, kind: 'hash' }],
+    });
     expect(JSON.parse(run.stderr)).toMatchObject({ error: { code: 'VERIFICATION_FAILED' } });
     const human = await cli(file, 'verify');
     expect(human.code).toBe(1);
@@ -94,7 +103,12 @@ describe('digest', () => {
   it("prints every stream's head", async () => {
     const run = await cli(demo, 'digest');
     expect(run.code).toBe(0);
-    expect(run.stdout.split('\n').slice(2, 5).map((l) => l.split(/ +/).slice(0, 2))).toEqual([
+    expect(
+      run.stdout
+        .split('\n')
+        .slice(2, 5)
+        .map((l) => l.split(/ +/).slice(0, 2)),
+    ).toEqual([
       ['fx', '3'],
       ['holders', '9'],
       ['issuer-sensetime', '16'],

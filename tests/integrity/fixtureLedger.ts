@@ -24,31 +24,104 @@ const line = (o: Record<string, unknown>): string => JSON.stringify(o);
 
 export const FIXTURE_JSONL = [
   line({ type: 'HolderRegistered', date: '2015-01-01', data: { holder: 'alibaba-group', name: 'Alibaba Group' } }),
-  line({ type: 'HolderRegistered', date: '2015-01-01', data: { holder: 'taobao-holding', name: 'Taobao Holding', controlledBy: 'alibaba-group' } }),
+  line({
+    type: 'HolderRegistered',
+    date: '2015-01-01',
+    data: { holder: 'taobao-holding', name: 'Taobao Holding', controlledBy: 'alibaba-group' },
+  }),
   line({ type: 'HolderRegistered', date: '2015-01-01', data: { holder: 'temasek', name: 'Temasek' } }),
   line({ type: 'FxRateRecorded', date: '2018-01-01', data: { base: 'USD', quote: 'HKD', rate: '7.8' } }),
   line({
-    type: 'IssuerRegistered', issuer: 'acme', date: '2018-01-01',
-    data: { name: 'Acme Vision', currency: 'HKD', classes: [{ class: 'A', votesPerShare: 10 }, { class: 'B', votesPerShare: 1 }] },
+    type: 'IssuerRegistered',
+    issuer: 'acme',
+    date: '2018-01-01',
+    data: {
+      name: 'Acme Vision',
+      currency: 'HKD',
+      classes: [
+        { class: 'A', votesPerShare: 10 },
+        { class: 'B', votesPerShare: 1 },
+      ],
+    },
   }),
-  line({ type: 'SharesIssued', issuer: 'acme', date: '2018-01-02', data: { holder: 'founder', class: 'A', shares: '1000000', pricePerShare: '0', currency: 'HKD' } }),
   line({
-    id: ID.seriesC, type: 'FundingRoundClosed', issuer: 'acme', date: '2018-06-01', source: 'Series C filing, "lead" Alibaba',
-    data: { round: 'Series C', class: 'B', pricePerShare: '1', currency: 'USD', allocations: [{ holder: 'taobao-holding', shares: '400000' }, { holder: 'temasek', shares: '200000' }] },
+    type: 'SharesIssued',
+    issuer: 'acme',
+    date: '2018-01-02',
+    data: { holder: 'founder', class: 'A', shares: '1000000', pricePerShare: '0', currency: 'HKD' },
   }),
   line({
-    id: ID.ipo, type: 'IPOCompleted', issuer: 'acme', date: '2021-12-30', source: 'HKEX prospectus',
-    data: { exchange: 'HKEX', ticker: '0999', class: 'B', offerPrice: '3.85', currency: 'HKD', newShares: '300000', secondarySales: [{ seller: 'temasek', shares: '50000' }] },
+    id: ID.seriesC,
+    type: 'FundingRoundClosed',
+    issuer: 'acme',
+    date: '2018-06-01',
+    source: 'Series C filing, "lead" Alibaba',
+    data: {
+      round: 'Series C',
+      class: 'B',
+      pricePerShare: '1',
+      currency: 'USD',
+      allocations: [
+        { holder: 'taobao-holding', shares: '400000' },
+        { holder: 'temasek', shares: '200000' },
+      ],
+    },
   }),
-  line({ type: 'StakeDisclosed', issuer: 'acme', date: '2021-12-31', data: { holder: 'taobao-holding', class: 'B', percent: '42.1', filing: 'annual report' } }),
   line({
-    id: ID.blockSale, type: 'BlockSale', issuer: 'acme', date: '2023-07-06', source: 'https://example.com/block-sale',
+    id: ID.ipo,
+    type: 'IPOCompleted',
+    issuer: 'acme',
+    date: '2021-12-30',
+    source: 'HKEX prospectus',
+    data: {
+      exchange: 'HKEX',
+      ticker: '0999',
+      class: 'B',
+      offerPrice: '3.85',
+      currency: 'HKD',
+      newShares: '300000',
+      secondarySales: [{ seller: 'temasek', shares: '50000' }],
+    },
+  }),
+  line({
+    type: 'StakeDisclosed',
+    issuer: 'acme',
+    date: '2021-12-31',
+    data: { holder: 'taobao-holding', class: 'B', percent: '42.1', filing: 'annual report' },
+  }),
+  line({
+    id: ID.blockSale,
+    type: 'BlockSale',
+    issuer: 'acme',
+    date: '2023-07-06',
+    source: 'https://example.com/block-sale',
     data: { seller: 'taobao-holding', class: 'B', shares: '100000', pricePerShare: '1.82', currency: 'HKD', fees: '1000' },
   }),
-  line({ type: 'StakeDisclosed', issuer: 'acme', date: '2023-07-06', data: { holder: 'taobao-holding', class: 'B', shares: '300000', percent: '31.58' } }),
-  line({ type: 'IssuerRegistered', issuer: 'other', date: '2020-01-01', data: { name: 'Other Co', currency: 'USD', classes: [{ class: 'common', votesPerShare: 1 }] } }),
-  line({ id: ID.wrongIssue, type: 'SharesIssued', issuer: 'other', date: '2020-02-01', data: { holder: 'temasek', class: 'common', shares: '5000', pricePerShare: '2', currency: 'USD' } }),
-  line({ type: 'SharesIssued', issuer: 'other', date: '2020-03-01', data: { holder: 'founder', class: 'common', shares: '7000', pricePerShare: '0', currency: 'USD' } }),
+  line({
+    type: 'StakeDisclosed',
+    issuer: 'acme',
+    date: '2023-07-06',
+    data: { holder: 'taobao-holding', class: 'B', shares: '300000', percent: '31.58' },
+  }),
+  line({
+    type: 'IssuerRegistered',
+    issuer: 'other',
+    date: '2020-01-01',
+    data: { name: 'Other Co', currency: 'USD', classes: [{ class: 'common', votesPerShare: 1 }] },
+  }),
+  line({
+    id: ID.wrongIssue,
+    type: 'SharesIssued',
+    issuer: 'other',
+    date: '2020-02-01',
+    data: { holder: 'temasek', class: 'common', shares: '5000', pricePerShare: '2', currency: 'USD' },
+  }),
+  line({
+    type: 'SharesIssued',
+    issuer: 'other',
+    date: '2020-03-01',
+    data: { holder: 'founder', class: 'common', shares: '7000', pricePerShare: '0', currency: 'USD' },
+  }),
 ].join('\n');
 
 /** A clock that starts at `start` and moves one minute per reading. */
@@ -64,7 +137,18 @@ export const buildFixture = async (store: EventStore): Promise<void> => {
   const auditor = new Ledger({ store, actor: 'auditor', now: steppingClock('2023-08-01T08:00:00.000Z') });
   await auditor.retract(ID.wrongIssue as EventId, 'issued to the wrong holder', { date: '2023-08-01' });
   // A correction whose retraction alone would break the later sale: verify must replay the pair as one.
-  await auditor.correct(ID.seriesC as EventId, { data: { allocations: [{ holder: 'taobao-holding', shares: '400000' }, { holder: 'temasek', shares: '250000' }] } }, 'Temasek took 250,000');
+  await auditor.correct(
+    ID.seriesC as EventId,
+    {
+      data: {
+        allocations: [
+          { holder: 'taobao-holding', shares: '400000' },
+          { holder: 'temasek', shares: '250000' },
+        ],
+      },
+    },
+    'Temasek took 250,000',
+  );
   await auditor.append([
     draftOf({
       id: ID.lateDisclosure,
@@ -126,7 +210,10 @@ export const rowAt = (db: Database.Database, stream: string, revision: number): 
 };
 
 export const setEnvelope = (db: Database.Database, position: number, envelope: unknown): void => {
-  db.prepare('UPDATE events SET envelope = ? WHERE position = ?').run(typeof envelope === 'string' ? envelope : JSON.stringify(envelope), position);
+  db.prepare('UPDATE events SET envelope = ? WHERE position = ?').run(
+    typeof envelope === 'string' ? envelope : JSON.stringify(envelope),
+    position,
+  );
 };
 
 /** Recomputes prevHash and hash of every event of a stream from `from` on: a forger covering their tracks. */

@@ -5,7 +5,19 @@ import { verifyLedger, type VerifyResult } from '../../src/integrity/verify.js';
 import { isLedgerError } from '../../src/problem.js';
 import { createMemoryStore } from '../../src/store/memoryStore.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
-import { buildFixture, copyOf, fixtureFile, freshPath, ID, rehashFrom, removeTempFiles, rowAt, rowsOf, setEnvelope, tamper } from './fixtureLedger.js';
+import {
+  buildFixture,
+  copyOf,
+  fixtureFile,
+  freshPath,
+  ID,
+  rehashFrom,
+  removeTempFiles,
+  rowAt,
+  rowsOf,
+  setEnvelope,
+  tamper,
+} from './fixtureLedger.js';
 
 const ACME = 'issuer-acme';
 const OTHER = 'issuer-other';
@@ -147,7 +159,9 @@ describe('verify finds tampering with the SQLite file, at the stream and revisio
     for (const row of all) {
       const file = copyOf(pristine);
       tamper(file, (db) => setEnvelope(db, row.position, { ...envelopeOf(row), actor: 'mallory' }));
-      expect(places(await verifyFile(file)), `${row.stream}@${row.revision}`).toEqual([{ stream: row.stream, revision: row.revision, kind: 'hash' }]);
+      expect(places(await verifyFile(file)), `${row.stream}@${row.revision}`).toEqual([
+        { stream: row.stream, revision: row.revision, kind: 'hash' },
+      ]);
       fs.rmSync(file);
     }
   });
@@ -298,7 +312,9 @@ describe('digest', () => {
     };
     expect(attempt(undefined)).toMatch(/cannot read the digest file .*ENOENT/);
     expect(attempt('{"streams": [')).toMatch(/is not JSON/);
-    expect(attempt('{"streams": [{"stream": "fx", "revision": 0, "hash": "abc"}]}')).toMatch(/streams\[0\]\.hash: expected a SHA-256 hex digest/);
+    expect(attempt('{"streams": [{"stream": "fx", "revision": 0, "hash": "abc"}]}')).toMatch(
+      /streams\[0\]\.hash: expected a SHA-256 hex digest/,
+    );
     expect(attempt('{"streams": [], "extra": 1}')).toMatch(/extra: unknown field/);
     expect(attempt('[]')).toMatch(/not a shareledger digest/);
   });

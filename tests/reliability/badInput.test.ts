@@ -35,7 +35,8 @@ beforeAll(async () => {
   let generated = 0;
   selected = corpus.filter((c) => c.handWritten || generated++ % STRIDE === 0);
   fs.mkdirSync(path.join(dir, 'files'));
-  for (const c of selected) for (const [name, content] of Object.entries(c.files ?? {})) fs.writeFileSync(path.join(dir, 'files', name), content);
+  for (const c of selected)
+    for (const [name, content] of Object.entries(c.files ?? {})) fs.writeFileSync(path.join(dir, 'files', name), content);
 }, 60_000);
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -57,10 +58,16 @@ describe('the malformed-input corpus', () => {
   it('is large and its templates are valid events (each case breaks exactly one thing)', async () => {
     expect(corpus.length).toBeGreaterThanOrEqual(300);
     expect(corpus.filter((c) => c.handWritten).length).toBeGreaterThanOrEqual(80);
-    for (const channel of ['flags', 'data', 'import'] as const) expect(corpus.filter((c) => c.channel === channel).length).toBeGreaterThanOrEqual(50);
+    for (const channel of ['flags', 'data', 'import'] as const)
+      expect(corpus.filter((c) => c.channel === channel).length).toBeGreaterThanOrEqual(50);
     const store = path.join(dir, 'templates.db');
     fs.copyFileSync(fixture, store);
-    const { results } = await runInOneProcess(dir, `sqlite:${store}`, templateDryRuns().map((t) => ({ id: t.type, args: t.args })), 'templates');
+    const { results } = await runInOneProcess(
+      dir,
+      `sqlite:${store}`,
+      templateDryRuns().map((t) => ({ id: t.type, args: t.args })),
+      'templates',
+    );
     // A second IPO of SenseTime is refused by the domain; its template only serves decode mutations.
     expect(results.filter((r) => r.code !== 0 && r.id !== 'IPOCompleted').map((r) => `${r.id}: ${r.stderr}`)).toEqual([]);
   });
@@ -73,7 +80,12 @@ describe('the malformed-input corpus', () => {
       shards.map(async (cases, s) => {
         const store = path.join(dir, `shard-${s}.db`);
         fs.copyFileSync(fixture, store);
-        const batch = await runInOneProcess(dir, `sqlite:${store}`, cases.map((c) => ({ id: c.name, args: withFiles(c) })), `shard-${s}`);
+        const batch = await runInOneProcess(
+          dir,
+          `sqlite:${store}`,
+          cases.map((c) => ({ id: c.name, args: withFiles(c) })),
+          `shard-${s}`,
+        );
         return { cases, batch };
       }),
     );
@@ -105,12 +117,17 @@ describe('the malformed-input corpus', () => {
     const digest = () => runCli(['--store', `sqlite:${store}`, '--json', 'digest']).then((r) => r.stdout);
     const before = await digest();
     const started = performance.now();
-    const runs = await inPool(sample.map((c) => () => runCli(['--store', `sqlite:${store}`, ...withFiles(c)])), 2);
+    const runs = await inPool(
+      sample.map((c) => () => runCli(['--store', `sqlite:${store}`, ...withFiles(c)])),
+      2,
+    );
     const failures = runs.flatMap((run, i) => {
       const problems = problemsOf(sample[i]!, run);
       return problems.length ? [`${sample[i]!.name}: ${problems.join('; ')}\n    stderr: ${shortStderr(run.stderr)}`] : [];
     });
-    console.info(`bad input (one process each): ${sample.length} inputs in ${seconds(performance.now() - started)}; failures ${failures.length}`);
+    console.info(
+      `bad input (one process each): ${sample.length} inputs in ${seconds(performance.now() - started)}; failures ${failures.length}`,
+    );
     expect(failures).toEqual([]);
     expect(await digest()).toBe(before);
   });

@@ -40,9 +40,24 @@ beforeAll(async () => {
   fs.writeFileSync(
     setup,
     [
-      line({ type: 'IssuerRegistered', issuer: ISSUER, date: '2020-01-01', data: { name: 'Race Ltd', currency: 'USD', classes: [{ class: 'A', votesPerShare: 1 }] } }),
-      line({ type: 'SharesIssued', issuer: ISSUER, date: '2020-01-01', data: { holder: 'seller', class: 'A', shares: FIRST.toString(), pricePerShare: '1', currency: 'USD' } }),
-      line({ type: 'SharesIssued', issuer: ISSUER, date: '2020-07-01', data: { holder: 'seller', class: 'A', shares: SECOND.toString(), pricePerShare: '2', currency: 'USD' } }),
+      line({
+        type: 'IssuerRegistered',
+        issuer: ISSUER,
+        date: '2020-01-01',
+        data: { name: 'Race Ltd', currency: 'USD', classes: [{ class: 'A', votesPerShare: 1 }] },
+      }),
+      line({
+        type: 'SharesIssued',
+        issuer: ISSUER,
+        date: '2020-01-01',
+        data: { holder: 'seller', class: 'A', shares: FIRST.toString(), pricePerShare: '1', currency: 'USD' },
+      }),
+      line({
+        type: 'SharesIssued',
+        issuer: ISSUER,
+        date: '2020-07-01',
+        data: { holder: 'seller', class: 'A', shares: SECOND.toString(), pricePerShare: '2', currency: 'USD' },
+      }),
     ].join('\n'),
   );
   const run = await runCli(['--store', `sqlite:${file}`, 'import', setup]);
@@ -63,10 +78,31 @@ const salesOf = (writer: number): Sale[] => {
 
 const append = async (sale: Sale): Promise<Attempt> => {
   const run = await runCli([
-    '--store', `sqlite:${file}`, '--actor', `writer-${sale.writer}`, '--json',
-    'append', 'BlockSale', '--id', sale.id, '--issuer', ISSUER, '--date', sale.date,
-    '--seller', 'seller', '--buyer', `buyer-${sale.writer}`, '--class', 'A',
-    '--shares', sale.shares.toString(), '--price-per-share', '3', '--currency', 'USD',
+    '--store',
+    `sqlite:${file}`,
+    '--actor',
+    `writer-${sale.writer}`,
+    '--json',
+    'append',
+    'BlockSale',
+    '--id',
+    sale.id,
+    '--issuer',
+    ISSUER,
+    '--date',
+    sale.date,
+    '--seller',
+    'seller',
+    '--buyer',
+    `buyer-${sale.writer}`,
+    '--class',
+    'A',
+    '--shares',
+    sale.shares.toString(),
+    '--price-per-share',
+    '3',
+    '--currency',
+    'USD',
   ]);
   let errorCode: string | undefined;
   if (run.code !== 0) {
@@ -81,7 +117,9 @@ const append = async (sale: Sale): Promise<Attempt> => {
 
 /** The seller's holding after every event of the issuer's timeline, ordered by (date, revision). */
 const sellerHoldings = (events: Awaited<ReturnType<typeof storedEvents>>): bigint[] => {
-  const timeline = events.filter((e) => e.stream === STREAM).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.revision - b.revision));
+  const timeline = events
+    .filter((e) => e.stream === STREAM)
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.revision - b.revision));
   let held = 0n;
   const after: bigint[] = [];
   for (const e of timeline) {
@@ -121,7 +159,10 @@ describe(`${WRITERS} processes selling the same holder's shares at once (${PER_W
     console.info(
       `concurrency: ${WRITERS} writers × ${PER_WRITER} appends in ${seconds(elapsed)}: ${acknowledged.length} acknowledged, ${rejected.length} rejected, ${conflicting.length} exit 3, ${other.length} other; sold ${sold} of ${FIRST + SECOND}`,
     );
-    expect(conflicting.map((a) => a.stderr), 'exit 3: still conflicting after retries').toEqual([]);
+    expect(
+      conflicting.map((a) => a.stderr),
+      'exit 3: still conflicting after retries',
+    ).toEqual([]);
     expect(other.map((a) => `exit ${a.code}: ${a.stderr}`)).toEqual([]);
     expect(rejected.filter((a) => a.errorCode !== 'INSUFFICIENT_SHARES').map((a) => a.stderr)).toEqual([]);
     // The load is only a test if both outcomes happen often.
@@ -130,10 +171,22 @@ describe(`${WRITERS} processes selling the same holder's shares at once (${PER_W
 
     const missing = acknowledged.filter((a) => {
       const e = byId.get(a.sale.id);
-      return !(e && e.type === 'BlockSale' && e.date === a.sale.date && e.data.shares === a.sale.shares && e.actor === `writer-${a.sale.writer}`);
+      return !(
+        e &&
+        e.type === 'BlockSale' &&
+        e.date === a.sale.date &&
+        e.data.shares === a.sale.shares &&
+        e.actor === `writer-${a.sale.writer}`
+      );
     });
-    expect(missing.map((a) => a.sale.id), 'acknowledged but not stored as sent').toEqual([]);
-    expect(rejected.filter((a) => byId.has(a.sale.id)).map((a) => a.sale.id), 'rejected but stored').toEqual([]);
+    expect(
+      missing.map((a) => a.sale.id),
+      'acknowledged but not stored as sent',
+    ).toEqual([]);
+    expect(
+      rejected.filter((a) => byId.has(a.sale.id)).map((a) => a.sale.id),
+      'rejected but stored',
+    ).toEqual([]);
     expect(events.filter((e) => e.type === 'BlockSale').length).toBe(acknowledged.length);
     expect(sold).toBe(acknowledgedShares);
     expect(sold <= FIRST + SECOND).toBe(true);

@@ -6,7 +6,20 @@ import { Prng } from '../../bench/prng.js';
 import { shapeNamed } from '../../bench/shapes.js';
 import { verifyLedger } from '../../src/integrity/verify.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
-import { DEMO_FILE, type Exit, runCli, scaled, SEED, seconds, sleep, spawnCli, type Spawned, storedEvents, tempDir, withoutRecording } from './support.js';
+import {
+  DEMO_FILE,
+  type Exit,
+  runCli,
+  scaled,
+  SEED,
+  seconds,
+  sleep,
+  spawnCli,
+  type Spawned,
+  storedEvents,
+  tempDir,
+  withoutRecording,
+} from './support.js';
 
 /**
  * Given a SQLite ledger holding the demo, when `shareledger import big.jsonl` is killed with
@@ -92,7 +105,8 @@ beforeAll(async () => {
     };
     poll();
   });
-  if (clean.code !== 0 || commitWalBytes === 0) throw new Error(`the reference import failed (WAL ${commitWalBytes} bytes): ${clean.stderr}`);
+  if (clean.code !== 0 || commitWalBytes === 0)
+    throw new Error(`the reference import failed (WAL ${commitWalBytes} bytes): ${clean.stderr}`);
   // The commit is written in one burst the poll may miss: it writes at least the pages the file grew by.
   commitWalBytes = Math.max(commitWalBytes, fs.statSync(ref).size - fs.statSync(base).size);
   reference = (await storedEvents(ref)).map(withoutRecording);
@@ -155,13 +169,15 @@ const trial = async (n: number, kill: Kill): Promise<Outcome> => {
   }
   const killed = await run.done;
   const problems: string[] = [];
-  if (phase === 'after the process exited' && killed.code !== 0) problems.push(`the unkilled import exited ${killed.code}: ${killed.stderr}`);
+  if (phase === 'after the process exited' && killed.code !== 0)
+    problems.push(`the unkilled import exited ${killed.code}: ${killed.stderr}`);
 
   const afterCrash = await storedEvents(file);
   const present = afterCrash.filter((e) => fileIds.has(e.id)).length;
   const committed = present === fileIds.size;
   if (present !== 0 && !committed) problems.push(`a partial import: ${present} of ${fileIds.size} events`);
-  if (afterCrash.length - present !== baseCount) problems.push(`the base ledger changed: ${afterCrash.length - present} events, expected ${baseCount}`);
+  if (afterCrash.length - present !== baseCount)
+    problems.push(`the base ledger changed: ${afterCrash.length - present} events, expected ${baseCount}`);
   problems.push(...(await verifyFile(file)).map((p) => `after the crash: ${p}`));
 
   const again = await timedImport(file);
@@ -170,12 +186,15 @@ const trial = async (n: number, kill: Kill): Promise<Outcome> => {
     const report = JSON.parse(again.stdout) as { appended: number; alreadyPresent: number };
     const expected = committed ? { appended: 0, alreadyPresent: fileIds.size } : { appended: fileIds.size, alreadyPresent: 0 };
     if (report.appended !== expected.appended || report.alreadyPresent !== expected.alreadyPresent)
-      problems.push(`re-import reported ${JSON.stringify({ appended: report.appended, alreadyPresent: report.alreadyPresent })}, expected ${JSON.stringify(expected)}`);
+      problems.push(
+        `re-import reported ${JSON.stringify({ appended: report.appended, alreadyPresent: report.alreadyPresent })}, expected ${JSON.stringify(expected)}`,
+      );
   }
   const final = (await storedEvents(file)).map(withoutRecording);
   if (final.length !== reference.length) problems.push(`after re-import: ${final.length} events, a clean import gives ${reference.length}`);
   const firstDiff = final.findIndex((line, i) => line !== reference[i]);
-  if (firstDiff >= 0) problems.push(`after re-import, event #${firstDiff} differs from a clean import:\n  ${final[firstDiff]}\n  ${reference[firstDiff]}`);
+  if (firstDiff >= 0)
+    problems.push(`after re-import, event #${firstDiff} differs from a clean import:\n  ${final[firstDiff]}\n  ${reference[firstDiff]}`);
   problems.push(...(await verifyFile(file)).map((p) => `after re-import: ${p}`));
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
   return { trial: n, kill, phase, walBytesAtKill, committed, problems };
@@ -195,7 +214,10 @@ describe(`an import killed with SIGKILL (${TRIALS} trials)`, () => {
     };
     const started = performance.now();
     await Promise.all(Array.from({ length: PARALLEL }, worker));
-    if (process.env["CRASH_DEBUG"]) console.info(outcomes.map((o) => `${o.trial} ${JSON.stringify(o.kill)} ${o.phase} wal=${o.walBytesAtKill} committed=${o.committed}`).join("\n"));
+    if (process.env['CRASH_DEBUG'])
+      console.info(
+        outcomes.map((o) => `${o.trial} ${JSON.stringify(o.kill)} ${o.phase} wal=${o.walBytesAtKill} committed=${o.committed}`).join('\n'),
+      );
     const count = (p: (o: Outcome) => boolean) => outcomes.filter(p).length;
     const mid = outcomes.filter((o) => o.phase === 'during the import');
     console.info(
@@ -207,7 +229,9 @@ describe(`an import killed with SIGKILL (${TRIALS} trials)`, () => {
         `  outcomes: ${count((o) => o.committed)} whole imports, ${count((o) => !o.committed)} none, problems in ${count((o) => o.problems.length > 0)}`,
       ].join('\n'),
     );
-    expect(outcomes.flatMap((o) => o.problems.map((p) => `trial ${o.trial} (kill ${JSON.stringify(o.kill)}, ${o.phase}): ${p}`))).toEqual([]);
+    expect(outcomes.flatMap((o) => o.problems.map((p) => `trial ${o.trial} (kill ${JSON.stringify(o.kill)}, ${o.phase}): ${p}`))).toEqual(
+      [],
+    );
     // The sizes are only meaningful if most kills land while the import runs.
     expect(mid.length).toBeGreaterThanOrEqual(Math.ceil(TRIALS / 2));
   });

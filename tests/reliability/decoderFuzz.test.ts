@@ -27,7 +27,10 @@ const DOMAIN_KINDS = (Object.keys(PROBLEM_KINDS) as ProblemKind[]).filter(
 );
 const ACCEPTED_KINDS = new Set<ProblemKind>(['InvalidInput', ...DOMAIN_KINDS]);
 
-const demoLines = fs.readFileSync(DEMO_FILE, 'utf8').split('\n').filter((l) => l.trim());
+const demoLines = fs
+  .readFileSync(DEMO_FILE, 'utf8')
+  .split('\n')
+  .filter((l) => l.trim());
 
 let demoStore: EventStore;
 let dir: string;
@@ -100,7 +103,10 @@ const valueMutated = fc
 
 /** A few lines: valid ones, mutated ones, blank ones, in any order. */
 const fileOf = fc
-  .array(fc.oneof(fc.constantFrom(...demoLines), charMutated, valueMutated, fc.constantFrom('', '  ', '\r')), { minLength: 1, maxLength: 6 })
+  .array(fc.oneof(fc.constantFrom(...demoLines), charMutated, valueMutated, fc.constantFrom('', '  ', '\r')), {
+    minLength: 1,
+    maxLength: 6,
+  })
   .map((lines) => lines.join('\n'));
 
 describe('the import decoder under fuzzing', () => {

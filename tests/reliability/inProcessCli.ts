@@ -66,14 +66,22 @@ realExit(0);
 `;
 
 /** Runs `invocations` in order against `storeUrl` in one process; `digest --json` before, and after each. */
-export const runInOneProcess = async (dir: string, storeUrl: string, invocations: ReadonlyArray<Invocation>, name = 'batch'): Promise<Batch> => {
+export const runInOneProcess = async (
+  dir: string,
+  storeUrl: string,
+  invocations: ReadonlyArray<Invocation>,
+  name = 'batch',
+): Promise<Batch> => {
   const driver = path.join(dir, 'driver.mjs');
   if (!fs.existsSync(driver)) fs.writeFileSync(driver, DRIVER);
   const casesFile = path.join(dir, `${name}.cases.json`);
   const outFile = path.join(dir, `${name}.results.json`);
   fs.writeFileSync(casesFile, JSON.stringify(invocations));
   const stderr = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, [driver, CLI, storeUrl, casesFile, outFile], { env: cleanEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [driver, CLI, storeUrl, casesFile, outFile], {
+      env: cleanEnv(),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let text = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (text += d));
     child.on('error', reject);

@@ -76,14 +76,27 @@ export const TEMPLATES: Readonly<Record<EventType, Template>> = {
   FundingRoundClosed: {
     issuer: 'sensetime',
     date: '2023-08-01',
-    data: { round: 'Series Z', class: 'B', pricePerShare: '1', currency: 'HKD', allocations: [{ holder: 'softbank', shares: '1' }], preMoneyValuation: '1000' },
+    data: {
+      round: 'Series Z',
+      class: 'B',
+      pricePerShare: '1',
+      currency: 'HKD',
+      allocations: [{ holder: 'softbank', shares: '1' }],
+      preMoneyValuation: '1000',
+    },
   },
   IPOCompleted: {
     issuer: 'sensetime',
     date: '2023-08-01',
     data: {
-      exchange: 'HKEX', ticker: '0020', class: 'B', offerPrice: '3.85', currency: 'HKD', newShares: '0',
-      conversions: [{ fromClass: 'A', toClass: 'B', ratio: '1' }], secondarySales: [{ seller: 'softbank', shares: '1' }],
+      exchange: 'HKEX',
+      ticker: '0020',
+      class: 'B',
+      offerPrice: '3.85',
+      currency: 'HKD',
+      newShares: '0',
+      conversions: [{ fromClass: 'A', toClass: 'B', ratio: '1' }],
+      secondarySales: [{ seller: 'softbank', shares: '1' }],
     },
   },
   BlockSale: {
@@ -96,10 +109,22 @@ export const TEMPLATES: Readonly<Record<EventType, Template>> = {
     date: '2023-08-01',
     data: { from: 'softbank', to: 'temasek', class: 'B', shares: '1000', consideration: { amount: '100', currency: 'HKD' } },
   },
-  SharesRepurchased: { issuer: 'sensetime', date: '2023-08-01', data: { holder: 'softbank', class: 'B', shares: '1000', pricePerShare: '1', currency: 'HKD' } },
+  SharesRepurchased: {
+    issuer: 'sensetime',
+    date: '2023-08-01',
+    data: { holder: 'softbank', class: 'B', shares: '1000', pricePerShare: '1', currency: 'HKD' },
+  },
   StockSplit: { issuer: 'sensetime', date: '2023-08-01', data: { class: 'B', numerator: '2', denominator: '1' } },
-  SharesConverted: { issuer: 'sensetime', date: '2023-08-01', data: { holder: 'softbank', fromClass: 'B', toClass: 'A', shares: '1000', ratio: '1' } },
-  StakeDisclosed: { issuer: 'sensetime', date: '2023-08-01', data: { holder: 'softbank', class: 'B', shares: '1000', percent: '1.5', filing: 'annual report' } },
+  SharesConverted: {
+    issuer: 'sensetime',
+    date: '2023-08-01',
+    data: { holder: 'softbank', fromClass: 'B', toClass: 'A', shares: '1000', ratio: '1' },
+  },
+  StakeDisclosed: {
+    issuer: 'sensetime',
+    date: '2023-08-01',
+    data: { holder: 'softbank', class: 'B', shares: '1000', percent: '1.5', filing: 'annual report' },
+  },
   EventRetracted: { issuer: 'sensetime', date: '2023-08-01', data: { eventId: DEMO_SALE_ID, reason: 'entered twice' } },
   HolderRegistered: { date: '2023-08-01', data: { holder: 'newco', name: 'New Co', controlledBy: 'softbank' } },
   FxRateRecorded: { date: '2023-08-01', data: { base: 'USD', quote: 'HKD', rate: '7.8' } },
@@ -111,13 +136,55 @@ const INJECTION = "'; DROP TABLE events; --";
 const HUGE_INTEGER = raw('9007199254740993');
 const WRONG_TYPES: Value[] = [true, [], {}, raw('42')];
 
-const badIds = (max: number): Value[] => ['Taobao Holding', 'UPPER', INJECTION, '__proto__', 'x'.repeat(max + 1), '-lead', 'ünïcode', '', '../../etc/passwd', '\u0000nul', '\ud800'];
+const badIds = (max: number): Value[] => [
+  'Taobao Holding',
+  'UPPER',
+  INJECTION,
+  '__proto__',
+  'x'.repeat(max + 1),
+  '-lead',
+  'ünïcode',
+  '',
+  '../../etc/passwd',
+  '\u0000nul',
+  '\ud800',
+];
 const badCounts = (positive: boolean): Value[] => [
-  '-5', ...(positive ? ['0', raw('0')] : []), '1.5', raw('1.5'), '1e3', raw('1e3'), raw('1E+3'), 'NaN', 'Infinity', HUGE_INTEGER, raw('-1'),
-  '1,000', ' 5', '0x10', '+5', '05', '١٢٣', '',
+  '-5',
+  ...(positive ? ['0', raw('0')] : []),
+  '1.5',
+  raw('1.5'),
+  '1e3',
+  raw('1e3'),
+  raw('1E+3'),
+  'NaN',
+  'Infinity',
+  HUGE_INTEGER,
+  raw('-1'),
+  '1,000',
+  ' 5',
+  '0x10',
+  '+5',
+  '05',
+  '١٢٣',
+  '',
 ];
 const badDecimals = (positive: boolean, percent: boolean): Value[] => [
-  '-1.82', raw('-1.82'), '1e3', raw('1.5e2'), raw('1E-2'), 'NaN', 'Infinity', '-Infinity', '1.', '.5', '1,5', '0x1F', '1.2.3', '1'.repeat(65), '',
+  '-1.82',
+  raw('-1.82'),
+  '1e3',
+  raw('1.5e2'),
+  raw('1E-2'),
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '1.',
+  '.5',
+  '1,5',
+  '0x1F',
+  '1.2.3',
+  '1'.repeat(65),
+  '',
   ...(positive ? ['0', '0.000'] : []),
   ...(percent ? ['100.01', '1000'] : []),
 ];
@@ -129,18 +196,64 @@ const deep = (depth: number): Raw => raw(`${'['.repeat(depth)}${']'.repeat(depth
 
 /** Lists and objects: wrong shapes, and items that are wrong inside. */
 const badLists: Record<string, Value[]> = {
-  classes: [[], 'A', {}, [{}], [null], [{ class: 'A' }], [{ class: 'A', votesPerShare: -1 }], [{ class: 'A', votesPerShare: '1.5' }], [{ class: INJECTION, votesPerShare: 1 }], [{ class: 'A', votesPerShare: 1, extra: true }], deep(2000)],
-  allocations: [[], 'softbank', {}, [{}], [null], [{ holder: 'UPPER', shares: '1' }], [{ holder: 'softbank', shares: '-1' }], [{ holder: 'softbank', shares: raw('1e3') }], [{ holder: 'softbank', shares: '1', __proto__x: 1 }], deep(2000)],
-  conversions: ['x', {}, [{}], [{ fromClass: 'A', toClass: 'B', ratio: '-1' }], [{ fromClass: 'A', toClass: 'B', ratio: raw('1e0') }], [{ fromClass: 'A!', toClass: 'B', ratio: '1' }]],
-  secondarySales: ['x', {}, [{}], [{ seller: 'softbank', shares: '0' }], [{ seller: 'SoftBank', shares: '1' }], [{ seller: 'softbank', shares: HUGE_INTEGER }]],
-  consideration: ['100', [], {}, { amount: '-1', currency: 'HKD' }, { amount: '1' }, { amount: '1', currency: 'hkd' }, { amount: raw('1e2'), currency: 'HKD' }, { amount: '1', currency: 'HKD', extra: 1 }],
+  classes: [
+    [],
+    'A',
+    {},
+    [{}],
+    [null],
+    [{ class: 'A' }],
+    [{ class: 'A', votesPerShare: -1 }],
+    [{ class: 'A', votesPerShare: '1.5' }],
+    [{ class: INJECTION, votesPerShare: 1 }],
+    [{ class: 'A', votesPerShare: 1, extra: true }],
+    deep(2000),
+  ],
+  allocations: [
+    [],
+    'softbank',
+    {},
+    [{}],
+    [null],
+    [{ holder: 'UPPER', shares: '1' }],
+    [{ holder: 'softbank', shares: '-1' }],
+    [{ holder: 'softbank', shares: raw('1e3') }],
+    [{ holder: 'softbank', shares: '1', __proto__x: 1 }],
+    deep(2000),
+  ],
+  conversions: [
+    'x',
+    {},
+    [{}],
+    [{ fromClass: 'A', toClass: 'B', ratio: '-1' }],
+    [{ fromClass: 'A', toClass: 'B', ratio: raw('1e0') }],
+    [{ fromClass: 'A!', toClass: 'B', ratio: '1' }],
+  ],
+  secondarySales: [
+    'x',
+    {},
+    [{}],
+    [{ seller: 'softbank', shares: '0' }],
+    [{ seller: 'SoftBank', shares: '1' }],
+    [{ seller: 'softbank', shares: HUGE_INTEGER }],
+  ],
+  consideration: [
+    '100',
+    [],
+    {},
+    { amount: '-1', currency: 'HKD' },
+    { amount: '1' },
+    { amount: '1', currency: 'hkd' },
+    { amount: raw('1e2'), currency: 'HKD' },
+    { amount: '1', currency: 'HKD', extra: 1 },
+  ],
 };
 
 const mutationsOf = (field: DataField): Value[] => {
   const e = field.expected;
   const base: Value[] =
     field.kind !== 'scalar'
-      ? badLists[field.name] ?? []
+      ? (badLists[field.name] ?? [])
       : e.startsWith('a holder id')
         ? badIds(64)
         : e.startsWith('a class id')
@@ -171,7 +284,8 @@ const mutationsOf = (field: DataField): Value[] => {
   return [...base, ...wrongTypes, ...(field.required ? [MISSING, null] : [])];
 };
 
-const describe = (v: Value): string => (v === MISSING ? 'missing' : v instanceof Raw ? `raw ${v.text.slice(0, 24)}` : jsonText(v).slice(0, 24));
+const describe = (v: Value): string =>
+  v === MISSING ? 'missing' : v instanceof Raw ? `raw ${v.text.slice(0, 24)}` : jsonText(v).slice(0, 24);
 
 // ---- rendering one event through each channel ----
 
@@ -186,12 +300,27 @@ const envelopeOf = (type: EventType, data: Record<string, Value>, over: Envelope
 const PREFIXES: ReadonlyArray<ReadonlyArray<string>> = [
   [],
   [jsonText(envelopeOf('HolderRegistered', { holder: 'corpus-a', name: 'Corpus A' }))],
-  [jsonText(envelopeOf('HolderRegistered', { holder: 'corpus-a', name: 'Corpus A' })), '', jsonText(envelopeOf('FxRateRecorded', { base: 'EUR', quote: 'USD', rate: '1.1' }))],
-  [jsonText(envelopeOf('SharesIssued', { ...TEMPLATES.SharesIssued.data, holder: 'corpus-b' })), jsonText(envelopeOf('StakeDisclosed', { holder: 'corpus-b', percent: '0.01' })), '   ', ''],
+  [
+    jsonText(envelopeOf('HolderRegistered', { holder: 'corpus-a', name: 'Corpus A' })),
+    '',
+    jsonText(envelopeOf('FxRateRecorded', { base: 'EUR', quote: 'USD', rate: '1.1' })),
+  ],
+  [
+    jsonText(envelopeOf('SharesIssued', { ...TEMPLATES.SharesIssued.data, holder: 'corpus-b' })),
+    jsonText(envelopeOf('StakeDisclosed', { holder: 'corpus-b', percent: '0.01' })),
+    '   ',
+    '',
+  ],
 ];
 
 let fileCounter = 0;
-const importCase = (name: string, badLine: string, mentions: ReadonlyArray<RegExp>, exit: 1 | 2, prefix = PREFIXES[fileCounter % PREFIXES.length]!): MalformedCase => {
+const importCase = (
+  name: string,
+  badLine: string,
+  mentions: ReadonlyArray<RegExp>,
+  exit: 1 | 2,
+  prefix = PREFIXES[fileCounter % PREFIXES.length]!,
+): MalformedCase => {
   const file = `gen-${++fileCounter}.jsonl`;
   const line = prefix.length + 1;
   return {
@@ -213,7 +342,14 @@ const envelopeFlags = (e: Envelope): string[] => {
   return flags;
 };
 
-const dataCase = (name: string, type: EventType, data: Record<string, Value>, mentions: ReadonlyArray<RegExp>, exit: 1 | 2, over: Envelope = {}): MalformedCase => {
+const dataCase = (
+  name: string,
+  type: EventType,
+  data: Record<string, Value>,
+  mentions: ReadonlyArray<RegExp>,
+  exit: 1 | 2,
+  over: Envelope = {},
+): MalformedCase => {
   const json = jsonText(data);
   return {
     name: `--data: ${name}`,
@@ -227,7 +363,14 @@ const dataCase = (name: string, type: EventType, data: Record<string, Value>, me
 };
 
 /** Field flags for the scalars (object fields part by part), --data for the lists; undefined when a value cannot be a flag. */
-const flagsCase = (name: string, type: EventType, data: Record<string, Value>, mentions: ReadonlyArray<RegExp>, exit: 1 | 2, over: Envelope = {}): MalformedCase | undefined => {
+const flagsCase = (
+  name: string,
+  type: EventType,
+  data: Record<string, Value>,
+  mentions: ReadonlyArray<RegExp>,
+  exit: 1 | 2,
+  over: Envelope = {},
+): MalformedCase | undefined => {
   const flags: string[] = [];
   const lists: Record<string, Value> = {};
   for (const field of dataFieldsOf(type)) {
@@ -236,7 +379,8 @@ const flagsCase = (name: string, type: EventType, data: Record<string, Value>, m
     if (field.kind === 'list') lists[field.name] = value;
     else if (field.kind === 'object') {
       // An object with no parts would be no flag at all: the mutation would vanish.
-      if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Raw || Object.keys(value).length === 0) return undefined;
+      if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Raw || Object.keys(value).length === 0)
+        return undefined;
       for (const [part, v] of Object.entries(value)) {
         if (typeof v !== 'string' || !field.fields?.some((f) => f.name === part)) return undefined;
         flags.push(`--${field.flag}-${kebab(part)}`, v);
@@ -273,7 +417,14 @@ const fieldCases = (): MalformedCase[] => {
       }
       // An unknown field beside each one: a typo must not pass silently.
       const typo = { ...template.data, [`${field.name}s`]: template.data[field.name] ?? 'x' };
-      cases.push(importCase(`${type} with unknown field ${field.name}s`, jsonText(envelopeOf(type, typo)), [new RegExp(`data\\.${field.name}s: unknown field`)], 2));
+      cases.push(
+        importCase(
+          `${type} with unknown field ${field.name}s`,
+          jsonText(envelopeOf(type, typo)),
+          [new RegExp(`data\\.${field.name}s: unknown field`)],
+          2,
+        ),
+      );
     }
   }
   return cases;
@@ -285,9 +436,20 @@ const envelopeCases = (): MalformedCase[] => {
   const sale = TEMPLATES.BlockSale.data;
   const holder = TEMPLATES.HolderRegistered.data;
   const bad: Array<[string, EventType, Envelope, RegExp]> = [
-    ...(['2023-02-30', '2023-02-29', '2023-13-01', '2023-00-10', '2023-04-31', '23-07-06', '2023-7-6', '2023/07/06', '', '2023-07-06T00:00:00Z', '0000-00-00', '+02023-07-06'].map(
-      (d): [string, EventType, Envelope, RegExp] => [`date ${JSON.stringify(d)}`, 'BlockSale', { date: d }, /\bdate\b/],
-    )),
+    ...[
+      '2023-02-30',
+      '2023-02-29',
+      '2023-13-01',
+      '2023-00-10',
+      '2023-04-31',
+      '23-07-06',
+      '2023-7-6',
+      '2023/07/06',
+      '',
+      '2023-07-06T00:00:00Z',
+      '0000-00-00',
+      '+02023-07-06',
+    ].map((d): [string, EventType, Envelope, RegExp] => [`date ${JSON.stringify(d)}`, 'BlockSale', { date: d }, /\bdate\b/]),
     ['date as a number', 'BlockSale', { date: raw('20230706') }, /\bdate\b/],
     ['date missing', 'BlockSale', { date: MISSING }, /\bdate\b/],
     ['issuer in capitals', 'BlockSale', { issuer: 'SenseTime' }, /\bissuer\b/],
@@ -314,10 +476,39 @@ const envelopeCases = (): MalformedCase[] => {
     if (flagged && Object.values(over).every((v) => typeof v === 'string')) cases.push(flagged);
   }
   // Keys no envelope has, including the ones that reach prototypes in careless code.
-  for (const key of ['foo', '__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'stream', 'revision', 'recordedAt', 'actor', 'hash', 'prevHash']) {
-    cases.push(importCase(`envelope key ${key}`, jsonText(envelopeOf('BlockSale', sale, { [key]: { polluted: true } })), [new RegExp(`\\b${escape(key)}\\b`)], 2));
-    cases.push(importCase(`data key ${key}`, jsonText(envelopeOf('BlockSale', { ...sale, [key]: { seller: 'temasek' } })), [new RegExp(`data\\.${escape(key)}\\b`)], 2));
-    cases.push(dataCase(`data key ${key}`, 'BlockSale', { ...sale, [key]: { seller: 'temasek' } }, [new RegExp(`data\\.${escape(key)}\\b`)], 2));
+  for (const key of [
+    'foo',
+    '__proto__',
+    'constructor',
+    'prototype',
+    'hasOwnProperty',
+    'toString',
+    'stream',
+    'revision',
+    'recordedAt',
+    'actor',
+    'hash',
+    'prevHash',
+  ]) {
+    cases.push(
+      importCase(
+        `envelope key ${key}`,
+        jsonText(envelopeOf('BlockSale', sale, { [key]: { polluted: true } })),
+        [new RegExp(`\\b${escape(key)}\\b`)],
+        2,
+      ),
+    );
+    cases.push(
+      importCase(
+        `data key ${key}`,
+        jsonText(envelopeOf('BlockSale', { ...sale, [key]: { seller: 'temasek' } })),
+        [new RegExp(`data\\.${escape(key)}\\b`)],
+        2,
+      ),
+    );
+    cases.push(
+      dataCase(`data key ${key}`, 'BlockSale', { ...sale, [key]: { seller: 'temasek' } }, [new RegExp(`data\\.${escape(key)}\\b`)], 2),
+    );
   }
   for (const type of ['Dividend', 'blocksale', 'BLOCKSALE', '', '__proto__', 'constructor', 'toString', 'hasOwnProperty', INJECTION])
     cases.push(importCase(`type ${JSON.stringify(type)}`, jsonText({ ...envelopeOf('BlockSale', sale), type }), [/\btype\b/], 2));
@@ -328,7 +519,14 @@ const envelopeCases = (): MalformedCase[] => {
   // Around what the JSON reader can read (4,000 to 5,000 levels, depending on the stack): refused either as
   // invalid JSON or as the wrong shape, on its line; never a crash.
   for (const depth of [4_000, 4_250, 4_500, 4_750, 5_000])
-    cases.push(importCase(`data nested ${depth} deep`, jsonText({ ...envelopeOf('BlockSale', sale), data: deep(depth) }), [/\bdata\b|invalid JSON/], 2));
+    cases.push(
+      importCase(
+        `data nested ${depth} deep`,
+        jsonText({ ...envelopeOf('BlockSale', sale), data: deep(depth) }),
+        [/\bdata\b|invalid JSON/],
+        2,
+      ),
+    );
   return cases;
 };
 
@@ -389,8 +587,20 @@ const domainCases = (): MalformedCase[] => {
     ['a conversion within one class', 'SharesConverted', { toClass: 'B' }, {}, /\bB\b/],
     ['a class that exists', 'ShareClassAdded', { class: 'B' }, {}, /\bB\b/],
     ['a second registration', 'IssuerRegistered', {}, { issuer: 'sensetime' }, /\bsensetime\b/],
-    ['a retraction of an unknown event', 'EventRetracted', { eventId: '00000000-0000-4000-8000-000000000000' }, {}, /00000000-0000-4000-8000-000000000000/],
-    ['a retraction of the registration', 'EventRetracted', { eventId: '3f779286-ef07-49dd-bbd3-ab7c29d27057' }, {}, /IssuerRegistered|3f779286/],
+    [
+      'a retraction of an unknown event',
+      'EventRetracted',
+      { eventId: '00000000-0000-4000-8000-000000000000' },
+      {},
+      /00000000-0000-4000-8000-000000000000/,
+    ],
+    [
+      'a retraction of the registration',
+      'EventRetracted',
+      { eventId: '3f779286-ef07-49dd-bbd3-ab7c29d27057' },
+      {},
+      /IssuerRegistered|3f779286/,
+    ],
     ['a control cycle', 'HolderRegistered', { holder: 'alibaba-group', name: 'Alibaba', controlledBy: 'taobao-holding' }, {}, /cycle/],
     ['a holder controlling itself', 'HolderRegistered', { controlledBy: 'newco' }, {}, /\bnewco\b/],
     ['an fx rate of a currency against itself', 'FxRateRecorded', { quote: 'USD' }, {}, /\bUSD\b/],
@@ -410,7 +620,10 @@ const oversizedCases = (): MalformedCase[] => {
   const long = jsonText(envelopeOf('BlockSale', TEMPLATES.BlockSale.data, { note: 'n'.repeat(1024 * 1024) }));
   return [
     importCase('a line over 1 MiB', long, [/1048576 bytes|1 MiB/], 2),
-    { ...dataCase('2 MiB of --data', 'BlockSale', { ...TEMPLATES.BlockSale.data, fees: '1'.repeat(2 * 1024 * 1024) }, [/data\.fees/], 2), spawnable: false },
+    {
+      ...dataCase('2 MiB of --data', 'BlockSale', { ...TEMPLATES.BlockSale.data, fees: '1'.repeat(2 * 1024 * 1024) }, [/data\.fees/], 2),
+      spawnable: false,
+    },
   ];
 };
 
@@ -424,7 +637,10 @@ const handWritten = (): MalformedCase[] => {
   const cases: MalformedCase[] = [];
   const importDir = path.join(FIXTURES, 'import');
   const expected = JSON.parse(fs.readFileSync(path.join(importDir, 'expected.json'), 'utf8')) as Record<string, Expected>;
-  const files = fs.readdirSync(importDir).filter((f) => f.endsWith('.jsonl')).sort();
+  const files = fs
+    .readdirSync(importDir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort();
   for (const f of files) {
     const e = expected[f];
     if (!e) throw new Error(`tests/fixtures/malformed/import/${f} has no entry in expected.json`);
@@ -439,8 +655,11 @@ const handWritten = (): MalformedCase[] => {
       handWritten: true,
     });
   }
-  for (const f of Object.keys(expected)) if (!files.includes(f)) throw new Error(`expected.json names ${f}, which is not in tests/fixtures/malformed/import/`);
-  const commands = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'append.json'), 'utf8')) as Array<{ name: string; args: string[] } & Expected>;
+  for (const f of Object.keys(expected))
+    if (!files.includes(f)) throw new Error(`expected.json names ${f}, which is not in tests/fixtures/malformed/import/`);
+  const commands = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'append.json'), 'utf8')) as Array<
+    { name: string; args: string[] } & Expected
+  >;
   for (const c of commands)
     cases.push({
       name: `${c.args.includes('--data') ? '--data' : 'flags'} (hand-written): ${c.name}`,
@@ -469,4 +688,7 @@ export const malformedCorpus = (): MalformedCase[] => {
 
 /** The cases worth running before a template is trusted: every template as a valid dry run. */
 export const templateDryRuns = (): Array<{ type: EventType; args: string[] }> =>
-  EVENT_TYPES.map((type) => ({ type, args: ['append', type, ...envelopeFlags(envelopeOf(type, TEMPLATES[type].data)), '--data', jsonText(TEMPLATES[type].data), '--dry-run'] }));
+  EVENT_TYPES.map((type) => ({
+    type,
+    args: ['append', type, ...envelopeFlags(envelopeOf(type, TEMPLATES[type].data)), '--data', jsonText(TEMPLATES[type].data), '--dry-run'],
+  }));

@@ -70,32 +70,65 @@ describe('credentials in store URLs', () => {
   const cases = (): Case[] => [
     { name: 'digest, debug log, --json', args: ['--store', url('esdb'), '--log-level', 'debug', '--json', 'digest'], exit: 3 },
     { name: 'verify over TLS, debug log', args: ['--store', url('esdb', ''), '--log-level', 'debug', 'verify'], exit: 3 },
-    { name: 'kurrentdb stake, trace log, --json', args: ['--store', url('kurrentdb'), '--log-level', 'trace', '--json', 'stake', '--issuer', 'sensetime', '--holder', 'softbank'], exit: 3 },
+    {
+      name: 'kurrentdb stake, trace log, --json',
+      args: ['--store', url('kurrentdb'), '--log-level', 'trace', '--json', 'stake', '--issuer', 'sensetime', '--holder', 'softbank'],
+      exit: 3,
+    },
     { name: 'import, debug log', args: ['--store', url('kurrentdb'), '--log-level', 'debug', 'import', bigFile()], exit: 3 },
-    { name: 'append, --json', args: ['--store', url('esdb'), '--json', 'append', 'HolderRegistered', '--date', '2023-08-01', '--holder', 'x', '--name', 'X'], exit: 3 },
+    {
+      name: 'append, --json',
+      args: ['--store', url('esdb'), '--json', 'append', 'HolderRegistered', '--date', '2023-08-01', '--holder', 'x', '--name', 'X'],
+      exit: 3,
+    },
     { name: 'export, debug log', args: ['--store', url('esdb'), '--log-level', 'debug', 'export'], exit: 3 },
-    { name: 'the store from SHARELEDGER_STORE', args: ['--log-level', 'debug', '--json', 'digest'], env: { SHARELEDGER_STORE: url('kurrentdb') }, exit: 3 },
-    { name: 'copy --to an unreachable server', args: ['--store', `sqlite:${demo}`, '--log-level', 'debug', '--json', 'copy', '--to', url('esdb')], exit: 3 },
+    {
+      name: 'the store from SHARELEDGER_STORE',
+      args: ['--log-level', 'debug', '--json', 'digest'],
+      env: { SHARELEDGER_STORE: url('kurrentdb') },
+      exit: 3,
+    },
+    {
+      name: 'copy --to an unreachable server',
+      args: ['--store', `sqlite:${demo}`, '--log-level', 'debug', '--json', 'copy', '--to', url('esdb')],
+      exit: 3,
+    },
     {
       name: 'a percent-encoded password with @ and /',
       args: ['--store', `esdb://${USER}:S3cr%40t%2Fpw@127.0.0.1:1?tls=false`, '--log-level', 'debug', '--json', 'digest'],
       exit: 3,
       secrets: ['S3cr%40t', 'S3cr@t', '%2Fpw'],
     },
-    { name: 'a password in the query', args: ['--store', `kurrentdb://127.0.0.1:1?tls=false&password=${SECRET}`, '--log-level', 'debug', '--json', 'digest'], exit: 2 },
-    { name: 'an unsupported scheme with credentials', args: ['--store', `ftp://${USER}:${SECRET}@127.0.0.1/x`, '--log-level', 'debug', '--json', 'digest'], exit: 2 },
-    { name: 'copy --to an unsupported scheme with credentials', args: ['--store', `sqlite:${demo}`, '--log-level', 'debug', 'copy', '--to', `postgres://${USER}:${SECRET}@127.0.0.1/x`], exit: 2 },
+    {
+      name: 'a password in the query',
+      args: ['--store', `kurrentdb://127.0.0.1:1?tls=false&password=${SECRET}`, '--log-level', 'debug', '--json', 'digest'],
+      exit: 2,
+    },
+    {
+      name: 'an unsupported scheme with credentials',
+      args: ['--store', `ftp://${USER}:${SECRET}@127.0.0.1/x`, '--log-level', 'debug', '--json', 'digest'],
+      exit: 2,
+    },
+    {
+      name: 'copy --to an unsupported scheme with credentials',
+      args: ['--store', `sqlite:${demo}`, '--log-level', 'debug', 'copy', '--to', `postgres://${USER}:${SECRET}@127.0.0.1/x`],
+      exit: 2,
+    },
   ];
 
   it('never appear in stdout, stderr, debug logs or --json errors; an unreachable server is exit 3', async () => {
     fs.writeFileSync(bigFile(), `${fs.readFileSync(DEMO_FILE, 'utf8').split('\n')[0]}\n`);
     const all = cases();
-    const runs = await inPool(all.map((c) => () => runCli(c.args, c.env ? { env: c.env } : {})), 2);
+    const runs = await inPool(
+      all.map((c) => () => runCli(c.args, c.env ? { env: c.env } : {})),
+      2,
+    );
     const failures = runs.flatMap((run, i) => {
       const c = all[i]!;
       const problems: string[] = [];
       if (run.code !== c.exit) problems.push(`exit ${run.code}, expected ${c.exit}`);
-      for (const secret of c.secrets ?? [SECRET, USER]) if (`${run.stdout}\n${run.stderr}`.includes(secret)) problems.push(`shows ${secret}`);
+      for (const secret of c.secrets ?? [SECRET, USER])
+        if (`${run.stdout}\n${run.stderr}`.includes(secret)) problems.push(`shows ${secret}`);
       if (!/\*\*\*/.test(run.stderr)) problems.push('stderr does not show the redacted URL');
       if (c.args.includes('--json'))
         try {
@@ -104,7 +137,8 @@ describe('credentials in store URLs', () => {
         } catch {
           problems.push('the last stderr line is not JSON');
         }
-      if (c.exit === 3 && c.args.includes('debug') && !/"level":20/.test(run.stderr)) problems.push('no debug log was written (nothing was tested)');
+      if (c.exit === 3 && c.args.includes('debug') && !/"level":20/.test(run.stderr))
+        problems.push('no debug log was written (nothing was tested)');
       return problems.length ? [`${c.name}: ${problems.join('; ')}\n    stderr: ${run.stderr.slice(0, 400)}`] : [];
     });
     expect(failures).toEqual([]);
@@ -115,9 +149,17 @@ describe('the actor of every stored event', () => {
   const append = (file: string, holder: string, options: { actor?: string; env?: Record<string, string> }) =>
     runCli(
       [
-        '--store', `sqlite:${file}`,
+        '--store',
+        `sqlite:${file}`,
         ...(options.actor !== undefined ? ['--actor', options.actor] : []),
-        'append', 'HolderRegistered', '--date', '2023-08-01', '--holder', holder, '--name', holder,
+        'append',
+        'HolderRegistered',
+        '--date',
+        '2023-08-01',
+        '--holder',
+        holder,
+        '--name',
+        holder,
       ],
       options.env ? { env: options.env } : {},
     );
@@ -130,7 +172,16 @@ describe('the actor of every stored event', () => {
       await append(file, 'flag-beats-env', { actor: 'auditor', env: { SHARELEDGER_ACTOR: 'company-secretary' } }),
       await append(file, 'by-os-user', {}),
       await runCli(['--store', `sqlite:${file}`, 'import', DEMO_FILE], { env: { SHARELEDGER_ACTOR: 'importer' } }),
-      await runCli(['--store', `sqlite:${file}`, '--actor', 'reviewer', 'retract', '9d3ae7fc-fce5-409c-aeb0-75bcd690464f', '--reason', 'checking']),
+      await runCli([
+        '--store',
+        `sqlite:${file}`,
+        '--actor',
+        'reviewer',
+        'retract',
+        '9d3ae7fc-fce5-409c-aeb0-75bcd690464f',
+        '--reason',
+        'checking',
+      ]),
     ];
     expect(results.map((r) => [r.code, r.stderr])).toEqual(results.map(() => [0, '']));
     const events = await storedEvents(file);
@@ -141,7 +192,13 @@ describe('the actor of every stored event', () => {
       both: 'auditor',
       os: os.userInfo().username,
     });
-    const demoIds = new Set(fs.readFileSync(DEMO_FILE, 'utf8').split('\n').filter((l) => l.trim()).map((l) => (JSON.parse(l) as { id: string }).id));
+    const demoIds = new Set(
+      fs
+        .readFileSync(DEMO_FILE, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => (JSON.parse(l) as { id: string }).id),
+    );
     const imported = events.filter((e) => demoIds.has(e.id));
     expect(imported.length).toBe(demoIds.size);
     expect(new Set(imported.map((e) => e.actor))).toEqual(new Set(['importer']));
@@ -151,10 +208,7 @@ describe('the actor of every stored event', () => {
 
   it('an empty or oversized actor is refused before anything is stored (exit 2)', async () => {
     const file = path.join(dir, 'no-actor.db');
-    const runs = await Promise.all([
-      append(file, 'x', { actor: '' }),
-      append(file, 'y', { actor: 'a'.repeat(201) }),
-    ]);
+    const runs = await Promise.all([append(file, 'x', { actor: '' }), append(file, 'y', { actor: 'a'.repeat(201) })]);
     expect(runs.map((r) => r.code)).toEqual([2, 2]);
     expect(runs.every((r) => /--actor/.test(r.stderr))).toBe(true);
     expect(fs.existsSync(file) ? (await storedEvents(file)).length : 0).toBe(0);

@@ -14,7 +14,11 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 
 /** Constant DDL: file, the exact argument text, and why it is safe. */
 const ALLOWLIST: ReadonlyArray<Readonly<{ file: string; argument: string; why: string }>> = [
-  { file: 'store/sqliteStore.ts', argument: '`user_version = ${SCHEMA_VERSION}`', why: 'SCHEMA_VERSION is a number constant; PRAGMA takes no parameters' },
+  {
+    file: 'store/sqliteStore.ts',
+    argument: '`user_version = ${SCHEMA_VERSION}`',
+    why: 'SCHEMA_VERSION is a number constant; PRAGMA takes no parameters',
+  },
 ];
 
 type SqlCall = Readonly<{ file: string; line: number; method: string; argument: string }>;
@@ -99,7 +103,12 @@ const sqlCallsIn = (file: string, source: string): SqlCall[] => {
   const calls: SqlCall[] = [];
   for (const m of source.matchAll(CALL)) {
     const open = m.index! + m[0].length;
-    calls.push({ file, line: source.slice(0, m.index).split('\n').length, method: m[1]!, argument: firstArgument(argumentsAt(source, open)) });
+    calls.push({
+      file,
+      line: source.slice(0, m.index).split('\n').length,
+      method: m[1]!,
+      argument: firstArgument(argumentsAt(source, open)),
+    });
   }
   return calls;
 };
@@ -118,7 +127,10 @@ const sourceFiles = (dir: string): string[] =>
   });
 
 describe('SQL in src/ is parameterised', () => {
-  const files = sourceFiles(SRC).map((full) => ({ file: path.relative(SRC, full).split(path.sep).join('/'), source: fs.readFileSync(full, 'utf8') }));
+  const files = sourceFiles(SRC).map((full) => ({
+    file: path.relative(SRC, full).split(path.sep).join('/'),
+    source: fs.readFileSync(full, 'utf8'),
+  }));
 
   it('no prepare/exec/pragma call is given SQL built from values', () => {
     const calls = files.flatMap((f) => sqlCallsIn(f.file, f.source));
@@ -143,7 +155,7 @@ describe('SQL in src/ is parameterised', () => {
       'db.exec(`DELETE FROM events WHERE stream = "${stream}"`)',
       "const sql = 'SELECT * FROM events WHERE id = \\'' + id + '\\''; db.prepare(sql);",
       'const q = `SELECT ${columns} FROM events`; db.prepare<[], Row>(q).all();',
-      "db.pragma(`table_info(${table})`)",
+      'db.pragma(`table_info(${table})`)',
       "prepare<[string], Row>(\n  'SELECT * FROM events WHERE stream = ' +\n    stream,\n)",
       "db.prepare(['SELECT *', 'FROM events WHERE id =', id].join(' '))",
     ];

@@ -52,7 +52,12 @@ export const SEED = Number(process.env['SHARELEDGER_SEED'] ?? 20240611);
 
 export type Exit = Readonly<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }>;
 
-export type Spawned = Readonly<{ child: ChildProcessWithoutNullStreams; done: Promise<Exit>; stderrSoFar: () => string; exited: () => boolean }>;
+export type Spawned = Readonly<{
+  child: ChildProcessWithoutNullStreams;
+  done: Promise<Exit>;
+  stderrSoFar: () => string;
+  exited: () => boolean;
+}>;
 
 export type SpawnOptions = Readonly<{ env?: Record<string, string | undefined>; input?: string | Buffer; umask?: string; cwd?: string }>;
 
@@ -60,8 +65,9 @@ export type SpawnOptions = Readonly<{ env?: Record<string, string | undefined>; 
 export const cleanEnv = (extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of ['SHARELEDGER_STORE', 'SHARELEDGER_ACTOR', 'LOG_LEVEL', 'NO_COLOR', 'FORCE_COLOR']) delete env[key];
-  for (const [key, value] of Object.entries(extra)) if (value === undefined) delete env[key];
-  else env[key] = value;
+  for (const [key, value] of Object.entries(extra))
+    if (value === undefined) delete env[key];
+    else env[key] = value;
   return env;
 };
 

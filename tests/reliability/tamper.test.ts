@@ -134,17 +134,50 @@ const tampers = (): Tamper[] => {
     const edit = (field: string, change: (db: Database.Database) => void): void =>
       void edits.push({ name: `edit ${field} of ${at}`, stream, revision, change, needsDigest: false });
     const envelope = JSON.parse(row.envelope) as Json;
-    edit('date', editEnvelope(row, (e) => (e['date'] = nextDay(e['date'] as string))));
-    edit('actor', editEnvelope(row, (e) => (e['actor'] = 'mallory')));
-    edit('recordedAt', editEnvelope(row, (e) => (e['recordedAt'] = new Date(Date.parse(e['recordedAt'] as string) + 1).toISOString())));
-    edit('data', editEnvelope(row, (e) => (e['data'] = nudge(e['data']))));
-    edit(envelope['note'] !== undefined ? 'note' : 'note (added)', editEnvelope(row, (e) => (e['note'] = `${e['note'] ?? ''} amended`.trim())));
-    edit(envelope['source'] !== undefined ? 'source' : 'source (added)', editEnvelope(row, (e) => (e['source'] = 'https://example.com/forged')));
-    edit('type', editEnvelope(row, (e) => (e['type'] = e['type'] === 'StakeDisclosed' ? 'BlockSale' : 'StakeDisclosed')));
-    edit('prevHash', editEnvelope(row, (e) => (e['prevHash'] = flipHex(e['prevHash'] as string))));
-    edit('hash', editEnvelope(row, (e) => (e['hash'] = flipHex(e['hash'] as string))));
-    edit('envelope revision', editEnvelope(row, (e) => (e['revision'] = revision + 1)));
-    edit('envelope stream', editEnvelope(row, (e) => (e['stream'] = stream === 'holders' ? 'fx' : 'holders')));
+    edit(
+      'date',
+      editEnvelope(row, (e) => (e['date'] = nextDay(e['date'] as string))),
+    );
+    edit(
+      'actor',
+      editEnvelope(row, (e) => (e['actor'] = 'mallory')),
+    );
+    edit(
+      'recordedAt',
+      editEnvelope(row, (e) => (e['recordedAt'] = new Date(Date.parse(e['recordedAt'] as string) + 1).toISOString())),
+    );
+    edit(
+      'data',
+      editEnvelope(row, (e) => (e['data'] = nudge(e['data']))),
+    );
+    edit(
+      envelope['note'] !== undefined ? 'note' : 'note (added)',
+      editEnvelope(row, (e) => (e['note'] = `${e['note'] ?? ''} amended`.trim())),
+    );
+    edit(
+      envelope['source'] !== undefined ? 'source' : 'source (added)',
+      editEnvelope(row, (e) => (e['source'] = 'https://example.com/forged')),
+    );
+    edit(
+      'type',
+      editEnvelope(row, (e) => (e['type'] = e['type'] === 'StakeDisclosed' ? 'BlockSale' : 'StakeDisclosed')),
+    );
+    edit(
+      'prevHash',
+      editEnvelope(row, (e) => (e['prevHash'] = flipHex(e['prevHash'] as string))),
+    );
+    edit(
+      'hash',
+      editEnvelope(row, (e) => (e['hash'] = flipHex(e['hash'] as string))),
+    );
+    edit(
+      'envelope revision',
+      editEnvelope(row, (e) => (e['revision'] = revision + 1)),
+    );
+    edit(
+      'envelope stream',
+      editEnvelope(row, (e) => (e['stream'] = stream === 'holders' ? 'fx' : 'holders')),
+    );
     const id = freshUuid(++n);
     edit('id (envelope and column)', (db) => {
       editEnvelope(row, (e) => (e['id'] = id))(db);
@@ -160,7 +193,10 @@ const tampers = (): Tamper[] => {
       needsDigest: revision === head,
     });
     edit('revision column', (db) => void db.prepare('UPDATE events SET revision = revision + 1000 WHERE position = ?').run(row.position));
-    edit('envelope bytes', (db) => void db.prepare('UPDATE events SET envelope = ? WHERE position = ?').run(row.envelope.slice(0, -2), row.position));
+    edit(
+      'envelope bytes',
+      (db) => void db.prepare('UPDATE events SET envelope = ? WHERE position = ?').run(row.envelope.slice(0, -2), row.position),
+    );
     all.push(...edits.filter((_, k) => (k - index + edits.length * rows.length) % edits.length < EDITS_PER_ROW));
 
     const remove = (db: Database.Database) => {
@@ -174,7 +210,12 @@ const tampers = (): Tamper[] => {
       const copyId = freshUuid(++n);
       e['id'] = copyId;
       e['revision'] = revision + 1;
-      db.prepare('INSERT INTO events (stream, revision, id, envelope) VALUES (?, ?, ?, ?)').run(stream, revision + 1, copyId, JSON.stringify(e));
+      db.prepare('INSERT INTO events (stream, revision, id, envelope) VALUES (?, ?, ?, ?)').run(
+        stream,
+        revision + 1,
+        copyId,
+        JSON.stringify(e),
+      );
     };
     all.push({ name: `duplicate ${at} after itself`, stream, revision: revision + 1, change: duplicate, needsDigest: false });
     const swap = (db: Database.Database) => {
@@ -191,8 +232,19 @@ const tampers = (): Tamper[] => {
 
     // The forger recomputes the chain afterwards: only the digest (or the replay) can tell.
     const covered = (name: string, change: (db: Database.Database) => void, from: number, landsAt: number): void =>
-      void all.push({ name: `${name}, chain recomputed`, stream, revision: landsAt, change: (db) => (change(db), rehashFrom(db, stream, from)), needsDigest: true });
-    covered(`edit data of ${at}`, editEnvelope(row, (e) => (e['data'] = nudge(e['data']))), revision, revision);
+      void all.push({
+        name: `${name}, chain recomputed`,
+        stream,
+        revision: landsAt,
+        change: (db) => (change(db), rehashFrom(db, stream, from)),
+        needsDigest: true,
+      });
+    covered(
+      `edit data of ${at}`,
+      editEnvelope(row, (e) => (e['data'] = nudge(e['data']))),
+      revision,
+      revision,
+    );
     covered(`delete ${at}`, remove, revision, revision);
     // A copy added at the very end with the chain recomputed is a forged append, which no hash chain
     // can tell from a real one (the log still extends the digest): only earlier copies are in scope.
@@ -225,7 +277,9 @@ const verifyFile = async (file: string, withDigest: boolean): Promise<VerifyResu
 
 /** Where verify says `stream` first breaks, if it does. */
 const firstBreak = (result: Pick<VerifyResult, 'problems'>, stream: string): number | undefined =>
-  result.problems.filter((p) => p.stream === stream).reduce<number | undefined>((min, p) => (min === undefined || p.revision < min ? p.revision : min), undefined);
+  result.problems
+    .filter((p) => p.stream === stream)
+    .reduce<number | undefined>((min, p) => (min === undefined || p.revision < min ? p.revision : min), undefined);
 
 const removeFile = (file: string) => ['', '-wal', '-shm'].forEach((s) => fs.rmSync(`${file}${s}`, { force: true }));
 
@@ -246,11 +300,17 @@ describe('tampering with a stored event', () => {
       const at = firstBreak(result, t.stream);
       const recomputed = t.name.endsWith('chain recomputed');
       if (result.ok || at === undefined || (recomputed ? at < t.revision : at !== t.revision))
-        failures.push(`${t.name}: expected a break at ${t.stream}@${t.revision}, got ${JSON.stringify(result.problems.map((p) => `${p.stream}@${p.revision} ${p.kind}`))}`);
+        failures.push(
+          `${t.name}: expected a break at ${t.stream}@${t.revision}, got ${JSON.stringify(result.problems.map((p) => `${p.stream}@${p.revision} ${p.kind}`))}`,
+        );
       removeFile(file);
     }
-    const kinds = ['edit', 'delete', 'duplicate', 'swap'].map((k) => `${all.filter((t) => t.name.startsWith(k) && !t.needsDigest).length} ${k}`);
-    console.info(`tamper: ${all.length} tampers of ${rows.length} rows (${kinds.join(', ')}; ${all.filter((t) => t.needsDigest).length} needing the digest) checked in ${seconds(performance.now() - started)}; missed ${failures.length}`);
+    const kinds = ['edit', 'delete', 'duplicate', 'swap'].map(
+      (k) => `${all.filter((t) => t.name.startsWith(k) && !t.needsDigest).length} ${k}`,
+    );
+    console.info(
+      `tamper: ${all.length} tampers of ${rows.length} rows (${kinds.join(', ')}; ${all.filter((t) => t.needsDigest).length} needing the digest) checked in ${seconds(performance.now() - started)}; missed ${failures.length}`,
+    );
     expect(failures).toEqual([]);
   });
 
@@ -276,14 +336,17 @@ describe('tampering with a stored event', () => {
           const problems: string[] = [];
           if (run.code !== 1) problems.push(`exit ${run.code}`);
           const recomputed = t.name.endsWith('chain recomputed');
-          if (at === undefined || (recomputed ? at < t.revision : at !== t.revision)) problems.push(`first break of ${t.stream} reported at ${at}, expected ${t.revision}`);
+          if (at === undefined || (recomputed ? at < t.revision : at !== t.revision))
+            problems.push(`first break of ${t.stream} reported at ${at}, expected ${t.revision}`);
           if (!/VERIFICATION_FAILED/.test(run.stderr) || !/@\d+/.test(run.stderr)) problems.push(`stderr: ${run.stderr}`);
           return problems.length ? [`${t.name}: ${problems.join('; ')}`] : [];
         }),
         2,
       )
     ).flat();
-    console.info(`tamper (CLI): ${sample.length} tampers through \`verify --json\` in ${seconds(performance.now() - started)}; missed ${failures.length}`);
+    console.info(
+      `tamper (CLI): ${sample.length} tampers through \`verify --json\` in ${seconds(performance.now() - started)}; missed ${failures.length}`,
+    );
     expect(failures).toEqual([]);
   });
 });

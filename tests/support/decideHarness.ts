@@ -45,8 +45,13 @@ export const scenario = () => {
 
 export const SENSETIME = { issuer: 'sensetime' } as const;
 
-export const registered = (date = '2018-01-01', classes = [{ class: 'A', votesPerShare: 10 }, { class: 'B', votesPerShare: 1 }]) =>
-  draft({ type: 'IssuerRegistered', issuer: 'sensetime', date, data: { name: 'SenseTime Group', currency: 'HKD', classes } });
+export const registered = (
+  date = '2018-01-01',
+  classes = [
+    { class: 'A', votesPerShare: 10 },
+    { class: 'B', votesPerShare: 1 },
+  ],
+) => draft({ type: 'IssuerRegistered', issuer: 'sensetime', date, data: { name: 'SenseTime Group', currency: 'HKD', classes } });
 
 export const issued = (holder: string, shares: string, date = '2018-06-01', cls = 'B', price = '1') =>
   draft({ type: 'SharesIssued', issuer: 'sensetime', date, data: { holder, class: cls, shares, pricePerShare: price, currency: 'HKD' } });

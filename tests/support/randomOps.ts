@@ -18,8 +18,28 @@ export const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('sale'), date: day, holder, to: holder, cls, shares }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('transfer'), date: day, holder, to: holder, cls, shares }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('repurchase'), date: day, holder, cls, shares }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('split'), date: day, cls: fc.option(cls), num: fc.integer({ min: 1, max: 3 }), den: fc.integer({ min: 1, max: 2 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('convert'), date: day, holder, cls, to: cls, shares, ratio: fc.constantFrom('1', '2', '0.5') }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('split'),
+      date: day,
+      cls: fc.option(cls),
+      num: fc.integer({ min: 1, max: 3 }),
+      den: fc.integer({ min: 1, max: 2 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('convert'),
+      date: day,
+      holder,
+      cls,
+      to: cls,
+      shares,
+      ratio: fc.constantFrom('1', '2', '0.5'),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('retract'), date: day, pick: fc.nat() }) },
 );
 
@@ -29,20 +49,56 @@ export const toDraft = (o: Op, accepted: string[], scale = 1n) => {
   const c = o['cls'] as string;
   switch (o.kind) {
     case 'issue':
-      return draft({ ...base, type: 'SharesIssued', data: { holder: o['holder'], class: c, shares: String(BigInt(o['shares'] as number) * scale), pricePerShare: '1', currency: 'USD' } });
+      return draft({
+        ...base,
+        type: 'SharesIssued',
+        data: { holder: o['holder'], class: c, shares: String(BigInt(o['shares'] as number) * scale), pricePerShare: '1', currency: 'USD' },
+      });
     case 'sale':
-      return draft({ ...base, type: 'BlockSale', data: { seller: o['holder'], buyer: o['to'], class: c, shares: String(BigInt(o['shares'] as number) * scale), pricePerShare: '2', currency: 'USD' } });
+      return draft({
+        ...base,
+        type: 'BlockSale',
+        data: {
+          seller: o['holder'],
+          buyer: o['to'],
+          class: c,
+          shares: String(BigInt(o['shares'] as number) * scale),
+          pricePerShare: '2',
+          currency: 'USD',
+        },
+      });
     case 'transfer':
-      return draft({ ...base, type: 'SharesTransferred', data: { from: o['holder'], to: o['to'], class: c, shares: String(BigInt(o['shares'] as number) * scale) } });
+      return draft({
+        ...base,
+        type: 'SharesTransferred',
+        data: { from: o['holder'], to: o['to'], class: c, shares: String(BigInt(o['shares'] as number) * scale) },
+      });
     case 'repurchase':
-      return draft({ ...base, type: 'SharesRepurchased', data: { holder: o['holder'], class: c, shares: String(BigInt(o['shares'] as number) * scale) } });
+      return draft({
+        ...base,
+        type: 'SharesRepurchased',
+        data: { holder: o['holder'], class: c, shares: String(BigInt(o['shares'] as number) * scale) },
+      });
     case 'split':
       return draft({ ...base, type: 'StockSplit', data: { ...(c ? { class: c } : {}), numerator: o['num'], denominator: o['den'] } });
     case 'convert':
-      return draft({ ...base, type: 'SharesConverted', data: { holder: o['holder'], fromClass: c, toClass: o['to'], shares: String(BigInt(o['shares'] as number) * scale), ratio: o['ratio'] } });
+      return draft({
+        ...base,
+        type: 'SharesConverted',
+        data: {
+          holder: o['holder'],
+          fromClass: c,
+          toClass: o['to'],
+          shares: String(BigInt(o['shares'] as number) * scale),
+          ratio: o['ratio'],
+        },
+      });
     default:
       if (accepted.length === 0) return undefined;
-      return draft({ ...base, type: 'EventRetracted', data: { eventId: accepted[(o['pick'] as number) % accepted.length], reason: 'test' } });
+      return draft({
+        ...base,
+        type: 'EventRetracted',
+        data: { eventId: accepted[(o['pick'] as number) % accepted.length], reason: 'test' },
+      });
   }
 };
-

@@ -45,7 +45,9 @@ const bundledBetterSqlite3: Plugin = {
   setup(b) {
     const wrapper = path.join(ROOT, 'src/cli/bundle/betterSqlite3.cjs');
     const external = { external: true } as const;
-    b.onResolve({ filter: /^better-sqlite3$/ }, (args) => (args.importer === wrapper ? { path: args.path, ...external } : { path: wrapper }));
+    b.onResolve({ filter: /^better-sqlite3$/ }, (args) =>
+      args.importer === wrapper ? { path: args.path, ...external } : { path: wrapper },
+    );
     b.onResolve({ filter: /^better-sqlite3\/package\.json$/ }, (args) => ({ path: args.path, ...external }));
     b.onResolve({ filter: /^bundled:better-sqlite3$/ }, () => ({ path: require.resolve('better-sqlite3') }));
     b.onResolve({ filter: /^bindings$/ }, (args) =>

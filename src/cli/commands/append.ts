@@ -34,10 +34,16 @@ Examples:
     )
     .action(async (typeName: string, o: AppendOptions, command: Command) => {
       // Loaded on use, like every command's work: they need the codecs, which --help does without.
-      const [{ decodeCommandLineDraft, defined, eventTypeArg }, { dataFromFlags, dataFromJson, mergeData }] = await Promise.all([import('../draftInput.js'), import('../fieldFlags.js')]);
+      const [{ decodeCommandLineDraft, defined, eventTypeArg }, { dataFromFlags, dataFromJson, mergeData }] = await Promise.all([
+        import('../draftInput.js'),
+        import('../fieldFlags.js'),
+      ]);
       const type = eventTypeArg(typeName);
       const data = mergeData(dataFromJson(o.data), dataFromFlags(type, command.args.slice(1), ENVELOPE_FLAGS));
-      const draft = decodeCommandLineDraft(type, defined({ type, issuer: o.issuer, date: o.date, data, id: o.id, source: o.source, note: o.note }));
+      const draft = decodeCommandLineDraft(
+        type,
+        defined({ type, issuer: o.issuer, date: o.date, data, id: o.id, source: o.source, note: o.note }),
+      );
       const report = await cli.withStore(async (store) => (await cli.ledger(store)).append([draft], { dryRun: o.dryRun === true }));
       cli.emit(appendReportJson(report), () => appendReportText(report, cli.style));
     });

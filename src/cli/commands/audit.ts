@@ -24,11 +24,20 @@ const render = async (report: AuditJson, format: Format): Promise<string> => {
 
 export const auditCommand = (cli: CliContext): Command =>
   new Command('audit')
-    .description("an issuer's audit report: verification and head hashes, cap tables at both ends, every event, retractions, back-dated entries, disclosures reconciled, proceeds")
+    .description(
+      "an issuer's audit report: verification and head hashes, cap tables at both ends, every event, retractions, back-dated entries, disclosures reconciled, proceeds",
+    )
     .requiredOption('--issuer <issuer>', 'issuer id, e.g. sensetime')
     .option('--from <date>', 'first effective date of the period, YYYY-MM-DD (default: the issuer registration)')
     .option('--to <date>', 'last effective date of the period, inclusive (default: today, UTC)')
-    .addOption(new Option('--format <format>', 'md (readable in a terminal), html (one self-contained file with a chart), json, or csv (the events table)').choices(FORMATS).default('md'))
+    .addOption(
+      new Option(
+        '--format <format>',
+        'md (readable in a terminal), html (one self-contained file with a chart), json, or csv (the events table)',
+      )
+        .choices(FORMATS)
+        .default('md'),
+    )
     .option('--out <file>', 'write the report to this file (replaced atomically) instead of stdout')
     .addHelpText(
       'after',
@@ -60,12 +69,26 @@ Examples:
       report.proceeds.warnings.forEach((w) => cli.warn(w));
       if (o.out !== undefined) {
         writeFileAtomically(o.out, await render(report, o.format));
-        const summary = { issuer: report.issuer, format: o.format, out: o.out, period: report.period, verified: report.verification.ok, summary: report.summary };
-        cli.emit(summary, () => `wrote the ${o.format} audit report of ${report.issuer} (${report.period.from} to ${report.period.to}) to ${o.out}`);
+        const summary = {
+          issuer: report.issuer,
+          format: o.format,
+          out: o.out,
+          period: report.period,
+          verified: report.verification.ok,
+          summary: report.summary,
+        };
+        cli.emit(
+          summary,
+          () => `wrote the ${o.format} audit report of ${report.issuer} (${report.period.from} to ${report.period.to}) to ${o.out}`,
+        );
       } else if (cli.globals.json) cli.emit(report, () => '');
       else cli.stdout.write(await render(report, o.format));
       if (!report.verification.ok)
-        fail('VerificationFailed', `the ledger does not verify (${report.verification.problems.length} problem${report.verification.problems.length === 1 ? '' : 's'}): the report lists them`, {
-          problems: report.verification.problems.length,
-        });
+        fail(
+          'VerificationFailed',
+          `the ledger does not verify (${report.verification.problems.length} problem${report.verification.problems.length === 1 ? '' : 's'}): the report lists them`,
+          {
+            problems: report.verification.problems.length,
+          },
+        );
     });

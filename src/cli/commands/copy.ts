@@ -27,7 +27,8 @@ Examples:
     .action(async (o: { to: string }) => {
       parseStoreUrl(o.to);
       const { copyLedger } = await import('../../copyLedger.js');
-      if (sameLocation(cli.globals.storeUrl, o.to)) fail('Usage', `--to ${redactUrl(o.to)} is the source store itself`, { to: redactUrl(o.to) });
+      if (sameLocation(cli.globals.storeUrl, o.to))
+        fail('Usage', `--to ${redactUrl(o.to)} is the source store itself`, { to: redactUrl(o.to) });
       const summary = await cli.withStore((source) =>
         cli.withStore(async (target) => {
           const bar = cli.progress('reading', await countEvents(source));

@@ -40,15 +40,23 @@ Example:
     )
     .action(async (id: string, o: CorrectOptions, command: Command) => {
       // Loaded on use, like every command's work: they need the codecs, which --help does without.
-      const [{ eventIdArg }, { dataFromFlags, dataFromJson, mergeData }] = await Promise.all([import('../eventIdArg.js'), import('../fieldFlags.js')]);
+      const [{ eventIdArg }, { dataFromFlags, dataFromJson, mergeData }] = await Promise.all([
+        import('../eventIdArg.js'),
+        import('../fieldFlags.js'),
+      ]);
       const eventId = eventIdArg(id);
       const report = await cli.withStore(async (store) => {
         const target = await store.findEvent(eventId);
         if (!target) return fail('UnknownEvent', `no event ${eventId} in the ledger`, { eventId });
-        const data = mergeData(dataFromJson(o.data), withOriginalParts(target.data as Record<string, unknown>, dataFromFlags(target.type, command.args.slice(1), OWN_FLAGS)));
+        const data = mergeData(
+          dataFromJson(o.data),
+          withOriginalParts(target.data as Record<string, unknown>, dataFromFlags(target.type, command.args.slice(1), OWN_FLAGS)),
+        );
         if (Object.keys(data).length === 0 && o.date === undefined)
           fail('Usage', 'nothing to correct: give the fields to replace (--<field> VALUE or --data JSON) or a new --date');
-        return (await cli.ledger(store)).correct(eventId, { data, ...(o.date !== undefined ? { date: o.date } : {}) }, o.reason, { dryRun: o.dryRun === true });
+        return (await cli.ledger(store)).correct(eventId, { data, ...(o.date !== undefined ? { date: o.date } : {}) }, o.reason, {
+          dryRun: o.dryRun === true,
+        });
       });
       cli.emit(appendReportJson(report), () => appendReportText(report, cli.style));
     });

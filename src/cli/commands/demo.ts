@@ -43,7 +43,9 @@ const holdsOnlyDemo = async (store: EventStore, ids: Set<string>): Promise<boole
 };
 
 const refuse = (url: string): never =>
-  fail('Usage', `refusing to load the demo into ${redactUrl(url)}: it holds events that are not from the demo; give demo a fresh --store`, { store: redactUrl(url) });
+  fail('Usage', `refusing to load the demo into ${redactUrl(url)}: it holds events that are not from the demo; give demo a fresh --store`, {
+    store: redactUrl(url),
+  });
 
 /**
  * Makes the demo store fresh: a SQLite file is deleted and recreated (only when it holds nothing
@@ -57,7 +59,8 @@ const freshen = async (cli: CliContext, url: string, ids: Set<string>): Promise<
   if (location.kind === 'sqlite' && !fs.existsSync(location.path)) return;
   const onlyDemo = await cli.withStore((store) => holdsOnlyDemo(store, ids), url);
   if (!onlyDemo) refuse(url);
-  if (location.kind === 'sqlite') for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(`${location.path}${suffix}`, { force: true });
+  if (location.kind === 'sqlite')
+    for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(`${location.path}${suffix}`, { force: true });
 };
 
 const classShare = (s: StakeJson) => {
@@ -65,7 +68,12 @@ const classShare = (s: StakeJson) => {
   return { shares: c?.shares ?? '0', outstanding: c?.outstanding ?? '0', percentOfClass: c?.percentOfClass ?? null };
 };
 
-type DemoStake = { asOf: string; outstanding: string; holder: { holder: string; shares: string; percentOfClass: string | null }; group: { holder: string; holders: string[]; shares: string; percentOfClass: string | null } };
+type DemoStake = {
+  asOf: string;
+  outstanding: string;
+  holder: { holder: string; shares: string; percentOfClass: string | null };
+  group: { holder: string; holders: string[]; shares: string; percentOfClass: string | null };
+};
 
 export const demoCommand = (cli: CliContext): Command =>
   new Command('demo')
@@ -105,17 +113,29 @@ Examples:
         }
         const proceeds = await queryProceeds(store, { holder: HOLDER, issuer: ISSUER }, now);
         proceeds.warnings.forEach((w) => cli.warn(w));
-        return { store: store.description, events: report.appended + report.alreadyPresent, file: DEMO_FILE, issuer: ISSUER, class: CLASS, stakes, proceeds: proceeds.result };
+        return {
+          store: store.description,
+          events: report.appended + report.alreadyPresent,
+          file: DEMO_FILE,
+          issuer: ISSUER,
+          class: CLASS,
+          stakes,
+          proceeds: proceeds.result,
+        };
       }, url);
       cli.emit(result, () => demoText(cli, url, result));
     });
 
-const demoText = (cli: CliContext, url: string, r: { store: string; events: number; stakes: DemoStake[]; proceeds: ProceedsJson }): string => {
+const demoText = (
+  cli: CliContext,
+  url: string,
+  r: { store: string; events: number; stakes: DemoStake[]; proceeds: ProceedsJson },
+): string => {
   const style = cli.style;
   const again = `shareledger --store ${redactUrl(url)}`;
   return [
     `Loaded ${r.events} events of ${DEMO_FILE} into ${r.store}.`,
-    'SenseTime (HKEX: 0020); every assumption is in its event\'s note (see: shareledger export).',
+    "SenseTime (HKEX: 0020); every assumption is in its event's note (see: shareledger export).",
     '',
     style.bold(`Class B stake of Taobao Holding, and of Alibaba Group as a group (it controls Taobao Holding)`),
     renderTable(
@@ -127,7 +147,14 @@ const demoText = (cli: CliContext, url: string, r: { store: string; events: numb
         { header: '% of B', align: 'right' },
         { header: 'class B outstanding', align: 'right' },
       ],
-      r.stakes.map((s) => [s.asOf, showShares(s.holder.shares), showPercent(s.holder.percentOfClass), showShares(s.group.shares), showPercent(s.group.percentOfClass), showShares(s.outstanding)]),
+      r.stakes.map((s) => [
+        s.asOf,
+        showShares(s.holder.shares),
+        showPercent(s.holder.percentOfClass),
+        showShares(s.group.shares),
+        showPercent(s.group.percentOfClass),
+        showShares(s.outstanding),
+      ]),
       style,
     ),
     '',

@@ -14,7 +14,9 @@ const digestText = (d: Digest, cli: CliContext): string =>
 
 export const digestCommand = (cli: CliContext): Command =>
   new Command('digest')
-    .description("print every stream's head (stream, revision, hash); save it with --json, prove later that the log extends it with verify --digest")
+    .description(
+      "print every stream's head (stream, revision, hash); save it with --json, prove later that the log extends it with verify --digest",
+    )
     .addHelpText(
       'after',
       `

@@ -5,7 +5,9 @@ import type { CliContext, EventsModule } from '../context.js';
 import { writeFileAtomically } from '../readInput.js';
 
 const issuerArg = ({ IssuerId }: EventsModule, value: string): IssuerId =>
-  IssuerId.is(value) ? value : fail('InvalidInput', `--issuer: expected ${IssuerId.name}, got ${JSON.stringify(value)}`, { flag: '--issuer', value });
+  IssuerId.is(value)
+    ? value
+    : fail('InvalidInput', `--issuer: expected ${IssuerId.name}, got ${JSON.stringify(value)}`, { flag: '--issuer', value });
 
 export const exportCommand = (cli: CliContext): Command =>
   new Command('export')
@@ -32,13 +34,18 @@ Examples:
           return all;
         }
         const stream = await store.readStream(toIssuerStreamId(issuer));
-        return stream.length ? stream : fail('UnknownIssuer', `unknown issuer ${issuer}: the ledger has no stream ${toIssuerStreamId(issuer)}`, { issuer });
+        return stream.length
+          ? stream
+          : fail('UnknownIssuer', `unknown issuer ${issuer}: the ledger has no stream ${toIssuerStreamId(issuer)}`, { issuer });
       });
       const lines = events.map((e) => JSON.stringify(encodeStored(e)));
       if (o.out !== undefined) {
         writeFileAtomically(o.out, lines.length ? `${lines.join('\n')}\n` : '');
         const streams = new Set(events.map((e) => e.stream)).size;
-        cli.emit({ exported: events.length, streams, out: o.out }, () => `exported ${events.length.toLocaleString('en-US')} events of ${streams} streams to ${o.out}`);
+        cli.emit(
+          { exported: events.length, streams, out: o.out },
+          () => `exported ${events.length.toLocaleString('en-US')} events of ${streams} streams to ${o.out}`,
+        );
       } else if (cli.globals.json) cli.emit({ events: events.map(encodeStored) }, () => '');
       else if (lines.length) cli.stdout.write(`${lines.join('\n')}\n`);
     });

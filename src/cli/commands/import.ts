@@ -29,7 +29,9 @@ Examples:
             lookedUp: (n) => bar.update(n, 'looking up'),
             writing: () => bar.phase('writing'),
           });
-          const imported = await (await cli.ledger(metered)).import(input, { dryRun: o.dryRun === true, progress: (n) => bar.update(n, 'checking') });
+          const imported = await (
+            await cli.ledger(metered)
+          ).import(input, { dryRun: o.dryRun === true, progress: (n) => bar.update(n, 'checking') });
           if (imported.appended > 0) {
             // The import is committed; snapshots are a cache taken in their own transaction, so a
             // failure here cannot undo it, and the first question after a big import stays fast.
@@ -38,7 +40,9 @@ Examples:
             const streams = new Set(imported.events.filter((e) => e.status === 'appended').map((e) => e.stream));
             await refreshSnapshots(store, streams).catch((e: unknown) => {
               cli.logger.warn({ err: e }, 'taking snapshots after the import failed');
-              cli.warn(`the import is stored, but taking query snapshots failed (${e instanceof Error ? e.message : String(e)}); the first query per issuer will take them`);
+              cli.warn(
+                `the import is stored, but taking query snapshots failed (${e instanceof Error ? e.message : String(e)}); the first query per issuer will take them`,
+              );
             });
           }
           return imported;

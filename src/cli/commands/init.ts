@@ -17,7 +17,11 @@ Examples:
     .action(async () => {
       const location = parseStoreUrl(cli.globals.storeUrl);
       const existed = location.kind === 'sqlite' ? fs.existsSync(location.path) : undefined;
-      const result = await cli.withStore(async (store) => ({ store: store.description, created: existed === undefined ? undefined : !existed, events: await countEvents(store) }));
+      const result = await cli.withStore(async (store) => ({
+        store: store.description,
+        created: existed === undefined ? undefined : !existed,
+        events: await countEvents(store),
+      }));
       cli.emit(result, () =>
         result.created === false || result.events > 0
           ? `${result.store} already exists and holds ${result.events.toLocaleString('en-US')} events; nothing to do`

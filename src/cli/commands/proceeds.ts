@@ -11,7 +11,10 @@ export const proceedsCommand = (cli: CliContext): Command =>
     .option('--to <date>', 'only disposals on or before this effective date')
     .option('--method <method>', 'cost method: fifo (oldest lots first) or avg (pooled average)', 'fifo')
     .option('--currency <code>', 'convert every amount to this currency at the recorded FX rates')
-    .option('--known-at <time>', 'as the ledger knew it then: an ISO 8601 instant, or a date meaning the end of that day UTC (default: now)')
+    .option(
+      '--known-at <time>',
+      'as the ledger knew it then: an ISO 8601 instant, or a date meaning the end of that day UTC (default: now)',
+    )
     .option('--group', 'add every holder the holder controls (controlledBy chains)')
     .addHelpText(
       'after',
@@ -21,12 +24,30 @@ Examples:
   $ shareledger proceeds --holder alibaba-group --group --currency USD --method avg --json`,
     )
     .action(
-      async (o: { holder: string; issuer?: string; from?: string; to?: string; method: string; currency?: string; knownAt?: string; group?: boolean }) => {
+      async (o: {
+        holder: string;
+        issuer?: string;
+        from?: string;
+        to?: string;
+        method: string;
+        currency?: string;
+        knownAt?: string;
+        group?: boolean;
+      }) => {
         const { queryProceeds } = await import('../../queries.js');
         const answer = await cli.withReading('replaying', (store) =>
           queryProceeds(
             store,
-            { holder: o.holder, issuer: o.issuer, from: o.from, to: o.to, method: o.method, currency: o.currency, knownAt: o.knownAt, group: o.group ?? false },
+            {
+              holder: o.holder,
+              issuer: o.issuer,
+              from: o.from,
+              to: o.to,
+              method: o.method,
+              currency: o.currency,
+              knownAt: o.knownAt,
+              group: o.group ?? false,
+            },
             cli.now(),
           ),
         );

@@ -21,7 +21,10 @@ Example:
       const { eventIdArg } = await import('../eventIdArg.js');
       const eventId: EventId = eventIdArg(id);
       const report = await cli.withStore(async (store) =>
-        (await cli.ledger(store)).retract(eventId, o.reason, { ...(o.date !== undefined ? { date: o.date } : {}), dryRun: o.dryRun === true }),
+        (await cli.ledger(store)).retract(eventId, o.reason, {
+          ...(o.date !== undefined ? { date: o.date } : {}),
+          dryRun: o.dryRun === true,
+        }),
       );
       cli.emit(appendReportJson(report), () => appendReportText(report, cli.style, 'retraction'));
     });

@@ -8,7 +8,10 @@ export const stakeCommand = (cli: CliContext): Command =>
     .requiredOption('--issuer <issuer>', 'issuer id, e.g. sensetime')
     .requiredOption('--holder <holder>', 'holder id, e.g. taobao-holding')
     .option('--as-of <date>', 'effective date YYYY-MM-DD, inclusive (default: today, UTC)')
-    .option('--known-at <time>', 'as the ledger knew it then: an ISO 8601 instant, or a date meaning the end of that day UTC (default: now)')
+    .option(
+      '--known-at <time>',
+      'as the ledger knew it then: an ISO 8601 instant, or a date meaning the end of that day UTC (default: now)',
+    )
     .option('--group', 'add every holder the holder controls (controlledBy chains)')
     .addHelpText(
       'after',

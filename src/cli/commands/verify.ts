@@ -38,7 +38,10 @@ Examples:
     )
     .action(async (o: { digest?: string }) => {
       // Loaded on use, like every command: --help and usage errors stay fast.
-      const [{ readDigestFile }, { verifyLedger }] = await Promise.all([import('../../integrity/digest.js'), import('../../integrity/verify.js')]);
+      const [{ readDigestFile }, { verifyLedger }] = await Promise.all([
+        import('../../integrity/digest.js'),
+        import('../../integrity/verify.js'),
+      ]);
       const digest = o.digest === undefined ? undefined : readDigestFile(o.digest);
       let bar: Progress | undefined;
       const result = await cli.withStore(async (store) => {
@@ -54,8 +57,12 @@ Examples:
       cli.emit(result, () => verifyText(result, o.digest, cli));
       if (!result.ok) {
         const first = result.problems[0]!;
-        fail('VerificationFailed', `the ledger does not verify: ${count(result.problems.length, 'problem')}, the first at ${first.stream}@${first.revision}: ${first.message}`, {
-          problems: result.problems.length,
-        });
+        fail(
+          'VerificationFailed',
+          `the ledger does not verify: ${count(result.problems.length, 'problem')}, the first at ${first.stream}@${first.revision}: ${first.message}`,
+          {
+            problems: result.problems.length,
+          },
+        );
       }
     });

@@ -30,7 +30,8 @@ Examples:
     )
     .action(async (o: { issuer?: string; newOnly?: boolean; limit?: number }) => {
       const { IssuerId, toIssuerStreamId } = cli.events;
-      if (o.issuer !== undefined && !IssuerId.is(o.issuer)) fail('InvalidInput', `--issuer: expected ${IssuerId.name}, got ${JSON.stringify(o.issuer)}`, { flag: '--issuer' });
+      if (o.issuer !== undefined && !IssuerId.is(o.issuer))
+        fail('InvalidInput', `--issuer: expected ${IssuerId.name}, got ${JSON.stringify(o.issuer)}`, { flag: '--issuer' });
       const { watchLedger } = await import('../../watch.js');
       const stream = o.issuer === undefined ? undefined : toIssuerStreamId(o.issuer as IssuerId);
       await cli.withStore(async (store) => {
@@ -50,7 +51,10 @@ Examples:
               cli.stdout.write(`${toJson({ id, stream: s, revision, type, date, recordedAt, actor, changes })}\n`);
             } else {
               const head = `${event.date}  ${event.type}  ${event.stream}@${event.revision}  (${event.actor}, ${event.recordedAt})`;
-              const lines = changes.map((c) => `    ${c.holder} class ${c.class}: ${showShares(c.before)} → ${showShares(c.after)} (${showDelta(c.before, c.after)})`);
+              const lines = changes.map(
+                (c) =>
+                  `    ${c.holder} class ${c.class}: ${showShares(c.before)} → ${showShares(c.after)} (${showDelta(c.before, c.after)})`,
+              );
               cli.stdout.write(`${[head, ...lines].join('\n')}\n`);
             }
             printed += 1;

@@ -14,7 +14,15 @@ export type AppendReportJson = {
   appended: number;
   alreadyPresent: number;
   dryRun: boolean;
-  events: Array<{ id: string; stream: string; revision: number; status: string; type: string; date: string; changes: Array<{ class: string; holder: string; before: string; after: string }> }>;
+  events: Array<{
+    id: string;
+    stream: string;
+    revision: number;
+    status: string;
+    type: string;
+    date: string;
+    changes: Array<{ class: string; holder: string; before: string; after: string }>;
+  }>;
 };
 
 export const appendReportJson = (report: AppendReport): AppendReportJson => ({
@@ -44,8 +52,22 @@ export const appendReportText = (report: AppendReport, style: Style, what = 'eve
       lines.push(
         '',
         renderTable(
-          [{ header: 'event id' }, { header: 'stream' }, { header: 'rev', align: 'right' }, { header: 'type' }, { header: 'date' }, { header: 'status' }],
-          report.planned.map((p) => [p.event.id, p.stream, String(p.revision), p.event.type, p.event.date, p.status === 'appended' ? (report.dryRun ? 'new' : 'appended') : 'already present']),
+          [
+            { header: 'event id' },
+            { header: 'stream' },
+            { header: 'rev', align: 'right' },
+            { header: 'type' },
+            { header: 'date' },
+            { header: 'status' },
+          ],
+          report.planned.map((p) => [
+            p.event.id,
+            p.stream,
+            String(p.revision),
+            p.event.type,
+            p.event.date,
+            p.status === 'appended' ? (report.dryRun ? 'new' : 'appended') : 'already present',
+          ]),
           style,
         ),
       );
@@ -60,7 +82,11 @@ export const appendReportText = (report: AppendReport, style: Style, what = 'eve
     lines.push(
       '',
       renderTable(
-        [{ header: 'stream' }, { header: report.dryRun ? 'new' : 'appended', align: 'right' }, { header: 'already present', align: 'right' }],
+        [
+          { header: 'stream' },
+          { header: report.dryRun ? 'new' : 'appended', align: 'right' },
+          { header: 'already present', align: 'right' },
+        ],
         [...perStream].map(([stream, s]) => [stream, s.appended.toLocaleString('en-US'), s.present.toLocaleString('en-US')]),
         style,
       ),
@@ -72,7 +98,15 @@ export const appendReportText = (report: AppendReport, style: Style, what = 'eve
       '',
       report.dryRun ? 'stake changes it would cause:' : 'stake changes:',
       renderTable(
-        [{ header: 'date' }, { header: 'type' }, { header: 'holder' }, { header: 'class' }, { header: 'before', align: 'right' }, { header: 'after', align: 'right' }, { header: 'change', align: 'right' }],
+        [
+          { header: 'date' },
+          { header: 'type' },
+          { header: 'holder' },
+          { header: 'class' },
+          { header: 'before', align: 'right' },
+          { header: 'after', align: 'right' },
+          { header: 'change', align: 'right' },
+        ],
         changes.map((c) => [c.date, c.type, c.holder, c.class, showShares(c.before), showShares(c.after), showDelta(c.before, c.after)]),
         style,
       ),

@@ -17,7 +17,12 @@ export const stakeText = (s: StakeJson, style: Style): string => {
     ]),
     '',
     renderTable(
-      [{ header: 'class' }, { header: 'shares', align: 'right' }, { header: 'outstanding', align: 'right' }, { header: '% of class', align: 'right' }],
+      [
+        { header: 'class' },
+        { header: 'shares', align: 'right' },
+        { header: 'outstanding', align: 'right' },
+        { header: '% of class', align: 'right' },
+      ],
       s.classes.map((c) => [c.class, showShares(c.shares), showShares(c.outstanding), showPercent(c.percentOfClass)]),
       style,
     ),

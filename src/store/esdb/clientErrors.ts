@@ -38,8 +38,7 @@ type WrongExpectedVersionShape = Readonly<{
   actualVersion: CurrentRevision;
 }>;
 
-const isWrongExpectedVersion = (error: unknown): error is WrongExpectedVersionShape =>
-  typeOf(error) === ErrorType.WRONG_EXPECTED_VERSION;
+const isWrongExpectedVersion = (error: unknown): error is WrongExpectedVersionShape => typeOf(error) === ErrorType.WRONG_EXPECTED_VERSION;
 
 const describeExpected = (expected: AppendExpectedRevision): number | string =>
   typeof expected === 'bigint' || expected === 'no_stream' ? (fromCurrentRevision(expected) ?? expected.toString()) : expected;

@@ -91,7 +91,6 @@ export const toEsdbConnection = (url: string): EsdbConnection => {
   const q = rest.indexOf('?');
   if (q >= 0) checkOptions(url, rest.slice(q + 1));
   const secrets = secretsOf(q >= 0 ? rest.slice(0, q) : rest).sort((a, b) => b.length - a.length);
-  const scrub = (text: string): string =>
-    secrets.reduce((out, secret) => out.split(secret).join('***'), text);
+  const scrub = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
   return { clientString: `${to}${rest}`, description: redactUrl(url), scrub };
 };

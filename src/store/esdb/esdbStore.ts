@@ -95,7 +95,12 @@ export const esdbStoreWith = (client: EsdbClient, connection: EsdbConnection): E
     }
   };
 
-  const check = (batches: ReadonlyArray<AppendBatch>): void => checkAppend(batches, (stream) => Number(catalog.lastRevision(stream)), (key) => catalog.locate(key) !== undefined);
+  const check = (batches: ReadonlyArray<AppendBatch>): void =>
+    checkAppend(
+      batches,
+      (stream) => Number(catalog.lastRevision(stream)),
+      (key) => catalog.locate(key) !== undefined,
+    );
 
   return {
     description: connection.description,
