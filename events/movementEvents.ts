@@ -3,7 +3,7 @@ import { closed } from './closed.js';
 import { ClassId } from './scalars/classId.js';
 import { CurrencyCode } from './scalars/currencyCode.js';
 import { NonNegativeDecimal } from './scalars/decimal.js';
-import { HolderId } from './scalars/holderId.js';
+import { HolderId, PUBLIC } from './scalars/holderId.js';
 import { ShareCount } from './scalars/shareCount.js';
 
 export const BlockSale = closed(
@@ -40,3 +40,9 @@ export const SharesRepurchased = closed(
   ],
 );
 export type SharesRepurchased = t.TypeOf<typeof SharesRepurchased>;
+
+/** Who buys in a block sale: `public` (the market) unless a buyer is named. */
+export const blockSaleBuyer = (d: BlockSale): HolderId => d.buyer ?? PUBLIC;
+
+/** Whose shares a repurchase cancels: `public` (bought back in the market) unless a holder is named. */
+export const repurchasedFrom = (d: SharesRepurchased): HolderId => d.holder ?? PUBLIC;

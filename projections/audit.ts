@@ -5,6 +5,7 @@ import type { StreamHead } from '../src/store/eventStore.js';
 import { auditEvents, BACK_DATED_AFTER_DAYS, type AuditEventJson, type AuditRetractionJson } from './auditEvents.js';
 import { PERCENT_TOLERANCE_PP, reconcileDisclosures, type ReconciliationJson } from './auditDisclosures.js';
 import { stakeChart, type StakeChartJson } from './auditChart.js';
+import { sellersIn } from './disposals.js';
 import { compareText } from './format.js';
 import { historyOf } from './history.js';
 import { projectCapTable, type CapTableJson } from './ownership.js';
@@ -60,15 +61,7 @@ const dayBefore = (date: IsoDate): IsoDate => utcDateOf(new Date(Date.parse(date
 /** Who disposed of shares in the period (SPEC §6.3 disposals), so their proceeds are listed. */
 const disposersIn = (events: ReadonlyArray<AuditEventJson>, recorded: ReadonlyArray<StoredEvent>): HolderId[] => {
   const counted = new Set(events.filter((e) => e.status === 'counted').map((e) => e.eventId));
-  const holders = new Set<HolderId>();
-  for (const e of recorded) {
-    if (!counted.has(e.id)) continue;
-    if (e.type === 'BlockSale') holders.add(e.data.seller);
-    if (e.type === 'IPOCompleted') for (const s of e.data.secondarySales ?? []) holders.add(s.seller);
-    if (e.type === 'SharesRepurchased' && e.data.pricePerShare !== undefined) holders.add(e.data.holder ?? ('public' as HolderId));
-    if (e.type === 'SharesTransferred' && e.data.consideration !== undefined) holders.add(e.data.from);
-  }
-  return [...holders].sort(compareText);
+  return [...sellersIn(recorded.filter((e) => counted.has(e.id)))].sort(compareText);
 };
 
 /**

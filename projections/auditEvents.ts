@@ -1,8 +1,8 @@
-import type { ClassId, EventEnvelope, EventId, EventType, HolderId, Instant, IsoDate, StoredEvent } from '../events/index.js';
-import { PUBLIC } from '../events/index.js';
+import type { ClassId, EventId, EventType, HolderId, Instant, IsoDate, StoredEvent } from '../events/index.js';
 import { byEffectivePoint } from '../src/domain/timeline.js';
 import type { HistoryEntryJson } from './history.js';
-import { holdersNamedBy } from './mentions.js';
+import { summaryOf } from '../src/domain/eventTypes/index.js';
+import { holdersNamedBy } from '../src/domain/mentions.js';
 
 /** Recorded this many days or more after its effective date, an entry is flagged as back-dated (SPEC §9). */
 export const BACK_DATED_AFTER_DAYS = 30;
@@ -60,64 +60,6 @@ export type AuditRetractionJson = {
 const DAY_MS = 86_400_000;
 
 export const daysBetween = (from: IsoDate, to: IsoDate): number => Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS);
-
-const group = (n: bigint | string): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-
-/** One line saying what an event does, for people (tables, CSV). */
-export const summaryOf = (e: EventEnvelope, find: (id: EventId) => EventEnvelope | undefined): string => {
-  switch (e.type) {
-    case 'IssuerRegistered':
-      return `registered ${e.data.name} (${e.data.currency}); classes ${e.data.classes.map((c) => `${c.class} (${c.votesPerShare} ${c.votesPerShare === 1 ? 'vote' : 'votes'}/share)`).join(', ')}`;
-    case 'ShareClassAdded':
-      return `added class ${e.data.class} (${e.data.votesPerShare} ${e.data.votesPerShare === 1 ? 'vote' : 'votes'}/share)`;
-    case 'SharesIssued':
-      return `issued ${group(e.data.shares)} ${e.data.class} to ${e.data.holder} at ${e.data.pricePerShare} ${e.data.currency}`;
-    case 'FundingRoundClosed':
-      return `${e.data.round}: ${e.data.allocations.map((a) => `${group(a.shares)} ${e.data.class} to ${a.holder}`).join(', ')} at ${e.data.pricePerShare} ${e.data.currency}`;
-    case 'IPOCompleted': {
-      const parts = [`IPO on ${e.data.exchange} (${e.data.ticker}) at ${e.data.offerPrice} ${e.data.currency}`];
-      for (const c of e.data.conversions ?? []) parts.push(`${c.fromClass} converted to ${c.toClass} at ${c.ratio}`);
-      if (e.data.newShares > 0n) parts.push(`${group(e.data.newShares)} new ${e.data.class} to ${PUBLIC}`);
-      for (const s of e.data.secondarySales ?? []) parts.push(`${s.seller} sold ${group(s.shares)} ${e.data.class}`);
-      return parts.join('; ');
-    }
-    case 'BlockSale': {
-      const fees = e.data.fees !== undefined && e.data.fees !== '0' ? ` (fees ${e.data.fees})` : '';
-      return `${e.data.seller} sold ${group(e.data.shares)} ${e.data.class} to ${e.data.buyer ?? PUBLIC} at ${e.data.pricePerShare} ${e.data.currency}${fees}`;
-    }
-    case 'SharesTransferred': {
-      const c = e.data.consideration;
-      return `${e.data.from} transferred ${group(e.data.shares)} ${e.data.class} to ${e.data.to}${c ? ` for ${c.amount} ${c.currency}` : ' (no consideration)'}`;
-    }
-    case 'SharesRepurchased': {
-      const price = e.data.pricePerShare !== undefined ? ` at ${e.data.pricePerShare} ${e.data.currency}` : '';
-      return `repurchased and cancelled ${group(e.data.shares)} ${e.data.class} from ${e.data.holder ?? PUBLIC}${price}`;
-    }
-    case 'StockSplit':
-      return `split ${e.data.class === undefined ? 'every class' : `class ${e.data.class}`} ${e.data.numerator}:${e.data.denominator}`;
-    case 'SharesConverted':
-      return `${e.data.holder} converted ${group(e.data.shares)} ${e.data.fromClass} to ${e.data.toClass} at ${e.data.ratio ?? '1'}`;
-    case 'StakeDisclosed': {
-      const what = [
-        e.data.shares !== undefined ? `${group(e.data.shares)} shares` : undefined,
-        e.data.percent !== undefined ? `${e.data.percent}%` : undefined,
-      ];
-      return `disclosed: ${e.data.holder} holds ${what.filter(Boolean).join(' = ')}${e.data.class !== undefined ? ` of class ${e.data.class}` : ' in all'}${e.data.filing ? ` (${e.data.filing})` : ''}`;
-    }
-    case 'EventRetracted': {
-      const t = find(e.data.eventId);
-      return `retracts ${t ? `${t.type} ${t.date}` : 'event'} ${e.data.eventId}: ${e.data.reason}`;
-    }
-    case 'HolderRegistered':
-      return `registered holder ${e.data.holder} as ${e.data.name}${e.data.controlledBy ? `, controlled by ${e.data.controlledBy}` : ''}`;
-    case 'FxRateRecorded':
-      return `1 ${e.data.base} = ${e.data.rate} ${e.data.quote}`;
-    default: {
-      const _exhaustive: never = e;
-      return _exhaustive;
-    }
-  }
-};
 
 const inPeriod = (date: IsoDate, from: IsoDate, to: IsoDate): boolean => date >= from && date <= to;
 

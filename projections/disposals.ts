@@ -1,5 +1,7 @@
-import type { ClassId, CurrencyCode, EventId, EventType, HolderId, IsoDate, IssuerId, Rational } from '../events/index.js';
-import { div, fromBigint, mul, PUBLIC, toRational, ZERO } from '../events/index.js';
+import type { ClassId, CurrencyCode, Decimal, EventId, EventType, HolderId, IsoDate, IssuerId, Rational } from '../events/index.js';
+import { div, fromBigint, mul, toRational, ZERO } from '../events/index.js';
+import { stepsOf } from '../src/domain/eventTypes/index.js';
+import { IgnoreSteps, type Payment } from '../src/domain/registerSteps.js';
 import type { PlacedEvent } from '../src/domain/timeline.js';
 import {
   acquireLot,
@@ -40,17 +42,12 @@ export type Disposal = Readonly<{
  * busy `public`).
  */
 export const holdersFeeding = (timeline: ReadonlyArray<PlacedEvent>, targets: Iterable<HolderId>): Set<HolderId> => {
-  const givers = new Map<HolderId, Set<HolderId>>();
-  for (const e of timeline) {
-    if (e.type !== 'SharesTransferred' || e.data.consideration !== undefined) continue;
-    let from = givers.get(e.data.to);
-    if (!from) givers.set(e.data.to, (from = new Set()));
-    from.add(e.data.from);
-  }
+  const moves = new FreeMoves();
+  for (const e of timeline) stepsOf(e, moves);
   const relevant = new Set<HolderId>(targets);
   const queue = [...relevant];
   while (queue.length > 0) {
-    for (const giver of givers.get(queue.pop()!) ?? []) {
+    for (const giver of moves.givers.get(queue.pop()!) ?? []) {
       if (!relevant.has(giver)) {
         relevant.add(giver);
         queue.push(giver);
@@ -60,27 +57,74 @@ export const holdersFeeding = (timeline: ReadonlyArray<PlacedEvent>, targets: It
   return relevant;
 };
 
-/** Every currency a disposal of this timeline is paid in. */
-export const saleCurrencies = (timeline: ReadonlyArray<PlacedEvent>): Set<CurrencyCode> => {
-  const currencies = new Set<CurrencyCode>();
-  for (const e of timeline) {
-    if (e.type === 'BlockSale') currencies.add(e.data.currency);
-    else if (e.type === 'IPOCompleted' && e.data.secondarySales?.length) currencies.add(e.data.currency);
-    else if (e.type === 'SharesRepurchased' && e.data.currency !== undefined) currencies.add(e.data.currency);
-    else if (e.type === 'SharesTransferred' && e.data.consideration) currencies.add(e.data.consideration.currency);
+/**
+ * Who gave shares to whom without a sale (the lots moved with them), and who sold, in which
+ * currencies: what the proceeds of a holder depend on, read from the events' steps.
+ */
+class FreeMoves extends IgnoreSteps {
+  readonly givers = new Map<HolderId, Set<HolderId>>();
+  readonly sellers = new Set<HolderId>();
+  readonly saleCurrencies = new Set<CurrencyCode>();
+  override move(_cls: ClassId, from: HolderId, to: HolderId, _shares: bigint, sale: Payment | undefined): void {
+    if (sale) {
+      this.sold(from, sale);
+      return;
+    }
+    let given = this.givers.get(to);
+    if (!given) this.givers.set(to, (given = new Set()));
+    given.add(from);
   }
-  return currencies;
+  override cancel(_cls: ClassId, holder: HolderId, _shares: bigint, sale: Payment | undefined): void {
+    if (sale) this.sold(holder, sale);
+  }
+  private sold(seller: HolderId, sale: Payment): void {
+    this.sellers.add(seller);
+    this.saleCurrencies.add(sale.currency);
+  }
+}
+
+/** Every holder with a disposal among these events. */
+export const sellersIn = (events: Iterable<PlacedEvent>): Set<HolderId> => {
+  const moves = new FreeMoves();
+  for (const e of events) stepsOf(e, moves);
+  return moves.sellers;
 };
 
-/** The lots of every tracked (class, holder) of one issuer. */
-class IssuerLots {
+/** Every currency a disposal of this timeline is paid in. */
+export const saleCurrencies = (timeline: ReadonlyArray<PlacedEvent>): Set<CurrencyCode> => {
+  const moves = new FreeMoves();
+  for (const e of timeline) stepsOf(e, moves);
+  return moves.saleCurrencies;
+};
+
+type Dispose = (cls: ClassId, seller: HolderId, shares: bigint, sale: Payment, taken: Taken) => void;
+
+/** The price per share, gross and fees of a sale of `shares`, exact. */
+const priced = (shares: bigint, sale: Payment): { price: Rational; gross: Rational; fees: Rational } => {
+  const count = fromBigint(shares);
+  const fees = sale.fees === undefined ? ZERO : toRational(sale.fees);
+  if (sale.amount !== undefined) {
+    const gross = toRational(sale.amount);
+    return { price: div(gross, count), gross, fees };
+  }
+  const price = toRational(sale.pricePerShare ?? ('0' as Decimal));
+  return { price, gross: mul(count, price), fees };
+};
+
+/** The lots of every tracked (class, holder) of one issuer, moved by each event's steps. */
+class IssuerLots extends IgnoreSteps {
   private readonly positions = new Map<ClassId, Map<HolderId, CostPosition>>();
+  /** The event whose steps are being read. */
+  event: PlacedEvent | undefined;
 
   constructor(
     private readonly method: CostMethod,
     private readonly tracked: ReadonlySet<HolderId>,
     private readonly datesMatter: DatesMatter,
-  ) {}
+    private readonly dispose: Dispose,
+  ) {
+    super();
+  }
 
   private position(cls: ClassId, holder: HolderId): CostPosition | undefined {
     if (!this.tracked.has(holder)) return undefined;
@@ -91,34 +135,61 @@ class IssuerLots {
     return p;
   }
 
-  acquire(cls: ClassId, holder: HolderId, shares: bigint, cost: Rational, currency: CurrencyCode, e: PlacedEvent): void {
+  private acquire(cls: ClassId, holder: HolderId, shares: bigint, cost: Rational, currency: CurrencyCode): void {
     const p = this.position(cls, holder);
+    const e = this.event!;
     if (p) acquireLot(p, { shares: fromBigint(shares), cost, currency, date: e.date, revision: e.revision });
   }
 
-  take(cls: ClassId, holder: HolderId, shares: bigint): Taken {
+  private take(cls: ClassId, holder: HolderId, shares: bigint): Taken {
     const p = this.position(cls, holder);
     return p ? takeShares(p, fromBigint(shares), this.method) : { shares: fromBigint(shares), lots: [] };
   }
 
-  receive(cls: ClassId, holder: HolderId, taken: Taken): void {
+  private receive(cls: ClassId, holder: HolderId, taken: Taken): void {
     const p = this.position(cls, holder);
     if (p) insertLots(p, taken);
   }
 
-  split(cls: ClassId | undefined, num: bigint, den: bigint): void {
-    for (const [c, byHolder] of this.positions)
-      if (cls === undefined || c === cls) for (const p of byHolder.values()) scalePosition(p, num, den);
+  override issue(cls: ClassId, holder: HolderId, shares: bigint, paid: Payment): void {
+    this.acquire(cls, holder, shares, priced(shares, paid).gross, paid.currency);
   }
 
-  /** An IPO conversion: every holding of `from` becomes `to` shares at num/den, lots and all. */
-  convertAll(from: ClassId, to: ClassId, num: bigint, den: bigint): void {
+  override move(cls: ClassId, from: HolderId, to: HolderId, shares: bigint, sale: Payment | undefined): void {
+    const taken = this.take(cls, from, shares);
+    if (sale === undefined) {
+      // No sale: the lots move, keeping their cost and acquisition point (the holding period tacks).
+      this.receive(cls, to, taken);
+      return;
+    }
+    this.dispose(cls, from, shares, sale, taken);
+    this.acquire(cls, to, shares, priced(shares, sale).gross, sale.currency);
+  }
+
+  override cancel(cls: ClassId, holder: HolderId, shares: bigint, sale: Payment | undefined): void {
+    const taken = this.take(cls, holder, shares);
+    if (sale) this.dispose(cls, holder, shares, sale, taken);
+  }
+
+  override convert(holder: HolderId, fromClass: ClassId, toClass: ClassId, shares: bigint, ratio: Decimal | undefined): void {
+    const r = ratio === undefined ? { num: 1n, den: 1n } : toRational(ratio);
+    this.receive(toClass, holder, scaleTaken(this.take(fromClass, holder, shares), r.num, r.den));
+  }
+
+  /** An IPO conversion: every holding of `from` becomes `to` shares at the ratio, lots and all. */
+  override convertClass(_n: number, from: ClassId, to: ClassId, ratio: Decimal): void {
     const byHolder = this.positions.get(from);
     if (!byHolder) return;
+    const r = toRational(ratio);
     for (const [holder, p] of [...byHolder]) {
       byHolder.delete(holder);
-      this.receive(to, holder, scaleTaken(takeEverything(p), num, den));
+      this.receive(to, holder, scaleTaken(takeEverything(p), r.num, r.den));
     }
+  }
+
+  override split(cls: ClassId | undefined, num: bigint, den: bigint): void {
+    for (const [c, byHolder] of this.positions)
+      if (cls === undefined || c === cls) for (const p of byHolder.values()) scalePosition(p, num, den);
   }
 }
 
@@ -135,20 +206,11 @@ export const disposalsOf = (
   counts: (holder: HolderId, date: IsoDate) => boolean,
   datesMatter: DatesMatter = () => true,
 ): Disposal[] => {
-  const lots = new IssuerLots(method, tracked, datesMatter);
   const disposals: Disposal[] = [];
-  const dispose = (
-    e: PlacedEvent,
-    cls: ClassId,
-    seller: HolderId,
-    shares: bigint,
-    price: Rational,
-    currency: CurrencyCode,
-    gross: Rational,
-    fees: Rational,
-    taken: Taken,
-  ) => {
+  const lots = new IssuerLots(method, tracked, datesMatter, (cls, seller, shares, sale, taken) => {
+    const e = lots.event!;
     if (!counts(seller, e.date)) return;
+    const { price, gross, fees } = priced(shares, sale);
     disposals.push({
       eventId: e.id,
       issuer,
@@ -159,95 +221,15 @@ export const disposalsOf = (
       seller,
       shares,
       pricePerShare: price,
-      currency,
+      currency: sale.currency,
       gross,
       fees,
       lots: taken.lots,
     });
-  };
-  const atPrice = (shares: bigint, price: Rational) => mul(fromBigint(shares), price);
-  for (let i = 0; i < timeline.length; i++) {
-    const e = timeline[i]!;
-    switch (e.type) {
-      case 'SharesIssued': {
-        const d = e.data;
-        lots.acquire(d.class, d.holder, d.shares, atPrice(d.shares, toRational(d.pricePerShare)), d.currency, e);
-        break;
-      }
-      case 'FundingRoundClosed': {
-        const price = toRational(e.data.pricePerShare);
-        for (const a of e.data.allocations) lots.acquire(e.data.class, a.holder, a.shares, atPrice(a.shares, price), e.data.currency, e);
-        break;
-      }
-      case 'IPOCompleted': {
-        const d = e.data;
-        const price = toRational(d.offerPrice);
-        for (const c of d.conversions ?? []) {
-          const r = toRational(c.ratio);
-          lots.convertAll(c.fromClass, c.toClass, r.num, r.den);
-        }
-        if (d.newShares > 0n) lots.acquire(d.class, PUBLIC, d.newShares, atPrice(d.newShares, price), d.currency, e);
-        for (const sale of d.secondarySales ?? []) {
-          const gross = atPrice(sale.shares, price);
-          dispose(e, d.class, sale.seller, sale.shares, price, d.currency, gross, ZERO, lots.take(d.class, sale.seller, sale.shares));
-          lots.acquire(d.class, PUBLIC, sale.shares, gross, d.currency, e);
-        }
-        break;
-      }
-      case 'BlockSale': {
-        const d = e.data;
-        const price = toRational(d.pricePerShare);
-        const gross = atPrice(d.shares, price);
-        const fees = d.fees === undefined ? ZERO : toRational(d.fees);
-        dispose(e, d.class, d.seller, d.shares, price, d.currency, gross, fees, lots.take(d.class, d.seller, d.shares));
-        lots.acquire(d.class, d.buyer ?? PUBLIC, d.shares, gross, d.currency, e);
-        break;
-      }
-      case 'SharesTransferred': {
-        const d = e.data;
-        const taken = lots.take(d.class, d.from, d.shares);
-        if (d.consideration === undefined) {
-          // No sale: the lots move, keeping their cost and acquisition point (the holding period tacks).
-          lots.receive(d.class, d.to, taken);
-        } else {
-          const amount = toRational(d.consideration.amount);
-          const price = div(amount, fromBigint(d.shares));
-          dispose(e, d.class, d.from, d.shares, price, d.consideration.currency, amount, ZERO, taken);
-          lots.acquire(d.class, d.to, d.shares, amount, d.consideration.currency, e);
-        }
-        break;
-      }
-      case 'SharesRepurchased': {
-        const d = e.data;
-        const holder = d.holder ?? PUBLIC;
-        const taken = lots.take(d.class, holder, d.shares);
-        if (d.pricePerShare !== undefined && d.currency !== undefined) {
-          const price = toRational(d.pricePerShare);
-          dispose(e, d.class, holder, d.shares, price, d.currency, atPrice(d.shares, price), ZERO, taken);
-        }
-        break;
-      }
-      case 'StockSplit':
-        lots.split(e.data.class, e.data.numerator, e.data.denominator);
-        break;
-      case 'SharesConverted': {
-        const d = e.data;
-        const r = d.ratio === undefined ? { num: 1n, den: 1n } : toRational(d.ratio);
-        lots.receive(d.toClass, d.holder, scaleTaken(lots.take(d.fromClass, d.holder, d.shares), r.num, r.den));
-        break;
-      }
-      case 'IssuerRegistered':
-      case 'ShareClassAdded':
-      case 'StakeDisclosed':
-      case 'EventRetracted':
-      case 'HolderRegistered':
-      case 'FxRateRecorded':
-        break;
-      default: {
-        const _exhaustive: never = e;
-        void _exhaustive;
-      }
-    }
+  });
+  for (const e of timeline) {
+    lots.event = e;
+    stepsOf(e, lots);
   }
   return disposals;
 };

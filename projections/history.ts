@@ -1,6 +1,5 @@
 import type { ClassId, EventId, EventType, HolderId, Instant, IsoDate, IssuerId, StoredEvent } from '../events/index.js';
 import {
-  cloneIssuerState,
   evolveIssuer,
   initialIssuerState,
   type IssuerState,
@@ -43,25 +42,6 @@ const positionsBefore = (s: IssuerState, touched: Iterable<[ClassId, HolderId]>,
 };
 
 /**
- * An IPO's chained conversions (A→B, then B→C) move holders that `positionsTouched` on the
- * pre-event state cannot name; IPOs are rare, so for one with conversions every holder of every
- * class it involves is compared on a copy of the state before it.
- */
-const ipoPositions = (
-  before: IssuerState,
-  after: IssuerState,
-  e: Extract<PlacedEvent, { type: 'IPOCompleted' }>,
-): Array<[ClassId, HolderId]> => {
-  const classes = new Set<ClassId>([e.data.class]);
-  for (const c of e.data.conversions ?? []) classes.add(c.fromClass).add(c.toClass);
-  const touched: Array<[ClassId, HolderId]> = [];
-  for (const cls of classes)
-    for (const s of [before, after]) for (const holder of s.holdings.get(cls)?.keys() ?? []) touched.push([cls, holder]);
-  for (const sale of e.data.secondarySales ?? []) touched.push([e.data.class, sale.seller]);
-  return touched;
-};
-
-/**
  * Every change of a holding in an issuer's timeline (SPEC §6.2), for one holder or all: the
  * shares and % of class before and after each event that changed it, in timeline order, then by
  * class and holder. Outstanding before/after is that of the position's class.
@@ -71,15 +51,8 @@ export const historyOf = (issuer: IssuerId, timeline: ReadonlyArray<PlacedEvent>
   const entries: HistoryEntryJson[] = [];
   for (let i = 0; i < timeline.length; i++) {
     const e = timeline[i]!;
-    let positions: Map<string, Position>;
-    if (e.type === 'IPOCompleted' && e.data.conversions?.length) {
-      const before = cloneIssuerState(state);
-      evolveIssuer(state, e);
-      positions = positionsBefore(before, ipoPositions(before, state, e), holder);
-    } else {
-      positions = positionsBefore(state, positionsTouched(state, e), holder);
-      evolveIssuer(state, e);
-    }
+    const positions = positionsBefore(state, positionsTouched(state, e), holder);
+    evolveIssuer(state, e);
     if (positions.size === 0) continue;
     const changed: HistoryEntryJson[] = [];
     for (const p of positions.values()) {

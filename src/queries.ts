@@ -11,7 +11,7 @@ import {
   utcDateOf,
 } from '../events/index.js';
 import { projectHistory, type HistoryJson } from '../projections/history.js';
-import { isHolderNamed } from '../projections/mentions.js';
+import { isHolderNamed } from './domain/mentions.js';
 import {
   capTableFromState,
   projectCapTable,

@@ -1,6 +1,7 @@
-import type { ClassId, EventEnvelope, HolderId } from '../../events/index.js';
-import { PUBLIC, toRational } from '../../events/index.js';
-import type { IssuerState } from './issuerState.js';
+import type { ClassId, Decimal, EventEnvelope, HolderId } from '../../events/index.js';
+import { stepsOf } from './eventTypes/index.js';
+import { type IssuerState, ratioParts } from './issuerState.js';
+import { IgnoreSteps } from './registerSteps.js';
 
 /** One position's part in an event: the net change, and how many shares must be held before it. */
 export type PositionEffect = { readonly key: string; readonly cls: ClassId; readonly holder: HolderId; delta: bigint; need: bigint };
@@ -32,11 +33,18 @@ export const positionEffect = (effect: Extract<Effect, { kind: 'additive' }>, ke
 
 const NO_OUTSTANDING: ReadonlyArray<OutstandingEffect> = [];
 
-class EffectBuilder {
+/** Reads an event's steps into its effect. */
+class EffectBuilder extends IgnoreSteps {
   readonly positions: PositionEffect[] = [];
   outstanding: OutstandingEffect[] | undefined;
-  constructor(private readonly keyOf: (cls: ClassId, holder: HolderId) => string) {}
-  change(cls: ClassId, holder: HolderId, delta: bigint, need = 0n, changesOutstanding = false): this {
+  /** Every class a step names, for a scaling effect. */
+  private classes: ClassId[] | undefined;
+  private shape: 'additive' | 'scaling' | 'structural' = 'additive';
+  private allClasses = false;
+  constructor(private readonly keyOf: (cls: ClassId, holder: HolderId) => string) {
+    super();
+  }
+  private change(cls: ClassId, holder: HolderId, delta: bigint, need: bigint, changesOutstanding: boolean): void {
     const key = this.keyOf(cls, holder);
     const p = this.positions.find((x) => x.key === key);
     if (p) {
@@ -50,63 +58,66 @@ class EffectBuilder {
       if (o) o.delta += delta;
       else this.outstanding.push({ cls, delta });
     }
-    return this;
   }
-  move(cls: ClassId, from: HolderId, to: HolderId, shares: bigint): this {
-    return this.change(cls, from, -shares, shares).change(cls, to, shares);
+  private names(...classes: ClassId[]): void {
+    for (const cls of classes) if (!(this.classes ??= []).includes(cls)) this.classes.push(cls);
+  }
+  override requireClass(cls: ClassId): void {
+    this.names(cls);
+  }
+  override issue(cls: ClassId, holder: HolderId, shares: bigint): void {
+    this.names(cls);
+    this.change(cls, holder, shares, 0n, true);
+  }
+  override move(cls: ClassId, from: HolderId, to: HolderId, shares: bigint): void {
+    this.names(cls);
+    this.change(cls, from, -shares, shares, false);
+    this.change(cls, to, shares, 0n, false);
+  }
+  override cancel(cls: ClassId, holder: HolderId, shares: bigint): void {
+    this.names(cls);
+    this.change(cls, holder, -shares, shares, true);
+  }
+  override convert(holder: HolderId, fromClass: ClassId, toClass: ClassId, shares: bigint, ratio: Decimal | undefined): void {
+    const [num, den] = ratioParts(ratio);
+    this.names(fromClass, toClass);
+    this.change(fromClass, holder, -shares, shares, true);
+    this.change(toClass, holder, (shares * num) / den, 0n, true);
+  }
+  override convertClass(_n: number, fromClass: ClassId, toClass: ClassId): void {
+    this.names(fromClass, toClass);
+    if (this.shape === 'additive') this.shape = 'scaling';
+  }
+  override split(cls: ClassId | undefined): void {
+    if (cls === undefined) this.allClasses = true;
+    else this.names(cls);
+    if (this.shape === 'additive') this.shape = 'scaling';
+  }
+  override register(): void {
+    this.shape = 'structural';
+  }
+  override addClass(): void {
+    this.shape = 'structural';
   }
   build(): Effect {
+    if (this.shape === 'structural') return STRUCTURAL;
+    if (this.shape === 'scaling') return { kind: 'scaling', classes: this.allClasses ? 'all' : (this.classes ?? []) };
     // slice(): exact-size copies (a pushed-to array keeps room for 16 elements).
     return { kind: 'additive', positions: this.positions.slice(), outstanding: this.outstanding?.slice() ?? NO_OUTSTANDING };
   }
 }
 
+const STRUCTURAL: Effect = { kind: 'structural' };
+
 /**
- * The effect of an event. `keyOf` gives the positionKey of a position, and may return a string it
- * already holds (a timeline keeps one effect per event: one key string per position, not per event).
+ * The effect of an event, read from its steps. `keyOf` gives the positionKey of a position, and
+ * may return a string it already holds (a timeline keeps one effect per event: one key string per
+ * position, not per event).
  */
 export const effectOf = (e: EventEnvelope, keyOf: (cls: ClassId, holder: HolderId) => string = positionKey): Effect => {
   const b = new EffectBuilder(keyOf);
-  switch (e.type) {
-    case 'IssuerRegistered':
-    case 'ShareClassAdded':
-      return { kind: 'structural' };
-    case 'StockSplit':
-      return { kind: 'scaling', classes: e.data.class ? [e.data.class] : 'all' };
-    case 'IPOCompleted':
-      if ((e.data.conversions ?? []).length > 0)
-        return { kind: 'scaling', classes: [e.data.class, ...(e.data.conversions ?? []).flatMap((c) => [c.fromClass, c.toClass])] };
-      b.change(e.data.class, PUBLIC, e.data.newShares, 0n, true);
-      for (const s of e.data.secondarySales ?? []) b.move(e.data.class, s.seller, PUBLIC, s.shares);
-      return b.build();
-    case 'SharesIssued':
-      return b.change(e.data.class, e.data.holder, e.data.shares, 0n, true).build();
-    case 'FundingRoundClosed':
-      for (const a of e.data.allocations) b.change(e.data.class, a.holder, a.shares, 0n, true);
-      return b.build();
-    case 'BlockSale':
-      return b.move(e.data.class, e.data.seller, e.data.buyer ?? PUBLIC, e.data.shares).build();
-    case 'SharesTransferred':
-      return b.move(e.data.class, e.data.from, e.data.to, e.data.shares).build();
-    case 'SharesRepurchased':
-      return b.change(e.data.class, e.data.holder ?? PUBLIC, -e.data.shares, e.data.shares, true).build();
-    case 'SharesConverted': {
-      const r = toRational(e.data.ratio ?? ('1' as never));
-      return b
-        .change(e.data.fromClass, e.data.holder, -e.data.shares, e.data.shares, true)
-        .change(e.data.toClass, e.data.holder, (e.data.shares * r.num) / r.den, 0n, true)
-        .build();
-    }
-    case 'StakeDisclosed':
-    case 'EventRetracted':
-    case 'HolderRegistered':
-    case 'FxRateRecorded':
-      return b.build();
-    default: {
-      const _exhaustive: never = e;
-      return _exhaustive;
-    }
-  }
+  stepsOf(e, b);
+  return b.build();
 };
 
 /** Adds an additive effect (sign 1) or takes it away (sign -1) in place. */

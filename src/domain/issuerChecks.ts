@@ -1,7 +1,9 @@
-import type { ClassId, EventEnvelope, HolderId } from '../../events/index.js';
-import { PUBLIC, toRational } from '../../events/index.js';
+import type { ClassId, Decimal, EventEnvelope, HolderId } from '../../events/index.js';
+import { streamKindOf } from '../../events/index.js';
 import { problem, type Problem } from '../problem.js';
-import { cloneIssuerState, evolveIssuer, type IssuerState, scaleShares, sharesOf } from './issuerState.js';
+import { stepsOf } from './eventTypes/index.js';
+import { cloneIssuerState, evolvingSteps, type IssuerState, ratioParts, scaleShares, sharesOf, splitClasses } from './issuerState.js';
+import { IgnoreSteps, type Payment, type RegisterSteps } from './registerSteps.js';
 
 /** "BlockSale 2023-07-06": how a rejection names the event it is about. */
 export const eventLabel = (e: EventEnvelope): string => `${e.type} ${e.date}`;
@@ -47,7 +49,6 @@ const notToSelf = (e: EventEnvelope, from: HolderId, to: HolderId): Problem | un
   from === to ? problem('SelfTransfer', `${eventLabel(e)}: ${from} cannot sell or transfer shares to itself`, { holder: from }) : undefined;
 
 const wholeAfter = (
-  s: IssuerState,
   e: EventEnvelope,
   cls: ClassId,
   num: bigint,
@@ -65,48 +66,117 @@ const wholeAfter = (
   return undefined;
 };
 
-const first = (...checks: Array<() => Problem | undefined>): Problem | undefined => {
-  for (const check of checks) {
-    const p = check();
-    if (p) return p;
+/** First pass: every class the steps name exists (and a conversion goes to another class). */
+class ClassChecks extends IgnoreSteps {
+  problem: Problem | undefined;
+  /** Index of the first step that changes holdings, and of the last whose check reads them. */
+  firstChange = -1;
+  lastStateCheck = -1;
+  private step = 0;
+  constructor(
+    private readonly s: IssuerState,
+    private readonly e: EventEnvelope,
+  ) {
+    super();
   }
-  return undefined;
-};
-
-const checkIpo = (s: IssuerState, e: Extract<EventEnvelope, { type: 'IPOCompleted' }>): Problem | undefined => {
-  const d = e.data;
-  const problemOfClass = first(
-    () => classMissing(s, e, d.class, 'data.class'),
-    ...(d.conversions ?? []).flatMap((c, i) => [
-      () => classMissing(s, e, c.fromClass, `data.conversions[${i}].fromClass`),
-      () => classMissing(s, e, c.toClass, `data.conversions[${i}].toClass`),
-      () =>
-        c.fromClass === c.toClass
-          ? problem('SameClass', `${eventLabel(e)}: conversion ${i + 1} converts class ${c.fromClass} into itself`)
-          : undefined,
-    ]),
-  );
-  if (problemOfClass) return problemOfClass;
-  // The steps apply in order (conversions, new shares, secondary sales): check them on a trial copy.
-  const trial = cloneIssuerState(s);
-  for (const c of d.conversions ?? []) {
-    const r = toRational(c.ratio);
-    const p = wholeAfter(trial, e, c.fromClass, r.num, r.den, trial.holdings.get(c.fromClass) ?? []);
-    if (p) return p;
-    evolveIssuer(trial, { ...e, data: { ...d, newShares: 0n, secondarySales: [], conversions: [c] } });
+  private exists(cls: ClassId, field: string): void {
+    this.problem ??= classMissing(this.s, this.e, cls, field);
   }
-  if (d.newShares > 0n) evolveIssuer(trial, { ...e, data: { ...d, conversions: [], secondarySales: [] } });
-  for (const sale of d.secondarySales ?? []) {
-    const p = notToSelf(e, sale.seller, PUBLIC) ?? holds(trial, e, d.class, sale.seller, sale.shares);
-    if (p) return p;
-    evolveIssuer(trial, { ...e, data: { ...d, conversions: [], newShares: 0n, secondarySales: [sale] } });
+  private changes(checksState: boolean): void {
+    if (this.firstChange < 0) this.firstChange = this.step;
+    if (checksState) this.lastStateCheck = this.step;
+    this.step++;
   }
-  return undefined;
-};
+  override requireClass(cls: ClassId, field: string): void {
+    this.exists(cls, field);
+    this.step++;
+  }
+  override issue(cls: ClassId): void {
+    this.exists(cls, 'data.class');
+    this.changes(false);
+  }
+  override move(cls: ClassId): void {
+    this.exists(cls, 'data.class');
+    this.changes(true);
+  }
+  override cancel(cls: ClassId): void {
+    this.exists(cls, 'data.class');
+    this.changes(true);
+  }
+  override convert(_holder: HolderId, fromClass: ClassId, toClass: ClassId): void {
+    this.exists(fromClass, 'data.fromClass');
+    this.exists(toClass, 'data.toClass');
+    if (fromClass === toClass) this.problem ??= problem('SameClass', `${eventLabel(this.e)}: fromClass and toClass are both ${fromClass}`);
+    this.changes(true);
+  }
+  override convertClass(n: number, fromClass: ClassId, toClass: ClassId): void {
+    this.exists(fromClass, `data.conversions[${n - 1}].fromClass`);
+    this.exists(toClass, `data.conversions[${n - 1}].toClass`);
+    if (fromClass === toClass)
+      this.problem ??= problem('SameClass', `${eventLabel(this.e)}: conversion ${n} converts class ${fromClass} into itself`);
+    this.changes(true);
+  }
+  override split(cls: ClassId | undefined): void {
+    if (cls !== undefined) this.exists(cls, 'data.class');
+    this.changes(true);
+  }
+  override register(): void {
+    this.step++;
+  }
+  override addClass(cls: ClassId): void {
+    if (this.s.classes.has(cls))
+      this.problem ??= problem('ClassAlreadyExists', `${eventLabel(this.e)}: ${this.s.issuer} already has class ${cls}`, { class: cls });
+    this.step++;
+  }
+}
 
 /**
- * Whether an event may happen at this point of its issuer's timeline (SPEC §5). Pure: it reads
- * the state and does not change it.
+ * Second pass: what each step needs of the holdings it meets. With `trial`, each step is applied
+ * to the (copied) state after its check, for events whose later steps depend on earlier ones (an
+ * IPO's secondary sales come after its conversions and new shares).
+ */
+class HoldingChecks extends IgnoreSteps {
+  problem: Problem | undefined;
+  /** Applies each step to the trial copy, when there is one. */
+  private readonly then: RegisterSteps | undefined;
+  constructor(
+    private readonly s: IssuerState,
+    private readonly e: EventEnvelope,
+    trial: boolean,
+  ) {
+    super();
+    this.then = trial ? evolvingSteps(s) : undefined;
+  }
+  override issue(cls: ClassId, holder: HolderId, shares: bigint, paid: Payment): void {
+    this.then?.issue(cls, holder, shares, paid);
+  }
+  override move(cls: ClassId, from: HolderId, to: HolderId, shares: bigint, sale: Payment | undefined): void {
+    this.problem ??= notToSelf(this.e, from, to) ?? holds(this.s, this.e, cls, from, shares);
+    this.then?.move(cls, from, to, shares, sale);
+  }
+  override cancel(cls: ClassId, holder: HolderId, shares: bigint, sale: Payment | undefined): void {
+    this.problem ??= holds(this.s, this.e, cls, holder, shares);
+    this.then?.cancel(cls, holder, shares, sale);
+  }
+  override convert(holder: HolderId, fromClass: ClassId, toClass: ClassId, shares: bigint, ratio: Decimal | undefined): void {
+    const [num, den] = ratioParts(ratio);
+    this.problem ??= holds(this.s, this.e, fromClass, holder, shares) ?? wholeAfter(this.e, fromClass, num, den, [[holder, shares]]);
+    this.then?.convert(holder, fromClass, toClass, shares, ratio);
+  }
+  override convertClass(n: number, fromClass: ClassId, toClass: ClassId, ratio: Decimal): void {
+    const [num, den] = ratioParts(ratio);
+    this.problem ??= wholeAfter(this.e, fromClass, num, den, this.s.holdings.get(fromClass) ?? []);
+    this.then?.convertClass(n, fromClass, toClass, ratio);
+  }
+  override split(cls: ClassId | undefined, numerator: bigint, denominator: bigint): void {
+    for (const c of splitClasses(this.s, cls)) this.problem ??= wholeAfter(this.e, c, numerator, denominator, this.s.holdings.get(c) ?? []);
+    this.then?.split(cls, numerator, denominator);
+  }
+}
+
+/**
+ * Whether an event may happen at this point of its issuer's timeline (docs/invariants.md). Pure:
+ * it reads the state and does not change it. The rules come from the event's steps.
  */
 export const checkIssuerEvent = (s: IssuerState, e: EventEnvelope): Problem | undefined => {
   if (e.type === 'IssuerRegistered') {
@@ -126,67 +196,14 @@ export const checkIssuerEvent = (s: IssuerState, e: EventEnvelope): Problem | un
       date: e.date,
       registeredOn: s.registration.date,
     });
-  switch (e.type) {
-    case 'ShareClassAdded':
-      return s.classes.has(e.data.class)
-        ? problem('ClassAlreadyExists', `${eventLabel(e)}: ${s.issuer} already has class ${e.data.class}`, { class: e.data.class })
-        : undefined;
-    case 'SharesIssued':
-      return classMissing(s, e, e.data.class, 'data.class');
-    case 'FundingRoundClosed':
-      return classMissing(s, e, e.data.class, 'data.class');
-    case 'IPOCompleted':
-      return checkIpo(s, e);
-    // `??` checks in order and stops at the first problem, like `first`, without a closure per check.
-    case 'BlockSale':
-      return (
-        classMissing(s, e, e.data.class, 'data.class') ??
-        notToSelf(e, e.data.seller, e.data.buyer ?? PUBLIC) ??
-        holds(s, e, e.data.class, e.data.seller, e.data.shares)
-      );
-    case 'SharesTransferred':
-      return (
-        classMissing(s, e, e.data.class, 'data.class') ??
-        notToSelf(e, e.data.from, e.data.to) ??
-        holds(s, e, e.data.class, e.data.from, e.data.shares)
-      );
-    case 'SharesRepurchased':
-      return classMissing(s, e, e.data.class, 'data.class') ?? holds(s, e, e.data.class, e.data.holder ?? PUBLIC, e.data.shares);
-    case 'StockSplit': {
-      const { numerator: num, denominator: den } = e.data;
-      if (e.data.class) {
-        const missing = classMissing(s, e, e.data.class, 'data.class');
-        if (missing) return missing;
-      }
-      for (const cls of e.data.class ? [e.data.class] : [...s.classes.keys()]) {
-        const p = wholeAfter(s, e, cls, num, den, s.holdings.get(cls) ?? []);
-        if (p) return p;
-      }
-      return undefined;
-    }
-    case 'SharesConverted': {
-      const r = toRational(e.data.ratio ?? ('1' as never));
-      return first(
-        () => classMissing(s, e, e.data.fromClass, 'data.fromClass'),
-        () => classMissing(s, e, e.data.toClass, 'data.toClass'),
-        () =>
-          e.data.fromClass === e.data.toClass
-            ? problem('SameClass', `${eventLabel(e)}: fromClass and toClass are both ${e.data.fromClass}`)
-            : undefined,
-        () => holds(s, e, e.data.fromClass, e.data.holder, e.data.shares),
-        () => wholeAfter(s, e, e.data.fromClass, r.num, r.den, [[e.data.holder, e.data.shares]]),
-      );
-    }
-    case 'StakeDisclosed':
-      return e.data.class ? classMissing(s, e, e.data.class, 'data.class') : undefined;
-    case 'EventRetracted':
-      return undefined;
-    case 'HolderRegistered':
-    case 'FxRateRecorded':
-      return problem('InvalidInput', `${e.type} does not belong to an issuer's stream`);
-    default: {
-      const _exhaustive: never = e;
-      return _exhaustive;
-    }
-  }
+  if (streamKindOf(e.type) !== 'issuer' && streamKindOf(e.type) !== 'target')
+    return problem('InvalidInput', `${e.type} does not belong to an issuer's stream`);
+  const classes = new ClassChecks(s, e);
+  stepsOf(e, classes);
+  if (classes.problem) return classes.problem;
+  if (classes.lastStateCheck < 0) return undefined;
+  const trial = classes.lastStateCheck > classes.firstChange;
+  const holdings = new HoldingChecks(trial ? cloneIssuerState(s) : s, e, trial);
+  stepsOf(e, holdings);
+  return holdings.problem;
 };

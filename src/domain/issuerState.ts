@@ -1,5 +1,7 @@
-import type { ClassId, CurrencyCode, EventEnvelope, HolderId, IsoDate, IssuerId } from '../../events/index.js';
-import { PUBLIC, toRational } from '../../events/index.js';
+import type { ClassId, CurrencyCode, Decimal, EventEnvelope, HolderId, IsoDate, IssuerId, ShareClassSpec } from '../../events/index.js';
+import { toRational } from '../../events/index.js';
+import { stepsOf } from './eventTypes/index.js';
+import { IgnoreSteps, type RegisterSteps } from './registerSteps.js';
 
 export type ShareClass = Readonly<{ votesPerShare: number }>;
 
@@ -55,18 +57,14 @@ const adjust = (s: IssuerState, cls: ClassId, holder: HolderId, delta: bigint, c
   if (changesOutstanding) s.outstanding.set(cls, (s.outstanding.get(cls) ?? 0n) + delta);
 };
 
-const move = (s: IssuerState, cls: ClassId, from: HolderId, to: HolderId, shares: bigint): void => {
-  adjust(s, cls, from, -shares, false);
-  adjust(s, cls, to, shares, false);
-};
-
 /** shares × ratio for a decimal ratio, or undefined when the result is not whole. */
 export const scaleShares = (shares: bigint, num: bigint, den: bigint): bigint | undefined =>
   (shares * num) % den === 0n ? (shares * num) / den : undefined;
 
-const ratioParts = (ratio: string | undefined): [bigint, bigint] => {
+/** A ratio's numerator and denominator (default 1). */
+export const ratioParts = (ratio: Decimal | undefined): [bigint, bigint] => {
   if (ratio === undefined) return [1n, 1n];
-  const r = toRational(ratio as never);
+  const r = toRational(ratio);
   return [r.num, r.den];
 };
 
@@ -92,110 +90,112 @@ const split = (s: IssuerState, cls: ClassId, num: bigint, den: bigint): void => 
   s.outstanding.set(cls, total);
 };
 
+/** The classes a split applies to: its own, or every class of the issuer. */
+export const splitClasses = (s: IssuerState, cls: ClassId | undefined): ClassId[] => (cls !== undefined ? [cls] : [...s.classes.keys()]);
+
+/** Applies steps to a state in place. It never fails: what cannot happen is ignored (the checks reject it before). */
+class Evolve extends IgnoreSteps {
+  s: IssuerState = initialIssuerState('' as IssuerId);
+  override issue(cls: ClassId, holder: HolderId, shares: bigint): void {
+    adjust(this.s, cls, holder, shares, true);
+  }
+  override move(cls: ClassId, from: HolderId, to: HolderId, shares: bigint): void {
+    adjust(this.s, cls, from, -shares, false);
+    adjust(this.s, cls, to, shares, false);
+  }
+  override cancel(cls: ClassId, holder: HolderId, shares: bigint): void {
+    adjust(this.s, cls, holder, -shares, true);
+  }
+  override convert(holder: HolderId, fromClass: ClassId, toClass: ClassId, shares: bigint, ratio: Decimal | undefined): void {
+    const [num, den] = ratioParts(ratio);
+    adjust(this.s, fromClass, holder, -shares, true);
+    adjust(this.s, toClass, holder, (shares * num) / den, true);
+  }
+  override convertClass(_n: number, fromClass: ClassId, toClass: ClassId, ratio: Decimal): void {
+    const [num, den] = ratioParts(ratio);
+    convertClass(this.s, fromClass, toClass, num, den);
+  }
+  override split(cls: ClassId | undefined, numerator: bigint, denominator: bigint): void {
+    for (const c of splitClasses(this.s, cls)) split(this.s, c, numerator, denominator);
+  }
+  override register(date: IsoDate, name: string, currency: CurrencyCode, classes: ReadonlyArray<ShareClassSpec>): void {
+    if (this.s.registration) return;
+    this.s.registration = { date, name, currency };
+    for (const c of classes) addClass(this.s, c.class, c.votesPerShare);
+  }
+  override addClass(cls: ClassId, votesPerShare: number): void {
+    addClass(this.s, cls, votesPerShare);
+  }
+}
+
+// One reader for every call (evolve is the replay's inner loop); no step calls evolveIssuer, so
+// the state it holds is never swapped under it.
+const evolver = new Evolve();
+
 /**
- * Applies one event to the state. It never fails: transitions that cannot happen are ignored;
- * `checkIssuerEvent` is what rejects them before they are stored.
+ * Applies one event to the state, in place. It never fails: transitions that cannot happen are
+ * ignored; `checkIssuerEvent` is what rejects them before they are stored.
  */
 export const evolveIssuer = (s: IssuerState, e: EventEnvelope): IssuerState => {
-  switch (e.type) {
-    case 'IssuerRegistered':
-      if (s.registration) return s;
-      s.registration = { date: e.date, name: e.data.name, currency: e.data.currency };
-      for (const c of e.data.classes) addClass(s, c.class, c.votesPerShare);
-      return s;
-    case 'ShareClassAdded':
-      addClass(s, e.data.class, e.data.votesPerShare);
-      return s;
-    case 'SharesIssued':
-      adjust(s, e.data.class, e.data.holder, e.data.shares, true);
-      return s;
-    case 'FundingRoundClosed':
-      for (const a of e.data.allocations) adjust(s, e.data.class, a.holder, a.shares, true);
-      return s;
-    case 'IPOCompleted':
-      for (const c of e.data.conversions ?? []) {
-        const [num, den] = ratioParts(c.ratio);
-        convertClass(s, c.fromClass, c.toClass, num, den);
-      }
-      if (e.data.newShares > 0n) adjust(s, e.data.class, PUBLIC, e.data.newShares, true);
-      for (const sale of e.data.secondarySales ?? []) move(s, e.data.class, sale.seller, PUBLIC, sale.shares);
-      return s;
-    case 'BlockSale':
-      move(s, e.data.class, e.data.seller, e.data.buyer ?? PUBLIC, e.data.shares);
-      return s;
-    case 'SharesTransferred':
-      move(s, e.data.class, e.data.from, e.data.to, e.data.shares);
-      return s;
-    case 'SharesRepurchased':
-      adjust(s, e.data.class, e.data.holder ?? PUBLIC, -e.data.shares, true);
-      return s;
-    case 'StockSplit':
-      for (const cls of e.data.class ? [e.data.class] : [...s.classes.keys()]) split(s, cls, e.data.numerator, e.data.denominator);
-      return s;
-    case 'SharesConverted': {
-      const [num, den] = ratioParts(e.data.ratio);
-      adjust(s, e.data.fromClass, e.data.holder, -e.data.shares, true);
-      adjust(s, e.data.toClass, e.data.holder, (e.data.shares * num) / den, true);
-      return s;
-    }
-    case 'StakeDisclosed':
-    case 'EventRetracted':
-    case 'HolderRegistered':
-    case 'FxRateRecorded':
-      return s;
-    default: {
-      const _exhaustive: never = e;
-      return _exhaustive;
+  const outer = evolver.s;
+  evolver.s = s;
+  stepsOf(e, evolver);
+  evolver.s = outer;
+  return s;
+};
+
+/** Steps that apply to `s` in place (an event's steps one by one, on a trial copy). */
+export const evolvingSteps = (s: IssuerState): RegisterSteps => {
+  const steps = new Evolve();
+  steps.s = s;
+  return steps;
+};
+
+/** The positions steps touch, in order (duplicates are removed by the caller). */
+class Touched extends IgnoreSteps {
+  readonly positions: Array<[ClassId, HolderId]> = [];
+  /** The state after the whole event, for conversions of whole classes. */
+  private after: IssuerState | undefined;
+  constructor(
+    private readonly s: IssuerState,
+    private readonly e: EventEnvelope,
+  ) {
+    super();
+  }
+  private holdersOf(state: IssuerState, cls: ClassId): void {
+    for (const h of state.holdings.get(cls)?.keys() ?? []) this.positions.push([cls, h]);
+  }
+  override issue(cls: ClassId, holder: HolderId): void {
+    this.positions.push([cls, holder]);
+  }
+  override move(cls: ClassId, from: HolderId, to: HolderId): void {
+    this.positions.push([cls, from], [cls, to]);
+  }
+  override cancel(cls: ClassId, holder: HolderId): void {
+    this.positions.push([cls, holder]);
+  }
+  override convert(holder: HolderId, fromClass: ClassId, toClass: ClassId): void {
+    this.positions.push([fromClass, holder], [toClass, holder]);
+  }
+  override convertClass(_n: number, fromClass: ClassId, toClass: ClassId): void {
+    // Conversions can chain (A→B, then B→C): the holders before and after the whole event.
+    this.after ??= evolveIssuer(cloneIssuerState(this.s), this.e);
+    for (const cls of [fromClass, toClass]) {
+      this.holdersOf(this.s, cls);
+      this.holdersOf(this.after, cls);
     }
   }
-};
+  override split(cls: ClassId | undefined): void {
+    for (const c of splitClasses(this.s, cls)) this.holdersOf(this.s, c);
+  }
+}
 
 /**
  * The (class, holder) positions an event may change, in a stable order: what history and dry-run
- * compare before and after the event.
+ * compare before and after the event. Derived from the event's steps, so no type is forgotten.
  */
 export const positionsTouched = (s: IssuerState, e: EventEnvelope): Array<[ClassId, HolderId]> => {
-  const all = (cls: ClassId): Array<[ClassId, HolderId]> => [...(s.holdings.get(cls)?.keys() ?? [])].map((h) => [cls, h]);
-  switch (e.type) {
-    case 'SharesIssued':
-      return [[e.data.class, e.data.holder]];
-    case 'FundingRoundClosed':
-      return e.data.allocations.map((a) => [e.data.class, a.holder]);
-    case 'IPOCompleted': {
-      // Conversions can chain (A→B, then B→C): read the holders from the states before and after.
-      const conversions = e.data.conversions ?? [];
-      const converted = conversions.length === 0 ? [] : [...new Set(conversions.flatMap((c) => [c.fromClass, c.toClass]))];
-      const after = converted.length === 0 ? s : evolveIssuer(cloneIssuerState(s), e);
-      return [
-        ...converted.flatMap((cls) =>
-          [...new Set([...(s.holdings.get(cls)?.keys() ?? []), ...(after.holdings.get(cls)?.keys() ?? [])])].map(
-            (h): [ClassId, HolderId] => [cls, h],
-          ),
-        ),
-        [e.data.class, PUBLIC],
-        ...(e.data.secondarySales ?? []).map((x): [ClassId, HolderId] => [e.data.class, x.seller]),
-      ];
-    }
-    case 'BlockSale':
-      return [
-        [e.data.class, e.data.seller],
-        [e.data.class, e.data.buyer ?? PUBLIC],
-      ];
-    case 'SharesTransferred':
-      return [
-        [e.data.class, e.data.from],
-        [e.data.class, e.data.to],
-      ];
-    case 'SharesRepurchased':
-      return [[e.data.class, e.data.holder ?? PUBLIC]];
-    case 'StockSplit':
-      return (e.data.class ? [e.data.class] : [...s.classes.keys()]).flatMap(all);
-    case 'SharesConverted':
-      return [
-        [e.data.fromClass, e.data.holder],
-        [e.data.toClass, e.data.holder],
-      ];
-    default:
-      return [];
-  }
+  const touched = new Touched(s, e);
+  stepsOf(e, touched);
+  return touched.positions;
 };

@@ -22,7 +22,7 @@ import {
   isShort,
   UUID,
 } from '../../events/storedFast.js';
-import { holdersNamedBy } from '../../projections/mentions.js';
+import { holdersNamedBy } from '../domain/mentions.js';
 import type { PlacedEvent } from '../domain/timeline.js';
 
 /**
