@@ -11,7 +11,6 @@ import {
   utcDateOf,
 } from '../events/index.js';
 import { projectHistory, type HistoryJson } from '../projections/history.js';
-import { isHolderNamed } from './domain/mentions.js';
 import {
   capTableFromState,
   projectCapTable,
@@ -23,6 +22,7 @@ import {
 import { groupMembers, holderRegistry } from '../projections/registry.js';
 import { COST_METHODS, projectProceeds, type CostMethod, type ProceedsJson } from '../projections/proceeds.js';
 import { parseDate, parseKnownAt, type PointInTime } from '../projections/timeline.js';
+import { checkHolderKnown, checkIssuerKnown, isNamedIn, issuerFoundIn } from './knownNames.js';
 import { fail } from './problem.js';
 import { fastOwnership } from './snapshots.js';
 import type { EventStore } from './store/eventStore.js';
@@ -32,7 +32,7 @@ import type { EventStore } from './store/eventStore.js';
  * hands the events to the pure projections. Times come in as arguments (`now`), never from a clock.
  */
 
-/** A query's JSON-ready answer (SPEC §10) and the warnings to print on stderr (e.g. a missing FX rate). */
+/** A query's JSON-ready answer (the `--json` document) and the warnings to print on stderr (e.g. a missing FX rate). */
 export type QueryAnswer<T> = Readonly<{ result: T; warnings: string[] }>;
 
 export type StakeQuery = Readonly<{ issuer: string; holder: string; asOf?: string; knownAt?: string; group?: boolean }>;
@@ -78,7 +78,7 @@ const currencyArg = (value: string | undefined): CurrencyCode | undefined => {
     : fail('InvalidInput', `--currency: expected ${CurrencyCodeCodec.name}, got ${JSON.stringify(value)}`, { flag: '--currency', value });
 };
 
-/** Defaults (SPEC §6): asOf = today in UTC, knownAt = now. */
+/** Defaults: asOf = today in UTC, knownAt = now. */
 const knownAtArg = (value: string | undefined, now: Date): Instant =>
   value === undefined ? instantOf(now) : parseKnownAt(value, '--known-at');
 const pointInTime = (asOf: string | undefined, knownAt: string | undefined, now: Date): PointInTime => ({
@@ -89,38 +89,21 @@ const pointInTime = (asOf: string | undefined, knownAt: string | undefined, now:
 /** The issuer's stream; UnknownIssuer unless its registration was recorded by `knownAt`. */
 const readIssuer = async (store: EventStore, issuer: IssuerId, knownAt: Instant): Promise<StoredEvent[]> => {
   const events = await store.readStream(toIssuerStreamId(issuer));
-  const registered = events.some((e) => e.type === 'IssuerRegistered' && e.recordedAt <= knownAt);
-  return registered
-    ? events
-    : fail('UnknownIssuer', `unknown issuer ${issuer}${events.length ? ` (not registered as known at ${knownAt})` : ''}`, {
-        issuer,
-        knownAt,
-      });
-};
-
-const recordedBy = function* (events: ReadonlyArray<StoredEvent>, knownAt: Instant): Iterable<StoredEvent> {
-  for (const e of events) if (e.recordedAt <= knownAt) yield e;
-};
-
-/** UnknownHolder unless some event recorded by `knownAt` names the holder (a holder with 0 shares is an answer, not an error). */
-const checkHolderKnown = (holder: HolderId, streams: ReadonlyArray<ReadonlyArray<StoredEvent>>, knownAt: Instant, where: string): void => {
-  if (streams.some((events) => isHolderNamed(recordedBy(events, knownAt), holder))) return;
-  fail('UnknownHolder', `unknown holder ${holder}: no event ${where} and no HolderRegistered names it (as known at ${knownAt})`, {
-    holder,
-    knownAt,
-  });
+  checkIssuerKnown(issuer, issuerFoundIn(events, knownAt), knownAt);
+  return events;
 };
 
 // ---- the queries ----
 
-/** `stake` (SPEC §6.1): a holder's (or with `group`, its control group's) stake in an issuer. */
+/** `stake`: a holder's (or with `group`, its control group's) stake in an issuer. */
 export const queryStake = async (store: EventStore, query: StakeQuery, now: Date): Promise<QueryAnswer<StakeJson>> => {
   const issuer = issuerArg(query.issuer);
   const holder = holderArg(query.holder);
   const at = pointInTime(query.asOf, query.knownAt, now);
   const group = query.group ?? false;
-  // SQLite: a snapshot and the timeline after it (src/snapshots.ts); the same answer as the replay below.
-  const fast = fastOwnership(store, issuer, at, { holder, holders: group });
+  // A store with derived reads (SQLite): a snapshot and the timeline after it (src/snapshots.ts),
+  // the same answer as the replay below.
+  const fast = store.derivedReads && fastOwnership(store.derivedReads, issuer, at, { holder, holders: group });
   if (fast) {
     const members = fast.holdersTimeline && groupMembers(holderRegistry(fast.holdersTimeline), holder);
     return { result: stakeFromState(fast.state, at, holder, members), warnings: [] };
@@ -131,18 +114,18 @@ export const queryStake = async (store: EventStore, query: StakeQuery, now: Date
   return { result: projectStake({ issuerEvents, holderEvents }, { issuer, holder, group: query.group ?? false }, at), warnings: [] };
 };
 
-/** `cap-table` (SPEC §6.1). */
+/** `cap-table`: every holder's shares and percentages, sorted by shares. */
 export const queryCapTable = async (store: EventStore, query: CapTableQuery, now: Date): Promise<QueryAnswer<CapTableJson>> => {
   const issuer = issuerArg(query.issuer);
   const at = pointInTime(query.asOf, query.knownAt, now);
-  const fast = fastOwnership(store, issuer, at, { holders: true });
+  const fast = store.derivedReads && fastOwnership(store.derivedReads, issuer, at, { holders: true });
   if (fast) return { result: capTableFromState(fast.state, at, holderRegistry(fast.holdersTimeline ?? [])), warnings: [] };
   const issuerEvents = await readIssuer(store, issuer, at.knownAt);
   const holderEvents = await store.readStream(HOLDERS_STREAM);
   return { result: projectCapTable({ issuerEvents, holderEvents }, issuer, at), warnings: [] };
 };
 
-/** `history` (SPEC §6.2): every change of a holding, over all effective dates, as known at knownAt. */
+/** `history`: every change of a holding, over all effective dates, as known at knownAt. */
 export const queryHistory = async (store: EventStore, query: HistoryQuery, now: Date): Promise<QueryAnswer<HistoryJson>> => {
   const issuer = issuerArg(query.issuer);
   const holder = query.holder === undefined ? undefined : holderArg(query.holder);
@@ -160,7 +143,7 @@ const readAllIssuers = async (store: EventStore): Promise<StoredEvent[][]> => {
   return out;
 };
 
-/** `proceeds` (SPEC §6.3, §6.4): realized proceeds of a holder (or group), in one issuer or all. */
+/** `proceeds`: realized proceeds of a holder (or group), in one issuer or all. */
 export const queryProceeds = async (store: EventStore, query: ProceedsQuery, now: Date): Promise<QueryAnswer<ProceedsJson>> => {
   const holder = holderArg(query.holder);
   const issuer = query.issuer === undefined ? undefined : issuerArg(query.issuer);
@@ -175,8 +158,7 @@ export const queryProceeds = async (store: EventStore, query: ProceedsQuery, now
   const holderEvents = await store.readStream(HOLDERS_STREAM);
   // A holder known from another issuer has simply sold nothing of this one: look further before failing.
   const known = [...issuerStreams, holderEvents];
-  if (issuer !== undefined && !known.some((events) => isHolderNamed(recordedBy(events, knownAt), holder)))
-    known.push(...(await readAllIssuers(store)));
+  if (issuer !== undefined && !isNamedIn(known, holder, knownAt)) known.push(...(await readAllIssuers(store)));
   checkHolderKnown(holder, known, knownAt, 'of any issuer');
   const fxEvents = await store.readStream(FX_STREAM);
   const { proceeds, warnings } = projectProceeds(

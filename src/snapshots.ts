@@ -1,26 +1,24 @@
-import type { Instant, IssuerId } from '../events/index.js';
-import { issuerOfStream, toIssuerStreamId } from '../events/index.js';
+import type { HolderId, Instant, IssuerId } from '../events/index.js';
+import { HOLDERS_STREAM, issuerOfStream, toIssuerStreamId } from '../events/index.js';
 import type { PointInTime } from '../projections/timeline.js';
 import { evolveIssuer, initialIssuerState, type IssuerState } from './domain/issuerState.js';
 import type { PlacedEvent } from './domain/timeline.js';
-import { fail } from './problem.js';
+import { checkHolderKnown, checkIssuerKnown } from './knownNames.js';
+import type { DerivedReads, Retraction, SnapshotRow } from './store/derivedReads.js';
 import type { EventStore } from './store/eventStore.js';
-import type { SnapshotRow, SqliteReads } from './store/sqliteReads.js';
-import { sqliteReadsOf } from './store/sqliteRegistry.js';
-import { decodeBody, REGISTERED, ReplayCodeError, type TimelineEntry } from './store/sqliteTimeline.js';
 import { decodeState, encodeState, SnapshotStateError } from './snapshotState.js';
 
 /**
- * Persisted projection snapshots (SQLite store, schema v2): an issuer's state at the end of a date
- * D, so a cold `stake` or `cap-table` reads one snapshot and the timeline after D instead of the
- * whole stream.
+ * Persisted projection snapshots, kept by a store that offers derived reads (EventStore.derivedReads:
+ * the SQLite store): an issuer's state at the end of a date D, so a cold `stake` or `cap-table`
+ * reads one snapshot and the timeline after D instead of the whole stream.
  *
  * A snapshot (stream, D, revision R, recordedAt M) folds every event of the stream dated ≤ D that
  * is not retracted, as the ledger stood at revision R. Why it answers exactly:
  * - Nothing appended after R affects a date ≤ D: the append of an event dated ≤ D, or of a
- *   retraction of one, deletes the stream's snapshots dated ≥ that date in its own transaction
- *   (sqliteStore.ts), and a snapshot is stored only if the stream is still at R in the storing
- *   transaction. A crash loses a transaction whole, never half of one.
+ *   retraction of one, deletes the stream's snapshots dated ≥ that date in the same write, and a
+ *   snapshot is kept only if the stream is still at R when it is stored (DerivedReads.saveSnapshots;
+ *   SQLite does both in one transaction, which a crash loses whole, never half of).
  * - M is the latest recordedAt among the events it folds or skips as retracted, and their
  *   retractions. A question as known at K ≥ M saw all of them and the same retractions, so the
  *   part of its timeline dated ≤ D is the snapshot's; for K < M the snapshot is not used.
@@ -31,8 +29,7 @@ import { decodeState, encodeState, SnapshotStateError } from './snapshotState.js
  * with full knowledge (nothing recorded after knownAt, no retraction unknown at knownAt): at each
  * date boundary past every `every` events, and at its end. A query therefore leaves
  * snapshots behind on its first long fold, and `refreshSnapshots` (after an import) takes them for
- * every issuer. They are written in their own transaction on a connection that never waits: a
- * read-only or busy file simply gets none.
+ * every issuer. The store keeps them without waiting: a read-only or busy store simply gets none.
  */
 
 /**
@@ -58,61 +55,34 @@ export type Fold = {
  */
 type Retracted = { byRevision: true; at: Map<number, string> } | { byRevision: false; at: Map<string, string> };
 
-const retractionsOf = (reads: SqliteReads, stream: string, head: number): Retracted => {
-  const rows = reads.retractions(stream).filter((r) => r[0] <= head);
-  const earliest = <K>(key: (r: (typeof rows)[number]) => K): Map<K, string> => {
+const retractionsOf = (reads: DerivedReads, stream: string, head: number): Retracted => {
+  const rows = reads.retractions(stream).filter((r) => r.revision <= head);
+  const earliest = <K>(key: (r: Retraction) => K): Map<K, string> => {
     const at = new Map<K, string>();
     for (const r of rows) {
       const k = key(r);
       const known = at.get(k);
-      if (known === undefined || r[3] < known) at.set(k, r[3]);
+      if (known === undefined || r.recordedAt < known) at.set(k, r.recordedAt);
     }
     return at;
   };
-  return rows.every((r) => r[2] !== null)
-    ? { byRevision: true, at: earliest((r) => r[2]!) }
-    : { byRevision: false, at: earliest((r) => r[1]) };
+  return rows.every((r) => r.targetRevision !== null)
+    ? { byRevision: true, at: earliest((r) => r.targetRevision!) }
+    : { byRevision: false, at: earliest((r) => r.target) };
 };
 
 const retractedAtOf = (retracted: Retracted, e: PlacedEvent): string | undefined =>
   retracted.at.size === 0 ? undefined : retracted.byRevision ? retracted.at.get(e.revision) : retracted.at.get(e.id);
 
-const corruptRow = (path: string, stream: string, body: string, e: unknown): never => {
-  const revision = Number(body.split('\u001f')[1]);
-  const reason = (e as Error).message;
-  return fail('CorruptEvent', `the timeline row of ${stream}@${revision} in ${path} does not decode: ${reason}`, {
-    stream,
-    revision,
-    reason,
-  });
-};
-
-/** A row body's event and recordedAt, or CorruptEvent. */
-const decodeRow = (path: string, stream: string, body: string): TimelineEntry => {
-  try {
-    return decodeBody(body);
-  } catch (err) {
-    if (err instanceof ReplayCodeError) corruptRow(path, stream, body, err);
-    throw err;
-  }
-};
-
 /**
- * The events of a stream dated in (after, at.asOf] that count at `at` (SPEC §6: recorded by
- * knownAt, not retracted by a retraction recorded by knownAt, retractions themselves left out),
- * in timeline order, each decoded from its replay code. `onRow` sees every row read.
+ * The events of a stream dated in (after, at.asOf] that count at `at` (recorded by knownAt, not
+ * retracted by a retraction recorded by knownAt, retractions themselves left out), in timeline
+ * order: the replay's timeline (projections/timeline.ts selectTimeline) of those dates.
  */
-export const selectRows = function* (
-  reads: SqliteReads,
-  path: string,
-  stream: string,
-  after: string,
-  at: PointInTime,
-): Generator<PlacedEvent> {
+export const selectRows = function* (reads: DerivedReads, stream: string, after: string, at: PointInTime): Generator<PlacedEvent> {
   const head = reads.head(stream);
   const retracted = retractionsOf(reads, stream, head);
-  for (const body of reads.timeline(stream, after, at.asOf)) {
-    const { event: e, recordedAt } = decodeRow(path, stream, body);
+  for (const { event: e, recordedAt } of reads.timeline(stream, after, at.asOf)) {
     if (e.type === 'EventRetracted' || recordedAt > at.knownAt || e.revision > head) continue;
     const retractedAt = retractedAtOf(retracted, e);
     if (retractedAt !== undefined && retractedAt <= at.knownAt) continue;
@@ -126,8 +96,7 @@ export const selectRows = function* (
  * run it inside `reads.consistent`.
  */
 export const foldIssuer = (
-  reads: SqliteReads,
-  path: string,
+  reads: DerivedReads,
   issuer: IssuerId,
   at: PointInTime,
   start: SnapshotRow | undefined,
@@ -150,8 +119,7 @@ export const foldIssuer = (
     snapshots.push({ date, revision: head, recordedAt: latest, events: folded, state: encodeState(state) });
     since = 0;
   };
-  for (const body of reads.timeline(stream, after, at.asOf)) {
-    const { event: e, recordedAt } = decodeRow(path, stream, body);
+  for (const { event: e, recordedAt } of reads.timeline(stream, after, at.asOf)) {
     const date = e.date;
     if (date !== lastDate) {
       if (collect && complete && since >= snapshotPolicy.every) take(lastDate);
@@ -183,50 +151,42 @@ export const foldIssuer = (
   return { state, read, snapshots };
 };
 
-/** What a stake or cap-table question needs from the derived tables, read consistently. */
+/** What a stake or cap-table question needs from the derived reads, read consistently. */
 export type FastOwnership = Readonly<{ state: IssuerState; holdersTimeline: PlacedEvent[] | undefined }>;
 
-export type OwnershipNeeds = Readonly<{ holder?: string; holders: boolean }>;
+/** `holder`: the holder asked about (checked as known); `holders`: whether the holders timeline is needed too. */
+export type OwnershipNeeds = Readonly<{ holder?: HolderId; holders: boolean }>;
 
 /**
- * The issuer's state at `at` (and the holders timeline when asked), from snapshots and the
- * timeline table; undefined when the store has no derived tables for the stream (not SQLite, or a
- * stream damaged before migration): then the caller replays the envelopes. Checks the issuer and
- * the holder exactly as the replaying path (UnknownIssuer, UnknownHolder).
+ * The issuer's state at `at` (and the holders timeline when asked), from snapshots and the derived
+ * timeline; undefined when the store's derived reads do not cover the streams (damaged at
+ * migration): then the caller replays the envelopes. Checks the issuer and the holder with the
+ * replaying path's own checks (src/knownNames.ts).
  */
-export const fastOwnership = (store: EventStore, issuer: IssuerId, at: PointInTime, needs: OwnershipNeeds): FastOwnership | undefined => {
-  const reads = sqliteReadsOf(store);
-  if (!reads) return undefined;
-  const path = store.description.slice('sqlite:'.length);
+export const fastOwnership = (reads: DerivedReads, issuer: IssuerId, at: PointInTime, needs: OwnershipNeeds): FastOwnership | undefined => {
   const stream = toIssuerStreamId(issuer);
   const answer = reads.consistent(() => {
-    if (reads.isDamaged(stream) || reads.isDamaged('holders')) return undefined;
+    if (reads.isDamaged(stream) || reads.isDamaged(HOLDERS_STREAM)) return undefined;
     const head = reads.head(stream);
-    if (!reads.isNamed([stream], REGISTERED, at.knownAt))
-      fail('UnknownIssuer', `unknown issuer ${issuer}${head >= 0 ? ` (not registered as known at ${at.knownAt})` : ''}`, {
-        issuer,
-        knownAt: at.knownAt,
-      });
-    if (needs.holder !== undefined && needs.holder !== 'public' && !reads.isNamed([stream, 'holders'], needs.holder, at.knownAt))
-      fail(
-        'UnknownHolder',
-        `unknown holder ${needs.holder}: no event of ${issuer} and no HolderRegistered names it (as known at ${at.knownAt})`,
-        {
-          holder: needs.holder,
-          knownAt: at.knownAt,
-        },
+    checkIssuerKnown(issuer, { registered: reads.isRegistered(stream, at.knownAt), hasEvents: head >= 0 }, at.knownAt);
+    if (needs.holder !== undefined)
+      checkHolderKnown(
+        needs.holder,
+        (holder, knownAt) => reads.isNamed([stream, HOLDERS_STREAM], holder, knownAt),
+        at.knownAt,
+        `of ${issuer}`,
       );
     let start = reads.snapshotFor(stream, at.asOf, at.knownAt, head);
     let fold: Fold;
     try {
-      fold = foldIssuer(reads, path, issuer, at, start, head, true);
+      fold = foldIssuer(reads, issuer, at, start, head, true);
     } catch (e) {
       if (!(e instanceof SnapshotStateError)) throw e;
       // A damaged snapshot is only a lost shortcut: fold from the beginning.
       start = undefined;
-      fold = foldIssuer(reads, path, issuer, at, undefined, head, true);
+      fold = foldIssuer(reads, issuer, at, undefined, head, true);
     }
-    const holdersTimeline = needs.holders ? [...selectRows(reads, path, 'holders', '', at)] : undefined;
+    const holdersTimeline = needs.holders ? [...selectRows(reads, HOLDERS_STREAM, '', at)] : undefined;
     return { head, fold, holdersTimeline };
   });
   if (!answer) return undefined;
@@ -235,14 +195,14 @@ export const fastOwnership = (store: EventStore, issuer: IssuerId, at: PointInTi
 };
 
 /**
- * Takes snapshots of every issuer of an SQLite store (or of the streams in `only`) with full
- * knowledge, from each one's latest snapshot to its last date (e.g. after an import, so the first
- * cold query is fast too). Returns how many were stored; 0 for other stores.
+ * Takes snapshots of every issuer of a store that keeps them (one with derived reads), or of the
+ * streams in `only`, with full knowledge, from each one's latest snapshot to its last date (e.g.
+ * after an import, so the first cold query is fast too). Returns how many were stored; 0 for
+ * other stores.
  */
 export const refreshSnapshots = async (store: EventStore, only?: Iterable<string>): Promise<number> => {
-  const reads = sqliteReadsOf(store);
+  const reads = store.derivedReads;
   if (!reads) return 0;
-  const path = store.description.slice('sqlite:'.length);
   let stored = 0;
   const wanted = only === undefined ? undefined : new Set(only);
   for (const stream of reads.streams()) {
@@ -255,11 +215,11 @@ export const refreshSnapshots = async (store: EventStore, only?: Iterable<string
       const at = { asOf: '9999-12-31', knownAt: ALL_KNOWN } as PointInTime;
       let start = reads.latestSnapshot(stream);
       try {
-        return { head, fold: foldIssuer(reads, path, issuer, at, start, head, true) };
+        return { head, fold: foldIssuer(reads, issuer, at, start, head, true) };
       } catch (e) {
         if (!(e instanceof SnapshotStateError)) throw e;
         start = undefined;
-        return { head, fold: foldIssuer(reads, path, issuer, at, undefined, head, true) };
+        return { head, fold: foldIssuer(reads, issuer, at, undefined, head, true) };
       }
     });
     if (taken && reads.saveSnapshots(stream, taken.head, taken.fold.snapshots)) stored += taken.fold.snapshots.length;

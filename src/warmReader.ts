@@ -6,8 +6,6 @@ import { groupMembers, HolderNamesAsOf, holderRegistry } from '../projections/re
 import { END_OF_TIME, parseDate, type PointInTime, selectTimeline } from '../projections/timeline.js';
 import { fail } from './problem.js';
 import { selectRows } from './snapshots.js';
-import { sqliteReadsOf } from './store/sqliteRegistry.js';
-import { REGISTERED } from './store/sqliteTimeline.js';
 import type { EventStore } from './store/eventStore.js';
 
 type Cached = { revision: number; index: AsOfIndex };
@@ -95,17 +93,16 @@ export class WarmReader {
    * through its envelopes (damaged at migration).
    */
   private indexFromTimelineTable(issuer: IssuerId): Cached | undefined {
-    const reads = sqliteReadsOf(this.store);
+    const reads = this.store.derivedReads;
     const stream = toIssuerStreamId(issuer);
     if (!reads) return undefined;
-    const path = this.store.description.slice('sqlite:'.length);
     return reads.consistent(() => {
       if (reads.isDamaged(stream)) return undefined;
-      if (!reads.isNamed([stream], REGISTERED, this.knownAt)) return fail('UnknownIssuer', `unknown issuer ${issuer}`, { issuer });
+      if (!reads.isRegistered(stream, this.knownAt)) return fail('UnknownIssuer', `unknown issuer ${issuer}`, { issuer });
       const revision = reads.head(stream);
       return {
         revision,
-        index: AsOfIndex.build(issuer, selectRows(reads, path, stream, '', { asOf: END_OF_TIME, knownAt: this.knownAt })),
+        index: AsOfIndex.build(issuer, selectRows(reads, stream, '', { asOf: END_OF_TIME, knownAt: this.knownAt })),
       };
     });
   }

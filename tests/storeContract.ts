@@ -3,6 +3,7 @@ import type { StoredEvent } from '../events/index.js';
 import { isLedgerError, type Problem } from '../src/problem.js';
 import type { EventStore } from '../src/store/eventStore.js';
 import { checkChain } from '../src/store/hashChain.js';
+import { describeDerivedReadsContract } from './derivedReadsContract.js';
 import { batchOf, issuerRegistered, moreIssues, newEventId, newIssuerHistory, seal, sharesIssued, withId } from './fixtures/sealed.js';
 
 export type StoreContractOptions = Readonly<{
@@ -331,4 +332,5 @@ export const describeStoreContract = (
       });
     });
   });
+  describeDerivedReadsContract(name, openFresh);
 };

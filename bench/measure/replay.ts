@@ -4,9 +4,7 @@ import { replayIssuer } from '../../projections/ownership.js';
 import { END_OF_TIME, selectTimeline } from '../../projections/timeline.js';
 import type { PlacedEvent } from '../../src/domain/timeline.js';
 import { foldIssuer } from '../../src/snapshots.js';
-import { sqliteReadsOf } from '../../src/store/sqliteRegistry.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
-import { decodeBody } from '../../src/store/sqliteTimeline.js';
 import { nowMs } from '../stats.js';
 import { readAllByStream } from './storeEvents.js';
 
@@ -42,7 +40,7 @@ const replayStreams = (streams: Map<string, StoredEvent[]>): { holdings: number;
  */
 export const replaySqlite = async (args: { db: string }) => {
   const store = openSqliteStore(args.db);
-  const reads = sqliteReadsOf(store)!;
+  const reads = store.derivedReads;
   const at = { asOf: END_OF_TIME, knownAt: instantOf(new Date()) };
   const started = nowMs();
   let count = 0;
@@ -52,13 +50,13 @@ export const replaySqlite = async (args: { db: string }) => {
     for (const stream of reads.streams()) {
       const issuer = issuerOfStream(stream);
       if (issuer) {
-        const fold = foldIssuer(reads, args.db, issuer, at, undefined, reads.head(stream), false);
+        const fold = foldIssuer(reads, issuer, at, undefined, reads.head(stream), false);
         count += fold.read;
         for (const byHolder of fold.state.holdings.values()) holdings += byHolder.size;
       } else {
         // Holders and fx: read and decoded (checked) like every event; no issuer state to fold.
-        for (const body of reads.timeline(stream, '', at.asOf)) {
-          if (decodeBody(body).event.type === 'HolderRegistered') registered++;
+        for (const { event } of reads.timeline(stream, '', at.asOf)) {
+          if (event.type === 'HolderRegistered') registered++;
           count++;
         }
       }

@@ -122,6 +122,7 @@ export const meteredStore = (
           },
         }
       : {}),
+    ...(store.derivedReads ? { derivedReads: store.derivedReads } : {}),
     append(batches) {
       on.writing?.(batches.reduce((n, b) => n + b.events.length, 0));
       return store.append(batches);

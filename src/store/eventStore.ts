@@ -1,4 +1,5 @@
 import type { EventId, StoredEvent } from '../../events/index.js';
+import type { DerivedReads } from './derivedReads.js';
 
 /** The revision a stream is expected to be at before an append: the last revision, or -1 when empty. */
 export type ExpectedRevision = number;
@@ -17,6 +18,10 @@ export type StreamHead = Readonly<{ stream: string; revision: number; hash: stri
  * checks. Failures are thrown as LedgerError with kind VersionConflict (a stream is not at its
  * expected revision), DuplicateEventId (an id already stored), StoreUnavailable or CorruptEvent
  * (a stored row that does not decode).
+ *
+ * Optional members are capabilities: a store offers them when it can do better than the required
+ * reads, callers use them when present and fall back otherwise, and a store that wraps another
+ * (metering, tests) passes on those the inner store offers.
  */
 export interface EventStore {
   /** Where the store lives, with any credentials redacted: safe to print and log. */
@@ -34,6 +39,13 @@ export interface EventStore {
    * not stored are absent). The ledger asks up to 500 ids at a time when a store offers it.
    */
   findEvents?(ids: ReadonlyArray<EventId>): Promise<Map<string, StoredEvent>>;
+  /**
+   * Optional: reads of what the store derives from each event as it appends it (timelines in
+   * effective order, who each event names, retractions, snapshots of issuer state), so that stake
+   * and cap-table questions need not replay envelopes. Answers as a replay would. SQLite offers it;
+   * memory and EventStoreDB do not.
+   */
+  readonly derivedReads?: DerivedReads;
   /**
    * Appends batches. Memory and SQLite apply all batches of one call atomically (all or nothing);
    * EventStoreDB applies each stream's batch atomically. Nothing is written for a batch whose

@@ -3,7 +3,7 @@ import { createMemoryStore } from './memoryStore.js';
 import { openSqliteStore } from './sqliteStore.js';
 import { parseStoreUrl } from './storeUrl.js';
 
-/** Opens the store a URL names (SPEC §7). A URL of no known form is a usage error. */
+/** Opens the store a URL names (sqlite:PATH, memory:, esdb://… or kurrentdb://…). A URL of no known form is a usage error. */
 export const openStore = async (url: string): Promise<EventStore> => {
   const location = parseStoreUrl(url);
   switch (location.kind) {

@@ -1,52 +1,11 @@
 import Database from 'better-sqlite3';
+import { PUBLIC } from '../../events/index.js';
+import { fail } from '../problem.js';
+import type { DerivedReads, SnapshotRow, TimelineEntry } from './derivedReads.js';
+import { decodeBody, REGISTERED, ReplayCodeError } from './sqliteTimeline.js';
 
-/** A stored snapshot of an issuer's state at the end of `date` (see src/snapshots.ts). */
-export type SnapshotRow = Readonly<{
-  date: string;
-  /** The stream's head when it was taken. */
-  revision: number;
-  /** The latest recordedAt of any event it depends on: usable only for a knownAt at or after it. */
-  recordedAt: string;
-  /** How many events it folds (for diagnostics). */
-  events: number;
-  state: string;
-}>;
-
-/**
- * Reads of the derived tables of schema v2 (sqliteSchema.ts), for the queries' fast path. Only
- * the SQLite store has them; callers wrap a question's reads in `consistent` so they all see one
- * state of the file even while another process appends.
- */
-export interface SqliteReads {
-  consistent<A>(read: () => A): A;
-  /** Whether the stream had rows that did not decode at migration (then use the envelope path). */
-  isDamaged(stream: string): boolean;
-  /** The stream's last revision, -1 when it has no events. */
-  head(stream: string): number;
-  /** Whether an event of one of `streams` (at most two) recorded by `knownAt` names `name`. */
-  isNamed(streams: ReadonlyArray<string>, name: string, knownAt: string): boolean;
-  /** Every retraction of the stream: [its revision, retracted id, the id's revision or null, recordedAt]. */
-  retractions(stream: string): Array<[number, string, number | null, string]>;
-  /** The bodies of the stream's timeline rows dated in (after, upTo], in timeline order. */
-  timeline(stream: string, after: string, upTo: string): IterableIterator<string>;
-  /**
-   * The latest snapshot dated ≤ asOf that a question as known at `knownAt` may use, of those
-   * taken at a revision the stream still has (`head`).
-   */
-  snapshotFor(stream: string, asOf: string, knownAt: string, head: number): SnapshotRow | undefined;
-  /** The latest snapshot of the stream, whatever its recordedAt (for a refresh with full knowledge). */
-  latestSnapshot(stream: string): SnapshotRow | undefined;
-  /**
-   * Stores snapshots taken while the stream's head was `head`, in their own transaction, unless
-   * the stream moved since (then they may be stale) or the file is busy or read-only (a cache
-   * never waits and never fails a query). Returns whether they were stored.
-   */
-  saveSnapshots(stream: string, head: number, snapshots: ReadonlyArray<SnapshotRow>): boolean;
-  /** Every stream name, sorted. */
-  streams(): string[];
-  /** Closes the snapshot writer's connection (the store closes its own). */
-  close(): void;
-}
+/** The derived reads of an SQLite store, and the snapshot writer's connection it closes with the store. */
+export type SqliteReads = DerivedReads & Readonly<{ close: () => void }>;
 
 type SnapshotRaw = [string, number, string, number, string];
 const toSnapshot = (r: SnapshotRaw | undefined): SnapshotRow | undefined =>
@@ -54,6 +13,26 @@ const toSnapshot = (r: SnapshotRaw | undefined): SnapshotRow | undefined =>
 
 const isSqliteError = (e: unknown): e is InstanceType<typeof Database.SqliteError> => e instanceof Database.SqliteError;
 
+/** A timeline row's event, or CorruptEvent naming the row (its revision is the body's second field). */
+const decodeRow = (path: string, stream: string, body: string): TimelineEntry => {
+  try {
+    return decodeBody(body);
+  } catch (e) {
+    if (!(e instanceof ReplayCodeError)) throw e;
+    const revision = Number(body.split('\u001f')[1]);
+    const reason = e.message;
+    return fail('CorruptEvent', `the timeline row of ${stream}@${revision} in ${path} does not decode: ${reason}`, {
+      stream,
+      revision,
+      reason,
+    });
+  }
+};
+
+/**
+ * The DerivedReads of an SQLite store, over the derived tables of schema v2 (sqliteSchema.ts) on
+ * the store's own connection; snapshots are written through a second one (see below).
+ */
 export const sqliteReads = (db: Database.Database, path: string): SqliteReads => {
   const damaged = db.prepare<[string], number>('SELECT 1 FROM damaged WHERE stream = ?').pluck();
   const head = db.prepare<[string], number | null>('SELECT MAX(revision) FROM events WHERE stream = ?').pluck();
@@ -114,9 +93,15 @@ export const sqliteReads = (db: Database.Database, path: string): SqliteReads =>
     consistent: (read) => (db.inTransaction ? read() : db.transaction(read).deferred()),
     isDamaged: (stream) => damaged.get(stream) !== undefined,
     head: (stream) => head.get(stream) ?? -1,
-    isNamed: (streams, name, knownAt) => named.get(streams[0]!, name, streams[1] ?? streams[0]!, name, knownAt) !== undefined,
-    retractions: (stream) => retractions.all(stream),
-    timeline: (stream, after, upTo) => timeline.iterate(stream, after, upTo),
+    isRegistered: (stream, knownAt) => named.get(stream, REGISTERED, stream, REGISTERED, knownAt) !== undefined,
+    // `public` has no mention rows (sqliteTimeline.ts): every ledger knows it.
+    isNamed: (streams, holder, knownAt) =>
+      holder === PUBLIC || named.get(streams[0], holder, streams[1] ?? streams[0], holder, knownAt) !== undefined,
+    retractions: (stream) =>
+      retractions.all(stream).map(([revision, target, targetRevision, recordedAt]) => ({ revision, target, targetRevision, recordedAt })),
+    *timeline(stream, after, upTo) {
+      for (const body of timeline.iterate(stream, after, upTo)) yield decodeRow(path, stream, body);
+    },
     snapshotFor: (stream, asOf, knownAt, head) => toSnapshot(snapshotFor.get(stream, asOf, knownAt, head)),
     latestSnapshot: (stream) => toSnapshot(latest.get(stream)),
     saveSnapshots(stream, at, snapshots) {

@@ -5,8 +5,8 @@ import { decodeStoredFast } from '../../events/storedFast.js';
 import { fail, isLedgerError } from '../problem.js';
 import type { AppendBatch, EventStore, StreamHead } from './eventStore.js';
 import { assertBatchShape, duplicateEventId, revisionAfter, versionConflict } from './appendRules.js';
+import type { DerivedReads } from './derivedReads.js';
 import { sqliteReads } from './sqliteReads.js';
-import { registerSqliteReads, unregisterSqliteReads } from './sqliteRegistry.js';
 import { derivedWriter, migrate } from './sqliteSchema.js';
 
 /** user_version of the file: 2 adds the derived tables of sqliteSchema.ts to the v1 `events` table. */
@@ -34,7 +34,8 @@ export type SqliteStoreOptions = Readonly<{ busyTimeoutMs?: number }>;
 
 /** The settings of the store's own connection (synchronous is per connection): for diagnostics. */
 export type SqliteSettings = Readonly<{ journalMode: string; synchronous: number; busyTimeoutMs: number }>;
-export type SqliteStore = EventStore & Readonly<{ settings: () => SqliteSettings }>;
+/** An SQLite store always has derived reads (schema v2). */
+export type SqliteStore = EventStore & Readonly<{ settings: () => SqliteSettings; derivedReads: DerivedReads }>;
 
 /** Any failure of the file or the database engine, as the one neutral kind callers handle. */
 const unavailable = (path: string, e: unknown, busyTimeoutMs = BUSY_TIMEOUT_MS): never => {
@@ -108,7 +109,7 @@ const openDatabase = (path: string, busyTimeoutMs: number): Database.Database =>
 };
 
 /**
- * The SQLite store (SPEC §7): one file in WAL mode that several processes may share. Envelopes are
+ * The SQLite store: one file in WAL mode that several processes may share. Envelopes are
  * kept as their JSON text and decoded on every read; revision checks run inside one IMMEDIATE
  * transaction per append, and the UNIQUE constraints back them against any other writer.
  */
@@ -235,7 +236,10 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
       signal.addEventListener('abort', done, { once: true });
     });
 
-  const reads = guard(() => sqliteReads(db, path));
+  const { close: closeReads, ...reads } = guard(() => sqliteReads(db, path));
+  // A question runs its derived reads inside `consistent`: engine errors there (a locked or
+  // vanished file) become StoreUnavailable, as in every other read.
+  const derivedReads: DerivedReads = { ...reads, consistent: (read) => guard(() => reads.consistent(read)) };
   const store: SqliteStore = {
     description: `sqlite:${path}`,
 
@@ -310,6 +314,8 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
       }
     },
 
+    derivedReads,
+
     settings: () =>
       guard(() => ({
         journalMode: db.pragma('journal_mode', { simple: true }) as string,
@@ -318,12 +324,10 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
       })),
 
     async close() {
-      unregisterSqliteReads(store);
-      reads.close();
+      closeReads();
       if (db.open) db.close();
       wakeAll();
     },
   };
-  registerSqliteReads(store, reads);
   return store;
 };

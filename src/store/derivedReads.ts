@@ -1,0 +1,77 @@
+import type { PlacedEvent } from '../domain/timeline.js';
+
+/** An event on its stream's timeline, and when the ledger recorded it. */
+export type TimelineEntry = Readonly<{ event: PlacedEvent; recordedAt: string }>;
+
+/** A retraction stored in a stream. */
+export type Retraction = Readonly<{
+  /** The retraction's own revision. */
+  revision: number;
+  /** The id it retracts. */
+  target: string;
+  /** The target's revision when it is an earlier event of the same stream (always, for the ledger's own appends); else null, and readers match by id. */
+  targetRevision: number | null;
+  recordedAt: string;
+}>;
+
+/** A stored snapshot of an issuer's state at the end of `date` (see src/snapshots.ts). */
+export type SnapshotRow = Readonly<{
+  date: string;
+  /** The stream's head when it was taken. */
+  revision: number;
+  /** The latest recordedAt of any event it depends on: usable only for a knownAt at or after it. */
+  recordedAt: string;
+  /** How many events it folds (for diagnostics). */
+  events: number;
+  /** The state, as src/snapshotState.ts encodes it: the store keeps it as given. */
+  state: string;
+}>;
+
+/**
+ * An optional capability of an EventStore (`EventStore.derivedReads`): what the store derives from
+ * each event as it appends it, so that a stake or cap-table question reads neither every envelope
+ * nor folds from the beginning. The SQLite store has it (its derived tables); the memory and
+ * EventStoreDB stores do not, and the queries replay envelopes there. Every answer is the one a
+ * replay of the stream's envelopes gives (the store contract suite checks it), except for a stream
+ * `isDamaged` reports, whose reads are not to be used.
+ *
+ * The reads are synchronous: run a question's reads inside one `consistent` call so that they all
+ * see one state of the store, even while another process appends.
+ */
+export interface DerivedReads {
+  consistent<A>(read: () => A): A;
+  /** Whether the stream's derived rows are incomplete (some envelope did not decode when they were derived): read its envelopes instead. */
+  isDamaged(stream: string): boolean;
+  /** The stream's last revision, -1 when it has no events. */
+  head(stream: string): number;
+  /** Whether the stream holds an IssuerRegistered recorded by `knownAt`. */
+  isRegistered(stream: string, knownAt: string): boolean;
+  /**
+   * Whether an event of one of `streams` recorded by `knownAt` names the holder, retracted or not
+   * (as src/domain/mentions.ts tells it: `public` always is).
+   */
+  isNamed(streams: readonly [string] | readonly [string, string], holder: string, knownAt: string): boolean;
+  /** Every retraction stored in the stream, in no particular order. */
+  retractions(stream: string): Retraction[];
+  /**
+   * The stream's events dated in (after, upTo], retracted ones and retractions included, in
+   * timeline order (date, then revision). An entry that does not decode is CorruptEvent.
+   */
+  timeline(stream: string, after: string, upTo: string): IterableIterator<TimelineEntry>;
+  /**
+   * The latest snapshot dated ≤ asOf that a question as known at `knownAt` may use, of those
+   * taken at a revision the stream still has (`head`).
+   */
+  snapshotFor(stream: string, asOf: string, knownAt: string, head: number): SnapshotRow | undefined;
+  /** The latest snapshot of the stream, whatever its recordedAt (for a refresh with full knowledge). */
+  latestSnapshot(stream: string): SnapshotRow | undefined;
+  /**
+   * Keeps snapshots taken while the stream's head was `head`, unless the stream moved since (then
+   * they may be stale) or the store cannot take them now (busy, read-only): a cache never waits
+   * and never fails a question. Returns whether they were kept. An append of an event dated on or
+   * before a snapshot's date (or of a retraction of one) drops that snapshot in the same write.
+   */
+  saveSnapshots(stream: string, head: number, snapshots: ReadonlyArray<SnapshotRow>): boolean;
+  /** Every stream name, sorted. */
+  streams(): string[];
+}
