@@ -77,9 +77,17 @@ const put = (list: PlacedEvent[], e: PlacedEvent, inside: boolean): void => {
 };
 
 /**
- * One issuer's stream as the ledger knows it now, kept ready to validate the next event (SPEC §5):
- * the active timeline in (date, revision) order, its end state, checkpoints of the state every
- * few thousand events, and an index of the events touching each (class, holder) position.
+ * One issuer's stream as the ledger knows it now, kept ready to validate the next event.
+ *
+ * This is an optimisation of the write model defined in writeModel.ts: `add` accepts and rejects
+ * exactly what `accepts` does, and its states are those of `replayChecked`, but without replaying
+ * the stream for every event (an import of a million events cannot afford that). The property
+ * tests tests/timeline.property.test.ts and tests/timelineCheckpoints.property.test.ts pin it to
+ * that definition on random streams full of back-dated events, splits and retractions; where the
+ * two ever disagree, this class is the one that is wrong.
+ *
+ * It keeps the active timeline in (date, revision) order, its end state, checkpoints of the state
+ * every few thousand events, and an index of the events touching each (class, holder) position.
  *
  * - An event dated at the end of the timeline costs one check.
  * - A back-dated event or a retraction whose effect is additive (issuances, sales, transfers,
