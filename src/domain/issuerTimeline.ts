@@ -1,5 +1,6 @@
-import type { ClassId, EventId, HolderId, IssuerId, StoredEvent } from '../../events/index.js';
+import { type ClassId, type HolderId, type IssuerId, type StoredEvent, toIssuerStreamId } from '../../events/index.js';
 import { problem, type Problem } from '../problem.js';
+import { CheckedTimeline, type Outcome } from './checkedTimeline.js';
 import { applyEffect, type Effect, effectOf, positionEffect, positionKey, type PositionEffect, scales } from './additiveEffect.js';
 import { checkIssuerEvent, eventLabel, insufficientShares } from './issuerChecks.js';
 import { cloneIssuerState, evolveIssuer, initialIssuerState, type IssuerState, positionsTouched, sharesOf } from './issuerState.js';
@@ -12,11 +13,10 @@ import {
   type KnownEvent,
   type PlacedEvent,
 } from './timeline.js';
+import type { StakeChange } from './stakeChanges.js';
 
-/** A holding before and after an event, as dry-run and history show it. */
-export type StakeChange = Readonly<{ class: ClassId; holder: HolderId; before: bigint; after: bigint }>;
+export type { StakeChange } from './stakeChanges.js';
 
-type Outcome = { problem: Problem } | { changes: StakeChange[] };
 type Additive = Extract<Effect, { kind: 'additive' }>;
 
 /**
@@ -98,9 +98,8 @@ const put = (list: PlacedEvent[], e: PlacedEvent, inside: boolean): void => {
  *   behind a later split of its class) replays the timeline from the nearest checkpoint.
  * Either way every later event is re-validated exactly as a full replay would.
  */
-export class IssuerTimeline {
+export class IssuerTimeline extends CheckedTimeline {
   private active: PlacedEvent[];
-  private readonly known: Map<EventId, KnownEvent>;
   private state: IssuerState;
   private checkpoints: Checkpoint[];
   private byPosition = new Map<string, PlacedEvent[]>();
@@ -113,7 +112,6 @@ export class IssuerTimeline {
    */
   private readonly effectEvents: Array<PlacedEvent | undefined>;
   private readonly effects: Array<Effect | undefined>;
-  private revision: number;
   /** One positionKey string per position (see effectOf), found by class and holder without building the key. */
   private readonly keys = new Map<ClassId, Map<HolderId, string>>();
   private readonly keyOf = (cls: ClassId, holder: HolderId): string => {
@@ -130,9 +128,8 @@ export class IssuerTimeline {
     private readonly checkpointEvery: number,
   ) {
     const { known, active } = indexStream(events);
-    this.known = known;
+    super(toIssuerStreamId(issuer), known, events.length);
     this.active = active;
-    this.revision = events.length;
     // Sized up front: the constructor fills them in timeline order, not revision order.
     this.effectEvents = new Array<PlacedEvent | undefined>(events.length);
     this.effects = new Array<Effect | undefined>(events.length);
@@ -153,11 +150,6 @@ export class IssuerTimeline {
     return new IssuerTimeline(issuer, events, options.checkpointEvery ?? CHECKPOINT_EVERY);
   }
 
-  /** The revision the next event of this stream will have. */
-  get nextRevision(): number {
-    return this.revision;
-  }
-
   get endState(): IssuerState {
     return this.state;
   }
@@ -165,10 +157,6 @@ export class IssuerTimeline {
   /** The events that count now, in timeline order. */
   get events(): ReadonlyArray<PlacedEvent> {
     return this.active;
-  }
-
-  find(id: EventId): KnownEvent | undefined {
-    return this.known.get(id);
   }
 
   private effectOf(e: PlacedEvent): Effect {
@@ -377,22 +365,7 @@ export class IssuerTimeline {
     applyEffect(this.state, change, sign);
   }
 
-  /**
-   * Validates `e` (the next event of this stream, with revision `nextRevision`) against the whole
-   * timeline and, if it passes, adds it. Returns the rejection, or the stake changes it causes.
-   */
-  add(e: PlacedEvent): Outcome {
-    if (e.revision !== this.revision) throw new Error(`event ${e.id} has revision ${e.revision}, expected ${this.revision}`);
-    if (this.known.has(e.id))
-      return { problem: problem('DuplicateEventId', `event id ${e.id} is already used in this stream`, { id: e.id }) };
-    const outcome = e.type === 'EventRetracted' ? this.retract(e) : this.insert(e);
-    if ('problem' in outcome) return outcome;
-    this.known.set(e.id, { event: e, retracted: false });
-    this.revision += 1;
-    return outcome;
-  }
-
-  private insert(e: PlacedEvent): Outcome {
+  protected insert(e: PlacedEvent): Outcome {
     const reg = this.state.registration;
     if (!reg || e.type === 'IssuerRegistered' || e.date < reg.date) {
       const p = checkIssuerEvent(this.state, e);
@@ -439,11 +412,8 @@ export class IssuerTimeline {
     return ownFault ? p : { ...p, message: `back-dated ${eventLabel(e)} would break a later event: ${p.message}` };
   }
 
-  private retract(e: Extract<PlacedEvent, { type: 'EventRetracted' }>): Outcome {
-    const target = this.known.get(e.data.eventId);
-    const invalid = checkRetractionTarget(`issuer-${this.issuer}`, target, e);
-    if (invalid) return { problem: invalid };
-    const t = target!.event;
+  protected retract(target: KnownEvent): Outcome {
+    const t = target.event;
     const at = indexOfEvent(this.active, t);
     if (at < 0) throw new Error(`active event ${t.id} missing from the timeline`);
     const wrap = (p: Problem): Outcome => ({
@@ -457,14 +427,12 @@ export class IssuerTimeline {
       this.active.splice(at, 1);
       this.unindex(t);
       this.shiftCheckpoints(at, effect, -1n, -1);
-      target!.retracted = true;
       return { changes: changesOfEffect(evolveIssuer(cloneIssuerState(stateBefore), t), effect, -1n) };
     }
     const stateBefore = this.stateAt(at);
     const withTarget = snapshotPositions(evolveIssuer(cloneIssuerState(stateBefore), t), positionsTouched(stateBefore, t));
     const result = this.rebuild(at, this.active.slice(at + 1));
     if ('problem' in result) return wrap(result.problem);
-    target!.retracted = true;
     return { changes: changesSince(withTarget, stateBefore) };
   }
 
@@ -478,11 +446,10 @@ export class IssuerTimeline {
       throw new Error('a correction takes the next two revisions of its stream');
     if (replacement.type === 'EventRetracted' || replacement.type === 'IssuerRegistered')
       return { problem: problem('InvalidRetraction', `a ${replacement.type} cannot be the replacement of a correction`) };
-    for (const e of [retraction, replacement])
-      if (this.known.has(e.id))
-        return { problem: problem('DuplicateEventId', `event id ${e.id} is already used in this stream`, { id: e.id }) };
+    const taken = this.idTaken(retraction) ?? this.idTaken(replacement);
+    if (taken) return { problem: taken };
     const target = this.known.get(retraction.data.eventId);
-    const invalid = checkRetractionTarget(`issuer-${this.issuer}`, target, retraction);
+    const invalid = checkRetractionTarget(this.stream, target, retraction);
     if (invalid) return { problem: invalid };
     const reg = this.state.registration;
     if (reg && replacement.date < reg.date) {
@@ -500,9 +467,8 @@ export class IssuerTimeline {
         problem: { ...result.problem, message: `correcting ${eventLabel(target!.event)} (${target!.event.id}): ${result.problem.message}` },
       };
     target!.retracted = true;
-    this.known.set(retraction.id, { event: retraction, retracted: false });
-    this.known.set(replacement.id, { event: replacement, retracted: false });
-    this.revision += 2;
+    this.record(retraction);
+    this.record(replacement);
     return result;
   }
 }
