@@ -17,7 +17,8 @@ import { checkRetractionTarget, indexStream, type PlacedEvent } from './timeline
  * IssuerTimeline (issuerTimeline.ts) decides the same thing without replaying the stream for each
  * event; tests/timeline.property.test.ts and tests/timelineCheckpoints.property.test.ts check, on
  * random streams, that it accepts and rejects exactly what `accepts` does and reaches the same
- * states as `replayChecked`. This code favours being obviously right over being fast: it replays
+ * states as `replayChecked`; tests/timelineCorrection.property.test.ts does the same for
+ * corrections (`acceptsCorrection`). This code favours being obviously right over being fast: it replays
  * the whole stream each time.
  */
 
@@ -52,5 +53,30 @@ export const accepts = (issuer: IssuerId, stored: ReadonlyArray<PlacedEvent>, e:
     if (invalid) return invalid;
   }
   const replay = replayChecked(issuer, [...stored, e]);
+  return replay.ok ? undefined : replay.problem;
+};
+
+/**
+ * Why a correction of the valid stream `stored` is rejected, or undefined when it is accepted: the
+ * retraction of a target and its replacement, appended together as the next two events and judged
+ * as one change, because retracting alone could break a later event that the replacement keeps
+ * possible. The replacement is neither a retraction nor an IssuerRegistered; both ids are new to
+ * the stream; the retraction's target must be retractable; then the stream with both must replay
+ * with every check passing.
+ */
+export const acceptsCorrection = (
+  issuer: IssuerId,
+  stored: ReadonlyArray<PlacedEvent>,
+  retraction: Extract<PlacedEvent, { type: 'EventRetracted' }>,
+  replacement: PlacedEvent,
+): Problem | undefined => {
+  if (replacement.type === 'EventRetracted' || replacement.type === 'IssuerRegistered')
+    return problem('InvalidRetraction', `a ${replacement.type} cannot be the replacement of a correction`);
+  const { known } = indexStream(stored);
+  for (const e of [retraction, replacement])
+    if (known.has(e.id)) return problem('DuplicateEventId', `event id ${e.id} is already used in this stream`, { id: e.id });
+  const invalid = checkRetractionTarget(toIssuerStreamId(issuer), known.get(retraction.data.eventId), retraction);
+  if (invalid) return invalid;
+  const replay = replayChecked(issuer, [...stored, retraction, replacement]);
   return replay.ok ? undefined : replay.problem;
 };
