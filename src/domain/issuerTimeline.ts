@@ -18,11 +18,12 @@ export type { StakeChange } from './stakeChanges.js';
  * One issuer's stream as the ledger knows it now, kept ready to validate the next event.
  *
  * This is an optimisation of the write model defined in writeModel.ts: `add` accepts and rejects
- * exactly what `accepts` does, and its states are those of `replayChecked`, but without replaying
- * the stream for every event (an import of a million events cannot afford that). The property
- * tests tests/timeline.property.test.ts and tests/timelineCheckpoints.property.test.ts pin it to
- * that definition on random streams full of back-dated events, splits and retractions; where the
- * two ever disagree, this class is the one that is wrong.
+ * exactly what `accepts` does (`correct` what `acceptsCorrection` does), and its states are those
+ * of `replayChecked`, but without replaying the stream for every event (an import of a million
+ * events cannot afford that). The property tests tests/timeline.property.test.ts,
+ * tests/timelineCheckpoints.property.test.ts and tests/timelineCorrection.property.test.ts pin it
+ * to that definition on random streams full of back-dated events, splits and retractions; where
+ * the two ever disagree, this class is the one that is wrong.
  *
  * It keeps the active timeline in (date, revision) order, its end state, checkpoints of the state
  * every few thousand events (checkpoints.ts), and an index of the events touching each (class,

@@ -18,8 +18,8 @@ import { checkRetractionTarget, indexStream, type PlacedEvent } from './timeline
  * event; tests/timeline.property.test.ts and tests/timelineCheckpoints.property.test.ts check, on
  * random streams, that it accepts and rejects exactly what `accepts` does and reaches the same
  * states as `replayChecked`; tests/timelineCorrection.property.test.ts does the same for
- * corrections (`acceptsCorrection`). This code favours being obviously right over being fast: it replays
- * the whole stream each time.
+ * corrections (`acceptsCorrection`). This code favours being obviously right over being fast: it
+ * replays the whole stream each time.
  */
 
 /** The outcome of a checked replay: the end state and active timeline, or the first event that fails and why. */
