@@ -1,9 +1,8 @@
-import type { EventId, HolderId, StoredEvent } from '../../events/index.js';
+import type { HolderId, StoredEvent } from '../../events/index.js';
 import { FX_STREAM, HOLDERS_STREAM } from '../../events/index.js';
 import { problem, type Problem } from '../problem.js';
-import { checkRetractionTarget, indexOfEvent, indexStream, insertionIndex, type KnownEvent, type PlacedEvent } from './timeline.js';
-
-type Outcome = { problem: Problem } | { changes: [] };
+import { CheckedTimeline, type Outcome } from './checkedTimeline.js';
+import { indexOfEvent, indexStream, insertionIndex, type KnownEvent, type PlacedEvent } from './timeline.js';
 
 type ControlMap = Pick<ReadonlyMap<HolderId, HolderId>, 'get' | 'size'>;
 
@@ -33,30 +32,19 @@ const cycleProblem = (e: PlacedEvent, cycle: HolderId[]): Problem =>
   problem('ControlCycle', `HolderRegistered ${e.date}: control would go round in a cycle: ${cycle.join(' → ')}`, { cycle });
 
 /**
- * The `holders` stream: display names and control (SPEC §6.1). A later HolderRegistered for the
+ * The `holders` stream: display names and control (who controls whom, for group views). A later HolderRegistered for the
  * same holder replaces its name and controlledBy from its date on; no point of the timeline may
  * have a control cycle.
  */
-export class HolderRegistryTimeline {
+export class HolderRegistryTimeline extends CheckedTimeline {
   private active: PlacedEvent[];
-  private readonly known: Map<EventId, KnownEvent>;
   private readonly controller = new Map<HolderId, HolderId>();
-  private revision: number;
 
   constructor(events: ReadonlyArray<StoredEvent | PlacedEvent> = []) {
     const { known, active } = indexStream(events);
-    this.known = known;
+    super(HOLDERS_STREAM, known, events.length);
     this.active = active;
-    this.revision = events.length;
     for (const e of active) this.apply(this.controller, e);
-  }
-
-  get nextRevision(): number {
-    return this.revision;
-  }
-
-  find(id: EventId): KnownEvent | undefined {
-    return this.known.get(id);
   }
 
   private apply(controller: Map<HolderId, HolderId>, e: PlacedEvent): void {
@@ -78,79 +66,52 @@ export class HolderRegistryTimeline {
     return undefined;
   }
 
-  add(e: PlacedEvent): Outcome {
-    if (e.revision !== this.revision) throw new Error(`event ${e.id} has revision ${e.revision}, expected ${this.revision}`);
-    if (this.known.has(e.id)) return { problem: problem('DuplicateEventId', `event id ${e.id} is already used`, { id: e.id }) };
-    if (e.type === 'EventRetracted') {
-      const target = this.known.get(e.data.eventId);
-      const invalid = checkRetractionTarget(HOLDERS_STREAM, target, e);
-      if (invalid) return { problem: invalid };
-      const at = indexOfEvent(this.active, target!.event);
-      const without = [...this.active.slice(0, at), ...this.active.slice(at + 1)];
-      const cycle = this.firstCycle(without);
-      if (cycle) return { problem: { ...cycle, message: `retracting ${target!.event.id} would leave ${cycle.message}` } };
-      target!.retracted = true;
-      this.active = without;
-      this.controller.clear();
-      for (const x of without) this.apply(this.controller, x);
-    } else if (e.type === 'HolderRegistered') {
-      const at = insertionIndex(this.active, e);
-      if (at === this.active.length) {
-        const cycle = cycleFrom(withEntry(this.controller, e.data.holder, e.data.controlledBy), e.data.holder);
-        if (cycle) return { problem: cycleProblem(e, cycle) };
-        this.apply(this.controller, e);
-        this.active.push(e);
-      } else {
-        const timeline = [...this.active.slice(0, at), e, ...this.active.slice(at)];
-        const cycle = this.firstCycle(timeline);
-        if (cycle) return { problem: cycle };
-        this.active = timeline;
-        this.controller.clear();
-        for (const x of timeline) this.apply(this.controller, x);
-      }
+  protected retract(target: KnownEvent): Outcome {
+    const at = indexOfEvent(this.active, target.event);
+    const without = [...this.active.slice(0, at), ...this.active.slice(at + 1)];
+    const cycle = this.firstCycle(without);
+    if (cycle) return { problem: { ...cycle, message: `retracting ${target.event.id} would leave ${cycle.message}` } };
+    this.active = without;
+    this.controller.clear();
+    for (const x of without) this.apply(this.controller, x);
+    return { changes: [] };
+  }
+
+  protected insert(e: PlacedEvent): Outcome {
+    if (e.type !== 'HolderRegistered') return { problem: problem('InvalidInput', `${e.type} does not belong to the holders stream`) };
+    const at = insertionIndex(this.active, e);
+    if (at === this.active.length) {
+      const cycle = cycleFrom(withEntry(this.controller, e.data.holder, e.data.controlledBy), e.data.holder);
+      if (cycle) return { problem: cycleProblem(e, cycle) };
+      this.apply(this.controller, e);
+      this.active.push(e);
     } else {
-      return { problem: problem('InvalidInput', `${e.type} does not belong to the holders stream`) };
+      const timeline = [...this.active.slice(0, at), e, ...this.active.slice(at)];
+      const cycle = this.firstCycle(timeline);
+      if (cycle) return { problem: cycle };
+      this.active = timeline;
+      this.controller.clear();
+      for (const x of timeline) this.apply(this.controller, x);
     }
-    this.known.set(e.id, { event: e, retracted: false });
-    this.revision += 1;
     return { changes: [] };
   }
 }
 
 /** The `fx` stream: exchange rates, and retractions of them. */
-export class FxTimeline {
-  private readonly known: Map<EventId, KnownEvent>;
-  private revision: number;
-
+export class FxTimeline extends CheckedTimeline {
   constructor(events: ReadonlyArray<StoredEvent | PlacedEvent> = []) {
-    this.known = indexStream(events).known;
-    this.revision = events.length;
+    super(FX_STREAM, indexStream(events).known, events.length);
   }
 
-  get nextRevision(): number {
-    return this.revision;
+  /** Rates are independent of each other: any of them may be retracted. */
+  protected retract(): Outcome {
+    return { changes: [] };
   }
 
-  find(id: EventId): KnownEvent | undefined {
-    return this.known.get(id);
-  }
-
-  add(e: PlacedEvent): Outcome {
-    if (e.revision !== this.revision) throw new Error(`event ${e.id} has revision ${e.revision}, expected ${this.revision}`);
-    if (this.known.has(e.id)) return { problem: problem('DuplicateEventId', `event id ${e.id} is already used`, { id: e.id }) };
-    if (e.type === 'EventRetracted') {
-      const target = this.known.get(e.data.eventId);
-      const invalid = checkRetractionTarget(FX_STREAM, target, e);
-      if (invalid) return { problem: invalid };
-      target!.retracted = true;
-    } else if (e.type === 'FxRateRecorded') {
-      if (e.data.base === e.data.quote)
-        return { problem: problem('InvalidFxRate', `FxRateRecorded ${e.date}: base and quote are both ${e.data.base}`) };
-    } else {
-      return { problem: problem('InvalidInput', `${e.type} does not belong to the fx stream`) };
-    }
-    this.known.set(e.id, { event: e, retracted: false });
-    this.revision += 1;
+  protected insert(e: PlacedEvent): Outcome {
+    if (e.type !== 'FxRateRecorded') return { problem: problem('InvalidInput', `${e.type} does not belong to the fx stream`) };
+    if (e.data.base === e.data.quote)
+      return { problem: problem('InvalidFxRate', `FxRateRecorded ${e.date}: base and quote are both ${e.data.base}`) };
     return { changes: [] };
   }
 }

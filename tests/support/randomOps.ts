@@ -1,7 +1,10 @@
 import fc from 'fast-check';
+import type { IssuerId } from '../../events/index.js';
 import { draft } from './decideHarness.js';
 
 /** Random operations on one issuer `acme` (classes A and B), and the drafts they become. */
+export const ACME = 'acme' as IssuerId;
+
 const HOLDERS = ['a', 'b', 'c', 'public'] as const;
 const CLASSES = ['A', 'B'] as const;
 const holder = fc.constantFrom(...HOLDERS);
