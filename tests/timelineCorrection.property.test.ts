@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { EventEnvelope, EventId } from '../events/index.js';
+import type { DraftEvent, EventId } from '../events/index.js';
 import { IssuerTimeline } from '../src/domain/issuerTimeline.js';
 import type { PlacedEvent } from '../src/domain/timeline.js';
 import { accepts, acceptsCorrection, replayChecked } from '../src/domain/writeModel.js';
@@ -26,8 +26,8 @@ describe('corrections on the incremental issuer timeline', () => {
         (steps, checkpointEvery) => {
           const timeline = IssuerTimeline.of(ACME, [], { checkpointEvery });
           const stored: PlacedEvent[] = [];
-          const placed = (d: EventEnvelope, revision: number) => ({ ...d, id: randomUUID() as EventId, revision }) as PlacedEvent;
-          const add = (d: EventEnvelope) => {
+          const placed = (d: DraftEvent, revision: number) => ({ ...d, id: randomUUID() as EventId, revision }) as PlacedEvent;
+          const add = (d: DraftEvent) => {
             const e = placed(d, timeline.nextRevision);
             const expected = accepts(ACME, stored, e) === undefined;
             expect('changes' in timeline.add(e)).toBe(expected);
