@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventId, Instant, IsoDate, StoredEvent } from '../events/index.js';
 import { toIssuerStreamId, type IssuerId } from '../events/index.js';
 import { Ledger } from '../src/ledger.js';
-import { LedgerError } from '../src/problem.js';
+import { LedgerError } from '../src/domain/problem.js';
 import { createMemoryStore } from '../src/store/memoryStore.js';
 import { byEffectivePoint } from '../src/domain/timeline.js';
 import { END_OF_TIME, parseKnownAt, selectTimeline } from './timeline.js';

@@ -1,7 +1,7 @@
 import type { EventId, Instant, IsoDate, StoredEvent } from '../events/index.js';
 import { isIsoDate } from '../events/index.js';
 import { byEffectivePoint, type PlacedEvent } from '../src/domain/timeline.js';
-import { fail } from '../src/problem.js';
+import { fail } from '../src/domain/problem.js';
 
 /** The two times of a bitemporal query (SPEC §6): the effective date and what the ledger knew then. */
 export type PointInTime = Readonly<{ asOf: IsoDate; knownAt: Instant }>;

@@ -23,7 +23,7 @@ import {
 import { groupMembers, holderRegistry } from '../projections/registry.js';
 import { COST_METHODS, projectProceeds, type CostMethod, type ProceedsJson } from '../projections/proceeds.js';
 import { parseDate, parseKnownAt, type PointInTime } from '../projections/timeline.js';
-import { fail } from './problem.js';
+import { fail } from './domain/problem.js';
 import { fastOwnership } from './snapshots.js';
 import type { EventStore } from './store/eventStore.js';
 

@@ -3,7 +3,7 @@ import { issuerOfStream, toIssuerStreamId } from '../events/index.js';
 import type { PointInTime } from '../projections/timeline.js';
 import { evolveIssuer, initialIssuerState, type IssuerState } from './domain/issuerState.js';
 import type { PlacedEvent } from './domain/timeline.js';
-import { fail } from './problem.js';
+import { fail } from './domain/problem.js';
 import type { EventStore } from './store/eventStore.js';
 import type { SnapshotRow, SqliteReads } from './store/sqliteReads.js';
 import { sqliteReadsOf } from './store/sqliteRegistry.js';

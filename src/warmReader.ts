@@ -4,7 +4,7 @@ import { AsOfIndex } from '../projections/asOfIndex.js';
 import type { CapTableJson, StakeJson } from '../projections/ownership.js';
 import { groupMembers, HolderNamesAsOf, holderRegistry } from '../projections/registry.js';
 import { END_OF_TIME, parseDate, type PointInTime, selectTimeline } from '../projections/timeline.js';
-import { fail } from './problem.js';
+import { fail } from './domain/problem.js';
 import { selectRows } from './snapshots.js';
 import { sqliteReadsOf } from './store/sqliteRegistry.js';
 import { REGISTERED } from './store/sqliteTimeline.js';

@@ -6,7 +6,7 @@ import { evolveIssuer, initialIssuerState, type IssuerState } from '../src/domai
 import { IssuerTimeline } from '../src/domain/issuerTimeline.js';
 import { indexStream } from '../src/domain/timeline.js';
 import { Ledger } from '../src/ledger.js';
-import { isLedgerError } from '../src/problem.js';
+import { isLedgerError } from '../src/domain/problem.js';
 import { createMemoryStore } from '../src/store/memoryStore.js';
 import { draft } from './support/decideHarness.js';
 import { op, type Op, toDraft } from './support/randomOps.js';

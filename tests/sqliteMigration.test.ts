@@ -8,7 +8,7 @@ import { shapeNamed } from '../bench/shapes.js';
 import { digestOf } from '../src/integrity/digest.js';
 import { verifyLedger } from '../src/integrity/verify.js';
 import { Ledger } from '../src/ledger.js';
-import { isLedgerError } from '../src/problem.js';
+import { isLedgerError } from '../src/domain/problem.js';
 import { queryCapTable, queryStake } from '../src/queries.js';
 import { refreshSnapshots, snapshotPolicy } from '../src/snapshots.js';
 import type { EventStore } from '../src/store/eventStore.js';

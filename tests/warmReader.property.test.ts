@@ -8,7 +8,7 @@ import { HOLDERS_STREAM } from '../events/index.js';
 import { PositionsByDay } from '../projections/asOfIndex.js';
 import { projectCapTable, projectStake } from '../projections/ownership.js';
 import { Ledger } from '../src/ledger.js';
-import { isLedgerError } from '../src/problem.js';
+import { isLedgerError } from '../src/domain/problem.js';
 import { createMemoryStore } from '../src/store/memoryStore.js';
 import { openSqliteStore } from '../src/store/sqliteStore.js';
 import { WarmReader } from '../src/warmReader.js';

@@ -1,5 +1,5 @@
 import { type EventType, parseJson } from '../../events/index.js';
-import { fail } from '../problem.js';
+import { fail } from '../domain/problem.js';
 import { dataFieldsOf, describeFields, type DataField } from './dataFields.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { ClassId, EventEnvelope, HolderId } from '../../events/index.js';
 import { PUBLIC, toRational } from '../../events/index.js';
-import { problem, type Problem } from '../problem.js';
+import { problem, type Problem } from './problem.js';
 import { cloneIssuerState, evolveIssuer, type IssuerState, scaleShares, sharesOf } from './issuerState.js';
 
 /** "BlockSale 2023-07-06": how a rejection names the event it is about. */

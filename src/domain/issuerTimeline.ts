@@ -1,5 +1,5 @@
 import type { ClassId, EventId, HolderId, IssuerId, StoredEvent } from '../../events/index.js';
-import { problem, type Problem } from '../problem.js';
+import { problem, type Problem } from './problem.js';
 import { applyEffect, type Effect, effectOf, positionEffect, positionKey, type PositionEffect, scales } from './additiveEffect.js';
 import { checkIssuerEvent, eventLabel, insufficientShares } from './issuerChecks.js';
 import { cloneIssuerState, evolveIssuer, initialIssuerState, type IssuerState, positionsTouched, sharesOf } from './issuerState.js';

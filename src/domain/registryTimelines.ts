@@ -1,6 +1,6 @@
 import type { EventId, HolderId, StoredEvent } from '../../events/index.js';
 import { FX_STREAM, HOLDERS_STREAM } from '../../events/index.js';
-import { problem, type Problem } from '../problem.js';
+import { problem, type Problem } from './problem.js';
 import { checkRetractionTarget, indexOfEvent, indexStream, insertionIndex, type KnownEvent, type PlacedEvent } from './timeline.js';
 
 type Outcome = { problem: Problem } | { changes: [] };

@@ -1,7 +1,7 @@
 import { FX_STREAM, HOLDERS_STREAM, instantOf, IssuerId, toIssuerStreamId } from '../../events/index.js';
 import { projectAudit, type AuditJson } from '../../projections/audit.js';
 import { parseDate } from '../../projections/timeline.js';
-import { fail } from '../problem.js';
+import { fail } from '../domain/problem.js';
 import type { EventStore } from '../store/eventStore.js';
 import { verifyLedger } from './verify.js';
 

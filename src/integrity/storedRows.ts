@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { decodeStored, type StoredEvent } from '../../events/index.js';
-import { fail, isLedgerError } from '../problem.js';
+import { fail, isLedgerError } from '../domain/problem.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { DerivedRows } from './derivedCheck.js';
 

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { AuditJson } from '../../../projections/audit.js';
-import { fail } from '../../problem.js';
+import { fail } from '../../domain/problem.js';
 import { toJson, type CliContext } from '../context.js';
 import type { Progress } from '../progress.js';
 import { writeFileAtomically } from '../readInput.js';

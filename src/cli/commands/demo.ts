@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import type { StakeJson } from '../../../projections/ownership.js';
 import type { ProceedsJson } from '../../../projections/proceeds.js';
-import { fail } from '../../problem.js';
+import { fail } from '../../domain/problem.js';
 import type { EventStore } from '../../store/eventStore.js';
 import { parseStoreUrl, redactUrl } from '../../store/storeUrl.js';
 import type { CliContext } from '../context.js';
