@@ -1,5 +1,5 @@
 import type { EventStore } from '../store/eventStore.js';
-import { groupThousands } from './numbers.js';
+import { groupThousands } from '../../projections/humanNumbers.js';
 
 /** Work this large shows progress (SPEC §10: "more than ~10,000 events"). */
 export const PROGRESS_THRESHOLD = 10_000;

@@ -1,6 +1,6 @@
 import type { AuditJson } from '../../projections/audit.js';
 import type { CapTableJson } from '../../projections/ownership.js';
-import { groupThousands, showMoney, showPercent, showShares } from '../cli/numbers.js';
+import { groupThousands, showMoney, showPercent, showShares } from '../../projections/humanNumbers.js';
 import { eventFlags, problemsSentence, summaryLines, verificationSentence } from './auditText.js';
 
 type Align = 'left' | 'right';

@@ -8,7 +8,7 @@ import { fail } from '../../domain/problem.js';
 import type { EventStore } from '../../store/eventStore.js';
 import { parseStoreUrl, redactUrl } from '../../store/storeUrl.js';
 import type { CliContext } from '../context.js';
-import { showPercent, showShares } from '../numbers.js';
+import { showPercent, showShares } from '../../../projections/humanNumbers.js';
 import { renderTable } from '../table.js';
 import { proceedsText } from '../views/proceeds.js';
 
