@@ -34,4 +34,4 @@ export {
 } from './queries.js';
 export { verifyLedger, type VerifyResult, type VerifyProblem } from './integrity/verify.js';
 export { digestOf, type Digest } from './integrity/digest.js';
-export { auditReport, type AuditOptions } from './integrity/auditReport.js';
+export { auditReport, type AuditOptions } from './auditReport.js';

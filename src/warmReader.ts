@@ -3,7 +3,8 @@ import { HOLDERS_STREAM, instantOf, toIssuerStreamId } from '../events/index.js'
 import { AsOfIndex } from '../projections/asOfIndex.js';
 import type { CapTableJson, StakeJson } from '../projections/ownership.js';
 import { groupMembers, HolderNamesAsOf, holderRegistry } from '../projections/registry.js';
-import { END_OF_TIME, parseDate, type PointInTime, selectTimeline } from '../projections/timeline.js';
+import { END_OF_TIME, type PointInTime, selectTimeline } from '../projections/timeline.js';
+import { parseDate } from './timeArguments.js';
 import { fail } from './domain/problem.js';
 import { selectRows } from './snapshots.js';
 import { sqliteReadsOf } from './store/sqliteRegistry.js';

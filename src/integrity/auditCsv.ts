@@ -1,4 +1,4 @@
-import type { AuditJson } from '../../projections/audit.js';
+import type { AuditJson } from './auditDocument.js';
 import type { AuditChangeJson } from '../../projections/auditEvents.js';
 
 /** An RFC 4180 field: quoted (quotes doubled) when it holds a comma, a quote, CR or LF. */

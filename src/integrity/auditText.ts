@@ -1,4 +1,4 @@
-import type { AuditJson } from '../../projections/audit.js';
+import type { AuditJson } from './auditDocument.js';
 import type { AuditEventJson } from '../../projections/auditEvents.js';
 import { groupThousands } from '../../projections/humanNumbers.js';
 import type { VerifyResult } from './verify.js';
