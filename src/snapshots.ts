@@ -8,7 +8,7 @@ import type { EventStore } from './store/eventStore.js';
 import type { SnapshotRow, SqliteReads } from './store/sqliteReads.js';
 import { sqliteReadsOf } from './store/sqliteRegistry.js';
 import { decodeBody, REGISTERED, ReplayCodeError, type TimelineEntry } from './store/sqliteTimeline.js';
-import { decodeState, encodeState, SnapshotStateError } from './snapshotState.js';
+import { decodeState, encodeState, SnapshotStateError } from './store/snapshotState.js';
 
 /**
  * Persisted projection snapshots (SQLite store, schema v2): an issuer's state at the end of a date
