@@ -4,7 +4,7 @@ import { type ClassId, type HolderId, instantOf, issuerOfStream } from '../../ev
 import { END_OF_TIME, selectTimeline } from '../../projections/timeline.js';
 import { evolveIssuer, initialIssuerState, positionsTouched, sharesOf } from '../../src/domain/issuerState.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
-import { Prng } from '../prng.js';
+import { Prng } from '../../tests/support/ledgerGenerator/prng.js';
 import { nowMs } from '../stats.js';
 import { readAllByStream } from './storeEvents.js';
 
