@@ -14,7 +14,7 @@ export const groupThousands = (value: string): string => {
   return m ? `${m[1]}${group(m[2]!)}${m[3] ?? ''}` : value;
 };
 
-export const NOT_AVAILABLE = 'n/a';
+const NOT_AVAILABLE = 'n/a';
 
 /**
  * A percentage for people: two decimals (half-even, like every rounding here), "<0.01%" for a

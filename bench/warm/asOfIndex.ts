@@ -9,7 +9,7 @@ import type { PointInTime } from '../../projections/timeline.js';
  * An order-preserving number for a valid YYYY-MM-DD date (year × 512 + month × 32 + day): binary
  * searches compare small integers instead of strings.
  */
-export const dayKey = (date: string): number =>
+const dayKey = (date: string): number =>
   ((date.charCodeAt(0) - 48) * 1000 + (date.charCodeAt(1) - 48) * 100 + (date.charCodeAt(2) - 48) * 10 + (date.charCodeAt(3) - 48)) * 512 +
   ((date.charCodeAt(5) - 48) * 10 + (date.charCodeAt(6) - 48)) * 32 +
   ((date.charCodeAt(8) - 48) * 10 + (date.charCodeAt(9) - 48));

@@ -24,7 +24,7 @@ const flagTargets = (type: EventType): Map<string, FlagTarget> => {
 };
 
 /** Splits leftover arguments into `--flag value` pairs (also `--flag=value`). */
-export const readFlagPairs = (args: ReadonlyArray<string>): Array<[string, string]> => {
+const readFlagPairs = (args: ReadonlyArray<string>): Array<[string, string]> => {
   const pairs: Array<[string, string]> = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;

@@ -2,7 +2,7 @@ import type { EventStore } from '../store/eventStore.js';
 import { groupThousands } from '../../projections/humanNumbers.js';
 
 /** Work this large shows progress (SPEC §10: "more than ~10,000 events"). */
-export const PROGRESS_THRESHOLD = 10_000;
+const PROGRESS_THRESHOLD = 10_000;
 
 export interface Progress {
   /** Sets how far the work is (`done` of `total`, or of the total given at start). */

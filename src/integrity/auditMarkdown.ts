@@ -8,7 +8,7 @@ type Align = 'left' | 'right';
 const cell = (text: string): string => text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
 
 /** A Markdown pipe table with its columns padded, so it reads well in a terminal as well as rendered. */
-export const markdownTable = (
+const markdownTable = (
   headers: ReadonlyArray<string>,
   rows: ReadonlyArray<ReadonlyArray<string>>,
   align: ReadonlyArray<Align> = [],
