@@ -26,7 +26,7 @@ export type SizeResult = {
   cli?: { runsMs: number[]; medianMs: number; maxRssMb: number; error?: string };
 };
 
-export type Row = { figure: string; value: string; baseline: string; ratio: string; target: string; met: string };
+type Row = { figure: string; value: string; baseline: string; ratio: string; target: string; met: string };
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 const ms = (n: number): string => (n >= 100 ? int(n) : n >= 1 ? n.toFixed(1) : n >= 0.01 ? n.toFixed(3) : n.toFixed(4)) + ' ms';
@@ -44,7 +44,7 @@ const failure = (o: Outcome<unknown> | undefined): string =>
 const RSS_LIMIT_MB = 300;
 
 /** Every figure against its target (issue 7). Targets are stated for the 1M ledger; smaller sizes show the trend. */
-export const rowsOf = (r: SizeResult): Row[] => {
+const rowsOf = (r: SizeResult): Row[] => {
   const rows: Row[] = [];
   const imp = r.import;
   const raw = r.rawPlain;

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeLedger } from './generate.js';
+import { writeLedger } from '../tests/support/ledgerGenerator/generate.js';
 import { markdownTable, type Outcome, type SizeResult } from './report.js';
-import { shapeNamed } from './shapes.js';
+import { shapeNamed } from '../tests/support/ledgerGenerator/shapes.js';
 import { median, nowMs } from './stats.js';
 import type { QuerySamples } from './measure/transactionsTable.js';
 

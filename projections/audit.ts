@@ -1,7 +1,5 @@
 import type { HolderId, Instant, IsoDate, IssuerId, StoredEvent } from '../events/index.js';
 import { utcDateOf } from '../events/index.js';
-import type { VerifyResult } from '../src/integrity/verify.js';
-import type { StreamHead } from '../src/store/eventStore.js';
 import { auditEvents, BACK_DATED_AFTER_DAYS, type AuditEventJson, type AuditRetractionJson } from './auditEvents.js';
 import { PERCENT_TOLERANCE_PP, reconcileDisclosures, type ReconciliationJson } from './auditDisclosures.js';
 import { stakeChart, type StakeChartJson } from './auditChart.js';
@@ -15,13 +13,15 @@ import { END_OF_TIME, recordedBy, selectTimeline } from './timeline.js';
 
 export type HolderProceedsJson = { holder: HolderId; name: string; disposals: DisposalJson[]; totals: ProceedsTotalJson[] };
 
-/** The `audit --format json` document (SPEC §9); the other formats render this. */
-export type AuditJson = {
+/**
+ * What the audit report computes from the events: everything but the verification of the log,
+ * which src/integrity/auditDocument.ts adds to make the report's document.
+ */
+export type AuditProjection = {
   issuer: IssuerId;
   name: string | null;
   period: { from: IsoDate; to: IsoDate };
   knownAt: Instant;
-  verification: VerifyResult & { heads: StreamHead[] };
   capTable: { start: CapTableJson; end: CapTableJson };
   events: AuditEventJson[];
   retractions: AuditRetractionJson[];
@@ -52,8 +52,6 @@ export type AuditRequest = Readonly<{
   /** Default: the date of knownAt. */
   to?: IsoDate;
   knownAt: Instant;
-  verification: VerifyResult;
-  heads: ReadonlyArray<StreamHead>;
 }>;
 
 const dayBefore = (date: IsoDate): IsoDate => utcDateOf(new Date(Date.parse(date) - 86_400_000));
@@ -66,10 +64,10 @@ const disposersIn = (events: ReadonlyArray<AuditEventJson>, recorded: ReadonlyAr
 
 /**
  * The audit report of one issuer over a period (SPEC §9), as the ledger knew it at `knownAt`.
- * Pure: the streams, the verification result and the heads come in; every figure is computed by
- * the ownership, history and proceeds projections.
+ * Pure: the streams come in; every figure is computed by the ownership, history and proceeds
+ * projections.
  */
-export const projectAudit = (streams: AuditStreams, request: AuditRequest): AuditJson => {
+export const projectAudit = (streams: AuditStreams, request: AuditRequest): AuditProjection => {
   const { issuer, knownAt } = request;
   const recorded = recordedBy(streams.issuerEvents, knownAt);
   const registration = recorded.find((e) => e.type === 'IssuerRegistered');
@@ -90,16 +88,11 @@ export const projectAudit = (streams: AuditStreams, request: AuditRequest): Audi
     warnings.push(...answer.warnings);
     return { holder, name: displayName(registry, holder), disposals: answer.proceeds.disposals, totals: answer.proceeds.totals };
   });
-  const relevant = new Set([`issuer-${issuer}`, 'holders', 'fx']);
   return {
     issuer,
     name: registration?.type === 'IssuerRegistered' ? registration.data.name : null,
     period: { from, to },
     knownAt,
-    verification: {
-      ...request.verification,
-      heads: request.heads.filter((h) => relevant.has(h.stream)).map(({ stream, revision, hash }) => ({ stream, revision, hash })),
-    },
     capTable: {
       start: projectCapTable(ownership, issuer, { asOf: dayBefore(from), knownAt }),
       end: projectCapTable(ownership, issuer, { asOf: to, knownAt }),

@@ -8,8 +8,8 @@ import { displayName, type HolderRegistry } from './registry.js';
 import { selectTimeline } from './timeline.js';
 
 /** How many named holders the chart draws; everyone else (the free float included) is "others". */
-export const MAJOR_HOLDERS = 5;
-export const OTHERS = 'others';
+const MAJOR_HOLDERS = 5;
+const OTHERS = 'others';
 
 /**
  * The major holders' % of the main class over the period, one point per date on which the class

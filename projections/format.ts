@@ -26,7 +26,7 @@ export const formatShareOf = (part: bigint, whole: bigint): string | null =>
   whole === 0n ? null : toFixed({ num: part * 100n, den: whole }, 6);
 
 /** Below these, part × 100 and the remainders × 1000 stay exact integers in a double (< 2^52). */
-export const EXACT_PART = 45_035_996_273_704n;
+const EXACT_PART = 45_035_996_273_704n;
 export const EXACT_WHOLE = 4_503_599_627_370n;
 
 /**

@@ -20,7 +20,7 @@ export const holderRegistry = (holdersTimeline: ReadonlyArray<PlacedEvent>): Map
   return registry;
 };
 
-export const PUBLIC_NAME = 'Public (free float)';
+const PUBLIC_NAME = 'Public (free float)';
 
 export const displayName = (registry: HolderRegistry, holder: HolderId): string =>
   registry.get(holder)?.name ?? (holder === PUBLIC ? PUBLIC_NAME : holder);

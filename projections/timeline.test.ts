@@ -3,10 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { EventId, Instant, IsoDate, StoredEvent } from '../events/index.js';
 import { toIssuerStreamId, type IssuerId } from '../events/index.js';
 import { Ledger } from '../src/ledger.js';
-import { LedgerError } from '../src/problem.js';
 import { createMemoryStore } from '../src/store/memoryStore.js';
 import { byEffectivePoint } from '../src/domain/timeline.js';
-import { END_OF_TIME, parseKnownAt, selectTimeline } from './timeline.js';
+import { END_OF_TIME, selectTimeline } from './timeline.js';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}` as EventId;
 const issue = (n: number, date: string, shares: string) => ({
@@ -69,36 +68,6 @@ describe('selectTimeline (SPEC §6)', () => {
     expect(ids(selectTimeline(stream, at('2024-02-15T00:00:00.000Z', '2020-02-29')))).toEqual([id(1), id(3)]);
     expect(ids(selectTimeline(stream, at('2024-02-15T00:00:00.000Z', '2020-03-01')))).toEqual([id(1), id(3), id(2)]);
   });
-});
-
-describe('parseKnownAt', () => {
-  it('reads a date as the end of that day in UTC', () => {
-    expect(parseKnownAt('2023-07-06')).toBe('2023-07-06T23:59:59.999Z');
-  });
-
-  it('normalises an ISO 8601 instant to UTC with milliseconds', () => {
-    expect(parseKnownAt('2023-07-06T10:00:00+08:00')).toBe('2023-07-06T02:00:00.000Z');
-    expect(parseKnownAt('2023-07-06T10:00+0800')).toBe('2023-07-06T02:00:00.000Z');
-    expect(parseKnownAt('2023-07-06T10:00Z')).toBe('2023-07-06T10:00:00.000Z');
-    expect(parseKnownAt('2023-07-06T10:00:00.5Z')).toBe('2023-07-06T10:00:00.500Z');
-    expect(parseKnownAt('2023-07-06T10:00:00.123456Z')).toBe('2023-07-06T10:00:00.123Z');
-  });
-
-  it.each(['2023-02-30', '2023-07-06T10:00:00', '2023-07-06T24:00:00Z', 'yesterday', '2023-02-30T10:00:00Z', ''])(
-    'rejects %j as invalid input naming the flag and the value',
-    (value) => {
-      let error: unknown;
-      try {
-        parseKnownAt(value, '--known-at');
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(LedgerError);
-      expect((error as LedgerError).problem.kind).toBe('InvalidInput');
-      expect((error as LedgerError).message).toContain(`--known-at`);
-      expect((error as LedgerError).message).toContain(JSON.stringify(value));
-    },
-  );
 });
 
 describe('selectTimeline is the definition of SPEC §6, computed faster', () => {

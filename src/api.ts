@@ -14,7 +14,7 @@
 export * from '../events/index.js';
 export { Ledger, type AppendReport, type AppendedEvent, type LedgerOptions } from './ledger.js';
 export { parseJsonl } from './jsonl.js';
-export { errorCodeOf, exitCodeOf, isLedgerError, LedgerError, PROBLEM_KINDS, type Problem, type ProblemKind } from './problem.js';
+export { errorCodeOf, exitCodeOf, isLedgerError, LedgerError, PROBLEM_KINDS, type Problem, type ProblemKind } from './domain/problem.js';
 export type { AppendBatch, EventStore, ExpectedRevision, StreamHead } from './store/eventStore.js';
 export { openStore } from './store/openStore.js';
 export { createMemoryStore } from './store/memoryStore.js';
@@ -34,4 +34,4 @@ export {
 } from './queries.js';
 export { verifyLedger, type VerifyResult, type VerifyProblem } from './integrity/verify.js';
 export { digestOf, type Digest } from './integrity/digest.js';
-export { auditReport, type AuditOptions } from './integrity/auditReport.js';
+export { auditReport, type AuditOptions } from './auditReport.js';

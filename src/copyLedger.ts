@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../events/index.js';
 import { verifyLedger, type VerifyResult } from './integrity/verify.js';
-import { fail } from './problem.js';
+import { fail } from './domain/problem.js';
 import type { AppendBatch, EventStore, StreamHead } from './store/eventStore.js';
 
 /** Events per batch: EventStoreDB appends each batch atomically and bounds the size of one append. */

@@ -1,9 +1,9 @@
 import type { DraftEvent } from '../events/index.js';
 import { decodeDraft, decodeDraftFast, parseJson, parseJsonNumbersAsText } from '../events/index.js';
-import { problem, type Problem } from './problem.js';
+import { problem, type Problem } from './domain/problem.js';
 
 /** Longest accepted import line: a guard against a runaway or hostile file. */
-export const MAX_LINE_BYTES = 1024 * 1024;
+const MAX_LINE_BYTES = 1024 * 1024;
 
 export type ParsedLine = Readonly<{ line: number; draft: DraftEvent }>;
 

@@ -1,6 +1,6 @@
 import type { HolderId, Instant, IssuerId, StoredEvent } from '../events/index.js';
 import { isHolderNamed } from './domain/mentions.js';
-import { fail } from './problem.js';
+import { fail } from './domain/problem.js';
 
 /**
  * The two checks a question makes before it answers, whichever way it reads the ledger (replaying

@@ -14,7 +14,7 @@ import { assignImportIds, newEventId } from './domain/eventIds.js';
 import { IssuerTimeline } from './domain/issuerTimeline.js';
 import { FxTimeline, HolderRegistryTimeline } from './domain/registryTimelines.js';
 import { parseJsonl } from './jsonl.js';
-import { fail, isLedgerError, LedgerError, problem } from './problem.js';
+import { fail, isLedgerError, LedgerError, problem } from './domain/problem.js';
 import type { AppendBatch, EventStore } from './store/eventStore.js';
 import { EMPTY_TIP, sealEvents, sealPlaced, type StreamTip } from './store/hashChain.js';
 import { FX_STREAM, HOLDERS_STREAM, issuerOfStream } from '../events/index.js';

@@ -21,9 +21,10 @@ import {
 } from '../projections/ownership.js';
 import { groupMembers, holderRegistry } from '../projections/registry.js';
 import { COST_METHODS, projectProceeds, type CostMethod, type ProceedsJson } from '../projections/proceeds.js';
-import { parseDate, parseKnownAt, type PointInTime } from '../projections/timeline.js';
+import type { PointInTime } from '../projections/timeline.js';
 import { checkHolderKnown, checkIssuerKnown, isNamedIn, issuerFoundIn } from './knownNames.js';
-import { fail } from './problem.js';
+import { parseDate, parseKnownAt } from './timeArguments.js';
+import { fail } from './domain/problem.js';
 import { fastOwnership } from './snapshots.js';
 import type { EventStore } from './store/eventStore.js';
 

@@ -6,7 +6,7 @@ import type { PlacedEvent } from './domain/timeline.js';
 import { checkHolderKnown, checkIssuerKnown } from './knownNames.js';
 import type { DerivedReads, Retraction, SnapshotRow } from './store/derivedReads.js';
 import type { EventStore } from './store/eventStore.js';
-import { decodeState, encodeState, SnapshotStateError } from './snapshotState.js';
+import { decodeState, encodeState, SnapshotStateError } from './store/snapshotState.js';
 
 /**
  * Persisted projection snapshots, kept by a store that offers derived reads (EventStore.derivedReads:

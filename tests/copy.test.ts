@@ -6,7 +6,7 @@ import { encodeStored } from '../events/index.js';
 import { copyLedger } from '../src/copyLedger.js';
 import { digestOf } from '../src/integrity/digest.js';
 import { Ledger } from '../src/ledger.js';
-import { isLedgerError } from '../src/problem.js';
+import { isLedgerError } from '../src/domain/problem.js';
 import type { EventStore } from '../src/store/eventStore.js';
 import { createMemoryStore } from '../src/store/memoryStore.js';
 import { openSqliteStore } from '../src/store/sqliteStore.js';

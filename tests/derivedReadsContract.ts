@@ -11,7 +11,7 @@ import {
 } from '../events/index.js';
 import { isNamedIn } from '../src/knownNames.js';
 import { Ledger } from '../src/ledger.js';
-import { isLedgerError } from '../src/problem.js';
+import { isLedgerError } from '../src/domain/problem.js';
 import { queryCapTable, queryStake } from '../src/queries.js';
 import { refreshSnapshots, snapshotPolicy } from '../src/snapshots.js';
 import type { DerivedReads, SnapshotRow } from '../src/store/derivedReads.js';

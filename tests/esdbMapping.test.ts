@@ -11,7 +11,7 @@ import {
 } from '@eventstore/db-client';
 import { describe, expect, it } from 'vitest';
 import { decodeDraft, type DraftEvent, type EventEnvelope, type StoredEvent } from '../events/index.js';
-import { isLedgerError, type Problem } from '../src/problem.js';
+import { isLedgerError, type Problem } from '../src/domain/problem.js';
 import { isStreamNotFound, isUnavailable, raiseClientError } from '../src/store/esdb/clientErrors.js';
 import { toEsdbConnection } from '../src/store/esdb/connectionString.js';
 import {

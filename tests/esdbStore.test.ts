@@ -12,7 +12,7 @@ import {
 } from '@eventstore/db-client';
 import { describe, expect, it, vi } from 'vitest';
 import type { StoredEvent } from '../events/index.js';
-import { isLedgerError } from '../src/problem.js';
+import { isLedgerError } from '../src/domain/problem.js';
 import { toEsdbConnection } from '../src/store/esdb/connectionString.js';
 import { esdbStoreWith, openEsdbStore, type EsdbClient } from '../src/store/esdb/esdbStore.js';
 import { LedgerCatalog } from '../src/store/esdb/ledgerCatalog.js';

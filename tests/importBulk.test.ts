@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeStored } from '../events/index.js';
 import { Ledger } from '../src/ledger.js';
-import { isLedgerError } from '../src/problem.js';
+import { isLedgerError } from '../src/domain/problem.js';
 import type { EventStore } from '../src/store/eventStore.js';
 import { createMemoryStore } from '../src/store/memoryStore.js';
 

@@ -1,8 +1,8 @@
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateLedger } from '../bench/generate.js';
-import { shapeNamed } from '../bench/shapes.js';
+import { generateLedger } from './support/ledgerGenerator/generate.js';
+import { shapeNamed } from './support/ledgerGenerator/shapes.js';
 import { parseJsonl } from '../src/jsonl.js';
 import {
   canonicalContentText,

@@ -7,7 +7,7 @@ import { IssuerTimeline } from '../src/domain/issuerTimeline.js';
 import { indexStream } from '../src/domain/timeline.js';
 import { replayChecked } from '../src/domain/writeModel.js';
 import { Ledger } from '../src/ledger.js';
-import { isLedgerError } from '../src/problem.js';
+import { isLedgerError } from '../src/domain/problem.js';
 import { createMemoryStore } from '../src/store/memoryStore.js';
 import { draft } from './support/decideHarness.js';
 import { ACME, op, type Op, toDraft } from './support/randomOps.js';

@@ -7,7 +7,7 @@ import { capTableFromState, percentagesOf, projectCapTable, projectStake, replay
 import { type CostMethod, projectProceeds } from '../projections/proceeds.js';
 import { END_OF_TIME, selectTimeline } from '../projections/timeline.js';
 import { Ledger } from '../src/ledger.js';
-import { isLedgerError } from '../src/problem.js';
+import { isLedgerError } from '../src/domain/problem.js';
 import type { EventStore } from '../src/store/eventStore.js';
 import { createMemoryStore } from '../src/store/memoryStore.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventId } from '../events/index.js';
 import { Ledger } from '../src/ledger.js';
-import { LedgerError, type ProblemKind } from '../src/problem.js';
+import { LedgerError, type ProblemKind } from '../src/domain/problem.js';
 import { queryCapTable, queryHistory, queryProceeds, queryStake } from '../src/queries.js';
 import type { EventStore } from '../src/store/eventStore.js';
 import { createMemoryStore } from '../src/store/memoryStore.js';

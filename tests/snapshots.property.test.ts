@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../events/index.js';
 import { Ledger } from '../src/ledger.js';
-import { isLedgerError } from '../src/problem.js';
+import { isLedgerError } from '../src/domain/problem.js';
 import { queryCapTable, queryStake } from '../src/queries.js';
 import { refreshSnapshots, snapshotPolicy } from '../src/snapshots.js';
 import type { EventStore } from '../src/store/eventStore.js';

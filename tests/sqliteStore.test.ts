@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isLedgerError, type Problem } from '../src/problem.js';
+import { isLedgerError, type Problem } from '../src/domain/problem.js';
 import { openSqliteStore } from '../src/store/sqliteStore.js';
 import { batchOf, issuerRegistered, moreIssues, newIssuerHistory, seal, sharesIssued, withId } from './fixtures/sealed.js';
 import { describeStoreContract } from './storeContract.js';

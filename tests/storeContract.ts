@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../events/index.js';
-import { isLedgerError, type Problem } from '../src/problem.js';
+import { isLedgerError, type Problem } from '../src/domain/problem.js';
 import type { EventStore } from '../src/store/eventStore.js';
 import { checkChain } from '../src/store/hashChain.js';
 import { describeDerivedReadsContract } from './derivedReadsContract.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isLedgerError } from '../src/problem.js';
+import { isLedgerError } from '../src/domain/problem.js';
 import { openStore } from '../src/store/openStore.js';
 import { DEFAULT_STORE_URL, parseStoreUrl, redactUrl } from '../src/store/storeUrl.js';
 

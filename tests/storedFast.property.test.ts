@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateLedger } from '../bench/generate.js';
-import { shapeNamed } from '../bench/shapes.js';
+import { generateLedger } from './support/ledgerGenerator/generate.js';
+import { shapeNamed } from './support/ledgerGenerator/shapes.js';
 import { decodeStored, encodeStored } from '../events/index.js';
 import { decodeStoredFast } from '../events/storedFast.js';
 import { Ledger } from '../src/ledger.js';

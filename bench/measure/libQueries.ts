@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import type { HolderId, IssuerId } from '../../events/index.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
-import { WarmReader } from '../../src/warmReader.js';
+import { WarmReader } from '../warm/warmReader.js';
 import { latencyOf, nowMs } from '../stats.js';
 import { WARM_PASSES } from './sqlQueries.js';
 import type { QuerySamples } from './transactionsTable.js';
 
 /**
- * shareledger's warm as-of answers: a WarmReader (src/warmReader.ts) on an open store — the
+ * shareledger's warm as-of answers: a WarmReader (bench/warm/warmReader.ts) on an open store — the
  * issuer's as-of index built once (warmUpMs), then every question answered by binary search, as
  * a long-running process would. The answers are checked against the SQL baseline's. While one
  * query takes long the run stops after `budgetMs` (at least `minSamples`); `n` says how many.

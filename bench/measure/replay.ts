@@ -67,18 +67,6 @@ export const replaySqlite = async (args: { db: string }) => {
   return { events: count, ms, perSec: count / (ms / 1000), holdings, registered };
 };
 
-/** The replay as it was before schema v2: readAll (envelopes, JSON.parse, decoder) + select + evolve, all events held. */
-export const replaySqliteEnvelopes = async (args: { db: string }) => {
-  const store = openSqliteStore(args.db);
-  const started = nowMs();
-  const { streams, count } = await readAllByStream(store);
-  const readMs = nowMs() - started;
-  const replay = replayStreams(streams);
-  const ms = nowMs() - started;
-  await store.close();
-  return { events: count, ms, perSec: count / (ms / 1000), readDecodeMs: readMs, ...replay };
-};
-
 /** Select + evolve over events already decoded in memory (what a warm process pays). */
 export const replayMemory = async (args: { db: string; rounds?: number }) => {
   const store = openSqliteStore(args.db);

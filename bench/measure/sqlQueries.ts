@@ -3,8 +3,8 @@ import Database from 'better-sqlite3';
 import { latencyOf, nowMs } from '../stats.js';
 import type { QuerySamples } from './transactionsTable.js';
 
-export const STAKE_SQL = 'SELECT COALESCE(SUM(delta), 0) FROM transactions WHERE issuer = ? AND holder = ? AND class = ? AND date <= ?';
-export const CAP_TABLE_SQL =
+const STAKE_SQL = 'SELECT COALESCE(SUM(delta), 0) FROM transactions WHERE issuer = ? AND holder = ? AND class = ? AND date <= ?';
+const CAP_TABLE_SQL =
   'SELECT holder, class, SUM(delta) AS shares FROM transactions WHERE issuer = ? AND date <= ? GROUP BY holder, class HAVING shares <> 0';
 
 /**

@@ -4,7 +4,7 @@ import { type ClassId, type HolderId, instantOf, issuerOfStream } from '../../ev
 import { END_OF_TIME, selectTimeline } from '../../projections/timeline.js';
 import { evolveIssuer, initialIssuerState, positionsTouched, sharesOf } from '../../src/domain/issuerState.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
-import { Prng } from '../prng.js';
+import { Prng } from '../../tests/support/ledgerGenerator/prng.js';
 import { nowMs } from '../stats.js';
 import { readAllByStream } from './storeEvents.js';
 
@@ -14,7 +14,7 @@ import { readAllByStream } from './storeEvents.js';
  * as the ledger — one row per holding changed by each event that counts now (retracted events
  * left out, back-dated ones at their date, splits and conversions as per-holder deltas).
  */
-export const TRANSACTIONS_SCHEMA = `
+const TRANSACTIONS_SCHEMA = `
   CREATE TABLE transactions (issuer TEXT NOT NULL, holder TEXT NOT NULL, class TEXT NOT NULL, date TEXT NOT NULL, delta INTEGER NOT NULL);
   CREATE INDEX transactions_by_position ON transactions (issuer, holder, class, date, delta);`;
 

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import type { Ledger } from '../ledger.js';
-import { fail } from '../problem.js';
+import { fail } from '../domain/problem.js';
 import type { EventStore } from '../store/eventStore.js';
 import { DEFAULT_STORE_URL, parseStoreUrl, redactUrl } from '../store/storeUrl.js';
 import { checkLogLevel, createLogger, type Logger, type LogLevel } from './logger.js';

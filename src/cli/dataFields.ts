@@ -27,7 +27,7 @@ export type DataField = Readonly<{
 
 type Codec = t.Type<unknown, unknown, unknown>;
 
-export const toKebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const toKebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /** Validates a probe with `codec`, returning the string keys looked up, in order, and the errors. */
 const probe = (codec: Codec, value: unknown = {}): { keys: string[]; errors: t.Errors } => {

@@ -1,5 +1,5 @@
 import { decodeDraft, type DraftEvent, EVENT_TYPES, type EventType, type FieldProblem, isEventType } from '../../events/index.js';
-import { fail } from '../problem.js';
+import { fail } from '../domain/problem.js';
 import { dataFieldsOf } from './dataFields.js';
 
 /** An event type named on the command line; a near miss ("blocksale") is suggested. */

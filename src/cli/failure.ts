@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { errorCodeOf, exitCodeOf, isLedgerError, type Problem } from '../problem.js';
+import { errorCodeOf, exitCodeOf, isLedgerError, type Problem } from '../domain/problem.js';
 import { toJson } from './context.js';
 import { redactText, type Logger } from './logger.js';
 import type { Style } from './style.js';

@@ -1,5 +1,5 @@
 import { type EventType, parseJson } from '../../events/index.js';
-import { fail } from '../problem.js';
+import { fail } from '../domain/problem.js';
 import { dataFieldsOf, describeFields, type DataField } from './dataFields.js';
 
 /**
@@ -24,7 +24,7 @@ const flagTargets = (type: EventType): Map<string, FlagTarget> => {
 };
 
 /** Splits leftover arguments into `--flag value` pairs (also `--flag=value`). */
-export const readFlagPairs = (args: ReadonlyArray<string>): Array<[string, string]> => {
+const readFlagPairs = (args: ReadonlyArray<string>): Array<[string, string]> => {
   const pairs: Array<[string, string]> = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;

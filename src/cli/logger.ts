@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Logger as PinoLogger } from 'pino';
-import { fail } from '../problem.js';
+import { fail } from '../domain/problem.js';
 import { redactUrl } from '../store/storeUrl.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;

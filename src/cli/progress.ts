@@ -1,8 +1,8 @@
 import type { EventStore } from '../store/eventStore.js';
-import { groupThousands } from './numbers.js';
+import { groupThousands } from '../../projections/humanNumbers.js';
 
 /** Work this large shows progress (SPEC §10: "more than ~10,000 events"). */
-export const PROGRESS_THRESHOLD = 10_000;
+const PROGRESS_THRESHOLD = 10_000;
 
 export interface Progress {
   /** Sets how far the work is (`done` of `total`, or of the total given at start). */
@@ -25,6 +25,11 @@ const REDRAW_MS = 80;
  * terminal and only for long work; it writes no escape sequences (so it is fine under
  * NO_COLOR) and clears itself by overwriting with spaces. Writes to a TTY are synchronous, so
  * the bar moves even while the work keeps the event loop busy.
+ *
+ * Hand-written on purpose, not cli-progress: that library redraws with cursor escape sequences
+ * (save/restore cursor, hide/show cursor, readline's cursorTo and clearLine), which this bar
+ * promises not to write (tests/cli/terminal.test.ts checks a bar under NO_COLOR has no ANSI), and
+ * it would add itself and string-width to every cold start for the ~40 lines below.
  */
 export const startProgress = (
   options: Readonly<{ title: string; total: number; unit?: string; sink?: Sink; threshold?: number; force?: boolean }>,

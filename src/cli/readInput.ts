@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { fail } from '../problem.js';
+import { fail } from '../domain/problem.js';
 
 const reasons: Record<string, string> = {
   ENOENT: 'no such file',

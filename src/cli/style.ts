@@ -16,7 +16,7 @@ const plainText = (s: string) => s;
 export const PLAIN: Style = { bold: plainText, dim: plainText, red: plainText, yellow: plainText, green: plainText };
 const COLOUR: Style = { bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), yellow: sgr(33, 39), green: sgr(32, 39) };
 
-export const colourAllowed = (stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean =>
+const colourAllowed = (stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean =>
   stream.isTTY === true && (env['NO_COLOR'] === undefined || env['NO_COLOR'] === '');
 
 export const styleFor = (stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): Style =>

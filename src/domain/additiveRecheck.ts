@@ -1,5 +1,5 @@
 import type { IssuerId } from '../../events/index.js';
-import type { Problem } from '../problem.js';
+import type { Problem } from './problem.js';
 import { positionEffect, type PositionEffect, scales } from './additiveEffect.js';
 import type { Checkpoint } from './checkpoints.js';
 import type { AdditiveEffect } from './effectCache.js';

@@ -1,5 +1,5 @@
 import type { EventId } from '../../events/index.js';
-import { problem, type Problem } from '../problem.js';
+import { problem, type Problem } from './problem.js';
 import type { StakeChange } from './stakeChanges.js';
 import { checkRetractionTarget, type KnownEvent, type PlacedEvent } from './timeline.js';
 

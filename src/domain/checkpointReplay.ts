@@ -1,4 +1,4 @@
-import type { Problem } from '../problem.js';
+import type { Problem } from './problem.js';
 import type { Checkpoint } from './checkpoints.js';
 import type { EffectCache } from './effectCache.js';
 import { checkIssuerEvent } from './issuerChecks.js';

@@ -1,6 +1,6 @@
 import type { DraftEvent, EventEnvelope, EventId, IssuerId } from '../../events/index.js';
 import { FX_STREAM, HOLDERS_STREAM, sameContent, toIssuerStreamId } from '../../events/index.js';
-import { problem, type Problem } from '../problem.js';
+import { problem, type Problem } from './problem.js';
 import type { StakeChange } from './stakeChanges.js';
 import { IssuerTimeline } from './issuerTimeline.js';
 import { FxTimeline, HolderRegistryTimeline } from './registryTimelines.js';

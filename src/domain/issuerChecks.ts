@@ -1,6 +1,6 @@
 import type { ClassId, Decimal, EventEnvelope, HolderId } from '../../events/index.js';
 import { streamKindOf } from '../../events/index.js';
-import { problem, type Problem } from '../problem.js';
+import { problem, type Problem } from './problem.js';
 import { stepsOf } from './eventTypes/index.js';
 import { cloneIssuerState, evolvingSteps, type IssuerState, ratioParts, scaleShares, sharesOf, splitClasses } from './issuerState.js';
 import { IgnoreSteps, type Payment, type RegisterSteps } from './registerSteps.js';

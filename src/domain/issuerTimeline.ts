@@ -1,5 +1,5 @@
 import { type IssuerId, type StoredEvent, toIssuerStreamId } from '../../events/index.js';
-import { problem, type Problem } from '../problem.js';
+import { problem, type Problem } from './problem.js';
 import { applyEffect, type PositionEffect } from './additiveEffect.js';
 import { positionsAt, recheckLater, scaledAfter } from './additiveRecheck.js';
 import { CheckedTimeline, type Outcome } from './checkedTimeline.js';

@@ -1,6 +1,6 @@
 import type { HolderId, StoredEvent } from '../../events/index.js';
 import { FX_STREAM, HOLDERS_STREAM } from '../../events/index.js';
-import { problem, type Problem } from '../problem.js';
+import { problem, type Problem } from './problem.js';
 import { CheckedTimeline, type Outcome } from './checkedTimeline.js';
 import { indexOfEvent, indexStream, insertionIndex, type KnownEvent, type PlacedEvent } from './timeline.js';
 

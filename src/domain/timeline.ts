@@ -1,5 +1,5 @@
 import type { EventEnvelope, EventId, StoredEvent } from '../../events/index.js';
-import { problem, type Problem } from '../problem.js';
+import { problem, type Problem } from './problem.js';
 
 /** An event with its place in its stream: enough to order it on the timeline. */
 export type PlacedEvent = EventEnvelope & Readonly<{ revision: number }>;

@@ -1,5 +1,5 @@
 import { type IssuerId, type StoredEvent, toIssuerStreamId } from '../../events/index.js';
-import { problem, type Problem } from '../problem.js';
+import { problem, type Problem } from './problem.js';
 import { checkIssuerEvent } from './issuerChecks.js';
 import { evolveIssuer, initialIssuerState, type IssuerState } from './issuerState.js';
 import { checkRetractionTarget, indexStream, type PlacedEvent } from './timeline.js';

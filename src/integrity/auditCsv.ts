@@ -1,8 +1,8 @@
-import type { AuditJson } from '../../projections/audit.js';
+import type { AuditJson } from './auditDocument.js';
 import type { AuditChangeJson } from '../../projections/auditEvents.js';
 
 /** An RFC 4180 field: quoted (quotes doubled) when it holds a comma, a quote, CR or LF. */
-export const csvField = (value: string | number | boolean | null): string => {
+const csvField = (value: string | number | boolean | null): string => {
   const text = value === null ? '' : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };

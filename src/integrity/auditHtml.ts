@@ -1,7 +1,7 @@
-import type { AuditJson } from '../../projections/audit.js';
+import type { AuditJson } from './auditDocument.js';
 import type { AuditEventJson } from '../../projections/auditEvents.js';
 import type { CapTableJson } from '../../projections/ownership.js';
-import { groupThousands, showMoney, showPercent, showShares } from '../cli/numbers.js';
+import { groupThousands, showMoney, showPercent, showShares } from '../../projections/humanNumbers.js';
 import { eventFlags, problemsSentence, summaryLines, verificationSentence } from './auditText.js';
 import { AUDIT_CSS } from './auditHtmlStyle.js';
 import { escapeXml as esc, stakeChartSvg } from './auditSvg.js';

@@ -1,6 +1,6 @@
-import type { AuditJson } from '../../projections/audit.js';
+import type { AuditJson } from './auditDocument.js';
 import type { CapTableJson } from '../../projections/ownership.js';
-import { groupThousands, showMoney, showPercent, showShares } from '../cli/numbers.js';
+import { groupThousands, showMoney, showPercent, showShares } from '../../projections/humanNumbers.js';
 import { eventFlags, problemsSentence, summaryLines, verificationSentence } from './auditText.js';
 
 type Align = 'left' | 'right';
@@ -8,7 +8,7 @@ type Align = 'left' | 'right';
 const cell = (text: string): string => text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
 
 /** A Markdown pipe table with its columns padded, so it reads well in a terminal as well as rendered. */
-export const markdownTable = (
+const markdownTable = (
   headers: ReadonlyArray<string>,
   rows: ReadonlyArray<ReadonlyArray<string>>,
   align: ReadonlyArray<Align> = [],

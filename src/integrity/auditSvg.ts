@@ -1,9 +1,9 @@
 import type { StakeChartJson } from '../../projections/auditChart.js';
-import { showPercent } from '../cli/numbers.js';
+import { showPercent } from '../../projections/humanNumbers.js';
 
 /** Okabe–Ito colours: distinguishable with colour-blindness and in greyscale print; "others" is grey and dashed. */
-export const SERIES_COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00'] as const;
-export const OTHERS_COLOUR = '#8a8f98';
+const SERIES_COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00'] as const;
+const OTHERS_COLOUR = '#8a8f98';
 
 const W = 960;
 const H = 400;

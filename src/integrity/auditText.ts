@@ -1,6 +1,6 @@
-import type { AuditJson } from '../../projections/audit.js';
+import type { AuditJson } from './auditDocument.js';
 import type { AuditEventJson } from '../../projections/auditEvents.js';
-import { groupThousands } from '../cli/numbers.js';
+import { groupThousands } from '../../projections/humanNumbers.js';
 import type { VerifyResult } from './verify.js';
 
 /** Sentences and flags every format of the audit shares, so they say the same thing. */

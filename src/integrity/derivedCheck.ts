@@ -3,7 +3,7 @@ import { issuerOfStream } from '../../events/index.js';
 import { selectTimeline } from '../../projections/timeline.js';
 import { evolveIssuer, initialIssuerState } from '../domain/issuerState.js';
 import { deriveRow } from '../store/sqliteTimeline.js';
-import { encodeState } from '../snapshotState.js';
+import { encodeState } from '../store/snapshotState.js';
 
 /**
  * The derived rows of one stream in an SQLite store of schema v2 (see src/store/sqliteSchema.ts),

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import * as t from 'io-ts';
 import { arrayOf, closed, describeErrors } from '../../events/index.js';
 import { patternString } from '../../events/scalars/pattern.js';
-import { fail } from '../problem.js';
+import { fail } from '../domain/problem.js';
 import type { EventStore } from '../store/eventStore.js';
 
 const StreamName = patternString<string>('a stream name', /^\S{1,200}$/);

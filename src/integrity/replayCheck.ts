@@ -9,7 +9,7 @@ import {
 } from '../../events/index.js';
 import { IssuerTimeline } from '../domain/issuerTimeline.js';
 import { FxTimeline, HolderRegistryTimeline } from '../domain/registryTimelines.js';
-import type { Problem } from '../problem.js';
+import type { Problem } from '../domain/problem.js';
 
 /** Where a stream's replay first fails, and why. */
 export type InvariantBreak = Readonly<{ revision: number; message: string }>;

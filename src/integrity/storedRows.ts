@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { decodeStored, type StoredEvent } from '../../events/index.js';
-import { fail, isLedgerError } from '../problem.js';
+import { fail, isLedgerError } from '../domain/problem.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { DerivedRows } from './derivedCheck.js';
 
@@ -48,7 +48,7 @@ const decodeEnvelopeText = (text: string): { event: StoredEvent } | { corrupt: s
  * that does not decode, and verify must go on past it. All reads share one snapshot (a read
  * transaction), so a writer appending meanwhile cannot make streams disagree with each other.
  */
-export const openSqliteRows = (path: string): StoredRows => {
+const openSqliteRows = (path: string): StoredRows => {
   let db: Database.Database;
   try {
     db = new Database(path, { fileMustExist: true });
@@ -125,7 +125,7 @@ export const openSqliteRows = (path: string): StoredRows => {
  * Reads any store through its port. A stream whose read fails with CorruptEvent yields a single
  * corrupt row at the revision the store names: the port cannot hand over the rows around it.
  */
-export const portRows = (store: EventStore): StoredRows => {
+const portRows = (store: EventStore): StoredRows => {
   let heads: Promise<Array<{ stream: string; revision: number }>> | undefined;
   const headsOnce = () => (heads ??= store.heads());
   return {

@@ -1,4 +1,4 @@
-import { fail } from '../problem.js';
+import { fail } from '../domain/problem.js';
 import type { AppendBatch } from './eventStore.js';
 
 // Rules every store applies to an append, and the neutral errors it reports (memory, SQLite, EventStoreDB).

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { PUBLIC } from '../../events/index.js';
-import { fail } from '../problem.js';
+import { fail } from '../domain/problem.js';
 import type { DerivedReads, SnapshotRow, TimelineEntry } from './derivedReads.js';
 import { decodeBody, REGISTERED, ReplayCodeError } from './sqliteTimeline.js';
 

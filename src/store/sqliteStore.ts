@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { storedText, type StoredEvent } from '../../events/index.js';
 import { decodeStoredFast } from '../../events/storedFast.js';
-import { fail, isLedgerError } from '../problem.js';
+import { fail, isLedgerError } from '../domain/problem.js';
 import type { AppendBatch, EventStore, StreamHead } from './eventStore.js';
 import { assertBatchShape, duplicateEventId, revisionAfter, versionConflict } from './appendRules.js';
 import type { DerivedReads } from './derivedReads.js';

@@ -1,4 +1,4 @@
-import { fail } from '../problem.js';
+import { fail } from '../domain/problem.js';
 
 /** Where the ledger lives, as chosen by `--store URL` or SHARELEDGER_STORE (SPEC §7). */
 export type StoreLocation =

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AuditJson } from '../../projections/audit.js';
+import type { AuditJson } from '../../src/integrity/auditDocument.js';
 import { auditCsv } from '../../src/integrity/auditCsv.js';
 import { auditHtml } from '../../src/integrity/auditHtml.js';
 import { auditMarkdown } from '../../src/integrity/auditMarkdown.js';
-import { auditReport } from '../../src/integrity/auditReport.js';
+import { auditReport } from '../../src/auditReport.js';
 import { Ledger } from '../../src/ledger.js';
-import { isLedgerError } from '../../src/problem.js';
+import { isLedgerError } from '../../src/domain/problem.js';
 import type { EventStore } from '../../src/store/eventStore.js';
 import { createMemoryStore } from '../../src/store/memoryStore.js';
 import { buildFixture, draftOf, ID, steppingClock } from '../integrity/fixtureLedger.js';

@@ -22,7 +22,7 @@ export const ID = {
 
 const line = (o: Record<string, unknown>): string => JSON.stringify(o);
 
-export const FIXTURE_JSONL = [
+const FIXTURE_JSONL = [
   line({ type: 'HolderRegistered', date: '2015-01-01', data: { holder: 'alibaba-group', name: 'Alibaba Group' } }),
   line({
     type: 'HolderRegistered',

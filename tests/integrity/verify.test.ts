@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestOf, readDigestFile, decodeDigest, type Digest } from '../../src/integrity/digest.js';
 import { verifyLedger, type VerifyResult } from '../../src/integrity/verify.js';
-import { isLedgerError } from '../../src/problem.js';
+import { isLedgerError } from '../../src/domain/problem.js';
 import { createMemoryStore } from '../../src/store/memoryStore.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
 import {

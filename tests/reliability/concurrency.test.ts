@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Prng, uniqueUuid } from '../../bench/prng.js';
+import { Prng, uniqueUuid } from '../support/ledgerGenerator/prng.js';
 import { verifyLedger } from '../../src/integrity/verify.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
 import { runCli, scaled, SEED, seconds, storedEvents, tempDir } from './support.js';

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeLedger } from '../../bench/generate.js';
-import { Prng } from '../../bench/prng.js';
-import { shapeNamed } from '../../bench/shapes.js';
+import { writeLedger } from '../support/ledgerGenerator/generate.js';
+import { Prng } from '../support/ledgerGenerator/prng.js';
+import { shapeNamed } from '../support/ledgerGenerator/shapes.js';
 import { verifyLedger } from '../../src/integrity/verify.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
 import {

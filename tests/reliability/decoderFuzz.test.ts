@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../src/integrity/verify.js';
 import { parseJsonl } from '../../src/jsonl.js';
 import { Ledger } from '../../src/ledger.js';
-import { isLedgerError, PROBLEM_KINDS, type ProblemKind } from '../../src/problem.js';
+import { isLedgerError, PROBLEM_KINDS, type ProblemKind } from '../../src/domain/problem.js';
 import type { EventStore } from '../../src/store/eventStore.js';
 import { createMemoryStore } from '../../src/store/memoryStore.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';

@@ -61,7 +61,7 @@ type Template = Readonly<{ issuer?: string; date: string; data: Record<string, V
 
 const DEMO_SALE_ID = '9d3ae7fc-fce5-409c-aeb0-75bcd690464f';
 
-export const TEMPLATES: Readonly<Record<EventType, Template>> = {
+const TEMPLATES: Readonly<Record<EventType, Template>> = {
   IssuerRegistered: {
     issuer: 'acme',
     date: '2020-01-01',
@@ -629,7 +629,7 @@ const oversizedCases = (): MalformedCase[] => {
 
 // ---- hand-written cases: tests/fixtures/malformed/ ----
 
-export const FIXTURES = fileURLToPath(new URL('../fixtures/malformed/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../fixtures/malformed/', import.meta.url));
 
 type Expected = Readonly<{ exit: 1 | 2; mentions: string[] }>;
 

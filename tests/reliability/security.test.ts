@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeLedger } from '../../bench/generate.js';
-import { shapeNamed } from '../../bench/shapes.js';
+import { writeLedger } from '../support/ledgerGenerator/generate.js';
+import { shapeNamed } from '../support/ledgerGenerator/shapes.js';
 import { DEMO_FILE, inPool, runCli, sleep, spawnCli, storedEvents, tempDir } from './support.js';
 
 /**

@@ -44,7 +44,7 @@ export const CLI = snapshotCli();
  * The reliability suite runs twice: fast in `npm test`, long in `npm run soak`
  * (vitest.soak.config.ts sets SHARELEDGER_SOAK=1). Every size is chosen by `scaled`.
  */
-export const SOAK = process.env['SHARELEDGER_SOAK'] === '1';
+const SOAK = process.env['SHARELEDGER_SOAK'] === '1';
 export const scaled = <A>(fast: A, soak: A): A => (SOAK ? soak : fast);
 
 /** Seeds come from the environment when a failing run must be replayed; else fixed. */

@@ -43,8 +43,6 @@ export const scenario = () => {
   };
 };
 
-export const SENSETIME = { issuer: 'sensetime' } as const;
-
 export const registered = (
   date = '2018-01-01',
   classes = [

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import type { AuditJson } from '../../../projections/audit.js';
-import { fail } from '../../problem.js';
+import type { AuditJson } from '../../integrity/auditDocument.js';
+import { fail } from '../../domain/problem.js';
 import { toJson, type CliContext } from '../context.js';
 import type { Progress } from '../progress.js';
 import { writeFileAtomically } from '../readInput.js';
@@ -51,7 +51,7 @@ Examples:
   $ shareledger audit --issuer sensetime --format csv > events.csv`,
     )
     .action(async (o: { issuer: string; from?: string; to?: string; format: Format; out?: string }) => {
-      const { auditReport } = await import('../../integrity/auditReport.js');
+      const { auditReport } = await import('../../auditReport.js');
       let bar: Progress | undefined;
       const report = await cli.withStore(async (store) => {
         try {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { fail } from '../../problem.js';
+import { fail } from '../../domain/problem.js';
 import { parseStoreUrl, redactUrl } from '../../store/storeUrl.js';
 import type { CliContext } from '../context.js';
 import { countEvents } from '../progress.js';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { fail } from '../../problem.js';
+import { fail } from '../../domain/problem.js';
 import type { CliContext } from '../context.js';
 import { appendReportJson, appendReportText } from '../views/appendReport.js';
 

@@ -4,22 +4,22 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import type { StakeJson } from '../../../projections/ownership.js';
 import type { ProceedsJson } from '../../../projections/proceeds.js';
-import { fail } from '../../problem.js';
+import { fail } from '../../domain/problem.js';
 import type { EventStore } from '../../store/eventStore.js';
 import { parseStoreUrl, redactUrl } from '../../store/storeUrl.js';
 import type { CliContext } from '../context.js';
-import { showPercent, showShares } from '../numbers.js';
+import { showPercent, showShares } from '../../../projections/humanNumbers.js';
 import { renderTable } from '../table.js';
 import { proceedsText } from '../views/proceeds.js';
 
-export const DEMO_STORE_URL = 'sqlite:./shareledger-demo.db';
+const DEMO_STORE_URL = 'sqlite:./shareledger-demo.db';
 const DEMO_FILE = 'examples/sensetime.jsonl';
 const ISSUER = 'sensetime';
 const HOLDER = 'taobao-holding';
 const GROUP = 'alibaba-group';
 const CLASS = 'B';
 /** SPEC §11: before the IPO, the end of 2022, either side of the 6 July 2023 block sale, after the last sale. */
-export const DEMO_DATES = ['2021-12-29', '2022-12-31', '2023-07-05', '2023-07-07', '2023-07-21'] as const;
+const DEMO_DATES = ['2021-12-29', '2022-12-31', '2023-07-05', '2023-07-07', '2023-07-21'] as const;
 
 /** examples/sensetime.jsonl of the installed package: found by walking up from this module. */
 const demoFile = (): string => {

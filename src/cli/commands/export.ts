@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { IssuerId, StoredEvent } from '../../../events/index.js';
-import { fail } from '../../problem.js';
+import { fail } from '../../domain/problem.js';
 import type { CliContext, EventsModule } from '../context.js';
 import { writeFileAtomically } from '../readInput.js';
 

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { VerifyResult } from '../../integrity/verify.js';
-import { fail } from '../../problem.js';
+import { fail } from '../../domain/problem.js';
 import type { CliContext } from '../context.js';
 import type { Progress } from '../progress.js';
 import { renderTable } from '../table.js';

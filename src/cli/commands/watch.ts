@@ -1,9 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { IssuerId } from '../../../events/index.js';
-import { fail } from '../../problem.js';
+import { fail } from '../../domain/problem.js';
 import type { CliContext } from '../context.js';
 import { toJson } from '../context.js';
-import { showDelta, showShares } from '../numbers.js';
+import { showDelta, showShares } from '../../../projections/humanNumbers.js';
 
 const positiveInt = (v: string): number => {
   const n = Number(v);

@@ -1,5 +1,5 @@
 import type { AppendReport } from '../../ledger.js';
-import { showDelta, showShares } from '../numbers.js';
+import { showDelta, showShares } from '../../../projections/humanNumbers.js';
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
 

@@ -1,6 +1,6 @@
 import type { HistoryJson } from '../../../projections/history.js';
 import type { CapTableJson, StakeJson } from '../../../projections/ownership.js';
-import { showPercent, showShares } from '../numbers.js';
+import { showPercent, showShares } from '../../../projections/humanNumbers.js';
 import type { Style } from '../style.js';
 import { renderFields, renderTable } from '../table.js';
 

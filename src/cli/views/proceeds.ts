@@ -1,5 +1,5 @@
 import type { ProceedsJson } from '../../../projections/proceeds.js';
-import { showMoney, showPrice, showShares } from '../numbers.js';
+import { showMoney, showPrice, showShares } from '../../../projections/humanNumbers.js';
 import type { Style } from '../style.js';
 import { renderFields, renderTable } from '../table.js';
 

@@ -1,6 +1,6 @@
 import { ErrorType } from '@eventstore/db-client';
 import type { AppendExpectedRevision, CurrentRevision } from '@eventstore/db-client';
-import { fail } from '../../problem.js';
+import { fail } from '../../domain/problem.js';
 import { versionConflict } from '../appendRules.js';
 import type { EsdbConnection } from './connectionString.js';
 import { fromCurrentRevision } from './mapping.js';

@@ -1,4 +1,4 @@
-import { fail } from '../../problem.js';
+import { fail } from '../../domain/problem.js';
 import { redactUrl } from '../storeUrl.js';
 
 /**

@@ -1,7 +1,7 @@
 import { BACKWARDS, END, EventStoreDBClient, FORWARDS, jsonEvent, START } from '@eventstore/db-client';
 import type { ReadStreamOptions, StreamingRead } from '@eventstore/db-client';
 import type { EventId, StoredEvent } from '../../../events/index.js';
-import { fail } from '../../problem.js';
+import { fail } from '../../domain/problem.js';
 import type { AppendBatch, EventStore, StreamHead } from '../eventStore.js';
 import { checkAppend, versionConflict } from '../appendRules.js';
 import { isStreamNotFound, raiseClientError } from './clientErrors.js';

@@ -1,7 +1,7 @@
 import { START, streamNameFilter } from '@eventstore/db-client';
 import type { EventStoreDBClient, Position, ResolvedEvent, AllStreamResolvedEvent } from '@eventstore/db-client';
 import type { StoredEvent } from '../../../events/index.js';
-import { isLedgerError } from '../../problem.js';
+import { isLedgerError } from '../../domain/problem.js';
 import { raiseClientError } from './clientErrors.js';
 import type { EsdbConnection } from './connectionString.js';
 import { fromRecordedEvent, isLedgerStream, LEDGER_STREAM_PREFIXES } from './mapping.js';

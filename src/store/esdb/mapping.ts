@@ -9,7 +9,7 @@ import {
   issuerOfStream,
   type StoredEvent,
 } from '../../../events/index.js';
-import { fail } from '../../problem.js';
+import { fail } from '../../domain/problem.js';
 import { NO_STREAM, type ExpectedRevision } from '../eventStore.js';
 
 // ---- streams ----

@@ -71,7 +71,7 @@ export class Prng {
 }
 
 /** murmur3's fmix32: a bijection on 32-bit integers, so distinct counters give distinct outputs. */
-export const fmix32 = (h: number): number => {
+const fmix32 = (h: number): number => {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -1,7 +1,10 @@
 // rational.js directly, not the events index: the index loads every codec (io-ts), which a table does not need.
-import { parseDecimal, toFixed } from '../../events/scalars/rational.js';
+import { parseDecimal, toFixed } from '../events/scalars/rational.js';
 
-/** How numbers look in tables: exact strings from the projections, grouped and rounded for reading. */
+/**
+ * How numbers look to people, in the CLI's tables and in the audit reports (src/integrity): the exact
+ * strings of the projections, grouped and rounded for reading.
+ */
 
 const group = (digits: string): string => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
@@ -11,7 +14,7 @@ export const groupThousands = (value: string): string => {
   return m ? `${m[1]}${group(m[2]!)}${m[3] ?? ''}` : value;
 };
 
-export const NOT_AVAILABLE = 'n/a';
+const NOT_AVAILABLE = 'n/a';
 
 /**
  * A percentage for people: two decimals (half-even, like every rounding here), "<0.01%" for a

@@ -16,7 +16,7 @@ export type LedgerShape = Readonly<{
 const THIRTY_YEARS = 30 * 365;
 
 /** The benchmark sizes (issue 7): 10k, 100k, 1M events over many issuers, and 1M in one issuer. */
-export const SHAPES: Readonly<Record<string, LedgerShape>> = {
+const SHAPES: Readonly<Record<string, LedgerShape>> = {
   '2k': { name: '2k', events: 2_000, issuers: 8, holders: 120, groups: 8, hotIssuerShare: 0.3, spanDays: THIRTY_YEARS },
   '10k': { name: '10k', events: 10_000, issuers: 20, holders: 400, groups: 20, hotIssuerShare: 0.3, spanDays: THIRTY_YEARS },
   '100k': { name: '100k', events: 100_000, issuers: 100, holders: 3_000, groups: 100, hotIssuerShare: 0.3, spanDays: THIRTY_YEARS },

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { generateLedger } from '../../bench/generate.js';
-import { shapeNamed } from '../../bench/shapes.js';
-import { Ledger } from '../../src/ledger.js';
-import { createMemoryStore } from '../../src/store/memoryStore.js';
+import { generateLedger } from './support/ledgerGenerator/generate.js';
+import { shapeNamed } from './support/ledgerGenerator/shapes.js';
+import { Ledger } from '../src/ledger.js';
+import { createMemoryStore } from '../src/store/memoryStore.js';
 
 const textOf = (seed: number): { text: string; stats: ReturnType<typeof generateLedger>['stats'] } => {
   const { lines, stats } = generateLedger(shapeNamed('2k'), seed);

@@ -1,9 +1,10 @@
-import { FX_STREAM, HOLDERS_STREAM, instantOf, IssuerId, toIssuerStreamId } from '../../events/index.js';
-import { projectAudit, type AuditJson } from '../../projections/audit.js';
-import { parseDate } from '../../projections/timeline.js';
-import { fail } from '../problem.js';
-import type { EventStore } from '../store/eventStore.js';
-import { verifyLedger } from './verify.js';
+import { FX_STREAM, HOLDERS_STREAM, instantOf, IssuerId, toIssuerStreamId } from '../events/index.js';
+import { projectAudit } from '../projections/audit.js';
+import { fail } from './domain/problem.js';
+import { auditDocument, type AuditJson } from './integrity/auditDocument.js';
+import { verifyLedger } from './integrity/verify.js';
+import type { EventStore } from './store/eventStore.js';
+import { parseDate } from './timeArguments.js';
 
 export type AuditOptions = Readonly<{
   issuer: string;
@@ -15,8 +16,9 @@ export type AuditOptions = Readonly<{
 }>;
 
 /**
- * Gathers an issuer's audit report (SPEC §9): verifies the whole ledger, reads the issuer's
- * stream and the registries, and hands them to the pure audit projection.
+ * Gathers an issuer's audit report: reads the options as given, verifies the whole ledger, reads
+ * the issuer's stream and the registries, hands them to the pure audit projection and adds the
+ * verification to its result.
  */
 export const auditReport = async (store: EventStore, options: AuditOptions): Promise<AuditJson> => {
   const issuer = IssuerId.is(options.issuer)
@@ -37,8 +39,9 @@ export const auditReport = async (store: EventStore, options: AuditOptions): Pro
     fail('UnknownIssuer', `unknown issuer ${issuer}`, { issuer });
   const holderEvents = await store.readStream(HOLDERS_STREAM);
   const fxEvents = await store.readStream(FX_STREAM);
-  return projectAudit(
+  const projection = projectAudit(
     { issuerEvents, holderEvents, fxEvents },
-    { issuer, knownAt, verification, heads, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) },
+    { issuer, knownAt, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) },
   );
+  return auditDocument(projection, verification, heads);
 };

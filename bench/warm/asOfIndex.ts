@@ -1,15 +1,15 @@
-import type { ClassId, HolderId, IssuerId } from '../events/index.js';
-import { evolveIssuer, initialIssuerState, positionsTouched, sharesOf } from '../src/domain/issuerState.js';
-import type { PlacedEvent } from '../src/domain/timeline.js';
-import { compareText, EXACT_WHOLE, percentOfDoubles, percentText } from './format.js';
-import type { CapTableHolderJson, CapTableJson, StakeJson } from './ownership.js';
-import type { PointInTime } from './timeline.js';
+import type { ClassId, HolderId, IssuerId } from '../../events/index.js';
+import { evolveIssuer, initialIssuerState, positionsTouched, sharesOf } from '../../src/domain/issuerState.js';
+import type { PlacedEvent } from '../../src/domain/timeline.js';
+import { compareText, EXACT_WHOLE, percentOfDoubles, percentText } from '../../projections/format.js';
+import type { CapTableHolderJson, CapTableJson, StakeJson } from '../../projections/ownership.js';
+import type { PointInTime } from '../../projections/timeline.js';
 
 /**
  * An order-preserving number for a valid YYYY-MM-DD date (year × 512 + month × 32 + day): binary
  * searches compare small integers instead of strings.
  */
-export const dayKey = (date: string): number =>
+const dayKey = (date: string): number =>
   ((date.charCodeAt(0) - 48) * 1000 + (date.charCodeAt(1) - 48) * 100 + (date.charCodeAt(2) - 48) * 10 + (date.charCodeAt(3) - 48)) * 512 +
   ((date.charCodeAt(5) - 48) * 10 + (date.charCodeAt(6) - 48)) * 32 +
   ((date.charCodeAt(8) - 48) * 10 + (date.charCodeAt(9) - 48));
@@ -224,7 +224,7 @@ type DoublesRow = { holder: HolderId; shares: number; votes: number; byClass: nu
  * every class's outstanding shares as step functions over effective dates. Built by one replay of
  * the selected timeline (the domain's evolve), it answers "as of D" questions by binary search
  * instead of a replay: what a long-running process keeps warm. The answers are those of a replay
- * to the end of D (`tests/warmReader.property.test.ts` compares them with `projectStake` and
+ * to the end of D (`bench/warm/warmReader.property.test.ts` compares them with `projectStake` and
  * `projectCapTable` field by field); they are formatted here directly from the step values, with
  * the same exact percentages (`percentText`), because building an IssuerState per question cost
  * more than the question.

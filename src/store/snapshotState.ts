@@ -1,6 +1,6 @@
-import type { ClassId, CurrencyCode, HolderId, IsoDate, IssuerId } from '../events/index.js';
-import { isCanonicalDate, isClass, isCurrency, isHolder, isShort } from '../events/storedFast.js';
-import { initialIssuerState, type IssuerState } from './domain/issuerState.js';
+import type { ClassId, CurrencyCode, HolderId, IsoDate, IssuerId } from '../../events/index.js';
+import { isCanonicalDate, isClass, isCurrency, isHolder, isShort } from '../../events/storedFast.js';
+import { initialIssuerState, type IssuerState } from '../domain/issuerState.js';
 
 /**
  * The stored form of an IssuerState (a snapshot): JSON with every map as a list in its own

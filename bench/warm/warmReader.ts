@@ -1,12 +1,13 @@
-import type { HolderId, Instant, IsoDate, IssuerId, StoredEvent } from '../events/index.js';
-import { HOLDERS_STREAM, instantOf, toIssuerStreamId } from '../events/index.js';
-import { AsOfIndex } from '../projections/asOfIndex.js';
-import type { CapTableJson, StakeJson } from '../projections/ownership.js';
-import { groupMembers, HolderNamesAsOf, holderRegistry } from '../projections/registry.js';
-import { END_OF_TIME, parseDate, type PointInTime, selectTimeline } from '../projections/timeline.js';
-import { fail } from './problem.js';
-import { selectRows } from './snapshots.js';
-import type { EventStore } from './store/eventStore.js';
+import type { HolderId, Instant, IsoDate, IssuerId, StoredEvent } from '../../events/index.js';
+import { HOLDERS_STREAM, instantOf, toIssuerStreamId } from '../../events/index.js';
+import { AsOfIndex } from './asOfIndex.js';
+import type { CapTableJson, StakeJson } from '../../projections/ownership.js';
+import { groupMembers, HolderNamesAsOf, holderRegistry } from '../../projections/registry.js';
+import { END_OF_TIME, type PointInTime, selectTimeline } from '../../projections/timeline.js';
+import { parseDate } from '../../src/timeArguments.js';
+import { fail } from '../../src/domain/problem.js';
+import { selectRows } from '../../src/snapshots.js';
+import type { EventStore } from '../../src/store/eventStore.js';
 
 type Cached = { revision: number; index: AsOfIndex };
 
