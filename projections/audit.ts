@@ -6,6 +6,8 @@ import { auditEvents, BACK_DATED_AFTER_DAYS, type AuditEventJson, type AuditRetr
 import { PERCENT_TOLERANCE_PP, reconcileDisclosures, type ReconciliationJson } from './auditDisclosures.js';
 import { stakeChart, type StakeChartJson } from './auditChart.js';
 import { compareText } from './format.js';
+import type { BusinessCalendar } from './obligations/businessDays.js';
+import { auditObligations, type AuditObligationsJson } from './obligations/auditSection.js';
 import { historyOf } from './history.js';
 import { projectCapTable, type CapTableJson } from './ownership.js';
 import { projectProceeds, type DisposalJson, type ProceedsTotalJson } from './proceeds.js';
@@ -27,6 +29,8 @@ export type AuditJson = {
   disclosures: ReconciliationJson[];
   proceeds: { method: 'fifo'; holders: HolderProceedsJson[]; warnings: string[] };
   chart: StakeChartJson;
+  /** Disclosure notices under regime hk dated in the period (docs/obligations.md). */
+  obligations: AuditObligationsJson;
   summary: {
     events: number;
     retracted: number;
@@ -34,6 +38,9 @@ export type AuditJson = {
     backDated: number;
     disclosures: number;
     flaggedDisclosures: number;
+    notices: number;
+    lateNotices: number;
+    missingNotices: number;
     thresholds: { backDatedAfterDays: number; percentTolerancePp: string };
   };
 };
@@ -53,6 +60,8 @@ export type AuditRequest = Readonly<{
   knownAt: Instant;
   verification: VerifyResult;
   heads: ReadonlyArray<StreamHead>;
+  /** Business days for the notices' due dates; default Monday to Friday. */
+  calendar?: BusinessCalendar;
 }>;
 
 const dayBefore = (date: IsoDate): IsoDate => utcDateOf(new Date(Date.parse(date) - 86_400_000));
@@ -97,6 +106,12 @@ export const projectAudit = (streams: AuditStreams, request: AuditRequest): Audi
     warnings.push(...answer.warnings);
     return { holder, name: displayName(registry, holder), disposals: answer.proceeds.disposals, totals: answer.proceeds.totals };
   });
+  const chart = stakeChart(issuer, streams.issuerEvents, registry, { from, to, knownAt });
+  const obligations = auditObligations(
+    ownership,
+    { issuer, from, to, knownAt, ...(request.calendar !== undefined ? { calendar: request.calendar } : {}) },
+    chart.class,
+  );
   const relevant = new Set([`issuer-${issuer}`, 'holders', 'fx']);
   return {
     issuer,
@@ -115,7 +130,8 @@ export const projectAudit = (streams: AuditStreams, request: AuditRequest): Audi
     retractions,
     disclosures,
     proceeds: { method: 'fifo', holders: proceeds, warnings: [...new Set(warnings)] },
-    chart: stakeChart(issuer, streams.issuerEvents, registry, { from, to, knownAt }),
+    chart,
+    obligations,
     summary: {
       events: events.length,
       retracted: events.filter((e) => e.status === 'retracted').length,
@@ -123,6 +139,9 @@ export const projectAudit = (streams: AuditStreams, request: AuditRequest): Audi
       backDated: events.filter((e) => e.backDated).length,
       disclosures: disclosures.length,
       flaggedDisclosures: disclosures.filter((d) => d.flagged).length,
+      notices: obligations.notices.length,
+      lateNotices: obligations.notices.filter((n) => n.status === 'late').length,
+      missingNotices: obligations.notices.filter((n) => n.status === 'missing').length,
       thresholds: { backDatedAfterDays: BACK_DATED_AFTER_DAYS, percentTolerancePp: PERCENT_TOLERANCE_PP },
     },
   };

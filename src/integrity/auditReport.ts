@@ -1,6 +1,7 @@
 import { FX_STREAM, HOLDERS_STREAM, instantOf, IssuerId, toIssuerStreamId } from '../../events/index.js';
 import { projectAudit, type AuditJson } from '../../projections/audit.js';
 import { parseDate } from '../../projections/timeline.js';
+import { readHolidays } from '../obligationsQuery.js';
 import { fail } from '../problem.js';
 import type { EventStore } from '../store/eventStore.js';
 import { verifyLedger } from './verify.js';
@@ -12,6 +13,8 @@ export type AuditOptions = Readonly<{
   /** The report's time: knownAt, and the default end of the period. */
   now: Date;
   onProgress?: (checked: number, total: number) => void;
+  /** A holidays file for the obligations' due dates (docs/obligations.md). */
+  holidays?: string;
 }>;
 
 /**
@@ -29,6 +32,7 @@ export const auditReport = async (store: EventStore, options: AuditOptions): Pro
   const to = options.to === undefined ? undefined : parseDate(options.to, '--to');
   if (from !== undefined && to !== undefined && from > to)
     fail('InvalidInput', `--from ${from} is after --to ${to}`, { flag: '--from', from, to });
+  const calendar = readHolidays(options.holidays);
   const knownAt = instantOf(options.now);
   const heads = await store.heads();
   const verification = await verifyLedger(store, options.onProgress ? { onProgress: options.onProgress } : {});
@@ -39,6 +43,6 @@ export const auditReport = async (store: EventStore, options: AuditOptions): Pro
   const fxEvents = await store.readStream(FX_STREAM);
   return projectAudit(
     { issuerEvents, holderEvents, fxEvents },
-    { issuer, knownAt, verification, heads, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) },
+    { issuer, knownAt, verification, heads, calendar, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) },
   );
 };
