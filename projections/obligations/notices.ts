@@ -2,7 +2,7 @@ import type { ClassId, EventId, HolderId, IsoDate, Rational } from '../../events
 import { compare, div, sub, ZERO } from '../../events/index.js';
 import { compareText } from '../format.js';
 import type { InterestStep } from './interest.js';
-import type { NoticeRole, Regime } from './regimes.js';
+import type { LastNoticeRegime, NoticeRole, Regime } from './regimes.js';
 
 /**
  * A change of interest that a regime names: a notice when the holder's (group's) own shares
@@ -34,6 +34,14 @@ const levelOf = (value: Rational | null, step: Rational): bigint => {
 
 const magnitude = (r: Rational): Rational => (r.num < 0n ? { num: -r.num, den: r.den } : r);
 
+/** What an interest would call for, measured from the tracked percentage of the last notice. */
+const lastNoticeRole = (regime: LastNoticeRegime, tracked: Rational | null, interest: Rational | null): NoticeRole | undefined => {
+  const value = interest ?? ZERO;
+  if (tracked === null) return isAbove(regime, value) ? 'enter' : undefined;
+  if (!isAbove(regime, value)) return 'leave';
+  return compare(magnitude(sub(value, tracked)), regime.amendmentMove) >= 0 ? 'move' : undefined;
+};
+
 /**
  * The crossings of one holder's (group's) interest in one class, its steps in date order.
  * `tracked` is the percentage of the last notice under a `lastNotice` regime.
@@ -52,10 +60,9 @@ const seriesCrossings = (regime: Regime, steps: ReadonlyArray<InterestStep>): Cr
       else if (was && !is) role = 'leave';
       else if (was && is && levelOf(s.before, regime.levelStep) !== levelOf(s.after, regime.levelStep)) role = 'move';
     } else {
-      const after = s.after ?? ZERO;
-      if (tracked === null) role = isAbove(regime, after) ? 'enter' : undefined;
-      else if (!isAbove(regime, after)) role = 'leave';
-      else if (compare(magnitude(sub(after, tracked)), regime.amendmentMove) >= 0) role = 'move';
+      role = lastNoticeRole(regime, tracked, s.after);
+      // Passive: only when the day's change itself crossed (a holder diluted below 5% once is not crossing again at every later issue).
+      if (cause === 'capital' && role !== undefined && lastNoticeRole(regime, tracked, s.before) === role) role = undefined;
     }
     if (role === undefined) continue;
     if (regime.rule === 'lastNotice' && cause === 'own') tracked = role === 'leave' ? null : (s.after ?? ZERO);

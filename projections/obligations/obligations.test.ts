@@ -111,6 +111,17 @@ describe('regime us (Schedule 13D)', () => {
     expect(passiveRows(o)).toEqual([['2021-03-01', 'alice', 'B', '6.100000', '5.083333']]);
   });
 
+  it('a passive crossing is listed on the day it happens, not again at every later dilution', async () => {
+    const g = await given([
+      ...listed({ alice: 60, public: 940 }), // 6.0: initial at the listing
+      e.issued('2021-02-01', 'bob', 250), // alice 4.8: would be an exit, passive
+      e.issued('2021-03-01', 'carol', 50), // alice 4.571: still below, nothing new
+    ]);
+    const o = await g.obligations({ regime: 'us', holder: 'alice' });
+    expect(rows(o)).toEqual([['2021-01-05', 'alice', 'B', 'initial', null, '6.000000']]);
+    expect(passiveRows(o)).toEqual([['2021-02-01', 'alice', 'B', '6.000000', '4.800000']]);
+  });
+
   it('an initial at the listing has no percentage before', async () => {
     const g = await given(listed({ alice: 51, public: 949 }));
     expect(rows(await g.obligations({ regime: 'us' }))).toEqual([['2021-01-05', 'alice', 'B', 'initial', null, '5.100000']]);

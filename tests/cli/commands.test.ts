@@ -9,7 +9,21 @@ import { ANSI, DEMO_FILE, demoEvents, demoLedger, inPool, ledgerDigest, parseJso
  * for people, the one JSON document it prints with --json (SPEC §10 shapes), and its exit code.
  */
 
-const COMMANDS = ['init', 'demo', 'append', 'import', 'export', 'copy', 'retract', 'correct', 'stake', 'cap-table', 'history', 'proceeds'];
+const COMMANDS = [
+  'init',
+  'demo',
+  'append',
+  'import',
+  'export',
+  'copy',
+  'retract',
+  'correct',
+  'stake',
+  'cap-table',
+  'history',
+  'proceeds',
+  'obligations',
+];
 const PERCENT = /^\d+\.\d{6}$/;
 
 let dir: string;
