@@ -1,5 +1,5 @@
-import type { Rational } from '../../events/index.js';
-import { rational } from '../../events/index.js';
+// rational.js directly, not the events index: the CLI lists the regimes in --help without loading the codecs.
+import { type Rational, rational } from '../../events/scalars/rational.js';
 
 /**
  * Disclosure regimes as data (docs/obligations.md): a threshold, how moves above it are measured,
@@ -38,7 +38,7 @@ const pct = (n: bigint) => rational(n);
 /** Hong Kong, SFO Part XV: 5% and every whole percentage level above it, 3 business days. */
 const HK: LevelsRegime = {
   id: 'hk',
-  title: 'Hong Kong SFO Part XV (disclosure of interests)',
+  title: 'Hong Kong SFO Part XV, disclosure of interests',
   rule: 'levels',
   threshold: pct(5n),
   thresholdInclusive: true,

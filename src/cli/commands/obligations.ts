@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { DEFAULT_REGIME, REGIMES } from '../../../projections/obligations/regimes.js';
 import type { CliContext } from '../context.js';
 import { obligationsText } from '../views/obligations.js';
 
@@ -20,7 +21,7 @@ export const obligationsCommand = (cli: CliContext): Command =>
     .requiredOption('--issuer <issuer>', 'issuer id, e.g. sensetime')
     .option('--holder <holder>', 'only this holder (default: every holder that reached the threshold)')
     .option('--group', 'the group the holder heads: its interest and that of every holder it controls (controlledBy chains)')
-    .option('--regime <regime>', 'hk (Hong Kong SFO Part XV, the default) or us (Schedule 13D)')
+    .option('--regime <regime>', `${REGIMES.map((r) => `${r.id} (${r.title})`).join(', ')}; default ${DEFAULT_REGIME}`)
     .option('--from <date>', 'list notices dated on or after this date, YYYY-MM-DD')
     .option('--to <date>', 'list notices dated on or before this date, YYYY-MM-DD')
     .option('--as-of <date>', 'the day the question is asked: what is due, missing or filed by then (default: today, UTC)')
