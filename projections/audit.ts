@@ -5,6 +5,8 @@ import { PERCENT_TOLERANCE_PP, reconcileDisclosures, type ReconciliationJson } f
 import { stakeChart, type StakeChartJson } from './auditChart.js';
 import { sellersIn } from './disposals.js';
 import { compareText } from './format.js';
+import type { BusinessCalendar } from './obligations/businessDays.js';
+import { auditObligations, type AuditObligationsJson } from './obligations/auditSection.js';
 import { historyOf } from './history.js';
 import { projectCapTable, type CapTableJson } from './ownership.js';
 import { projectProceeds, type DisposalJson, type ProceedsTotalJson } from './proceeds.js';
@@ -28,6 +30,8 @@ export type AuditProjection = {
   disclosures: ReconciliationJson[];
   proceeds: { method: 'fifo'; holders: HolderProceedsJson[]; warnings: string[] };
   chart: StakeChartJson;
+  /** Disclosure notices under regime hk dated in the period (docs/obligations.md). */
+  obligations: AuditObligationsJson;
   summary: {
     events: number;
     retracted: number;
@@ -35,6 +39,9 @@ export type AuditProjection = {
     backDated: number;
     disclosures: number;
     flaggedDisclosures: number;
+    notices: number;
+    lateNotices: number;
+    missingNotices: number;
     thresholds: { backDatedAfterDays: number; percentTolerancePp: string };
   };
 };
@@ -52,6 +59,8 @@ export type AuditRequest = Readonly<{
   /** Default: the date of knownAt. */
   to?: IsoDate;
   knownAt: Instant;
+  /** Business days for the notices' due dates; default Monday to Friday. */
+  calendar?: BusinessCalendar;
 }>;
 
 const dayBefore = (date: IsoDate): IsoDate => utcDateOf(new Date(Date.parse(date) - 86_400_000));
@@ -88,6 +97,12 @@ export const projectAudit = (streams: AuditStreams, request: AuditRequest): Audi
     warnings.push(...answer.warnings);
     return { holder, name: displayName(registry, holder), disposals: answer.proceeds.disposals, totals: answer.proceeds.totals };
   });
+  const chart = stakeChart(issuer, streams.issuerEvents, registry, { from, to, knownAt });
+  const obligations = auditObligations(
+    ownership,
+    { issuer, from, to, knownAt, ...(request.calendar !== undefined ? { calendar: request.calendar } : {}) },
+    chart.class,
+  );
   return {
     issuer,
     name: registration?.type === 'IssuerRegistered' ? registration.data.name : null,
@@ -101,7 +116,8 @@ export const projectAudit = (streams: AuditStreams, request: AuditRequest): Audi
     retractions,
     disclosures,
     proceeds: { method: 'fifo', holders: proceeds, warnings: [...new Set(warnings)] },
-    chart: stakeChart(issuer, streams.issuerEvents, registry, { from, to, knownAt }),
+    chart,
+    obligations,
     summary: {
       events: events.length,
       retracted: events.filter((e) => e.status === 'retracted').length,
@@ -109,6 +125,9 @@ export const projectAudit = (streams: AuditStreams, request: AuditRequest): Audi
       backDated: events.filter((e) => e.backDated).length,
       disclosures: disclosures.length,
       flaggedDisclosures: disclosures.filter((d) => d.flagged).length,
+      notices: obligations.notices.length,
+      lateNotices: obligations.notices.filter((n) => n.status === 'late').length,
+      missingNotices: obligations.notices.filter((n) => n.status === 'missing').length,
       thresholds: { backDatedAfterDays: BACK_DATED_AFTER_DAYS, percentTolerancePp: PERCENT_TOLERANCE_PP },
     },
   };

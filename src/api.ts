@@ -32,6 +32,8 @@ export {
   type QueryAnswer,
   type StakeQuery,
 } from './queries.js';
+export { queryObligations, type ObligationsQuery } from './obligationsQuery.js';
+export type { ObligationNoticeJson, ObligationsJson, PassiveCrossingJson } from '../projections/obligations/index.js';
 export { verifyLedger, type VerifyResult, type VerifyProblem } from './integrity/verify.js';
 export { digestOf, type Digest } from './integrity/digest.js';
 export { auditReport, type AuditOptions } from './auditReport.js';

@@ -1,6 +1,7 @@
 import { FX_STREAM, HOLDERS_STREAM, instantOf, IssuerId, toIssuerStreamId } from '../events/index.js';
 import { projectAudit } from '../projections/audit.js';
 import { fail } from './domain/problem.js';
+import { readHolidays } from './obligationsQuery.js';
 import { auditDocument, type AuditJson } from './integrity/auditDocument.js';
 import { verifyLedger } from './integrity/verify.js';
 import type { EventStore } from './store/eventStore.js';
@@ -13,6 +14,8 @@ export type AuditOptions = Readonly<{
   /** The report's time: knownAt, and the default end of the period. */
   now: Date;
   onProgress?: (checked: number, total: number) => void;
+  /** A holidays file for the obligations' due dates (docs/obligations.md). */
+  holidays?: string;
 }>;
 
 /**
@@ -31,6 +34,7 @@ export const auditReport = async (store: EventStore, options: AuditOptions): Pro
   const to = options.to === undefined ? undefined : parseDate(options.to, '--to');
   if (from !== undefined && to !== undefined && from > to)
     fail('InvalidInput', `--from ${from} is after --to ${to}`, { flag: '--from', from, to });
+  const calendar = readHolidays(options.holidays);
   const knownAt = instantOf(options.now);
   const heads = await store.heads();
   const verification = await verifyLedger(store, options.onProgress ? { onProgress: options.onProgress } : {});
@@ -41,7 +45,7 @@ export const auditReport = async (store: EventStore, options: AuditOptions): Pro
   const fxEvents = await store.readStream(FX_STREAM);
   const projection = projectAudit(
     { issuerEvents, holderEvents, fxEvents },
-    { issuer, knownAt, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) },
+    { issuer, knownAt, calendar, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) },
   );
   return auditDocument(projection, verification, heads);
 };

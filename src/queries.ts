@@ -176,3 +176,5 @@ export const queryProceeds = async (store: EventStore, query: ProceedsQuery, now
   );
   return { result: proceeds, warnings };
 };
+
+export { checkHolderKnown, holderArg, issuerArg, pointInTime, readIssuer };

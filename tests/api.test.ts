@@ -18,6 +18,10 @@ describe('the library API', () => {
       new Date('2024-01-02T00:00:00.000Z'),
     );
     expect(result).toMatchObject({ shares: '3000', percentOfTotal: '75.000000', classes: [{ class: 'B', percentOfClass: '75.000000' }] });
+    const notices = await api.queryObligations(store, { issuer: 'sensetime', asOf: '2024-01-01' }, new Date('2024-01-02T00:00:00.000Z'));
+    expect(notices.result.notices.map((n) => [n.holder, n.date, n.kind, n.status])).toEqual([
+      ['taobao-holding', '2018-06-01', 'became', 'missing'],
+    ]);
     expect((await api.verifyLedger(store)).ok).toBe(true);
     expect(api.exitCodeOf('InsufficientShares')).toBe(1);
     await store.close();

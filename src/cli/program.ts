@@ -10,6 +10,7 @@ import { exportCommand } from './commands/export.js';
 import { historyCommand } from './commands/history.js';
 import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
+import { obligationsCommand } from './commands/obligations.js';
 import { proceedsCommand } from './commands/proceeds.js';
 import { retractCommand } from './commands/retract.js';
 import { stakeCommand } from './commands/stake.js';
@@ -34,6 +35,7 @@ const COMMANDS: ReadonlyArray<(cli: CliContext) => Command> = [
   capTableCommand,
   historyCommand,
   proceedsCommand,
+  obligationsCommand,
   auditCommand,
   digestCommand,
   verifyCommand,

@@ -1,5 +1,6 @@
 import type { AuditJson } from './auditDocument.js';
 import type { AuditChangeJson } from '../../projections/auditEvents.js';
+import { noticesOfEvent } from './auditObligations.js';
 
 /** An RFC 4180 field: quoted (quotes doubled) when it holds a comma, a quote, CR or LF. */
 const csvField = (value: string | number | boolean | null): string => {
@@ -30,12 +31,14 @@ const HEADER = [
   'delta',
   'percentOfClassBefore',
   'percentOfClassAfter',
+  'obligations',
 ] as const;
 
 /**
  * The audit's events table as CSV (SPEC §9, `--format csv`): one row per holding change, the
  * event's own columns repeated on each; an event that changes no holding (a disclosure, a
- * retracted event, a retraction) has one row with the holding columns empty. CRLF line ends.
+ * retracted event, a retraction) has one row with the holding columns empty. The last column
+ * names the disclosure notices (regime hk) and passive crossings the event caused. CRLF line ends.
  */
 export const auditCsv = (a: AuditJson): string => {
   const lines = [csvLine(HEADER)];
@@ -55,6 +58,7 @@ export const auditCsv = (a: AuditJson): string => {
       e.note,
       e.summary,
     ];
+    const notices = noticesOfEvent(a, e.eventId) || null;
     const changes: ReadonlyArray<AuditChangeJson | undefined> = e.changes.length > 0 ? e.changes : [undefined];
     for (const c of changes)
       lines.push(
@@ -67,6 +71,7 @@ export const auditCsv = (a: AuditJson): string => {
           c?.delta ?? null,
           c?.percentOfClassBefore ?? null,
           c?.percentOfClassAfter ?? null,
+          notices,
         ]),
       );
   }

@@ -4,6 +4,7 @@ import type { CapTableJson } from '../../projections/ownership.js';
 import { groupThousands, showMoney, showPercent, showShares } from '../../projections/humanNumbers.js';
 import { eventFlags, problemsSentence, summaryLines, verificationSentence } from './auditText.js';
 import { AUDIT_CSS } from './auditHtmlStyle.js';
+import { noticeFlagged, noticeStatusText, obligationsSentence, percentMove } from './auditObligations.js';
 import { escapeXml as esc, stakeChartSvg } from './auditSvg.js';
 
 type Cell = string | { html: string; className?: string };
@@ -153,6 +154,7 @@ ${card(s.events, 'events in the period')}
 ${card(s.retractions, s.retractions === 1 ? 'retraction' : 'retractions')}
 ${card(s.backDated, `back-dated (> ${s.thresholds.backDatedAfterDays} days)`, s.backDated > 0 ? 'flag' : '')}
 ${card(`${s.flaggedDisclosures} / ${s.disclosures}`, 'disclosures flagged', s.flaggedDisclosures > 0 ? 'flag' : '')}
+${card(`${s.lateNotices + s.missingNotices} / ${s.notices}`, 'notices late or missing', s.lateNotices + s.missingNotices > 0 ? 'flag' : '')}
 ${card(v.problems.length, 'verification problems', v.ok ? '' : 'bad')}
 </div>
 <ul class="note">${summaryLines(a)
@@ -163,8 +165,8 @@ ${card(v.problems.length, 'verification problems', v.ok ? '' : 'bad')}
 <section class="chart" id="chart">
 <h2>Major holders over time</h2>
 <figure>
-${stakeChartSvg(a.chart)}
-<figcaption>${a.chart.class === null ? 'No shares were outstanding in the period.' : `Share of class ${esc(a.chart.class)} held by its ${a.chart.series.length - 1} largest holders (by the most shares each held during the period, the free float excluded), as step lines that change on effective dates; "others" is everyone else, the free float included.`}</figcaption>
+${stakeChartSvg(a.chart, a.obligations.levels)}
+<figcaption>${a.chart.class === null ? 'No shares were outstanding in the period.' : `Share of class ${esc(a.chart.class)} held by its ${a.chart.series.length - 1} largest holders (by the most shares each held during the period, the free float excluded), as step lines that change on effective dates; "others" is everyone else, the free float included. Dotted red lines: the ${esc(a.obligations.regime)} disclosure threshold (${esc(a.obligations.levels[0] ?? '5')}%) and the whole-percentage levels crossed by notices in the period.`}</figcaption>
 </figure>
 </section>
 
@@ -235,6 +237,48 @@ ${table(
   'No stake disclosures in the period.',
 )}
 <p class="note">Each disclosure is set against the stake computed at the end of its date: % of its class when it names one, else % of all shares. Flagged when the percentage differs by more than ${esc(s.thresholds.percentTolerancePp)} percentage points, or the share count differs at all. Differences are disclosed − computed.</p>
+</section>
+
+<section id="obligations">
+<h2>Disclosure obligations (regime ${esc(a.obligations.regime)})</h2>
+${table(
+  ['Date', 'Holder', 'Class', 'Kind', N('% before → after'), 'Due', 'Status', 'Filed on'],
+  a.obligations.notices.map((n) => ({
+    className: noticeFlagged(n) ? 'flagged' : '',
+    cells: [
+      { html: esc(n.date), className: 'nowrap' },
+      mono(n.holder),
+      n.class,
+      n.kind,
+      num(percentMove(n.percentBefore, n.percentAfter)),
+      { html: esc(n.dueDate), className: 'nowrap' },
+      {
+        html: `<span class="tag ${n.status === 'missing' ? 'bad' : n.status === 'late' ? 'warn' : n.status === 'on-time' ? 'ok' : 'muted'}">${esc(noticeStatusText(n))}</span>`,
+      },
+      { html: esc(n.disclosedOn ?? '–'), className: 'nowrap' },
+    ],
+  })),
+  'No notices were due in the period.',
+  'obligations',
+)}
+${
+  a.obligations.passive.length > 0
+    ? `<h3>Passive crossings (no notice due)</h3>${table(
+        ['Date', 'Holder', 'Class', N('% before → after'), 'Event'],
+        a.obligations.passive.map((p) => ({
+          cells: [
+            { html: esc(p.date), className: 'nowrap' },
+            mono(p.holder),
+            p.class,
+            num(percentMove(p.percentBefore, p.percentAfter)),
+            mono(p.eventId),
+          ],
+        })),
+        '',
+      )}`
+    : ''
+}
+<p class="note">${esc(obligationsSentence(a))}</p>
 </section>
 
 <section id="proceeds">

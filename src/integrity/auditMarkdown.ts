@@ -1,6 +1,7 @@
 import type { AuditJson } from './auditDocument.js';
 import type { CapTableJson } from '../../projections/ownership.js';
 import { groupThousands, showMoney, showPercent, showShares } from '../../projections/humanNumbers.js';
+import { noticeFlagged, noticeStatusText, obligationsSentence, percentMove } from './auditObligations.js';
 import { eventFlags, problemsSentence, summaryLines, verificationSentence } from './auditText.js';
 
 type Align = 'left' | 'right';
@@ -178,6 +179,39 @@ export const auditMarkdown = (a: AuditJson): string => {
         ),
     '',
   );
+
+  out.push(`## Disclosure obligations (regime ${a.obligations.regime})`, '', obligationsSentence(a), '');
+  out.push(
+    a.obligations.notices.length === 0
+      ? '_No notices were due in the period._'
+      : markdownTable(
+          ['Date', 'Holder', 'Class', 'Kind', '% before → after', 'Due', 'Status', 'Filed on', 'Result'],
+          a.obligations.notices.map((n) => [
+            n.date,
+            n.holder,
+            n.class,
+            n.kind,
+            percentMove(n.percentBefore, n.percentAfter),
+            n.dueDate,
+            noticeStatusText(n),
+            n.disclosedOn ?? '–',
+            noticeFlagged(n) ? `FLAGGED: ${n.status}` : 'ok',
+          ]),
+          ['left', 'left', 'left', 'left', 'right'],
+        ),
+    '',
+  );
+  if (a.obligations.passive.length > 0)
+    out.push(
+      'Passive crossings (no notice due):',
+      '',
+      markdownTable(
+        ['Date', 'Holder', 'Class', '% before → after', 'Event'],
+        a.obligations.passive.map((p) => [p.date, p.holder, p.class, percentMove(p.percentBefore, p.percentAfter), p.eventId]),
+        ['left', 'left', 'left', 'right'],
+      ),
+      '',
+    );
 
   out.push(`## Realized proceeds in the period (${a.proceeds.method})`, '');
   const totals = a.proceeds.holders.flatMap((h) =>

@@ -66,9 +66,10 @@ const dateTicks = (start: number, end: number): Tick[] => {
 /**
  * The audit's chart (SPEC §9): each major holder's % of the main class as a step line (a holding
  * stays flat until the date it changes), with labelled axes and a legend. Plain SVG, no script,
- * no external font: it renders the same on screen, on paper and offline.
+ * no external font: it renders the same on screen, on paper and offline. `levels` are disclosure
+ * threshold levels in percent (docs/obligations.md), drawn as dotted lines, the first one stronger.
  */
-export const stakeChartSvg = (chart: StakeChartJson): string => {
+export const stakeChartSvg = (chart: StakeChartJson, levels: ReadonlyArray<string> = []): string => {
   const start = Date.parse(chart.from);
   const end = Math.max(Date.parse(chart.to) + DAY, start + DAY);
   const values = chart.points.flatMap((p) => p.percents.filter((v): v is string => v !== null).map(Number));
@@ -97,6 +98,20 @@ export const stakeChartSvg = (chart: StakeChartJson): string => {
     out.push(`<line x1="${xx}" x2="${xx}" y1="${PLOT.bottom}" y2="${PLOT.bottom + 5}" stroke="#4a5160"/>`);
     out.push(`<text x="${xx}" y="${PLOT.bottom + 20}" text-anchor="middle" fill="#4a5160">${tick.label}</text>`);
   }
+  // Levels 1% apart are a few pixels apart: a label is drawn only where it does not touch the last one.
+  let labelledAt = Number.POSITIVE_INFINITY;
+  levels.forEach((level, i) => {
+    const v = Number(level);
+    if (!(v > 0 && v <= yMax)) return;
+    const yy = num(y(v));
+    const labelled = Math.abs(labelledAt - y(v)) >= 11;
+    if (labelled) labelledAt = y(v);
+    out.push(
+      `<g class="threshold" data-level="${escapeXml(level)}"><title>${escapeXml(`${i === 0 ? 'disclosure threshold' : 'disclosure level'} ${level}%`)}</title>`,
+      `<line x1="${PLOT.left}" x2="${PLOT.right}" y1="${yy}" y2="${yy}" stroke="#b91c1c" stroke-width="${i === 0 ? 1.5 : 1}" stroke-dasharray="${i === 0 ? '4 3' : '1 3'}" opacity="${i === 0 ? 0.9 : 0.6}"/>`,
+      `${labelled ? `<text x="${PLOT.right - 4}" y="${num(y(v) - 3)}" text-anchor="end" fill="#b91c1c" font-size="10">${escapeXml(level)}%</text>` : ''}</g>`,
+    );
+  });
   out.push(`<line x1="${PLOT.left}" x2="${PLOT.left}" y1="${PLOT.top}" y2="${PLOT.bottom}" stroke="#4a5160"/>`);
   out.push(
     `<text x="${num((PLOT.left + PLOT.right) / 2)}" y="${H - 22}" text-anchor="middle" fill="#1d2430" font-weight="600">Effective date</text>`,

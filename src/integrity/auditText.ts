@@ -27,5 +27,6 @@ export const summaryLines = (a: AuditJson): string[] => [
   `${plural(a.summary.events, 'event')} dated in the period${a.summary.retracted > 0 ? `, ${groupThousands(String(a.summary.retracted))} of them retracted` : ''}; ${plural(a.summary.retractions, 'retraction')}.`,
   `${plural(a.summary.backDated, 'back-dated entry', 'back-dated entries')} (recorded more than ${a.summary.thresholds.backDatedAfterDays} days after the effective date).`,
   `${plural(a.summary.disclosures, 'stake disclosure')} reconciled, ${groupThousands(String(a.summary.flaggedDisclosures))} flagged.`,
+  `${plural(a.summary.notices, 'disclosure notice')} due under regime ${a.obligations.regime}, ${groupThousands(String(a.summary.lateNotices))} filed late, ${groupThousands(String(a.summary.missingNotices))} missing.`,
   `${plural(a.proceeds.holders.length, 'holder')} realized proceeds in the period.`,
 ];

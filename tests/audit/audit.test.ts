@@ -291,6 +291,36 @@ describe('audit: disclosure thresholds', () => {
   });
 });
 
+describe('audit: disclosure obligations (regime hk)', () => {
+  it('lists the notices dated in the period with their status as of its end, late and missing ones counted', () => {
+    expect(report.obligations.regime).toBe('hk');
+    expect(report.obligations.asOf).toBe('2024-01-01');
+    expect(report.obligations.notices.map((n) => [n.date, n.holder, n.class, n.kind, n.status])).toEqual([
+      ['2021-12-30', 'founder', 'A', 'became', 'missing'],
+      ['2021-12-30', 'taobao-holding', 'B', 'became', 'on-time'],
+      ['2021-12-30', 'temasek', 'B', 'became', 'missing'],
+      ['2023-07-06', 'taobao-holding', 'B', 'crossed', 'on-time'],
+    ]);
+    expect(report.summary).toMatchObject({ notices: 4, lateNotices: 0, missingNotices: 2 });
+    expect(report.obligations.levels.slice(0, 3)).toEqual(['5', '32', '33']);
+  });
+
+  it('keeps to the period', async () => {
+    const r = await audit({ from: '2023-01-01', to: '2023-12-31' });
+    expect(r.obligations.notices.map((n) => [n.date, n.kind])).toEqual([['2023-07-06', 'crossed']]);
+  });
+
+  it('md and html flag late and missing notices', () => {
+    const md = auditMarkdown(report);
+    expect(md).toContain('## Disclosure obligations (regime hk)');
+    expect(md).toMatch(/\| 2021-12-30 \| temasek +\| B +\| became .*\| missing .*\| FLAGGED: missing \|/);
+    const html = auditHtml(report);
+    expect(html).toContain('<section id="obligations">');
+    expect(html).toMatch(/<tr class="flagged">.*temasek/);
+    expect(html).toContain('class="threshold" data-level="5"');
+  });
+});
+
 describe('audit formats', () => {
   it('csv is the events table, RFC 4180: one row per holding change, quotes doubled, CRLF', () => {
     const csv = auditCsv(report);
@@ -318,9 +348,14 @@ describe('audit formats', () => {
       'delta',
       'percentOfClassBefore',
       'percentOfClassAfter',
+      'obligations',
     ]);
     expect(rows).toHaveLength(1 + report.events.reduce((n, e) => n + Math.max(1, e.changes.length), 0));
-    expect(rows.every((r) => r.length === 20)).toBe(true);
+    expect(rows.every((r) => r.length === 21)).toBe(true);
+    expect(rows.filter((r) => r[3] === ID.blockSale).map((r) => r[20])).toEqual([
+      'hk crossed taobao-holding B 42.105263→31.578947 due 2023-07-11: on-time',
+      'hk crossed taobao-holding B 42.105263→31.578947 due 2023-07-11: on-time',
+    ]);
     const saleRows = rows.filter((r) => r[3] === ID.blockSale);
     expect(saleRows.map((r) => [r[13], r[17], r[18], r[19]])).toEqual([
       ['public', '100000', '36.842105', '47.368421'],

@@ -74,16 +74,25 @@ describe.skipIf(!available)(`the HTML audit report in headless Chromium (${CHROM
     expect(text).toContain('Effective date');
     expect(text).toContain('Taobao Holding Limited');
     expect(text).toContain('Others (incl. free float)');
+    const thresholds = page.locator('svg.chart g.threshold');
+    expect(await thresholds.evaluateAll((gs) => gs.map((g) => g.getAttribute('data-level')))).toEqual(['5', '6', '7', '8', '9']);
+    const five = await thresholds.first().locator('line').boundingBox();
+    expect(five!.width).toBeGreaterThan(400);
     await page.screenshot({ path: path.join(dir, 'report.png'), fullPage: true });
     await page.close();
   });
 
-  it('has the tables: cap tables, events, disclosures, proceeds, head hashes', async () => {
+  it('has the tables: cap tables, events, disclosures, obligations, proceeds, head hashes', async () => {
     const { page } = await open();
     expect(await page.locator('#cap-tables table').count()).toBe(1); // the start of the demo is before any share
     expect(await page.locator('#events table tbody tr').count()).toBe(17);
     expect(await page.locator('#disclosures table tbody tr').count()).toBe(2);
     expect(await page.locator('#proceeds table tbody tr').count()).toBe(1);
+    const notices = page.locator('#obligations table tbody tr');
+    expect(await notices.count()).toBe(10);
+    expect(await page.locator('#obligations table tbody tr.flagged').count()).toBe(9);
+    expect(await notices.last().textContent()).toContain('ceased');
+    expect(await page.locator('#obligations').isVisible()).toBe(true);
     expect(await page.locator('#integrity table tbody tr').count()).toBe(3);
     await expect.poll(() => page.locator('#verification-badge').textContent()).toContain('Ledger verified');
     await page.close();

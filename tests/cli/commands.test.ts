@@ -9,7 +9,21 @@ import { ANSI, DEMO_FILE, demoEvents, demoLedger, inPool, ledgerDigest, parseJso
  * for people, the one JSON document it prints with --json (SPEC §10 shapes), and its exit code.
  */
 
-const COMMANDS = ['init', 'demo', 'append', 'import', 'export', 'copy', 'retract', 'correct', 'stake', 'cap-table', 'history', 'proceeds'];
+const COMMANDS = [
+  'init',
+  'demo',
+  'append',
+  'import',
+  'export',
+  'copy',
+  'retract',
+  'correct',
+  'stake',
+  'cap-table',
+  'history',
+  'proceeds',
+  'obligations',
+];
 const PERCENT = /^\d+\.\d{6}$/;
 
 let dir: string;
@@ -532,7 +546,15 @@ describe('demo', () => {
       events: number;
       stakes: Array<{ asOf: string; holder: { shares: string; percentOfClass: string }; group: { shares: string; holders: string[] } }>;
       proceeds: { totals: unknown[] };
+      notices: { regime: string; notices: Array<{ date: string; kind: string; status: string }> };
     }>(json!);
+    expect(d.notices.regime).toBe('hk');
+    expect(d.notices.notices.map((n) => [n.date, n.kind, n.status])).toEqual([
+      ['2021-12-30', 'became', 'missing'],
+      ['2022-11-15', 'crossed', 'missing'],
+      ['2023-05-31', 'crossed', 'late'],
+      ['2023-07-06', 'ceased', 'on-time'],
+    ]);
     expect(d.events).toBe(demoEvents().length);
     expect(d.stakes.map((s) => [s.asOf, s.holder.percentOfClass])).toEqual([
       ['2021-12-29', '9.795918'],
@@ -545,6 +567,7 @@ describe('demo', () => {
     expect(d.proceeds.totals).toEqual([expect.objectContaining({ currency: 'HKD', gross: '4634690000.00' })]);
     expect(human!.code, human!.stderr).toBe(0);
     expect(human!.stdout).toMatch(/2023-07-07\s+822,000,000\s+3\.16%\s+822,000,000\s+3\.16%\s+26,000,000,000/);
+    expect(human!.stdout).toMatch(/2023-07-06\s+taobao-holding\s+B\s+ceased\s+5\.30% → 3\.16%\s+2023-07-11\s+on-time\s+2023-07-06/);
     expect(fs.existsSync(path.join(cwd, 'shareledger-demo.db'))).toBe(true);
     expect(fs.existsSync(path.join(cwd, 'not-this.db'))).toBe(false);
     const rerun = await runCli(['demo'], { cwd });

@@ -25,7 +25,7 @@ const render = async (report: AuditJson, format: Format): Promise<string> => {
 export const auditCommand = (cli: CliContext): Command =>
   new Command('audit')
     .description(
-      "an issuer's audit report: verification and head hashes, cap tables at both ends, every event, retractions, back-dated entries, disclosures reconciled, proceeds",
+      "an issuer's audit report: verification and head hashes, cap tables at both ends, every event, retractions, back-dated entries, disclosures reconciled, disclosure notices (regime hk), proceeds",
     )
     .requiredOption('--issuer <issuer>', 'issuer id, e.g. sensetime')
     .option('--from <date>', 'first effective date of the period, YYYY-MM-DD (default: the issuer registration)')
@@ -38,6 +38,7 @@ export const auditCommand = (cli: CliContext): Command =>
         .choices(FORMATS)
         .default('md'),
     )
+    .option('--holidays <file>', "non-business days for the notices' due dates, one YYYY-MM-DD per line (see docs/obligations.md)")
     .option('--out <file>', 'write the report to this file (replaced atomically) instead of stdout')
     .addHelpText(
       'after',
@@ -50,7 +51,7 @@ Examples:
   $ shareledger audit --issuer sensetime --from 2023-01-01 --to 2023-12-31 --format html --out sensetime-2023.html
   $ shareledger audit --issuer sensetime --format csv > events.csv`,
     )
-    .action(async (o: { issuer: string; from?: string; to?: string; format: Format; out?: string }) => {
+    .action(async (o: { issuer: string; from?: string; to?: string; format: Format; out?: string; holidays?: string }) => {
       const { auditReport } = await import('../../auditReport.js');
       let bar: Progress | undefined;
       const report = await cli.withStore(async (store) => {
@@ -59,6 +60,7 @@ Examples:
             issuer: o.issuer,
             ...(o.from !== undefined ? { from: o.from } : {}),
             ...(o.to !== undefined ? { to: o.to } : {}),
+            ...(o.holidays !== undefined ? { holidays: o.holidays } : {}),
             now: cli.now(),
             onProgress: (checked, total) => (bar ??= cli.progress('verifying', total)).update(checked),
           });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import type { ObligationsJson } from '../../../projections/obligations/index.js';
 import type { StakeJson } from '../../../projections/ownership.js';
 import type { ProceedsJson } from '../../../projections/proceeds.js';
 import { fail } from '../../domain/problem.js';
@@ -10,6 +11,7 @@ import { parseStoreUrl, redactUrl } from '../../store/storeUrl.js';
 import type { CliContext } from '../context.js';
 import { showPercent, showShares } from '../../../projections/humanNumbers.js';
 import { renderTable } from '../table.js';
+import { noticesTable } from '../views/obligations.js';
 import { proceedsText } from '../views/proceeds.js';
 
 const DEMO_STORE_URL = 'sqlite:./shareledger-demo.db';
@@ -83,7 +85,8 @@ export const demoCommand = (cli: CliContext): Command =>
       'after',
       `
 Shows Taobao Holding's class B stake in SenseTime, and Alibaba Group's as a control group, as of
-${DEMO_DATES.join(', ')}, and Taobao Holding's realized proceeds.
+${DEMO_DATES.join(', ')}, the disclosure notices Taobao Holding had to file (regime hk), and its
+realized proceeds.
 
 Examples:
   $ shareledger demo
@@ -91,6 +94,7 @@ Examples:
     )
     .action(async (o: { store?: string }) => {
       const { queryProceeds, queryStake } = await import('../../queries.js');
+      const { queryObligations } = await import('../../obligationsQuery.js');
       const url = o.store ?? (cli.globals.storeGiven ? cli.globals.storeUrl : DEMO_STORE_URL);
       const file = demoFile();
       const text = fs.readFileSync(file, 'utf8');
@@ -111,6 +115,7 @@ Examples:
             group: { holder: GROUP, holders: group.holders ?? [GROUP], shares: ours.shares, percentOfClass: ours.percentOfClass },
           });
         }
+        const notices = (await queryObligations(store, { issuer: ISSUER, holder: HOLDER, regime: 'hk' }, now)).result;
         const proceeds = await queryProceeds(store, { holder: HOLDER, issuer: ISSUER }, now);
         proceeds.warnings.forEach((w) => cli.warn(w));
         return {
@@ -120,6 +125,7 @@ Examples:
           issuer: ISSUER,
           class: CLASS,
           stakes,
+          notices,
           proceeds: proceeds.result,
         };
       }, url);
@@ -129,7 +135,7 @@ Examples:
 const demoText = (
   cli: CliContext,
   url: string,
-  r: { store: string; events: number; stakes: DemoStake[]; proceeds: ProceedsJson },
+  r: { store: string; events: number; stakes: DemoStake[]; notices: ObligationsJson; proceeds: ProceedsJson },
 ): string => {
   const style = cli.style;
   const again = `shareledger --store ${redactUrl(url)}`;
@@ -158,11 +164,15 @@ const demoText = (
       style,
     ),
     '',
+    style.bold(`Disclosure notices of Taobao Holding under Hong Kong's SFO Part XV (regime hk, weekdays as business days)`),
+    noticesTable(r.notices, style),
+    '',
     proceedsText(r.proceeds, style),
     '',
     'Try next:',
     `  ${again} cap-table --issuer sensetime --as-of 2023-07-07`,
     `  ${again} history --issuer sensetime --holder taobao-holding`,
     `  ${again} proceeds --holder alibaba-group --group --currency USD`,
+    `  ${again} obligations --issuer sensetime --holder alibaba-group --group --regime us`,
   ].join('\n');
 };

@@ -1,0 +1,59 @@
+import type { ClassId, Instant, IsoDate, IssuerId } from '../../events/index.js';
+import { parseDecimal } from '../../events/index.js';
+import type { BusinessCalendar } from './businessDays.js';
+import { type ObligationNoticeJson, type ObligationsStreams, type PassiveCrossingJson, projectObligations } from './index.js';
+import { findRegime, type LevelsRegime } from './regimes.js';
+
+/** The regime the audit report reconciles (docs/obligations.md). */
+export const AUDIT_REGIME = 'hk';
+
+/**
+ * The audit's obligations section: the notices dated in the period under regime hk, every holder,
+ * with their status as of the period's end; and the threshold levels to draw on the chart of
+ * `chartClass`: the threshold and every whole level a notice of that class crossed in the period.
+ */
+export type AuditObligationsJson = {
+  regime: string;
+  asOf: IsoDate;
+  notices: ObligationNoticeJson[];
+  passive: PassiveCrossingJson[];
+  levels: string[];
+};
+
+const wholeOf = (p: string | null): bigint => {
+  const r = parseDecimal(p ?? '0')!;
+  return r.num / r.den;
+};
+
+export const auditObligations = (
+  streams: ObligationsStreams,
+  request: Readonly<{ issuer: IssuerId; from: IsoDate; to: IsoDate; knownAt: Instant; calendar?: BusinessCalendar }>,
+  chartClass: ClassId | null,
+): AuditObligationsJson => {
+  const regime = findRegime(AUDIT_REGIME) as LevelsRegime;
+  const o = projectObligations(
+    streams,
+    {
+      issuer: request.issuer,
+      regime,
+      from: request.from,
+      to: request.to,
+      ...(request.calendar !== undefined ? { calendar: request.calendar } : {}),
+    },
+    { asOf: request.to, knownAt: request.knownAt },
+  );
+  const threshold = regime.threshold.num / regime.threshold.den;
+  const levels = new Set<bigint>([threshold]);
+  for (const n of o.notices) {
+    if (n.class !== chartClass || n.percentBefore === null) continue;
+    const [a, b] = [wholeOf(n.percentBefore), wholeOf(n.percentAfter)];
+    for (let level = (a < b ? a : b) + 1n; level <= (a < b ? b : a); level++) if (level >= threshold) levels.add(level);
+  }
+  return {
+    regime: o.regime,
+    asOf: o.asOf,
+    notices: o.notices,
+    passive: o.passive,
+    levels: [...levels].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)).map(String),
+  };
+};

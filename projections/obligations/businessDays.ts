@@ -1,0 +1,62 @@
+import type { IsoDate } from '../../events/index.js';
+import { isIsoDate } from '../../events/index.js';
+import { fail } from '../../src/domain/problem.js';
+
+/**
+ * Business days (docs/obligations.md): Monday to Friday, minus the listed holidays. Dates are
+ * calendar dates; the arithmetic is done on UTC midnights, so no time zone can shift a day.
+ */
+export type BusinessCalendar = Readonly<{ holidays: ReadonlySet<IsoDate> }>;
+
+export const WEEKDAYS_ONLY: BusinessCalendar = { holidays: new Set() };
+
+const DAY = 86_400_000;
+
+const nextDay = (date: IsoDate): IsoDate => new Date(Date.parse(date) + DAY).toISOString().slice(0, 10) as IsoDate;
+
+export const isBusinessDay = (calendar: BusinessCalendar, date: IsoDate): boolean => {
+  const weekday = new Date(Date.parse(date)).getUTCDay();
+  return weekday !== 0 && weekday !== 6 && !calendar.holidays.has(date);
+};
+
+/** The `n`th business day after `date` (the date itself never counts). */
+export const addBusinessDays = (calendar: BusinessCalendar, date: IsoDate, n: number): IsoDate => {
+  let at = date;
+  for (let counted = 0; counted < n;) {
+    at = nextDay(at);
+    if (isBusinessDay(calendar, at)) counted++;
+  }
+  return at;
+};
+
+/** How many business days lie after `from` up to and including `to` (0 when `to` ≤ `from`). */
+export const businessDaysAfter = (calendar: BusinessCalendar, from: IsoDate, to: IsoDate): number => {
+  let count = 0;
+  for (let at = nextDay(from); at <= to; at = nextDay(at)) if (isBusinessDay(calendar, at)) count++;
+  return count;
+};
+
+/**
+ * Reads a holidays file: one ISO date (YYYY-MM-DD) per line; blank lines are skipped and `#`
+ * starts a comment (a whole line, or after the date). Anything else is invalid input naming the
+ * file, the line and the value.
+ */
+export const parseHolidays = (text: string, file: string): BusinessCalendar => {
+  const holidays = new Set<IsoDate>();
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .forEach((raw, i) => {
+      const value = raw.replace(/#.*$/, '').trim();
+      if (value === '') return;
+      if (!isIsoDate(value))
+        fail('InvalidInput', `--holidays ${file}: line ${i + 1}: expected a date YYYY-MM-DD, got ${JSON.stringify(value)}`, {
+          flag: '--holidays',
+          file,
+          line: i + 1,
+          value,
+        });
+      holidays.add(value as IsoDate);
+    });
+  return { holidays };
+};
