@@ -4,12 +4,6 @@ import { decodeStoredFast } from '../../events/storedFast.js';
 import { bodyOf, deriveRow } from './sqliteTimeline.js';
 
 /**
- * user_version of the file: 2 adds the derived tables below to the v1 `events` table; 3 lays out
- * the timeline rows' fields in their codecs' order (v2 had its own order for four types).
- */
-export const SCHEMA_VERSION = 3;
-
-/**
  * Schema v3 of the SQLite store (user_version 3).
  *
  * `events` is exactly as in v1: the envelope JSON is the record (hash chain, export, verify). The

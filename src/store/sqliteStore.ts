@@ -7,7 +7,13 @@ import type { AppendBatch, EventStore, StreamHead } from './eventStore.js';
 import { assertBatchShape, duplicateEventId, revisionAfter, versionConflict } from './appendRules.js';
 import { sqliteReads } from './sqliteReads.js';
 import { registerSqliteReads, unregisterSqliteReads } from './sqliteRegistry.js';
-import { derivedWriter, migrate, SCHEMA_VERSION } from './sqliteSchema.js';
+import { derivedWriter, migrate } from './sqliteSchema.js';
+
+/**
+ * user_version of the file: 2 adds the derived tables of sqliteSchema.ts to the v1 `events` table;
+ * 3 lays out the timeline rows' fields in their codecs' order (see migrate).
+ */
+const SCHEMA_VERSION = 3;
 
 /** How long a write waits for another process's transaction before the store counts as unavailable. */
 const BUSY_TIMEOUT_MS = 10_000;
