@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import { canonicalOf, type CanonicalWriter, jsonWriterOf, type JsonWriter, withCanonical, withJsonWriter } from './canonical.js';
-import { FAIL, type Fast, fastOf, withFast } from './fastDecode.js';
+import { FAIL, type Fast, fastOf, storedDecoderOf, withFast, withStoredDecoder } from './fastDecode.js';
 
 type Props = Record<string, t.Mixed>;
 type Decoded<R extends Props, O extends Props> = { readonly [K in keyof R]: t.TypeOf<R[K]> } & {
@@ -12,6 +12,75 @@ type Encoded<R extends Props, O extends Props> = { [K in keyof R]: t.OutputOf<R[
 
 /** A cross-field rule over a decoded object: undefined when it holds, else the failing field. */
 export type ObjectRule<A> = (a: A) => { field: string; message: string } | undefined;
+
+/** A closed object's fields (name, codec, required) in declared order (required, then optional) and its rules. */
+export type ObjectShape = Readonly<{
+  fields: ReadonlyArray<readonly [string, t.Mixed, boolean]>;
+  rules: ReadonlyArray<ObjectRule<never>>;
+}>;
+
+const shapes = new WeakMap<t.Mixed, ObjectShape>();
+
+/** The shape of a codec made by `closed`, or undefined for any other codec. */
+export const shapeOf = (codec: t.Mixed): ObjectShape | undefined => shapes.get(codec);
+
+/** A closed object's fields for a decoder without contexts: names, decoders and required flags side by side. */
+type FieldDecoders = Readonly<{ keys: ReadonlyArray<string>; decoders: ReadonlyArray<Fast>; required: ReadonlyArray<boolean> }>;
+
+const fieldDecoders = (fields: ReadonlyArray<readonly [string, t.Mixed, boolean]>, decoderOf: (c: t.Mixed) => Fast): FieldDecoders => ({
+  keys: fields.map(([k]) => k),
+  decoders: fields.map(([, c]) => decoderOf(c)),
+  required: fields.map(([, , req]) => req),
+});
+
+/**
+ * An object's fields decoded in field order (absent or null optional ones skipped), or FAIL when
+ * a field does not decode or a key is none of the fields.
+ */
+const decodeFields = (fields: FieldDecoders, u: Record<string, unknown>): Record<string, unknown> | typeof FAIL => {
+  const { keys, decoders, required } = fields;
+  const out: Record<string, unknown> = {};
+  let present = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const value = u[key];
+    if (value !== undefined) present++;
+    if (!required[i] && (value === undefined || value === null)) continue;
+    const decoded = decoders[i]!(value);
+    if (decoded === FAIL) return FAIL;
+    out[key] = decoded;
+  }
+  // No unknown field: every key is one of the fields read above (field names are never inherited
+  // properties, so each value found is an own key; an inherited enumerable key counts as unknown).
+  let keysFound = 0;
+  for (const _ in u) keysFound++;
+  return keysFound === present ? out : FAIL;
+};
+
+/**
+ * The stored-form decoder of one closed object (as `decodeFields`, but null is not absent),
+ * compiled from its field names: each object type gets its own property reads and writes by
+ * name, so each has its own inline caches. A loop over the names shares one site across every
+ * type, and the stores' read path (a million envelopes) then pays a generic lookup per field.
+ * Only the codec's own field names (JSON-quoted) go into the code, never data.
+ */
+const compileStoredDecoder = (
+  fields: ReadonlyArray<readonly [string, t.Mixed, boolean]>,
+  decoders: ReadonlyArray<Fast>,
+  rules: ReadonlyArray<(a: never) => unknown>,
+): Fast => {
+  let body = 'if (typeof u !== "object" || u === null || Array.isArray(u)) return FAIL;\nlet present = 0;\nlet v;\nconst out = {};\n';
+  fields.forEach(([key, , required], i) => {
+    const name = JSON.stringify(key);
+    const decode = `v = decoders[${i}](v); if (v === FAIL) return FAIL; out[${name}] = v;`;
+    body += `v = u[${name}];\n`;
+    body += required ? `present++; ${decode}\n` : `if (v !== undefined) { present++; ${decode} }\n`;
+  });
+  // No unknown field: every key is one of the fields read above (an inherited enumerable key counts as unknown).
+  body += 'let keys = 0;\nfor (const _ in u) keys++;\nif (keys !== present) return FAIL;\n';
+  body += 'for (let i = 0; i < rules.length; i++) if (rules[i](out)) return FAIL;\nreturn out;';
+  return new Function('FAIL', 'decoders', 'rules', `return (u) => {\n${body}\n};`)(FAIL, decoders, rules) as Fast;
+};
 
 const UnknownField = new t.Type<never>(
   'no such field',
@@ -108,27 +177,28 @@ export const closed = <R extends Props, O extends Props = {}>(
     orderedWriters ??= fields.map(([k, c]): [string, JsonWriter] => [k, jsonWriterOf(c)]);
     return writeObject(orderedWriters, a);
   });
+  shapes.set(type, { fields, rules: rules as ReadonlyArray<ObjectRule<never>> });
   // The same rules without contexts (see withFast); built on first use, when every field codec
   // has its own fast decoder registered.
-  let fastFields: Array<[string, Fast, boolean]> | undefined;
-  return withFast(type, (u) => {
+  let fastFields: FieldDecoders | undefined;
+  withFast(type, (u) => {
     if (!isPlainObject(u)) return FAIL;
-    fastFields ??= fields.map(([k, c, req]): [string, Fast, boolean] => [k, fastOf(c), req]);
-    const out: Record<string, unknown> = {};
-    let present = 0;
-    for (const [key, fast, req] of fastFields) {
-      const value = u[key];
-      if (value !== undefined) present++;
-      if (!req && (value === undefined || value === null)) continue;
-      const decoded = fast(value);
-      if (decoded === FAIL) return FAIL;
-      out[key] = decoded;
-    }
-    // No unknown field: every own key is one of the fields read above (field names are never
-    // inherited properties, so each value found is an own key).
-    if (Object.keys(u).length !== present) return FAIL;
+    fastFields ??= fieldDecoders(fields, fastOf);
+    const out = decodeFields(fastFields, u);
+    if (out === FAIL) return FAIL;
     for (const rule of rules) if (rule(out as Decoded<R, O>)) return FAIL;
     return out;
+  });
+  // The stored form only (see StoredForm): each field in its canonical form, no null for an
+  // absent field.
+  let stored: Fast | undefined;
+  return withStoredDecoder(type, (u) => {
+    stored ??= compileStoredDecoder(
+      fields,
+      fields.map(([, c]) => storedDecoderOf(c)),
+      rules as ReadonlyArray<(a: never) => unknown>,
+    );
+    return stored(u);
   });
 };
 
@@ -141,9 +211,13 @@ export const nonEmptyArray = <C extends t.Mixed>(codec: C, expectation: string) 
     (u, c) => (Array.isArray(u) && u.length === 0 ? t.failure(u, c) : base.validate(u, c)),
     base.encode,
   );
+  let stored: Fast | undefined;
   return withCanonicalArray(
     codec,
-    withFast(type, (u) => (Array.isArray(u) && u.length > 0 ? fastArray(fastOf(codec), u) : FAIL)),
+    withStoredDecoder(
+      withFast(type, (u) => (Array.isArray(u) && u.length > 0 ? fastArray(fastOf(codec), u) : FAIL)),
+      (u) => (Array.isArray(u) && u.length > 0 ? fastArray((stored ??= storedDecoderOf(codec)), u) : FAIL),
+    ),
   );
 };
 
@@ -178,10 +252,14 @@ const fastArray = (element: Fast, u: ReadonlyArray<unknown>): unknown[] | typeof
 /** An array (possibly empty). */
 export const arrayOf = <C extends t.Mixed>(codec: C, expectation: string) => {
   const base = t.array(codec);
+  let stored: Fast | undefined;
   return withCanonicalArray(
     codec,
-    withFast(new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(expectation, base.is, base.validate, base.encode), (u) =>
-      Array.isArray(u) ? fastArray(fastOf(codec), u) : FAIL,
+    withStoredDecoder(
+      withFast(new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(expectation, base.is, base.validate, base.encode), (u) =>
+        Array.isArray(u) ? fastArray(fastOf(codec), u) : FAIL,
+      ),
+      (u) => (Array.isArray(u) ? fastArray((stored ??= storedDecoderOf(codec)), u) : FAIL),
     ),
   );
 };

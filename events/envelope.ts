@@ -1,7 +1,7 @@
 import canonicalize from 'canonicalize';
 import * as t from 'io-ts';
 import { closed } from './closed.js';
-import { FAIL, fastOf, withFast } from './fastDecode.js';
+import { FAIL, fastOf, withFast, withStoredDecoder } from './fastDecode.js';
 import { canonicalOf, canonicalString, fastCanonical, jsonString, jsonWriterOf } from './canonical.js';
 import {
   encodeEventData,
@@ -57,17 +57,21 @@ const InputEnvelope = closed(
 );
 
 const Hash = patternString<string>('a SHA-256 hex digest', /^[0-9a-f]{64}$/);
-const Revision = new t.Type<number, number, unknown>(
-  'a revision (whole number ≥ 0)',
-  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0,
-  (u, c) => {
-    const n = typeof u === 'number' ? u : typeof u === 'object' && u !== null ? Number(String(u)) : NaN;
-    return Number.isSafeInteger(n) && n >= 0 ? t.success(n) : t.failure(u, c);
-  },
-  (n) => n,
+const isRevision = (u: unknown): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0;
+const Revision = withStoredDecoder(
+  new t.Type<number, number, unknown>(
+    'a revision (whole number ≥ 0)',
+    isRevision,
+    (u, c) => {
+      const n = typeof u === 'number' ? u : typeof u === 'object' && u !== null ? Number(String(u)) : NaN;
+      return Number.isSafeInteger(n) && n >= 0 ? t.success(n) : t.failure(u, c);
+    },
+    (n) => n,
+  ),
+  (u) => (isRevision(u) ? u : FAIL),
 );
 
-const StoredEnvelope = closed(
+export const StoredEnvelope = closed(
   'a stored event envelope',
   {
     id: EventId,

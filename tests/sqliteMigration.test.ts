@@ -15,10 +15,10 @@ import type { EventStore } from '../src/store/eventStore.js';
 import { withStore } from './support/sqliteFile.js';
 
 /**
- * Schema v2 of the SQLite store: a v1 file (the `events` table only) is migrated when opened and
- * then gives the same answers, digest and verify result as a file written at v2; its derived
- * rows are the ones v2 writes on append. And verify catches derived rows that no longer say what
- * the envelopes say.
+ * Schema v3 of the SQLite store: a v1 file (the `events` table only) or a v2 file (timeline rows
+ * in the older field order) is migrated when opened and then gives the same answers, digest and
+ * verify result as a file written at v3; its derived rows are the ones v3 writes on append. And
+ * verify catches derived rows that no longer say what the envelopes say.
  */
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shareledger-migration-'));
@@ -36,9 +36,9 @@ const V1_SCHEMA = `
     UNIQUE (stream, revision)
   );`;
 
-/** A v1 file with the same event rows as `v2file` (what shareledger wrote before schema v2). */
-const v1CopyOf = (v2file: string, edit?: (db: Database.Database) => void): string => {
-  const source = new Database(v2file, { readonly: true });
+/** A v1 file with the same event rows as `current` (what shareledger wrote before schema v2). */
+const v1CopyOf = (current: string, edit?: (db: Database.Database) => void): string => {
+  const source = new Database(current, { readonly: true });
   const rows = source.prepare('SELECT position, stream, revision, id, envelope FROM events ORDER BY position').raw().all() as unknown[][];
   source.close();
   const file = fresh();
@@ -90,34 +90,70 @@ const tableRows = (file: string) => {
   return all;
 };
 
-let v2file: string;
-let v2answers: unknown[];
+let v3file: string;
+let v3answers: unknown[];
 const saved = { ...snapshotPolicy };
 
 beforeAll(async () => {
-  v2file = fresh();
+  v3file = fresh();
   const { lines } = generateLedger(shapeNamed('2k'), 11);
-  await withStore(v2file, async (store) => {
+  await withStore(v3file, async (store) => {
     await new Ledger({ store, actor: 'test', now: () => new Date('2024-03-01T09:30:00.000Z') }).import([...lines].join('\n') + '\n');
   });
-  v2answers = await withStore(v2file, answers);
+  v3answers = await withStore(v3file, answers);
 }, 60_000);
 
 afterAll(() => Object.assign(snapshotPolicy, saved));
 
-describe('SQLite schema v1 → v2', () => {
-  it('migrates a v1 file on open: the derived rows are those v2 writes, the answers and digest are the same', async () => {
-    const v1file = v1CopyOf(v2file);
-    expect(await withStore(v1file, answers)).toEqual(v2answers);
+/**
+ * The timeline row layout of schema v2, as a permutation of the v3 fields per type letter: v2
+ * had its own field order for these four types, v3 has the codecs' (required, then optional).
+ */
+const V2_ORDER: Readonly<Record<string, ReadonlyArray<number>>> = {
+  B: [0, 5, 1, 2, 3, 4, 6], // seller, buyer, class, shares, pricePerShare, currency, fees
+  P: [2, 0, 1, 3, 4], // holder, class, shares, pricePerShare, currency
+  S: [2, 0, 1], // class, numerator, denominator
+  H: [0, 2, 1], // holder, controlledBy, name
+};
+
+/** A v2 file with the same rows as `current`, its timeline bodies in the v2 layout. */
+const v2CopyOf = (current: string): string => {
+  const file = fresh();
+  fs.copyFileSync(current, file);
+  const db = new Database(file);
+  const rows = db.prepare('SELECT stream, date, revision, body FROM timeline').raw().all() as Array<[string, string, number, string]>;
+  const update = db.prepare('UPDATE timeline SET body = ? WHERE stream = ? AND date = ? AND revision = ?');
+  let changed = 0;
+  db.transaction(() => {
+    for (const [stream, date, revision, body] of rows) {
+      const parts = body.split('\u001f');
+      const order = V2_ORDER[parts[4]!];
+      if (!order) continue;
+      const fields = parts.slice(5);
+      const v2 = [...parts.slice(0, 5), ...order.map((i) => fields[i]!)].join('\u001f');
+      if (v2 !== body) changed++;
+      update.run(v2, stream, date, revision);
+    }
+  })();
+  db.pragma('user_version = 2');
+  db.close();
+  expect(changed).toBeGreaterThan(100);
+  return file;
+};
+
+describe('SQLite schema v1 → v3', () => {
+  it('migrates a v1 file on open: the derived rows are those v3 writes, the answers and digest are the same', async () => {
+    const v1file = v1CopyOf(v3file);
+    expect(await withStore(v1file, answers)).toEqual(v3answers);
     const db = new Database(v1file, { readonly: true });
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
     db.close();
-    expect(tableRows(v1file)).toEqual(tableRows(v2file));
+    expect(tableRows(v1file)).toEqual(tableRows(v3file));
     expect(await withStore(v1file, (store) => verifyLedger(store))).toMatchObject({ ok: true, problems: [] });
   });
 
   it('a v1 row that does not decode: its stream keeps the envelope path and the same CorruptEvent; verify reports it', async () => {
-    const v1file = v1CopyOf(v2file, (db) => {
+    const v1file = v1CopyOf(v3file, (db) => {
       db.prepare("UPDATE events SET envelope = substr(envelope, 2) WHERE stream = 'issuer-co-0001' AND revision = 3").run();
     });
     await withStore(v1file, async (store) => {
@@ -126,7 +162,7 @@ describe('SQLite schema v1 → v2', () => {
       expect((problem as { message: string }).message).toContain('issuer-co-0001@3');
       // Other issuers answer as before.
       expect(await outcome(() => queryCapTable(store, { issuer: 'co-0000', asOf: '2020-01-01' }, NOW))).toEqual(
-        await withStore(v2file, (s) => outcome(() => queryCapTable(s, { issuer: 'co-0000', asOf: '2020-01-01' }, NOW))),
+        await withStore(v3file, (s) => outcome(() => queryCapTable(s, { issuer: 'co-0000', asOf: '2020-01-01' }, NOW))),
       );
       const result = await verifyLedger(store);
       expect(result.problems.map((p) => `${p.stream}@${p.revision} ${p.kind}`)).toEqual(['issuer-co-0001@3 corrupt']);
@@ -134,10 +170,35 @@ describe('SQLite schema v1 → v2', () => {
   });
 });
 
-describe('verify and the derived rows of schema v2', () => {
+describe('SQLite schema v2 → v3', () => {
+  it('rewrites the timeline rows of a v2 file on open: the rows are those v3 writes, the answers and digest are the same', async () => {
+    const v2file = v2CopyOf(v3file);
+    expect(tableRows(v2file)).not.toEqual(tableRows(v3file));
+    expect(await withStore(v2file, answers)).toEqual(v3answers);
+    const db = new Database(v2file, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    db.close();
+    expect(tableRows(v2file)).toEqual(tableRows(v3file));
+    expect(await withStore(v2file, (store) => verifyLedger(store))).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('a v2 row whose envelope does not decode: its stream keeps the envelope path and verify reports it', async () => {
+    const v2file = v2CopyOf(v3file);
+    const db = new Database(v2file);
+    db.prepare("UPDATE events SET envelope = substr(envelope, 2) WHERE stream = 'issuer-co-0001' AND revision = 3").run();
+    db.close();
+    await withStore(v2file, async (store) => {
+      const problem = await outcome(() => queryStake(store, { issuer: 'co-0001', holder: 'public', asOf: '2020-01-01' }, NOW));
+      expect(problem).toMatchObject({ error: 'CorruptEvent' });
+      expect((await verifyLedger(store)).problems.map((p) => `${p.stream}@${p.revision} ${p.kind}`)).toEqual(['issuer-co-0001@3 corrupt']);
+    });
+  });
+});
+
+describe('verify and the derived rows of schema v3', () => {
   const tampered = (change: (db: Database.Database) => void): string => {
     const file = fresh();
-    fs.copyFileSync(v2file, file);
+    fs.copyFileSync(v3file, file);
     const db = new Database(file);
     db.transaction(() => change(db))();
     db.close();
@@ -202,7 +263,7 @@ describe('verify and the derived rows of schema v2', () => {
   it('a snapshot edited, or claiming an earlier recordedAt than its events', async () => {
     Object.assign(snapshotPolicy, { every: 50, end: 10 });
     const file = fresh();
-    fs.copyFileSync(v2file, file);
+    fs.copyFileSync(v3file, file);
     expect(await withStore(file, refreshSnapshots)).toBeGreaterThan(0);
     expect(await placesOf(file)).toEqual([]);
     const edited = tampered((db) =>

@@ -1,5 +1,5 @@
 import type { HolderId, Instant, IsoDate, IssuerId, StoredEvent } from '../../events/index.js';
-import { HOLDERS_STREAM, instantOf, toIssuerStreamId } from '../../events/index.js';
+import { HOLDERS_STREAM, instantOf, isIsoDateText, toIssuerStreamId } from '../../events/index.js';
 import { AsOfIndex } from './asOfIndex.js';
 import type { CapTableJson, StakeJson } from '../../projections/ownership.js';
 import { groupMembers, HolderNamesAsOf, holderRegistry } from '../../projections/registry.js';
@@ -11,26 +11,12 @@ import type { EventStore } from '../../src/store/eventStore.js';
 
 type Cached = { revision: number; index: AsOfIndex };
 
-const digit = (s: string, i: number): number => {
-  const c = s.charCodeAt(i) - 48;
-  return c >= 0 && c <= 9 ? c : NaN;
-};
-
 /**
  * YYYY-MM-DD naming a real day of a year from 100 on, checked with arithmetic: a warm question
  * costs about a microsecond, and the general parser (regular expression, Date) cost half of it.
- * Anything else goes to `parseDate`, which accepts or explains.
+ * Anything else (years 0-99 included) goes to `parseDate`, which accepts or explains.
  */
-const isPlainCalendarDate = (s: string): boolean => {
-  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
-  const y = digit(s, 0) * 1000 + digit(s, 1) * 100 + digit(s, 2) * 10 + digit(s, 3);
-  const m = digit(s, 5) * 10 + digit(s, 6);
-  const d = digit(s, 8) * 10 + digit(s, 9);
-  if (!(y >= 100 && m >= 1 && m <= 12 && d >= 1)) return false;
-  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-  const days = m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
-  return d <= days;
-};
+const isPlainCalendarDate = (s: string): boolean => isIsoDateText(s) && !s.startsWith('00');
 
 /**
  * Stake and cap-table answers for a long-running process (a service, a notebook): each issuer's

@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { StoredEvent } from '../../events/index.js';
 import { decodeStoredFast } from '../../events/storedFast.js';
-import { deriveRow } from './sqliteTimeline.js';
+import { bodyOf, deriveRow } from './sqliteTimeline.js';
 
 /**
- * Schema v2 of the SQLite store (user_version 2).
+ * Schema v3 of the SQLite store (user_version 3).
  *
  * `events` is exactly as in v1: the envelope JSON is the record (hash chain, export, verify). The
  * other tables are derived from each validated event in the transaction that appends it, so they
@@ -124,20 +124,17 @@ export const derivedWriter = (db: Database.Database): DerivedWriter => {
 const MIGRATION_PAGE = 5_000;
 
 /**
- * Creates the schema, or brings a v1 file to v2 by deriving the new tables from every stored
- * envelope. Runs inside the caller's IMMEDIATE transaction: a crash leaves the file at v1.
+ * Every stored envelope that decodes and sits where it says (stream, revision), in position
+ * order, read by pages; the stream of any other row is marked damaged (its queries then take the
+ * envelope path, which reports the CorruptEvent).
  */
-export const migrate = (db: Database.Database, from: number): void => {
-  db.exec(EVENTS);
-  db.exec(DERIVED);
-  if (from < 1) return;
+const forEachStoredEvent = (db: Database.Database, visit: (e: StoredEvent) => void): void => {
   const page = db
     .prepare<[number, number], [number, string, number, string]>(
       'SELECT position, stream, revision, envelope FROM events WHERE position > ? ORDER BY position LIMIT ?',
     )
     .raw();
   const damage = db.prepare<[string]>('INSERT OR IGNORE INTO damaged (stream) VALUES (?)');
-  const writer = derivedWriter(db);
   for (let after = 0; ;) {
     const rows = page.all(after, MIGRATION_PAGE);
     for (const [, stream, revision, envelope] of rows) {
@@ -149,11 +146,36 @@ export const migrate = (db: Database.Database, from: number): void => {
       } catch {
         decoded = undefined;
       }
-      if (decoded) writer.add(decoded);
+      if (decoded) visit(decoded);
       else damage.run(stream);
     }
     if (rows.length < MIGRATION_PAGE) break;
     after = rows[rows.length - 1]![0];
   }
-  writer.flush();
+};
+
+/**
+ * Creates the schema, or brings an older file to the current version. Runs inside the caller's
+ * IMMEDIATE transaction: a crash leaves the file as it was.
+ * - v1 → v3: derives the new tables from every stored envelope.
+ * - v2 → v3: rewrites every timeline row from its envelope (only the rows' layout changed; the
+ *   other derived tables stay).
+ */
+export const migrate = (db: Database.Database, from: number): void => {
+  db.exec(EVENTS);
+  db.exec(DERIVED);
+  if (from < 1) return;
+  if (from === 1) {
+    const writer = derivedWriter(db);
+    forEachStoredEvent(db, (e) => writer.add(e));
+    writer.flush();
+    return;
+  }
+  if (from === 2) {
+    db.exec('DELETE FROM timeline');
+    const timeline = db.prepare<[string, string, number, string]>(
+      'INSERT INTO timeline (stream, date, revision, body) VALUES (?, ?, ?, ?)',
+    );
+    forEachStoredEvent(db, (e) => timeline.run(e.stream, e.date, e.revision, bodyOf(e)));
+  }
 };

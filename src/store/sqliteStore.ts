@@ -9,8 +9,12 @@ import type { DerivedReads } from './derivedReads.js';
 import { sqliteReads } from './sqliteReads.js';
 import { derivedWriter, migrate } from './sqliteSchema.js';
 
-/** user_version of the file: 2 adds the derived tables of sqliteSchema.ts to the v1 `events` table. */
-const SCHEMA_VERSION = 2;
+/**
+ * user_version of the file: 2 adds the derived tables of sqliteSchema.ts to the v1 `events` table;
+ * 3 lays out the timeline rows' fields in their codecs' order (see migrate).
+ */
+const SCHEMA_VERSION = 3;
+
 /** How long a write waits for another process's transaction before the store counts as unavailable. */
 const BUSY_TIMEOUT_MS = 10_000;
 /** Rows fetched per query by readAll and subscribe: bounded memory, and the connection stays free. */

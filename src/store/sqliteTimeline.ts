@@ -1,47 +1,42 @@
 import type * as t from 'io-ts';
+import { shapeOf } from '../../events/closed.js';
+import { FAIL, readStored, type StoredScalar, storedScalarOf } from '../../events/fastDecode.js';
 import {
   encodeEventData,
+  EventId as EventIdCodec,
   eventDataCodecs,
   type EventId,
   type EventType,
+  Instant,
+  IsoDate,
   type LedgerEvent,
   PUBLIC,
   type StoredEvent,
 } from '../../events/index.js';
-import {
-  isCanonicalDate,
-  isCanonicalInstant,
-  isClass,
-  isCurrency,
-  isDecimal,
-  isHolder,
-  isLong,
-  isNonNegative,
-  isPositive,
-  isPositiveDecimal,
-  isShort,
-  UUID,
-} from '../../events/storedFast.js';
 import { holdersNamedBy } from '../domain/mentions.js';
 import type { PlacedEvent } from '../domain/timeline.js';
 
 /**
- * The replay encoding of schema v2 (see sqliteSchema.ts): what `evolve` and the timeline
+ * The replay encoding of the timeline rows (see sqliteSchema.ts): what `evolve` and the timeline
  * selection need of an event, derived from the validated event when it is appended, so a replay
  * does not parse and validate whole JSON envelopes.
  *
  * `code` is a type letter followed by either
- * - the data fields joined by U+001F (unit separator), in a fixed order per type, '' for an absent
- *   optional field (no field can be empty: ids, numbers and texts all have at least one
- *   character), used when no text field contains U+001F; or
- * - the JSON of the encoded data (`{`…), for the types with lists (registration, funding round,
- *   IPO) and any event whose text contains U+001F.
- * Decoding checks every field as the codecs do (patterns, share counts), so a damaged row is a
- * CorruptEvent, never a cast. `verify` checks that each row agrees with its envelope.
+ * - the data fields joined by U+001F (unit separator), each in its stored form (see StoredForm in
+ *   events/fastDecode.ts), '' for an absent optional field (no field can be empty: ids, numbers
+ *   and texts all have at least one character), used when no text field contains U+001F. The
+ *   fields are the data codec's, in its declared order (required, then optional), a nested
+ *   object such as a consideration standing for its own fields in place; or
+ * - the JSON of the encoded data (`{`…), for the types whose codecs hold lists (registration,
+ *   funding round, IPO) and any event whose text contains U+001F.
+ * Both the layout and the checks come from the codecs: decoding checks every field as its codec
+ * does and applies the codec's cross-field rules, so a damaged row is a CorruptEvent, never a
+ * cast. `verify` checks that each row agrees with its envelope.
  */
 
 const SEP = '\u001f';
 
+/** The storage format's type letters: one per event type, never reused. */
 const LETTER: Readonly<Record<EventType, string>> = {
   IssuerRegistered: 'R',
   ShareClassAdded: 'K',
@@ -58,60 +53,6 @@ const LETTER: Readonly<Record<EventType, string>> = {
   HolderRegistered: 'H',
   FxRateRecorded: 'Q',
 };
-const TYPE_OF: ReadonlyMap<string, EventType> = new Map(Object.entries(LETTER).map(([type, letter]) => [letter, type as EventType]));
-
-/** The separated fields of an event, or undefined for the JSON form. */
-const fieldsOf = (e: LedgerEvent): Array<string | bigint | number | undefined> | undefined => {
-  switch (e.type) {
-    case 'SharesIssued':
-      return [e.data.holder, e.data.class, e.data.shares, e.data.pricePerShare, e.data.currency, e.data.reason];
-    case 'BlockSale':
-      return [e.data.seller, e.data.buyer, e.data.class, e.data.shares, e.data.pricePerShare, e.data.currency, e.data.fees];
-    case 'SharesTransferred':
-      return [e.data.from, e.data.to, e.data.class, e.data.shares, e.data.consideration?.amount, e.data.consideration?.currency];
-    case 'SharesRepurchased':
-      return [e.data.holder, e.data.class, e.data.shares, e.data.pricePerShare, e.data.currency];
-    case 'StockSplit':
-      return [e.data.class, e.data.numerator, e.data.denominator];
-    case 'SharesConverted':
-      return [e.data.holder, e.data.fromClass, e.data.toClass, e.data.shares, e.data.ratio];
-    case 'StakeDisclosed':
-      return [e.data.holder, e.data.class, e.data.shares, e.data.percent, e.data.filing];
-    case 'EventRetracted':
-      return [e.data.eventId, e.data.reason];
-    case 'HolderRegistered':
-      return [e.data.holder, e.data.controlledBy, e.data.name];
-    case 'FxRateRecorded':
-      return [e.data.base, e.data.quote, e.data.rate];
-    case 'ShareClassAdded':
-      return [e.data.class, e.data.votesPerShare];
-    case 'IssuerRegistered':
-    case 'FundingRoundClosed':
-    case 'IPOCompleted':
-      return undefined;
-    default: {
-      const _exhaustive: never = e;
-      return _exhaustive;
-    }
-  }
-};
-
-/** The replay code of a validated event. */
-export const encodeReplay = (e: LedgerEvent): string => {
-  const letter = LETTER[e.type];
-  const fields = fieldsOf(e);
-  if (fields) {
-    let text = letter;
-    let clean = true;
-    for (const f of fields) {
-      const s = f === undefined ? '' : typeof f === 'string' ? f : String(f);
-      if (s.includes(SEP)) clean = false;
-      text += SEP + s;
-    }
-    if (clean) return text;
-  }
-  return letter + JSON.stringify(encodeEventData(e));
-};
 
 export class ReplayCodeError extends Error {}
 
@@ -119,121 +60,186 @@ const bad = (why: string): never => {
   throw new ReplayCodeError(why);
 };
 
-// Field readers: each checks its field as the codec would, and returns the decoded value.
-const holder = (s: string | undefined): string => (isHolder(s) ? s : bad('bad holder'));
-const cls = (s: string | undefined): string => (isClass(s) ? s : bad('bad class'));
-const shares = (s: string | undefined): bigint => (isPositive(s) ? BigInt(s) : bad('bad share count'));
-const decimal = (s: string | undefined): string => (isDecimal(s) ? s : bad('bad decimal'));
-const positiveDecimal = (s: string | undefined): string => (isPositiveDecimal(s) ? s : bad('bad positive decimal'));
-const currency = (s: string | undefined): string => (isCurrency(s) ? s : bad('bad currency'));
-const short = (s: string | undefined): string => (isShort(s) ? s : bad('bad text'));
-const long = (s: string | undefined): string => (isLong(s) ? s : bad('bad text'));
-const percent = (s: string): string => (isDecimal(s) && (/^\d{1,2}(\.|$)/.test(s) || s === '100') ? s : bad('bad percent'));
-const nonNegative = (s: string): bigint => (isNonNegative(s) ? BigInt(s) : bad('bad share count'));
-/** Whether an optional field is present ('' is absent; a missing field is damage). */
-const present = (s: string | undefined): s is string => (s === undefined ? bad('missing field') : s !== '');
-
 type Data = Record<string, unknown>;
+type Rule = (d: Data) => { field: string; message: string } | undefined;
 
-/** `f` is the split code: f[4] is the type letter, the fields follow. */
-const decodeFields = (type: EventType, f: string[]): Data => {
-  switch (type) {
-    case 'SharesIssued': {
-      if (f.length !== 11) break;
-      const d: Data = {
-        holder: holder(f[5]),
-        class: cls(f[6]),
-        shares: shares(f[7]),
-        pricePerShare: decimal(f[8]),
-        currency: currency(f[9]),
-      };
-      if (present(f[10])) d['reason'] = short(f[10]);
-      return d;
-    }
-    case 'BlockSale': {
-      if (f.length !== 12) break;
-      const d: Data = {
-        seller: holder(f[5]),
-        class: cls(f[7]),
-        shares: shares(f[8]),
-        pricePerShare: decimal(f[9]),
-        currency: currency(f[10]),
-      };
-      if (present(f[6])) d['buyer'] = holder(f[6]);
-      if (present(f[11])) d['fees'] = decimal(f[11]);
-      return d;
-    }
-    case 'SharesTransferred': {
-      if (f.length !== 11) break;
-      const d: Data = { from: holder(f[5]), to: holder(f[6]), class: cls(f[7]), shares: shares(f[8]) };
-      if (present(f[9]) !== present(f[10])) bad('half a consideration');
-      if (f[9] !== '') d['consideration'] = { amount: decimal(f[9]), currency: currency(f[10]) };
-      return d;
-    }
-    case 'SharesRepurchased': {
-      if (f.length !== 10) break;
-      const d: Data = { class: cls(f[6]), shares: shares(f[7]) };
-      if (present(f[5])) d['holder'] = holder(f[5]);
-      if (present(f[8]) !== present(f[9])) bad('a price without its currency');
-      if (f[8] !== '') {
-        d['pricePerShare'] = decimal(f[8]);
-        d['currency'] = currency(f[9]);
-      }
-      return d;
-    }
-    case 'StockSplit': {
-      if (f.length !== 8) break;
-      const d: Data = { numerator: shares(f[6]), denominator: shares(f[7]) };
-      if (present(f[5])) d['class'] = cls(f[5]);
-      return d;
-    }
-    case 'SharesConverted': {
-      if (f.length !== 10) break;
-      const d: Data = { holder: holder(f[5]), fromClass: cls(f[6]), toClass: cls(f[7]), shares: shares(f[8]) };
-      if (present(f[9])) d['ratio'] = positiveDecimal(f[9]);
-      return d;
-    }
-    case 'StakeDisclosed': {
-      if (f.length !== 10) break;
-      const d: Data = { holder: holder(f[5]) };
-      if (present(f[6])) d['class'] = cls(f[6]);
-      if (present(f[7])) d['shares'] = nonNegative(f[7]);
-      if (present(f[8])) d['percent'] = percent(f[8]);
-      if (f[7] === '' && f[8] === '') bad('a disclosure without shares or percent');
-      if (present(f[9])) d['filing'] = long(f[9]);
-      return d;
-    }
-    case 'EventRetracted':
-      if (f.length !== 7) break;
-      return { eventId: UUID.test(f[5]!) ? f[5] : bad('bad event id'), reason: short(f[6]) };
-    case 'HolderRegistered': {
-      if (f.length !== 8) break;
-      const d: Data = { holder: holder(f[5]), name: short(f[7]) };
-      if (present(f[6])) d['controlledBy'] = holder(f[6]);
-      return d;
-    }
-    case 'FxRateRecorded':
-      if (f.length !== 8) break;
-      return { base: currency(f[5]), quote: currency(f[6]), rate: positiveDecimal(f[7]) };
-    case 'ShareClassAdded': {
-      if (f.length !== 7) break;
-      const votes = isNonNegative(f[6]) ? Number(f[6]) : NaN;
-      return { class: cls(f[5]), votesPerShare: Number.isSafeInteger(votes) ? votes : bad('bad votes per share') };
-    }
-    default:
-      return bad(`${type} has no separated form`);
+/** One column: a scalar field of the data or of a nested object. */
+type Column = Readonly<{ key: string; scalar: StoredScalar; required: boolean }>;
+/** A field of the data: one column, or a nested object's columns in its field order. */
+type Field = Readonly<{
+  key: string;
+  required: boolean;
+  scalar: StoredScalar | undefined;
+  parts: ReadonlyArray<Column>;
+  rules: ReadonlyArray<Rule>;
+}>;
+
+/** The separated form of one event type, derived from its data codec. */
+type Layout = Readonly<{
+  type: EventType;
+  letter: string;
+  fields: ReadonlyArray<Field>;
+  /** Columns in all (a nested object's count one each). */
+  width: number;
+  rules: ReadonlyArray<Rule>;
+  /** The whole row body, each field's form checked and cut out by one pattern (see decodeBody). */
+  whole: RegExp;
+  /** The data from the column texts (see compileColumns). */
+  decode: ColumnsDecoder;
+}>;
+
+/** The columns of a closed object whose fields all have a stored form, or undefined. */
+const columnsOf = (codec: t.Mixed): Column[] | undefined => {
+  const shape = shapeOf(codec);
+  if (!shape) return undefined;
+  const columns: Column[] = [];
+  for (const [key, field, required] of shape.fields) {
+    const scalar = storedScalarOf(field);
+    if (!scalar) return undefined;
+    columns.push({ key, scalar, required });
   }
-  return bad(`${f.length - 5} fields do not make a ${type}`);
+  return columns;
 };
 
-/** Event types by the char code of their letter. */
+const storedOf = (codec: t.Mixed): StoredScalar => storedScalarOf(codec) ?? bad('a codec without a stored form');
+const DATE = storedOf(IsoDate);
+const INSTANT = storedOf(Instant);
+const ID = storedOf(EventIdCodec);
+const REVISION = /^(?:0|[1-9][0-9]{0,15})$/;
+/** date␟revision␟recordedAt␟id␟: groups 1-4. */
+const PREFIX = `^(${DATE.source})${SEP}(${REVISION.source.slice(1, -1)})${SEP}(${INSTANT.source})${SEP}(${ID.source})${SEP}`;
+
+/** A column's value from its text; `tested`: the text already matched the column's pattern. */
+const valueOf = (column: Column, text: string, tested: boolean): unknown => {
+  const scalar = column.scalar;
+  return (tested || scalar.pattern.test(text)) && scalar.check(text) ? scalar.decode(text) : bad(`bad ${column.key}`);
+};
+
+const brokenRule = (rules: ReadonlyArray<Rule>, d: Data): void => {
+  for (const rule of rules) {
+    const broken = rule(d);
+    if (broken) bad(broken.message);
+  }
+};
+
+type ColumnsDecoder = (texts: ArrayLike<string | undefined>, at: number, tested: boolean) => Data;
+
+/**
+ * The decoder of a layout's columns at texts[at…] (undefined or '' for absent), checked as the
+ * codecs check them: each field's stored form, a nested object whole or absent, the rules. It is
+ * compiled from the field names so that each type builds its data with its own property writes
+ * by name (a loop over the names shares one generic site across every type, which a replay pays
+ * per field of a million rows). Only the codecs' own field names (JSON-quoted) go into the code.
+ */
+const compileColumns = (fields: ReadonlyArray<Field>, rules: ReadonlyArray<Rule>): ColumnsDecoder => {
+  const columns: Column[] = [];
+  const fieldRules: Array<ReadonlyArray<Rule>> = [];
+  let body = 'const d = {};\nlet t;\n';
+  fields.forEach((field, f) => {
+    const name = JSON.stringify(field.key);
+    const missing = JSON.stringify(`missing ${field.key}`);
+    if (field.scalar) {
+      body += `t = texts[at + ${columns.length}];\n`;
+      body += `if (t === undefined || t === '') { ${field.required ? `bad(${missing});` : ''} } else d[${name}] = valueOf(columns[${columns.length}], t, tested);\n`;
+      columns.push(field.parts[0]!);
+      return;
+    }
+    fieldRules[f] = field.rules;
+    body += `{\nlet nested;\nlet half = false;\n`;
+    for (const part of field.parts) {
+      body += `t = texts[at + ${columns.length}];\n`;
+      body += `if (t === undefined || t === '') ${part.required ? 'half = true;' : ';'} else (nested ??= {})[${JSON.stringify(part.key)}] = valueOf(columns[${columns.length}], t, tested);\n`;
+      columns.push(part);
+    }
+    body += `if (nested === undefined) { ${field.required ? `bad(${missing});` : ''} } else {\n`;
+    body += `if (half) bad(${JSON.stringify(`half a ${field.key}`)});\nbrokenRule(fieldRules[${f}], nested);\nd[${name}] = nested;\n}\n}\n`;
+  });
+  if (rules.length > 0) body += 'brokenRule(rules, d);\n';
+  body += 'return d;';
+  return new Function('valueOf', 'bad', 'brokenRule', 'columns', 'fieldRules', 'rules', `return (texts, at, tested) => {\n${body}\n};`)(
+    valueOf,
+    bad,
+    brokenRule,
+    columns,
+    fieldRules,
+    rules,
+  ) as ColumnsDecoder;
+};
+
+/** The data of a separated row from its column texts at texts[at…]. */
+const decodeColumns = (layout: Layout, texts: ArrayLike<string | undefined>, at: number, tested: boolean): Data =>
+  layout.decode(texts, at, tested);
+
+/** The separated layout of a type, or undefined when its data holds lists (the JSON form). */
+const layoutFor = (type: EventType): Layout | undefined => {
+  const codec = eventDataCodecs[type] as t.Mixed;
+  const shape = shapeOf(codec);
+  if (!shape) return undefined;
+  const fields: Field[] = [];
+  let pattern = PREFIX + LETTER[type];
+  let width = 0;
+  for (const [key, field, required] of shape.fields) {
+    const scalar = storedScalarOf(field);
+    const parts = scalar ? [{ key, scalar, required }] : columnsOf(field);
+    // A nested object must have a required field: all its columns '' is how it is absent.
+    if (!parts || (!scalar && !parts.some((p) => p.required))) return undefined;
+    fields.push({ key, required, scalar, parts, rules: scalar ? [] : (shapeOf(field)!.rules as ReadonlyArray<Rule>) });
+    for (const part of parts) pattern += `${SEP}(${part.scalar.source})${required && part.required ? '' : '?'}`;
+    width += parts.length;
+  }
+  const rules = shape.rules as ReadonlyArray<Rule>;
+  return { type, letter: LETTER[type], fields, width, rules, whole: new RegExp(pattern + '$'), decode: compileColumns(fields, rules) };
+};
+
+const LAYOUTS: ReadonlyMap<EventType, Layout> = new Map(
+  (Object.keys(LETTER) as EventType[]).flatMap((type) => {
+    const layout = layoutFor(type);
+    return layout ? [[type, layout] as const] : [];
+  }),
+);
+
+/** Event types by the char code of their letter, and their layouts. */
 const TYPE_BY_CODE: ReadonlyArray<EventType | undefined> = (() => {
   const table: Array<EventType | undefined> = [];
-  for (const [letter, type] of TYPE_OF) table[letter.charCodeAt(0)] = type;
+  for (const [type, letter] of Object.entries(LETTER)) table[letter.charCodeAt(0)] = type as EventType;
+  return table;
+})();
+const LAYOUT_BY_CODE: ReadonlyArray<Layout | undefined> = (() => {
+  const table: Array<Layout | undefined> = [];
+  for (const layout of LAYOUTS.values()) table[layout.letter.charCodeAt(0)] = layout;
   return table;
 })();
 
-/** The data of a split row body (see decodeFields). */
+/** A column's text: '' for an absent value. */
+const textOf = (v: unknown): string => (v === undefined ? '' : typeof v === 'string' ? v : String(v));
+
+/** The replay code of a validated event. */
+export const encodeReplay = (e: LedgerEvent): string => {
+  const letter = LETTER[e.type];
+  const layout = LAYOUTS.get(e.type);
+  if (layout) {
+    const data = e.data as Data;
+    let text = letter;
+    let clean = true;
+    for (const field of layout.fields) {
+      const value = data[field.key];
+      if (field.scalar) {
+        const s = textOf(value);
+        if (s.includes(SEP)) clean = false;
+        text += SEP + s;
+      } else
+        for (const part of field.parts) {
+          const s = textOf(value === undefined ? undefined : (value as Data)[part.key]);
+          if (s.includes(SEP)) clean = false;
+          text += SEP + s;
+        }
+    }
+    if (clean) return text;
+  }
+  return letter + JSON.stringify(encodeEventData(e));
+};
+
+/** The data of a split row body: f[4] is the type letter (+ JSON), the fields follow. */
 const dataOf = (type: EventType, f: string[]): Data => {
   const code = f[4]!;
   if (code.length > 1) {
@@ -247,7 +253,9 @@ const dataOf = (type: EventType, f: string[]): Data => {
     const decoded = (eventDataCodecs[type] as t.Type<unknown, unknown, unknown>).decode(json);
     return decoded._tag === 'Right' ? (decoded.right as Data) : bad(`data does not decode as ${type}`);
   }
-  return decodeFields(type, f);
+  const layout = LAYOUT_BY_CODE[code.charCodeAt(0)] ?? bad(`${type} has no separated form`);
+  if (f.length !== 5 + layout.width) bad(`${f.length - 5} fields do not make a ${type}`);
+  return decodeColumns(layout, f, 5, false);
 };
 
 const typeOf = (letter: string | undefined): EventType =>
@@ -266,83 +274,48 @@ export const splitBody = (body: string): string[] => {
   return f.length >= 5 ? f : bad('not a timeline row');
 };
 
-const REVISION = /^(0|[1-9][0-9]{0,15})$/;
-
 /** The event of a split row body, placed on its stream's timeline; throws ReplayCodeError when damaged. */
 export const eventOfParts = (f: string[]): PlacedEvent => {
   const type = typeOf(f[4]);
   const date = f[0]!;
   const revision = REVISION.test(f[1]!) ? Number(f[1]) : bad('bad revision');
-  if (!isCanonicalDate(date) || !isCanonicalInstant(f[2]) || !UUID.test(f[3]!)) bad('bad date, recordedAt or id');
+  if (readStored(DATE, date) === FAIL || readStored(INSTANT, f[2]!) === FAIL || !ID.pattern.test(f[3]!)) bad('bad date, recordedAt or id');
   return { type, data: dataOf(type, f), id: f[3], date, revision } as unknown as PlacedEvent;
 };
 
 /** A decoded timeline row: its event and when it was recorded. */
 export type TimelineEntry = { event: PlacedEvent; recordedAt: string };
 
-// The three types that make up most ledgers (sales, issues, transfers) are matched whole by one
-// pattern each: one regular-expression pass checks every field's form and cuts it out, which
-// costs about half of a split followed by a check per field. Same checks, same values.
-const S = '\u001f';
-const PREFIX = `^(\\d{4}-\\d{2}-\\d{2})${S}(0|[1-9][0-9]{0,15})${S}(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z)${S}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})${S}`;
-const HOLDER = '[a-z0-9][a-z0-9-]{0,63}';
-const CLASS = '[A-Za-z0-9][A-Za-z0-9-]{0,31}';
-const COUNT = '[1-9][0-9]*';
-const DECIMAL = '(?:0|[1-9][0-9]*)(?:\\.[0-9]*[1-9])?';
-const CURRENCY = '[A-Z]{3}';
-const WHOLE: Readonly<Record<string, RegExp>> = {
-  B: new RegExp(`${PREFIX}B${S}(${HOLDER})${S}(${HOLDER})?${S}(${CLASS})${S}(${COUNT})${S}(${DECIMAL})${S}(${CURRENCY})${S}(${DECIMAL})?$`),
-  I: new RegExp(`${PREFIX}I${S}(${HOLDER})${S}(${CLASS})${S}(${COUNT})${S}(${DECIMAL})${S}(${CURRENCY})${S}([^${S}]*)$`),
-  T: new RegExp(`${PREFIX}T${S}(${HOLDER})${S}(${HOLDER})${S}(${CLASS})${S}(${COUNT})${S}(${DECIMAL})?${S}(${CURRENCY})?$`),
+/**
+ * A separated row matched whole by its type's pattern: one regular-expression pass checks every
+ * field's form and cuts it out, which costs about half of a split followed by a check per field.
+ * Undefined when the pattern does not take the row (the JSON form, damage); throws
+ * ReplayCodeError when it takes it but a field's further check or a rule fails.
+ */
+export const decodeWhole = (body: string): TimelineEntry | undefined => {
+  const layout = LAYOUT_BY_CODE[body.charCodeAt(body.indexOf(SEP, 11) + 63)];
+  const m = layout?.whole.exec(body);
+  if (!m || !DATE.check(m[1]!) || !INSTANT.check(m[3]!)) return undefined;
+  return {
+    event: {
+      type: layout!.type,
+      data: decodeColumns(layout!, m, 5, true),
+      id: m[4],
+      date: m[1],
+      revision: Number(m[2]),
+    } as unknown as PlacedEvent,
+    recordedAt: m[3]!,
+  };
 };
 
-/** The hot types' data from a whole-row match (groups 5… are the fields), or undefined. */
-const wholeData = (letter: string, m: RegExpExecArray): Data | undefined => {
-  switch (letter) {
-    case 'B': {
-      if (m[9]!.length > 64) return undefined;
-      const d: Data = { seller: m[5], class: m[7], shares: BigInt(m[8]!), pricePerShare: m[9], currency: m[10] };
-      if (m[6] !== undefined) d['buyer'] = m[6];
-      if (m[11] !== undefined) {
-        if (m[11].length > 64) return undefined;
-        d['fees'] = m[11];
-      }
-      return d;
-    }
-    case 'I': {
-      if (m[8]!.length > 64) return undefined;
-      const d: Data = { holder: m[5], class: m[6], shares: BigInt(m[7]!), pricePerShare: m[8], currency: m[9] };
-      if (m[10] !== '') d['reason'] = short(m[10]);
-      return d;
-    }
-    case 'T': {
-      const d: Data = { from: m[5], to: m[6], class: m[7], shares: BigInt(m[8]!) };
-      if ((m[9] === undefined) !== (m[10] === undefined)) bad('half a consideration');
-      if (m[9] !== undefined) {
-        if (m[9].length > 64) return undefined;
-        d['consideration'] = { amount: m[9], currency: m[10] };
-      }
-      return d;
-    }
-    default:
-      return undefined;
-  }
-};
-
-/** Decodes a row body into its event and recordedAt; throws ReplayCodeError when it is damaged. */
+/**
+ * Decodes a row body into its event and recordedAt; throws ReplayCodeError when it is damaged.
+ * Same checks, same values whole (decodeWhole) or split; anything the patterns do not take is
+ * split, and then the field checks say why.
+ */
 export const decodeBody = (body: string): TimelineEntry => {
-  const letter = body.charAt(body.indexOf(SEP, 11) + 63);
-  const pattern = WHOLE[letter];
-  const m = pattern?.exec(body);
-  if (m && isCanonicalDate(m[1]) && isCanonicalInstant(m[3])) {
-    const data = wholeData(letter, m);
-    if (data)
-      return {
-        event: { type: TYPE_OF.get(letter), data, id: m[4], date: m[1], revision: Number(m[2]) } as unknown as PlacedEvent,
-        recordedAt: m[3]!,
-      };
-  }
-  // Every other type, and anything the patterns do not take (then the field checks say why).
+  const whole = decodeWhole(body);
+  if (whole) return whole;
   const f = splitBody(body);
   return { event: eventOfParts(f), recordedAt: f[2]! };
 };
