@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeDraft, EVENT_TYPES, HOLDERS_STREAM, toIssuerStreamId, type EventId } from '../../events/index.js';
+import { decodeDraft, EVENT_TYPES, HOLDERS_STREAM, toIssuerStreamId, type EventId, type IssuerId } from '../../events/index.js';
 import { mapLedgerToOcf } from '../../src/ocf/exportMapping.js';
 import { planOcfImport } from '../../src/ocf/importPackage.js';
 import { writePackage } from '../../src/ocf/writePackage.js';
@@ -188,7 +188,7 @@ describe('OCF round trip', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(anyOp, { minLength: 1, maxLength: 60 }), fc.boolean(), async (ops, zip) => {
         const original = await build(ops);
-        const events = await original.readStream(toIssuerStreamId('acme'));
+        const events = await original.readStream(toIssuerStreamId('acme' as IssuerId));
         for (const e of [...events, ...(await original.readStream(HOLDERS_STREAM)), ...(await original.readStream('fx'))])
           seen.set(e.type, (seen.get(e.type) ?? 0) + 1);
         const objects = mapLedgerToOcf({ issuer: 'acme', events, holders: await original.readStream(HOLDERS_STREAM), country: 'US' });
