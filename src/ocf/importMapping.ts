@@ -1,4 +1,4 @@
-import { type EventId, type Rational, rational, toDecimalString } from '../../events/index.js';
+import { type EventId, rational, toDecimalString } from '../../events/index.js';
 import { fail } from '../problem.js';
 import { classIds, eventIdFromOcf, holderIds, issuerIdOf } from './ids.js';
 import { CONSUMING, orderTransactions } from './importOrder.js';
@@ -150,12 +150,29 @@ export const mapPackage = (pkg: OcfPackage, options: { issuer?: string } = {}): 
     });
   }
 
-  /** The last SharesConverted, while the next conversion of the same holder, day and classes may join it. */
-  let converting: { at: Located; index: number; from: Rational; to: Rational; merged: number } | undefined;
+  /** Conversions of one holder, day and pair of classes, while the next may join them: one SharesConverted. */
+  type Converting = { ats: Located[]; date: string; holder: string; fromClass: string; toClass: string; from: bigint; to: bigint };
+  let converting: Converting | undefined;
+  const endConversion = () => {
+    const c = converting;
+    converting = undefined;
+    if (!c) return;
+    const last = c.ats[c.ats.length - 1]!;
+    const ratio = c.to > 0n ? toDecimalString(rational(c.to, c.from)) : undefined;
+    if (ratio === undefined)
+      return rejectItem(
+        last,
+        '/quantity_converted',
+        `the conversion ratio ${c.to}/${c.from} is not a finite decimal, which shareledger needs`,
+      );
+    const data = { holder: c.holder, fromClass: c.fromClass, toClass: c.toClass, shares: c.from.toString(), ratio };
+    emit(c.ats[0]!, 0, 'SharesConverted', data, sourceOf(c.ats[0]!.obj, c.ats.length - 1));
+  };
   for (const at of ordered) {
     const o = at.obj;
     const type = o.object_type;
-    if (type !== 'TX_STOCK_CONVERSION') converting = undefined;
+    // Any other event ends a run of conversions (one that emits nothing does not).
+    if (type !== 'TX_STOCK_CONVERSION' && emitsEvent(at, followOn)) endConversion();
     switch (type) {
       case 'TX_STOCK_ISSUANCE': {
         const security = str(o, 'security_id')!;
@@ -208,8 +225,8 @@ export const mapPackage = (pkg: OcfPackage, options: { issuer?: string } = {}): 
         const held = securityOf(at, 'security_id');
         const converted = sharesOf(at, 'quantity_converted');
         const results = strings(o, 'resulting_security_ids').map((id, k) => securityOf(at, `resulting_security_ids/${k}`, id));
-        if (results.length === 0) return rejectItem(at, '/resulting_security_ids', 'a conversion needs a resulting security');
-        const toClass = results[0]!.class;
+        const toClass = results[0]?.class ?? converting?.toClass;
+        if (toClass === undefined) return rejectItem(at, '/resulting_security_ids', 'a conversion needs a resulting security');
         results.forEach((r, k) => {
           if (r.class !== toClass)
             rejectItem(at, `/resulting_security_ids/${k}`, `resulting securities of more than one class (${toClass}, ${r.class})`);
@@ -217,33 +234,16 @@ export const mapPackage = (pkg: OcfPackage, options: { issuer?: string } = {}): 
             rejectItem(at, `/resulting_security_ids/${k}`, `the resulting security belongs to another stakeholder`);
         });
         const resulting = results.reduce((n, r) => n + sharesOf(r.issuance, 'quantity'), 0n);
-        const last = converting && envelopes[converting.index];
-        const joins =
-          converting &&
-          last &&
-          last.date === o.date &&
-          last.data['holder'] === held.holder &&
-          last.data['fromClass'] === held.class &&
-          last.data['toClass'] === toClass;
         // Conversions of one holder's lots on one day are one event: the ratio of the totals is the
         // ratio converted at (a lot's own quotient may not be a finite decimal).
-        const from = joins ? rational(converting!.from.num + converted) : rational(converted);
-        const to = joins ? rational(converting!.to.num + resulting) : rational(resulting);
-        const ratio = toDecimalString(rational(to.num, from.num));
-        if (ratio === undefined)
-          return rejectItem(
-            at,
-            '/quantity_converted',
-            `the conversion ratio ${to.num}/${from.num} is not a finite decimal, which shareledger needs`,
-          );
-        const data = { holder: held.holder, fromClass: held.class, toClass, shares: from.num.toString(), ratio };
-        if (joins) {
-          const merged = converting!.merged + 1;
-          envelopes[converting!.index] = { ...last!, data, source: sourceOf(converting!.at.obj, merged) };
-          converting = { ...converting!, from, to, merged };
+        const c = converting;
+        if (c && c.date === o.date && c.holder === held.holder && c.fromClass === held.class && c.toClass === toClass) {
+          c.ats.push(at);
+          c.from += converted;
+          c.to += resulting;
         } else {
-          emit(at, 0, 'SharesConverted', data);
-          converting = { at, index: envelopes.length - 1, from, to, merged: 0 };
+          endConversion();
+          converting = { ats: [at], date: o.date!, holder: held.holder, fromClass: held.class, toClass, from: converted, to: resulting };
         }
         break;
       }
@@ -275,5 +275,13 @@ export const mapPackage = (pkg: OcfPackage, options: { issuer?: string } = {}): 
         if (!MAPPED.has(type)) skip(type);
     }
   }
+  endConversion();
   return { issuer, envelopes, skipped };
+};
+
+/** Whether a transaction other than a conversion adds an event (a resulting or balance issuance, a reissuance, a skipped one do not). */
+const emitsEvent = (at: Located, followOn: ReadonlySet<string>): boolean => {
+  const type = at.obj.object_type;
+  if (type === 'TX_STOCK_ISSUANCE') return !followOn.has(str(at.obj, 'security_id')!);
+  return MAPPED.has(type) && type !== 'TX_STOCK_REISSUANCE';
 };

@@ -8,10 +8,7 @@ export const importOcf = async (cli: CliContext, location: string, o: { issuer?:
   if (o.issuer !== undefined && !IssuerId.is(o.issuer))
     fail('Usage', `--issuer: expected ${IssuerId.name}, got ${JSON.stringify(o.issuer)}`, { flag: '--issuer', value: o.issuer });
   const { planOcfImport } = await import('../../ocf/importPackage.js');
-  const warn = (w: string) => {
-    cli.logger.warn({ package: location }, w);
-    cli.warn(w);
-  };
+  const warn = (w: string) => cli.warn(w);
   const plan = await planOcfImport(location, o.issuer === undefined ? { warn } : { issuer: o.issuer, warn });
   const report = await cli.withStore(async (store) => (await cli.ledger(store)).import(plan.jsonl, { dryRun: o.dryRun === true }));
   const skipped = Object.entries(plan.skipped).map(([type, n]) => `${n} ${type}`);
