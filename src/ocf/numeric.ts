@@ -1,4 +1,4 @@
-import { parseDecimal, rational, type Rational, toDecimalString, toFixed } from '../../events/index.js';
+import { parseDecimal, type Rational, toDecimalString, toFixed } from '../../events/index.js';
 
 /** An OCF Numeric (`^[+-]?[0-9]+(\.[0-9]{1,10})?$`, leading zeros allowed) as an exact rational. */
 export const numericOf = (text: string): Rational | undefined => {
@@ -28,5 +28,3 @@ export const toNumeric = (r: Rational): string => {
     .replace(/(\.[0-9]*?)0+$/, '$1')
     .replace(/\.$/, '');
 };
-
-export const ratioOf = (num: bigint, den: bigint): Rational => rational(num, den);
