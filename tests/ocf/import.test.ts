@@ -173,6 +173,13 @@ describe('OCF import: rejections name the file, the item id and the JSON path, a
     );
   });
 
+  it('a zip that is not one, and a package without a manifest', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shareledger-ocf-bad-'));
+    fs.writeFileSync(path.join(dir, 'broken.ocf.zip'), 'not a zip');
+    expect((await refusal(path.join(dir, 'broken.ocf.zip'))).message).toMatch(/broken\.ocf\.zip: not a readable zip archive/);
+    expect((await refusal(dir)).message).toMatch(/no Manifest\.ocf\.json in the package/);
+  });
+
   it('a file the manifest lists but the package lacks', async () => {
     const dir = packageCopy(ACME);
     fs.rmSync(path.join(dir, 'StockClasses.ocf.json'));
