@@ -7,7 +7,7 @@
  *   src/store/         the EventStore port and its adapters
  *   projections/       pure folds over events: no store, no flags, no I/O
  *   src/integrity/     verify, digest, the audit document and its renderings
- *   src/*.ts           the application: ledger, queries, snapshots, copy, watch, api …
+ *   src/*.ts, src/ocf/ the application: ledger, queries, snapshots, copy, watch, api, OCF …
  *   src/cli/           the command line
  *
  * Test files (*.test.ts, tests/) may import any layer; nothing outside bench/ imports bench/.
@@ -15,7 +15,7 @@
  */
 
 const TEST = '\\.test\\.ts$';
-const APPLICATION = '^src/[^/]+\\.ts$';
+const APPLICATION = '^src/([^/]+\\.ts$|ocf/)';
 
 /** A rule forbidding `from` (test files aside) to import any of `to`. */
 const layer = (name, comment, from, to) => ({

@@ -10,6 +10,7 @@ export * from './capitalEvents.js';
 export * from './disclosureEvents.js';
 export * from './registryEvents.js';
 export * from './scalars/classId.js';
+export * from './scalars/countryCode.js';
 export * from './scalars/currencyCode.js';
 export * from './scalars/decimal.js';
 export * from './scalars/eventId.js';

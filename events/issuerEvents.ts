@@ -1,6 +1,7 @@
 import * as t from 'io-ts';
 import { closed, nonEmptyArray } from './closed.js';
 import { ClassId } from './scalars/classId.js';
+import { CountryCode } from './scalars/countryCode.js';
 import { CurrencyCode } from './scalars/currencyCode.js';
 import { VotesPerShare } from './scalars/shareCount.js';
 import { ShortText } from './scalars/text.js';
@@ -9,9 +10,9 @@ export const ShareClassSpec = closed('a share class {class, votesPerShare}', { c
 export type ShareClassSpec = t.TypeOf<typeof ShareClassSpec>;
 
 export const IssuerRegistered = closed(
-  'IssuerRegistered data {name, currency, classes, exchange?, ticker?}',
+  'IssuerRegistered data {name, currency, classes, exchange?, ticker?, country?}',
   { name: ShortText, currency: CurrencyCode, classes: nonEmptyArray(ShareClassSpec, 'a non-empty list of share classes') },
-  { exchange: ShortText, ticker: ShortText },
+  { exchange: ShortText, ticker: ShortText, country: CountryCode },
   [
     (d) => {
       const ids = d.classes.map((c) => c.class);

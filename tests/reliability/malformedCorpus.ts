@@ -189,6 +189,7 @@ const badDecimals = (positive: boolean, percent: boolean): Value[] => [
   ...(percent ? ['100.01', '1000'] : []),
 ];
 const badCurrencies: Value[] = ['hkd', 'HK', 'HKDX', 'US$', '', INJECTION, raw('840')];
+const badCountries: Value[] = ['ky', 'KYM', 'K', 'Cayman', '', INJECTION, raw('136')];
 const badTexts = (max: number): Value[] => ['', '   ', 'x'.repeat(max + 1)];
 const badUuids: Value[] = ['not-a-uuid', '9d3ae7fc-fce5-409c-aeb0', INJECTION, '', `${DEMO_SALE_ID}0`];
 
@@ -270,13 +271,15 @@ const mutationsOf = (field: DataField): Value[] => {
                     ? badDecimals(false, true)
                     : e.startsWith('an ISO-4217')
                       ? badCurrencies
-                      : e.startsWith('non-empty text of at most 200')
-                        ? badTexts(200)
-                        : e.startsWith('non-empty text of at most 4000')
-                          ? badTexts(4000)
-                          : e.startsWith('a UUID')
-                            ? badUuids
-                            : [];
+                      : e.startsWith('an ISO 3166-1')
+                        ? badCountries
+                        : e.startsWith('non-empty text of at most 200')
+                          ? badTexts(200)
+                          : e.startsWith('non-empty text of at most 4000')
+                            ? badTexts(4000)
+                            : e.startsWith('a UUID')
+                              ? badUuids
+                              : [];
   if (base.length === 0) throw new Error(`no mutations for ${field.name}: ${e}`);
   // A JSON integer is a valid share count, price or vote count (read by its literal text).
   const numeric = /whole number|decimal|percentage/.test(e);

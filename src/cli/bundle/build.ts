@@ -70,7 +70,8 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['pino', '@eventstore/db-client'],
+  // ajv, ajv-formats and fflate are loaded only by the OCF commands: outside the bundle, a cold start never reads them.
+  external: ['pino', '@eventstore/db-client', 'ajv', 'ajv-formats', 'fflate'],
   plugins: [bundledBetterSqlite3],
   ...CJS_IMPORT_META,
   define: { ...CJS_IMPORT_META.define, BUNDLED_BETTER_SQLITE3_VERSION: JSON.stringify(BETTER_SQLITE3_VERSION) },

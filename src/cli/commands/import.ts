@@ -1,4 +1,5 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { fail } from '../../domain/problem.js';
 import type { CliContext } from '../context.js';
 import { meteredStore } from '../progress.js';
 import { countLines, readWholeInput } from '../readInput.js';
@@ -6,8 +7,16 @@ import { appendReportJson, appendReportText } from '../views/appendReport.js';
 
 export const importCommand = (cli: CliContext): Command =>
   new Command('import')
-    .description('import a JSONL file of event envelopes (one per line): all lines or none; re-running it appends nothing twice')
-    .argument('<file>', 'the JSONL file, or - for stdin')
+    .description(
+      'import a JSONL file of event envelopes (one per line), or an OCF package: all events or none; re-running it appends nothing twice',
+    )
+    .argument('<file>', 'the JSONL file, or - for stdin; with --format ocf, a package folder or FILE.ocf.zip')
+    .addOption(
+      new Option('--format <format>', 'jsonl: event envelopes, one per line; ocf: an Open Cap Table Format 1.2.0 package')
+        .choices(['jsonl', 'ocf'])
+        .default('jsonl'),
+    )
+    .option('--issuer <issuer>', 'with --format ocf: the issuer id to import under (default: from the OCF issuer id)')
     .option('--dry-run', 'validate every line and show what would be appended; store nothing')
     .addHelpText(
       'after',
@@ -15,11 +24,20 @@ export const importCommand = (cli: CliContext): Command =>
 Each line: {"id"?, "type", "issuer"?, "date", "data", "source"?, "note"?}. A line without an id gets
 one derived from its content, so importing the same file twice appends once.
 
+--format ocf reads an OCF 1.2.0 package (a folder or a .ocf.zip with Manifest.ocf.json), checks
+each file's md5 and every object against the official schemas, and appends the issuer, its
+stakeholders and stock transactions as events (ids derived from the OCF ids: a re-import appends
+nothing). Options, warrants, convertibles, vesting, plans and valuations are skipped and counted.
+See docs/ocf.md.
+
 Examples:
   $ shareledger import examples/sensetime.jsonl
-  $ cat events.jsonl | shareledger import - --dry-run --json`,
+  $ cat events.jsonl | shareledger import - --dry-run --json
+  $ shareledger import --format ocf acme.ocf.zip --issuer acme`,
     )
-    .action(async (file: string, o: { dryRun?: boolean }) => {
+    .action(async (file: string, o: { dryRun?: boolean; format: string; issuer?: string }) => {
+      if (o.format === 'ocf') return (await import('./ocfImport.js')).importOcf(cli, file, o);
+      if (o.issuer !== undefined) fail('Usage', '--issuer is read only with --format ocf', { flag: '--issuer' });
       const input = await readWholeInput(file);
       const report = await cli.withStore(async (store) => {
         const bar = cli.progress('checking', countLines(input), 'lines');
