@@ -26,7 +26,7 @@ export type DraftEvent = LedgerEvent & Readonly<{ id?: EventId; issuer?: IssuerI
 /** An event with its id: what `decide` works with before the store assigns revision and hashes. */
 export type EventEnvelope = DraftEvent & Readonly<{ id: EventId }>;
 
-/** What the store holds (SPEC §3): the envelope plus stream, revision, recordedAt, actor and hash chain. */
+/** What the store holds (docs/events.md#streams): the envelope plus stream, revision, recordedAt, actor and hash chain. */
 export type StoredEvent = EventEnvelope &
   Readonly<{ stream: string; revision: number; recordedAt: Instant; actor: string; prevHash: string; hash: string }>;
 
@@ -145,7 +145,7 @@ export const decodeDraftFast = (u: unknown): DraftEvent | undefined => {
   return value as DraftEvent;
 };
 
-/** Decodes a submitted envelope (SPEC §3) into a typed draft event, or says what is wrong with it. */
+/** Decodes a submitted envelope (docs/events.md#streams) into a typed draft event, or says what is wrong with it. */
 export const decodeDraft = (u: unknown): DecodeResult<DraftEvent> => {
   const fast = decodeDraftFast(u);
   return fast !== undefined ? { ok: true, value: fast } : decodeDraftChecked(u);
@@ -186,7 +186,7 @@ export const encodeContent = (e: DraftEvent): Record<string, unknown> =>
   withoutUndefined({ type: e.type, issuer: e.issuer, date: e.date, data: encodeEventData(e), source: e.source, note: e.note });
 
 /**
- * The JSON form of a stored event, in the field order of SPEC §3 (export, stores). Absent
+ * The JSON form of a stored event, in the field order of docs/events.md#streams (export, stores). Absent
  * optional fields are left undefined, which JSON.stringify and canonicalize both omit; this is
  * on the append and hash path, so it builds the object directly.
  */
@@ -253,7 +253,7 @@ export const canonicalJson = (value: unknown): string => {
 const stringField = (s: unknown): string | undefined => (typeof s === 'string' ? canonicalString(s) : undefined);
 
 /**
- * The canonical JSON of `encodeStored(e)` without `hash` (what the hash chain hashes, SPEC §8),
+ * The canonical JSON of `encodeStored(e)` without `hash` (what the hash chain hashes, docs/integrity.md),
  * written field by field in RFC 8785 order instead of encoding, sorting and walking a copy. Equal
  * to `canonicalJson` of that copy (tests/canonicalText.property.test.ts).
  */
@@ -297,7 +297,7 @@ export const canonicalStoredText = (e: Omit<StoredEvent, 'hash'>): string => {
 };
 
 /**
- * `canonicalJson(encodeContent(e))` written field by field: what derived import ids hash (SPEC §7),
+ * `canonicalJson(encodeContent(e))` written field by field: what derived import ids hash (docs/stores.md),
  * so it must stay equal to that, byte for byte (tests/importFastPaths.property.test.ts).
  */
 export const canonicalContentText = (e: DraftEvent): string => {

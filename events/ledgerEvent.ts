@@ -7,7 +7,7 @@ import { EventRetracted, StakeDisclosed } from './disclosureEvents.js';
 import { FxRateRecorded, HolderRegistered } from './registryEvents.js';
 import type { IssuerId } from './scalars/issuerId.js';
 
-/** The codec of every event type's data: the single definition of the event catalogue (SPEC §4). */
+/** The codec of every event type's data: the single definition of the event catalogue (docs/events.md). */
 export const eventDataCodecs = {
   IssuerRegistered,
   ShareClassAdded,
@@ -39,7 +39,7 @@ export const isEventType = (s: unknown): s is EventType =>
 export const encodeEventData = (event: LedgerEvent): Record<string, unknown> =>
   (eventDataCodecs[event.type] as t.Type<unknown, Record<string, unknown>, unknown>).encode(event.data);
 
-// ---- streams (SPEC §3) ----
+// ---- streams (docs/events.md#streams) ----
 
 export const HOLDERS_STREAM = 'holders';
 export const FX_STREAM = 'fx';

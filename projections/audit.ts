@@ -65,14 +65,14 @@ export type AuditRequest = Readonly<{
 
 const dayBefore = (date: IsoDate): IsoDate => utcDateOf(new Date(Date.parse(date) - 86_400_000));
 
-/** Who disposed of shares in the period (SPEC §6.3 disposals), so their proceeds are listed. */
+/** Who disposed of shares in the period (docs/proceeds.md disposals), so their proceeds are listed. */
 const disposersIn = (events: ReadonlyArray<AuditEventJson>, recorded: ReadonlyArray<StoredEvent>): HolderId[] => {
   const counted = new Set(events.filter((e) => e.status === 'counted').map((e) => e.eventId));
   return [...sellersIn(recorded.filter((e) => counted.has(e.id)))].sort(compareText);
 };
 
 /**
- * The audit report of one issuer over a period (SPEC §9), as the ledger knew it at `knownAt`.
+ * The audit report of one issuer over a period (docs/audit.md), as the ledger knew it at `knownAt`.
  * Pure: the streams come in; every figure is computed by the ownership, history and proceeds
  * projections.
  */

@@ -5,7 +5,7 @@ import { formatPercent } from './format.js';
 import { percentagesOf, replayIssuer } from './ownership.js';
 import { selectTimeline } from './timeline.js';
 
-/** A disclosed percentage further than this from the computed one (in percentage points) is flagged (SPEC §9). */
+/** A disclosed percentage further than this from the computed one (in percentage points) is flagged (docs/audit.md). */
 export const PERCENT_TOLERANCE_PP = '0.05';
 
 /**

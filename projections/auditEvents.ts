@@ -4,7 +4,7 @@ import type { HistoryEntryJson } from './history.js';
 import { summaryOf } from '../src/domain/eventTypes/index.js';
 import { holdersNamedBy } from '../src/domain/mentions.js';
 
-/** Recorded this many days or more after its effective date, an entry is flagged as back-dated (SPEC §9). */
+/** Recorded this many days or more after its effective date, an entry is flagged as back-dated (docs/audit.md). */
 export const BACK_DATED_AFTER_DAYS = 30;
 
 export type AuditChangeJson = {
@@ -64,7 +64,7 @@ export const daysBetween = (from: IsoDate, to: IsoDate): number => Math.round((D
 const inPeriod = (date: IsoDate, from: IsoDate, to: IsoDate): boolean => date >= from && date <= to;
 
 /**
- * The events table and the retractions of an audit (SPEC §9): every event recorded by knownAt and
+ * The events table and the retractions of an audit (docs/audit.md): every event recorded by knownAt and
  * dated in the period, in timeline order (date, revision), with its holding changes from the
  * history projection; and every retraction dated in the period or aimed at an event that is.
  */

@@ -5,7 +5,7 @@ export type CostMethod = 'fifo' | 'avg';
 export const COST_METHODS: ReadonlyArray<CostMethod> = ['fifo', 'avg'];
 
 /**
- * Shares acquired together (SPEC §6.3): their cost in its currency and their acquisition point
+ * Shares acquired together (docs/proceeds.md): their cost in its currency and their acquisition point
  * (date, revision). Under `fifo` shares are rational (a 3-for-2 split keeps every holding whole,
  * not every lot). Under `avg` a lot is a component of the pool — the cost of one currency and
  * acquisition date — and its `shares` are not kept (ZERO): only the pool's total matters.
@@ -18,7 +18,7 @@ export type Taken = { shares: Rational; lots: Lot[] };
 
 /**
  * Whether the acquisition date of a cost in this currency still matters: it does only when the
- * cost may have to be converted into another currency (at its acquisition date's rate, SPEC §6.4).
+ * cost may have to be converted into another currency (at its acquisition date's rate, docs/proceeds.md#currency).
  */
 export type DatesMatter = (currency: CurrencyCode) => boolean;
 

@@ -18,7 +18,7 @@ import {
   takeShares,
 } from './costLots.js';
 
-/** A disposal (SPEC §6.3) in its own currency, exact, with the lots it used up. */
+/** A disposal (docs/proceeds.md) in its own currency, exact, with the lots it used up. */
 export type Disposal = Readonly<{
   eventId: EventId;
   issuer: IssuerId;

@@ -1,10 +1,10 @@
 import type { Rational } from '../events/index.js';
 import { toDecimalString, toFixed } from '../events/index.js';
 
-/** Percentages leave the projections as strings with 6 decimals, rounded half-even (SPEC §10). */
+/** Percentages leave the projections as strings with 6 decimals, rounded half-even (docs/cli.md). */
 export const formatPercent = (value: Rational | null): string | null => (value === null ? null : toFixed(value, 6));
 
-/** Money leaves the projections as strings with 2 decimals, rounded half-even (SPEC §10). */
+/** Money leaves the projections as strings with 2 decimals, rounded half-even (docs/cli.md). */
 export const formatMoney = (value: Rational | null): string | null => (value === null ? null : toFixed(value, 2));
 
 /** Code-unit order: the same in every locale, so output is byte-identical everywhere. */
@@ -18,7 +18,7 @@ export const formatPrice = (value: Rational | null): string | null =>
   value === null ? null : (toDecimalString(value) ?? toFixed(value, 6));
 
 /**
- * part / whole × 100 as SPEC §10 prints it, or null when whole is 0. The same digits as
+ * part / whole × 100 as docs/cli.md prints it, or null when whole is 0. The same digits as
  * `formatPercent(percentOf(...))` without reducing the fraction first: a history prints two per
  * change, a million times.
  */

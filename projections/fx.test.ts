@@ -19,7 +19,7 @@ const HKD = 'HKD' as CurrencyCode;
 const EUR = 'EUR' as CurrencyCode;
 const on = (d: string) => d as IsoDate;
 
-describe('fx rates (SPEC §6.4)', () => {
+describe('fx rates (docs/proceeds.md#currency)', () => {
   const rates = fxRates([
     rate('2020-01-01', 'USD', 'HKD', '7.8'),
     rate('2020-06-01', 'HKD', 'USD', '0.125'),

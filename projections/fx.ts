@@ -6,7 +6,7 @@ import type { PlacedEvent } from '../src/domain/timeline.js';
 type PairRate = { date: IsoDate; rate: Rational };
 
 /**
- * Exchange rates (SPEC §6.4) from the `fx` timeline, already selected for knownAt. A rate is the
+ * Exchange rates (docs/proceeds.md#currency) from the `fx` timeline, already selected for knownAt. A rate is the
  * latest FxRateRecorded for the pair or its inverse on or before the date: never triangulated
  * through a third currency and never taken from a later date.
  */
@@ -50,7 +50,7 @@ export const fxRates = (fxTimeline: ReadonlyArray<PlacedEvent>): FxRates => {
 
 /**
  * Converts amounts and remembers what it could not convert: a missing rate gives null and one
- * warning per (pair, date), never a guess (SPEC §6.4). The warnings are for stderr, not the JSON.
+ * warning per (pair, date), never a guess (docs/proceeds.md#currency). The warnings are for stderr, not the JSON.
  */
 export class CurrencyConverter {
   private readonly missing = new Map<string, string>();

@@ -89,7 +89,7 @@ const entry = (
   percentOfClassAfter: pa,
 });
 
-describe('history (SPEC §6.2)', () => {
+describe('history (docs/queries.md#history)', () => {
   it('lists every change of every holding with % of its class before and after, then by class and holder', async () => {
     expect(await historyOf(events)).toEqual({
       issuer: 'acme',

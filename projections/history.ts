@@ -23,7 +23,7 @@ export type HistoryEntryJson = {
   percentOfClassAfter: string | null;
 };
 
-/** SPEC §10 `history`. */
+/** docs/cli.md `history`. */
 export type HistoryJson = { issuer: IssuerId; entries: HistoryEntryJson[] };
 
 type Position = { cls: ClassId; holder: HolderId; shares: bigint; outstanding: bigint };
@@ -42,7 +42,7 @@ const positionsBefore = (s: IssuerState, touched: Iterable<[ClassId, HolderId]>,
 };
 
 /**
- * Every change of a holding in an issuer's timeline (SPEC §6.2), for one holder or all: the
+ * Every change of a holding in an issuer's timeline (docs/queries.md#history), for one holder or all: the
  * shares and % of class before and after each event that changed it, in timeline order, then by
  * class and holder. Outstanding before/after is that of the position's class.
  */
@@ -76,7 +76,7 @@ export const historyOf = (issuer: IssuerId, timeline: ReadonlyArray<PlacedEvent>
   return { issuer, entries };
 };
 
-/** History at `knownAt`, over every effective date (SPEC §6.2). Pure. */
+/** History at `knownAt`, over every effective date (docs/queries.md#history). Pure. */
 export const projectHistory = (
   issuerEvents: ReadonlyArray<StoredEvent>,
   issuer: IssuerId,

@@ -79,7 +79,7 @@ const stake = async (store: EventStore, request: { holder: string; group?: boole
     { asOf: asOf as IsoDate, knownAt: KNOWN_AT },
   );
 
-describe('stake (SPEC §6.1)', () => {
+describe('stake (docs/queries.md#stake)', () => {
   it('gives shares, % of class, % of all shares and % of votes, exactly and rounded half-even only at output', async () => {
     expect(await stake(await ledgerOf(acme), { holder: 'alice' }, '2020-03-31')).toEqual({
       issuer: 'acme',
@@ -156,7 +156,7 @@ describe('stake (SPEC §6.1)', () => {
   });
 });
 
-describe('cap table (SPEC §6.1)', () => {
+describe('cap table (docs/queries.md#stake)', () => {
   it('lists holders with shares, by shares then holder id, named from the registry as of asOf', async () => {
     const store = await ledgerOf(acme);
     const table = projectCapTable(await streamsOf(store), ACME, { asOf: '2020-03-31' as IsoDate, knownAt: KNOWN_AT });

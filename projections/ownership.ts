@@ -8,7 +8,7 @@ import { type PointInTime, selectTimeline } from './timeline.js';
 
 export type ClassStakeJson = { class: ClassId; shares: string; outstanding: string; percentOfClass: string | null };
 
-/** SPEC §10 `stake`; `holders` only in the group view. */
+/** docs/cli.md `stake`; `holders` only in the group view. */
 export type StakeJson = {
   issuer: IssuerId;
   holder: HolderId;
@@ -30,7 +30,7 @@ export type CapTableHolderJson = {
   classes: Record<string, string>;
 };
 
-/** SPEC §10 `cap-table`. */
+/** docs/cli.md `cap-table`. */
 export type CapTableJson = {
   issuer: IssuerId;
   asOf: string;
@@ -88,7 +88,7 @@ export const percentagesOf = (s: IssuerState, members: ReadonlyArray<HolderId>) 
   };
 };
 
-/** SPEC §6.1 stake of `holder`, or of the group `members` (holder first or not: they are summed). */
+/** docs/queries.md#stake stake of `holder`, or of the group `members` (holder first or not: they are summed). */
 export const stakeFromState = (s: IssuerState, at: PointInTime, holder: HolderId, members?: ReadonlyArray<HolderId>): StakeJson => {
   const counted = members ?? [holder];
   const p = percentagesOf(s, counted);
@@ -111,7 +111,7 @@ export const stakeFromState = (s: IssuerState, at: PointInTime, holder: HolderId
   return stake;
 };
 
-/** SPEC §6.1 cap table: every holder with shares, largest first, then by holder id. */
+/** docs/queries.md#stake cap table: every holder with shares, largest first, then by holder id. */
 export const capTableFromState = (s: IssuerState, at: PointInTime, registry: HolderRegistry): CapTableJson => {
   const totals = totalsOf(s);
   const holders = new Set<HolderId>();

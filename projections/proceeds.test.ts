@@ -80,7 +80,7 @@ const twoLotsTwoSales = [
   blockSale('2020-04-10', 'alice', '500', '4.00'),
 ];
 
-describe('realized proceeds (SPEC §6.3)', () => {
+describe('realized proceeds (docs/proceeds.md)', () => {
   it('the seed fact: 557,000,000 shares at HKD 1.82 gross HKD 1,013,740,000.00', async () => {
     const store = await ledgerOf([
       registered('sensetime', '2018-05-30', 'HKD'),
@@ -423,7 +423,7 @@ describe('realized proceeds (SPEC §6.3)', () => {
   });
 });
 
-describe('currencies (SPEC §6.4)', () => {
+describe('currencies (docs/proceeds.md#currency)', () => {
   const usdLotHkdSale = [
     registered(),
     issued('2020-01-10', 'alice', '100', '1'),

@@ -34,7 +34,7 @@ export type ProceedsTotalJson = {
   gain: string | null;
 };
 
-/** SPEC §10 `proceeds`; `holders` (the group members counted) only in the group view. */
+/** docs/cli.md `proceeds`; `holders` (the group members counted) only in the group view. */
 export type ProceedsJson = {
   holder: HolderId;
   method: CostMethod;
@@ -70,7 +70,7 @@ const minus = (a: Rational | null, b: Rational | null): Rational | null => (a ==
 /**
  * A disposal's amounts in the output currency: its own, unless `--currency` asks for another.
  * Proceeds convert at the disposal date; each lot's cost at its acquisition date, also when only
- * the lot's currency differs from the sale's (SPEC §6.4). A missing rate nulls what needs it.
+ * the lot's currency differs from the sale's (docs/proceeds.md#currency). A missing rate nulls what needs it.
  */
 const amountsOf = (d: Disposal, target: CurrencyCode, fx: CurrencyConverter): Amounts & { price: Rational | null } => {
   const what = `the ${d.type} of ${d.date} (${d.eventId})`;
@@ -96,7 +96,7 @@ const bySale = (a: Disposal, b: Disposal): number =>
   a.date < b.date ? -1 : a.date > b.date ? 1 : compareText(a.issuer, b.issuer) || a.revision - b.revision;
 
 /**
- * Realized proceeds (SPEC §6.3, §6.4) of a holder, or of its control group (each member's
+ * Realized proceeds (docs/proceeds.md) of a holder, or of its control group (each member's
  * disposals while it belonged to the group), at `knownAt`, over every issuer stream given. Pure:
  * warnings (missing FX rates) are returned for the caller to print, not put in the JSON.
  */

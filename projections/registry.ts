@@ -10,7 +10,7 @@ export type HolderRegistry = ReadonlyMap<HolderId, HolderEntry>;
 
 /**
  * Folds the `holders` timeline (already selected for asOf/knownAt): a later HolderRegistered for
- * the same holder replaces its name and controlledBy (SPEC §4).
+ * the same holder replaces its name and controlledBy (docs/events.md).
  */
 export const holderRegistry = (holdersTimeline: ReadonlyArray<PlacedEvent>): Map<HolderId, HolderEntry> => {
   const registry = new Map<HolderId, HolderEntry>();
@@ -26,7 +26,7 @@ export const displayName = (registry: HolderRegistry, holder: HolderId): string 
   registry.get(holder)?.name ?? (holder === PUBLIC ? PUBLIC_NAME : holder);
 
 /**
- * The group of `head` (SPEC §6.1): `head` and every holder whose controlledBy chain reaches it,
+ * The group of `head` (docs/queries.md#stake): `head` and every holder whose controlledBy chain reaches it,
  * sorted. Cycles are rejected on append; the visited set only keeps a corrupt registry from
  * looping forever.
  */

@@ -45,7 +45,7 @@ const bitemporalStream = async () => {
 const ids = (events: ReadonlyArray<{ id: string }>) => events.map((e) => e.id);
 const at = (knownAt: string, asOf: string = END_OF_TIME) => ({ asOf: asOf as IsoDate, knownAt: knownAt as Instant });
 
-describe('selectTimeline (SPEC §6)', () => {
+describe('selectTimeline (docs/queries.md)', () => {
   it('orders by (date, revision): a back-dated event comes before later-dated ones', async () => {
     const stream = await bitemporalStream();
     expect(ids(selectTimeline(stream, at('2024-02-15T00:00:00.000Z')))).toEqual([id(1), id(3), id(2)]);
@@ -70,7 +70,7 @@ describe('selectTimeline (SPEC §6)', () => {
   });
 });
 
-describe('selectTimeline is the definition of SPEC §6, computed faster', () => {
+describe('selectTimeline is the definition of the timeline (docs/queries.md), computed faster', () => {
   /** The definition, literally: filter, then sort everything by (date, revision). */
   const reference = (events: ReadonlyArray<StoredEvent>, asOf: string, knownAt: string) => {
     const retracted = new Set(

@@ -1,14 +1,14 @@
 import type { EventId, Instant, IsoDate, StoredEvent } from '../events/index.js';
 import { byEffectivePoint, type PlacedEvent } from '../src/domain/timeline.js';
 
-/** The two times of a bitemporal query (SPEC §6): the effective date and what the ledger knew then. */
+/** The two times of a bitemporal query (docs/queries.md): the effective date and what the ledger knew then. */
 export type PointInTime = Readonly<{ asOf: IsoDate; knownAt: Instant }>;
 
 /** An asOf later than any effective date: "every date" (history, proceeds). */
 export const END_OF_TIME = '9999-12-31' as IsoDate;
 
 /**
- * The timeline of one stream at a point in time (SPEC §6): the events recorded by `knownAt`, minus
+ * The timeline of one stream at a point in time (docs/queries.md): the events recorded by `knownAt`, minus
  * those retracted by a retraction recorded by then, minus the retractions themselves, dated on or
  * before `asOf`, in (date, revision) order. `streamEvents` is the stream in revision order.
  */

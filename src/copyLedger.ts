@@ -77,7 +77,7 @@ export type CopyProgress = Readonly<{
 }>;
 
 /**
- * Copies a whole ledger (SPEC §7 `copy`): every stored envelope unchanged — recordedAt, actor and
+ * Copies a whole ledger (docs/stores.md `copy`): every stored envelope unchanged — recordedAt, actor and
  * hashes included — in append order, in batches per stream at their expected revision, then
  * verifies the target (every chain and invariant) and compares its stream heads with the source.
  * The target must be empty or hold an earlier copy of this ledger, which the copy continues.

@@ -24,7 +24,7 @@ const firstNonUtf8Line = (bytes: Uint8Array): number => {
 };
 
 /**
- * Reads a JSONL import (SPEC §3: one envelope per line; blank lines are skipped). The first bad
+ * Reads a JSONL import (docs/events.md#streams: one envelope per line; blank lines are skipped). The first bad
  * line rejects the file, naming the line, the field and the value.
  */
 export const parseJsonl = (input: string | Uint8Array): { ok: true; lines: ParsedLine[] } | { ok: false; problem: Problem } => {

@@ -21,7 +21,7 @@ import { FX_STREAM, HOLDERS_STREAM, issuerOfStream } from '../events/index.js';
 
 export type AppendedEvent = Readonly<{ id: EventId; stream: string; revision: number; status: 'appended' | 'alreadyPresent' }>;
 
-/** What an append, import, retraction or correction did (SPEC §10 `append`/`import` JSON, plus the stake changes). */
+/** What an append, import, retraction or correction did (docs/cli.md `append`/`import` JSON, plus the stake changes). */
 export type AppendReport = Readonly<{
   appended: number;
   alreadyPresent: number;
@@ -78,7 +78,7 @@ const BULK = 500;
 /**
  * The application service: reads the streams a command touches, decides, seals (revisions,
  * recordedAt, actor, hash chain) and appends with optimistic concurrency. A conflicting
- * concurrent writer makes it re-read, re-validate and retry (SPEC §7).
+ * concurrent writer makes it re-read, re-validate and retry (docs/stores.md).
  */
 export class Ledger {
   readonly store: EventStore;
@@ -100,7 +100,7 @@ export class Ledger {
   }
 
   /**
-   * Imports a JSONL file: all lines or none (SPEC §7), ids derived for lines without one.
+   * Imports a JSONL file: all lines or none (docs/stores.md), ids derived for lines without one.
    * `progress` is told how many lines have been checked, now and then.
    */
   async import(
@@ -110,7 +110,7 @@ export class Ledger {
     return this.submit(importSubmissions(input), options.dryRun ?? false, false, options.progress);
   }
 
-  /** Retracts a stored event (SPEC §10 `retract`); the retraction is dated today unless `date` is given. */
+  /** Retracts a stored event (docs/cli.md `retract`); the retraction is dated today unless `date` is given. */
   async retract(eventId: EventId, reason: string, options: { date?: string; dryRun?: boolean } = {}): Promise<AppendReport> {
     const target = await this.store.findEvent(eventId);
     if (!target) return fail('UnknownEvent', `no event ${eventId} in the ledger`, { eventId });
@@ -125,7 +125,7 @@ export class Ledger {
   }
 
   /**
-   * Corrects a stored event (SPEC §10 `correct`): the original with `data` fields replaced (a
+   * Corrects a stored event (docs/cli.md `correct`): the original with `data` fields replaced (a
    * null removes an optional field) and, if given, a new date, under a new id; appended together
    * with the original's retraction in one atomic append, validated as one change. `date` dates
    * both the retraction (else today) and the replacement (else the original's date).

@@ -15,7 +15,7 @@ const holdingsOf = (t: IssuerTimeline): Map<string, Readonly<{ class: ClassId; h
 };
 
 /**
- * Follows a store (SPEC §10 `watch`): a catch-up subscription from the first event, yielding each
+ * Follows a store (docs/cli.md `watch`): a catch-up subscription from the first event, yielding each
  * event with the stake changes it causes. Each issuer's timeline is kept as the ledger's own
  * validation keeps it, so an event costs what an append costs. A stored pair that only passes
  * together (a correction's retraction and replacement) is applied by rebuilding the issuer's

@@ -43,7 +43,7 @@ const within = async <A>(promise: Promise<A>, timeoutMs: number, what: string): 
 };
 
 /**
- * The one behaviour every EventStore must have (SPEC §7). The store may be shared and not empty
+ * The one behaviour every EventStore must have (docs/stores.md). The store may be shared and not empty
  * (a live EventStoreDB): every test invents its own streams and ids and looks only at those.
  */
 export const describeStoreContract = (

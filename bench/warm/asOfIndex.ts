@@ -483,7 +483,7 @@ export class AsOfIndex {
     };
   }
 
-  /** SPEC §6.1 stake of `holder`, or of the group `members` (summed), at the end of `at.asOf`. */
+  /** docs/queries.md#stake stake of `holder`, or of the group `members` (summed), at the end of `at.asOf`. */
   stake(at: PointInTime, holder: HolderId, members?: ReadonlyArray<HolderId>): StakeJson {
     const key = dayKey(at.asOf);
     const counted = members ?? [holder];
@@ -531,7 +531,7 @@ export class AsOfIndex {
     return stake;
   }
 
-  /** SPEC §6.1 cap table at the end of `at.asOf`: every holder with shares, largest first, then by id. */
+  /** docs/queries.md#stake cap table at the end of `at.asOf`: every holder with shares, largest first, then by id. */
   capTable(at: PointInTime, nameOf: (holder: HolderId) => string): CapTableJson {
     const key = dayKey(at.asOf);
     const classes = this.classesOn(key);

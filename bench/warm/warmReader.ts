@@ -103,7 +103,7 @@ export class WarmReader {
     return { asOf: isPlainCalendarDate(asOf) ? (asOf as IsoDate) : parseDate(asOf, '--as-of'), knownAt: this.knownAt };
   }
 
-  /** SPEC §6.1 stake as of `asOf`, as known at the last refresh. Synchronous once the issuer is warm. */
+  /** docs/queries.md#stake stake as of `asOf`, as known at the last refresh. Synchronous once the issuer is warm. */
   stake(issuer: IssuerId, holder: HolderId, asOf: string, options: { group?: boolean } = {}): StakeJson {
     const cached = this.indexes.get(issuer);
     if (!cached) throw new Error(`issuer ${issuer} is not warm: await warm(issuer) first`);

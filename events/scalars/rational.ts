@@ -49,7 +49,7 @@ export const sum = (xs: Iterable<Rational>): Rational => {
   return total;
 };
 
-/** a / b × 100, or null when b is zero (SPEC §6.1). */
+/** a / b × 100, or null when b is zero (docs/queries.md#stake). */
 export const percentOf = (part: Rational, whole: Rational): Rational | null => (whole.num === 0n ? null : mul(div(part, whole), HUNDRED));
 
 const DECIMAL = /^(-)?(0|[1-9][0-9]*)(?:\.([0-9]+))?$/;

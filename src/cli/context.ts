@@ -8,7 +8,7 @@ import { checkLogLevel, createLogger, type Logger, type LogLevel } from './logge
 import { countEvents, meteredStore, startProgress, type Progress } from './progress.js';
 import { styleFor, type Style } from './style.js';
 
-/** The global options (SPEC §10) after the flag → environment → default fallbacks. */
+/** The global options (docs/cli.md) after the flag → environment → default fallbacks. */
 export type Globals = Readonly<{
   storeUrl: string;
   /** Whether --store was given on the command line (the demo ignores SHARELEDGER_STORE). */
@@ -165,6 +165,6 @@ export class CliContext {
   }
 }
 
-/** JSON with bigints as decimal strings (SPEC §2: shares travel as strings). */
+/** JSON with bigints as decimal strings (docs/events.md#value-types: shares travel as strings). */
 export const toJson = (value: unknown, indent?: number): string =>
   JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), indent);

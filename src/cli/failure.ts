@@ -7,7 +7,7 @@ import type { Style } from './style.js';
 export type Failure = Readonly<{ exitCode: 0 | 1 | 2 | 3; problem?: Problem; code?: string; hint?: string }>;
 
 /**
- * The one place failures become exit codes (SPEC §10): a LedgerError by its kind (0/1/2/3 via
+ * The one place failures become exit codes (docs/cli.md): a LedgerError by its kind (0/1/2/3 via
  * exitCodeOf), a commander usage error 2 (help and --version 0), anything else is a bug: exit 1
  * with "internal error" (the stack goes to the log at debug level).
  */

@@ -3,7 +3,7 @@ import { fail } from '../domain/problem.js';
 import { dataFieldsOf, describeFields, type DataField } from './dataFields.js';
 
 /**
- * Event data from the command line (SPEC §10): `--<field> VALUE` flags named after the data
+ * Event data from the command line (docs/cli.md): `--<field> VALUE` flags named after the data
  * fields in kebab-case (`--price-per-share 1.82`; an object field's parts as
  * `--consideration-amount`), and `--data JSON` for everything, lists included. A field given
  * both ways is refused rather than silently overridden. Values stay strings: the codecs read

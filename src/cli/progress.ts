@@ -1,7 +1,7 @@
 import type { EventStore } from '../store/eventStore.js';
 import { groupThousands } from '../../projections/humanNumbers.js';
 
-/** Work this large shows progress (SPEC §10: "more than ~10,000 events"). */
+/** Work this large shows progress (docs/cli.md: "more than ~10,000 events"). */
 const PROGRESS_THRESHOLD = 10_000;
 
 export interface Progress {

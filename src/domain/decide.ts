@@ -88,7 +88,7 @@ export const streamOfDraft = (
 
 /**
  * Decides a batch of submissions (one `append`, or every line of an `import`, in order): each is
- * checked against the timeline that includes every earlier one (SPEC §7). A repeated id with
+ * checked against the timeline that includes every earlier one (docs/stores.md). A repeated id with
  * identical content is already present; with other content it is rejected. The first rejection
  * rejects the whole batch. Pure: the timelines in `ctx` are advanced in memory only.
  */

@@ -21,7 +21,7 @@ const classMissing = (s: IssuerState, e: EventEnvelope, cls: ClassId, field: str
         },
       );
 
-/** The rejection of SPEC §5's example: `BlockSale 2023-07-06: taobao-holding holds 0 class B shares of sensetime (needs 557000000)`. */
+/** The rejection docs/invariants.md gives as its example: `BlockSale 2023-07-06: taobao-holding holds 0 class B shares of sensetime (needs 557000000)`. */
 export const insufficientShares = (
   issuer: string,
   e: EventEnvelope,

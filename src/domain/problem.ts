@@ -1,6 +1,6 @@
 /**
  * Errors are values: every way a command can fail is one of these kinds. One table maps a kind to
- * its exit code (SPEC §10) and its JSON code; everything else that goes wrong is a bug and throws.
+ * its exit code (docs/cli.md) and its JSON code; everything else that goes wrong is a bug and throws.
  */
 export const PROBLEM_KINDS = {
   // invalid input or usage: exit 2

@@ -4,7 +4,7 @@ import { problem, type Problem } from './problem.js';
 /** An event with its place in its stream: enough to order it on the timeline. */
 export type PlacedEvent = EventEnvelope & Readonly<{ revision: number }>;
 
-/** Timeline order (SPEC §5): effective date, then revision. */
+/** Timeline order (docs/invariants.md): effective date, then revision. */
 export const byEffectivePoint = (a: PlacedEvent, b: PlacedEvent): number =>
   a.date < b.date ? -1 : a.date > b.date ? 1 : a.revision - b.revision;
 
@@ -31,7 +31,7 @@ export const indexOfEvent = (sorted: ReadonlyArray<PlacedEvent>, e: PlacedEvent)
 
 export type KnownEvent = { readonly event: PlacedEvent; retracted: boolean };
 
-/** SPEC §5: a retraction targets an event of the same stream, not retracted, not IssuerRegistered, not a retraction. */
+/** docs/invariants.md: a retraction targets an event of the same stream, not retracted, not IssuerRegistered, not a retraction. */
 export const checkRetractionTarget = (
   stream: string,
   target: KnownEvent | undefined,

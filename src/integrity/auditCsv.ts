@@ -35,7 +35,7 @@ const HEADER = [
 ] as const;
 
 /**
- * The audit's events table as CSV (SPEC §9, `--format csv`): one row per holding change, the
+ * The audit's events table as CSV (docs/audit.md, `--format csv`): one row per holding change, the
  * event's own columns repeated on each; an event that changes no holding (a disclosure, a
  * retracted event, a retraction) has one row with the holding columns empty. The last column
  * names the disclosure notices (regime hk) and passive crossings the event caused. CRLF line ends.

@@ -99,7 +99,7 @@ const eventsHtml = (a: AuditJson): string =>
   );
 
 /**
- * The audit report as one self-contained HTML file (SPEC §9, `--format html`): inline CSS and SVG,
+ * The audit report as one self-contained HTML file (docs/audit.md, `--format html`): inline CSS and SVG,
  * no script, no external font or image, and a Content-Security-Policy that forbids fetching
  * anything; laid out for the screen and for print.
  */

@@ -47,7 +47,7 @@ const capTable = (c: CapTableJson): string => {
 
 const signedPp = (value: string | null): string => (value === null ? '–' : `${value} pp`);
 
-/** The audit report as Markdown (SPEC §9; `--format md`, the default). */
+/** The audit report as Markdown (docs/audit.md; `--format md`, the default). */
 export const auditMarkdown = (a: AuditJson): string => {
   const out: string[] = [];
   out.push(`# Audit report: ${a.name ?? a.issuer} (${a.issuer})`, '');

@@ -64,7 +64,7 @@ const dateTicks = (start: number, end: number): Tick[] => {
 };
 
 /**
- * The audit's chart (SPEC §9): each major holder's % of the main class as a step line (a holding
+ * The audit's chart (docs/audit.md): each major holder's % of the main class as a step line (a holding
  * stays flat until the date it changes), with labelled axes and a legend. Plain SVG, no script,
  * no external font: it renders the same on screen, on paper and offline. `levels` are disclosure
  * threshold levels in percent (docs/obligations.md), drawn as dotted lines, the first one stronger.

@@ -31,7 +31,7 @@ const ALL_KNOWN = '9999-12-31T23:59:59.999Z' as Instant;
  * missing; a mention or snapshot that the envelopes do not give. Undefined when all agree.
  *
  * Rows past the stream's head are left alone: they are what a cut at the end leaves, which only a
- * saved digest can tell from a stream that never went further (SPEC §8), and the fast reads never
+ * saved digest can tell from a stream that never went further (docs/integrity.md), and the fast reads never
  * use them (snapshots of a later head are ignored; only `mentions` could still name a holder of a
  * deleted event, and verify with the digest reports the cut).
  */

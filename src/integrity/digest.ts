@@ -17,7 +17,7 @@ const Revision = new t.Type<number, number, unknown>(
 export const DigestEntry = closed('a stream head {stream, revision, hash}', { stream: StreamName, revision: Revision, hash: Hash });
 export type DigestEntry = t.TypeOf<typeof DigestEntry>;
 
-/** Every stream's head at one moment (SPEC §8): what `digest --json` prints and `verify --digest` reads. */
+/** Every stream's head at one moment (docs/integrity.md): what `digest --json` prints and `verify --digest` reads. */
 export const Digest = closed('a digest {streams: [{stream, revision, hash}]}', {
   streams: arrayOf(DigestEntry, 'a list of stream heads'),
 });

@@ -23,7 +23,7 @@ const timelineFor = (stream: string): Timeline | undefined => {
   return issuer !== undefined && IssuerId.is(issuer) ? IssuerTimeline.of(issuer) : undefined;
 };
 
-/** The stream an event belongs in (SPEC §3); a retraction without an issuer lives beside its target, which the timeline checks. */
+/** The stream an event belongs in (docs/events.md#streams); a retraction without an issuer lives beside its target, which the timeline checks. */
 const homeOf = (stream: string, e: StoredEvent): string | undefined => {
   switch (streamKindOf(e.type)) {
     case 'holders':
@@ -46,7 +46,7 @@ const misplaced = (stream: string, e: StoredEvent): string | undefined => {
 const describe = (p: Problem): string => `${p.kind}: ${p.message}`;
 
 /**
- * A correction (SPEC §10 `correct`) is stored as a retraction followed by its replacement, appended
+ * A correction (docs/cli.md `correct`) is stored as a retraction followed by its replacement, appended
  * together and validated as one change: the retraction alone may break a later event that the
  * replacement keeps possible. Recognised by what `correct` writes: the very next event, recorded
  * in the same append, of the retracted event's type.
@@ -62,7 +62,7 @@ const asCorrection = (timeline: Timeline, retraction: StoredEvent, next: StoredE
 
 /**
  * Replays a stream (events in revision order, chain already verified) through a fresh timeline,
- * exactly as each event was validated when it was appended (SPEC §5); also checks that every event
+ * exactly as each event was validated when it was appended (docs/invariants.md); also checks that every event
  * sits in its own stream and that recordedAt never goes backwards. The first event that fails.
  * `cutShort`: the stream goes on past `events` but cannot be trusted there (a chain break); a
  * retraction at the very end may then be half of a correction and is not judged alone.

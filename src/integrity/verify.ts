@@ -10,7 +10,7 @@ export type VerifyProblemKind =
   | ChainBreak['kind']
   /** a stored row that does not decode */
   | 'corrupt'
-  /** an event that would be rejected if it were appended now at its place (SPEC §5) */
+  /** an event that would be rejected if it were appended now at its place (docs/invariants.md) */
   | 'invariant'
   | 'duplicateId'
   /** against a saved digest: a stream it lists is gone, shorter, or different at the digest's revision */
@@ -22,11 +22,11 @@ export type VerifyProblemKind =
 
 export type VerifyProblem = Readonly<{ stream: string; revision: number; kind: VerifyProblemKind; message: string }>;
 
-/** The SPEC §10 `verify` JSON document. */
+/** The docs/cli.md `verify` JSON document. */
 export type VerifyResult = Readonly<{ ok: boolean; streams: number; events: number; problems: VerifyProblem[] }>;
 
 export type VerifyOptions = Readonly<{
-  /** A saved digest the current log must extend (SPEC §8). */
+  /** A saved digest the current log must extend (docs/integrity.md). */
   digest?: Digest;
   /** Called as streams are checked: events checked so far, and in all. */
   onProgress?: (checked: number, total: number) => void;
@@ -100,7 +100,7 @@ const misindexed = (stream: string, rows: ReadonlyArray<StoredRow>): VerifyProbl
   };
 };
 
-/** SPEC §8: the current log extends the digest when the stream reaches its revision with the same hash there. */
+/** docs/integrity.md: the current log extends the digest when the stream reaches its revision with the same hash there. */
 const digestProblem = (entry: DigestEntry, rows: ReadonlyArray<StoredRow>): VerifyProblem | undefined => {
   const { stream, revision, hash } = entry;
   if (rows.length <= revision)
@@ -124,7 +124,7 @@ const byPlace = (a: VerifyProblem, b: VerifyProblem): number =>
   a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : a.revision - b.revision;
 
 /**
- * Verifies the whole ledger (SPEC §8): recomputes every stream's hash chain and reports where it
+ * Verifies the whole ledger (docs/integrity.md): recomputes every stream's hash chain and reports where it
  * first breaks; replays every stream through a fresh timeline so every event must pass its
  * invariants as when it was appended; checks event ids are unique across the ledger; and with a
  * digest, that the log extends it. Streams are checked one at a time (bounded memory). After a

@@ -3,7 +3,7 @@ import type { AppendBatch } from './eventStore.js';
 
 // Rules every store applies to an append, and the neutral errors it reports (memory, SQLite, EventStoreDB).
 
-/** The neutral error for "the stream moved on since you read it" (SPEC §7: re-read and retry). */
+/** The neutral error for "the stream moved on since you read it" (docs/stores.md: re-read and retry). */
 export const versionConflict = (stream: string, expectedRevision: number, actualRevision: number): never =>
   fail(
     'VersionConflict',

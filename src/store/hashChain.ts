@@ -1,7 +1,7 @@
 import crypto, { createHash } from 'node:crypto';
 import { canonicalStoredText, type EventEnvelope, type Instant, type StoredEvent } from '../../events/index.js';
 
-/** The prevHash of a stream's first event (SPEC §8). */
+/** The prevHash of a stream's first event (docs/integrity.md). */
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** SHA-256 hex of prevHash + "\n" + the RFC 8785 canonical JSON of the stored envelope without `hash`. */

@@ -1,6 +1,6 @@
 import { fail } from '../domain/problem.js';
 
-/** Where the ledger lives, as chosen by `--store URL` or SHARELEDGER_STORE (SPEC §7). */
+/** Where the ledger lives, as chosen by `--store URL` or SHARELEDGER_STORE (docs/stores.md). */
 export type StoreLocation =
   Readonly<{ kind: 'memory' }> | Readonly<{ kind: 'sqlite'; path: string }> | Readonly<{ kind: 'esdb'; connectionString: string }>;
 
@@ -41,7 +41,7 @@ const sqlitePathOf = (url: string, rest: string): string => {
   return path.trim() === '' ? usage(url, 'sqlite: needs a file path') : path;
 };
 
-/** Reads a store URL (SPEC §7); anything else is a usage error that names the accepted forms. */
+/** Reads a store URL (docs/stores.md); anything else is a usage error that names the accepted forms. */
 export const parseStoreUrl = (url: string): StoreLocation => {
   if (/^memory:$/i.test(url)) return { kind: 'memory' };
   if (/^sqlite:/i.test(url)) return { kind: 'sqlite', path: sqlitePathOf(url, url.slice('sqlite:'.length)) };

@@ -6,7 +6,7 @@ import { ANSI, DEMO_FILE, demoEvents, demoLedger, inPool, ledgerDigest, parseJso
 
 /**
  * Every command through the real argument parser, against real SQLite files: what it prints
- * for people, the one JSON document it prints with --json (SPEC §10 shapes), and its exit code.
+ * for people, the one JSON document it prints with --json (docs/cli.md shapes), and its exit code.
  */
 
 const COMMANDS = [
@@ -375,7 +375,7 @@ describe('append, retract and correct', () => {
 });
 
 describe('queries', () => {
-  it('stake, cap-table, history and proceeds print the SPEC JSON shapes, and tables for people', async () => {
+  it('stake, cap-table, history and proceeds print the documented JSON shapes, and tables for people', async () => {
     const q = (args: string[]) => () => runCli([...sqlite(demo), ...args]);
     const [stake, group, capTable, history, proceeds, stakeText, capText, historyText, proceedsText] = await inPool([
       q(['--json', 'stake', '--issuer', 'sensetime', '--holder', 'taobao-holding', '--as-of', '2023-07-05']),

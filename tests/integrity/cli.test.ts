@@ -6,7 +6,7 @@ import { demoLedger, parseJsonOut, runCli, tempDir } from '../cli/harness.js';
 
 /**
  * Given the SenseTime demo in a SQLite file, the integrity commands through the real CLI: exit
- * codes, the SPEC §10 `verify` JSON shape, a digest saved and checked later, and the audit report
+ * codes, the docs/cli.md `verify` JSON shape, a digest saved and checked later, and the audit report
  * in every format.
  */
 
@@ -45,7 +45,7 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('verify', () => {
-  it('exits 0 on the demo, printing the SPEC §10 document with --json', async () => {
+  it('exits 0 on the demo, printing the docs/cli.md document with --json', async () => {
     const run = await cli(demo, '--json', 'verify');
     expect(run.code).toBe(0);
     expect(parseJsonOut(run)).toEqual({ ok: true, streams: 3, events: 31, problems: [] });

@@ -24,7 +24,7 @@ import {
 /**
  * Given a SQLite ledger holding the demo, when `shareledger import big.jsonl` is killed with
  * SIGKILL at a random (seeded) moment, then the file still verifies, it holds either none or all
- * of big.jsonl's events (one transaction, SPEC §7), and running the import again leaves exactly
+ * of big.jsonl's events (one transaction, docs/stores.md), and running the import again leaves exactly
  * what one clean import leaves: the same ids, order and content (recordedAt and the hashes that
  * cover it aside).
  */

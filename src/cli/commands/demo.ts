@@ -20,7 +20,7 @@ const ISSUER = 'sensetime';
 const HOLDER = 'taobao-holding';
 const GROUP = 'alibaba-group';
 const CLASS = 'B';
-/** SPEC §11: before the IPO, the end of 2022, either side of the 6 July 2023 block sale, after the last sale. */
+/** docs/cli.md#demo: before the IPO, the end of 2022, either side of the 6 July 2023 block sale, after the last sale. */
 const DEMO_DATES = ['2021-12-29', '2022-12-31', '2023-07-05', '2023-07-07', '2023-07-21'] as const;
 
 /** examples/sensetime.jsonl of the installed package: found by walking up from this module. */

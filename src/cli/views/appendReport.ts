@@ -7,7 +7,7 @@ import { renderTable } from '../table.js';
 const LIST_LIMIT = 20;
 
 /**
- * SPEC §10 `append`/`import` JSON, plus what a careful user wants to see: each event's status,
+ * docs/cli.md `append`/`import` JSON, plus what a careful user wants to see: each event's status,
  * type and date, and the stake changes it caused (or, in a dry run, would cause).
  */
 export type AppendReportJson = {

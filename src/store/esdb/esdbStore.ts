@@ -41,7 +41,7 @@ const createClient = (connection: EsdbConnection): EventStoreDBClient => {
 };
 
 /**
- * The ledger on EventStoreDB / KurrentDB (SPEC §7): one EventStoreDB stream per ledger stream,
+ * The ledger on EventStoreDB / KurrentDB (docs/stores.md): one EventStoreDB stream per ledger stream,
  * the ledger's event id as the EventStoreDB event id, the envelope's other fields in metadata.
  * Connecting reads one record of $all, so a wrong address, missing rights on $all or a stopped
  * server fail here, and the client is disposed.
@@ -158,7 +158,7 @@ export const esdbStoreWith = (client: EsdbClient, connection: EsdbConnection): E
 
     /**
      * Each batch is one atomic append with its exact expected revision; batches go in order, so
-     * when batch k fails, batches before it stay written (SPEC §7). Before anything is written,
+     * when batch k fails, batches before it stay written (docs/stores.md). Before anything is written,
      * every batch is checked against the catalog, freshly caught up: its stream must be at the
      * expected revision and its ids must not be stored anywhere in the ledger. Limits: a writer
      * racing between that check and the append is still caught by the server for its own stream

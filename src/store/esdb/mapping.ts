@@ -14,7 +14,7 @@ import { NO_STREAM, type ExpectedRevision } from '../eventStore.js';
 
 // ---- streams ----
 
-/** The ledger's own streams (SPEC §3); everything else in $all (system streams, other apps) is skipped. */
+/** The ledger's own streams (docs/events.md#streams); everything else in $all (system streams, other apps) is skipped. */
 export const isLedgerStream = (stream: string): boolean =>
   stream === HOLDERS_STREAM || stream === FX_STREAM || IssuerId.is(issuerOfStream(stream));
 

@@ -4,10 +4,10 @@ import { Prng, uniqueUuid } from './prng.js';
 import type { LedgerShape } from './shapes.js';
 
 /**
- * A deterministic synthetic ledger (issue 7): many issuers and holders, every event type of SPEC §4
+ * A deterministic synthetic ledger (issue 7): many issuers and holders, every event type of docs/events.md
  * in realistic proportions, a few % back-dated entries and a few ‰ retractions — all valid against
  * the ledger's invariants, because the generator keeps its own model of every holding (see
- * IssuerModel for which back-dates and retractions it allows). Output: SPEC §3 input envelopes
+ * IssuerModel for which back-dates and retractions it allows). Output: docs/events.md#streams input envelopes
  * with ids, one JSON object per line.
  */
 

@@ -2,7 +2,7 @@ import type { Prng } from './prng.js';
 
 /**
  * The generator's own model of one issuer: who holds what now, and enough history to know which
- * events may still be back-dated or retracted without breaking a later event (SPEC §5). It mirrors
+ * events may still be back-dated or retracted without breaking a later event (docs/invariants.md). It mirrors
  * the ledger's rules; the ledger re-checks everything when the file is imported.
  */
 
