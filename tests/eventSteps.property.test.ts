@@ -15,7 +15,7 @@ import {
 import { holdersNamedBy } from '../src/domain/mentions.js';
 import type { PlacedEvent } from '../src/domain/timeline.js';
 import { draft } from './support/decideHarness.js';
-import { op, toDraft } from './support/randomOps.js';
+import { acmeRegistration, op, toDraft } from './support/randomOps.js';
 
 /**
  * Every reader of an event's steps must agree with the state change: the positions evolve changes
@@ -23,19 +23,7 @@ import { op, toDraft } from './support/randomOps.js';
  * event names, and an additive effect applied to the state gives exactly what evolve gives.
  */
 
-const registration = draft({
-  type: 'IssuerRegistered',
-  issuer: 'acme',
-  date: '2019-01-01',
-  data: {
-    name: 'Acme',
-    currency: 'USD',
-    classes: [
-      { class: 'A', votesPerShare: 10 },
-      { class: 'B', votesPerShare: 1 },
-    ],
-  },
-});
+const registration = acmeRegistration();
 
 /** Every (class, holder) whose shares differ between two states. */
 const changedPositions = (before: IssuerState, after: IssuerState): Array<[ClassId, HolderId]> => {

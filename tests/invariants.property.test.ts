@@ -10,27 +10,13 @@ import { Ledger } from '../src/ledger.js';
 import { isLedgerError } from '../src/domain/problem.js';
 import { createMemoryStore } from '../src/store/memoryStore.js';
 import { draft } from './support/decideHarness.js';
-import { ACME, op, type Op, toDraft } from './support/randomOps.js';
+import { ACME, acmeRegistration, type Op, op, toDraft } from './support/randomOps.js';
 
 /** Builds a ledger from random operations, keeping those the ledger accepts. */
 const buildLedger = async (ops: Op[]) => {
   const store = createMemoryStore();
   const ledger = new Ledger({ store, actor: 'prop' });
-  await ledger.append([
-    draft({
-      type: 'IssuerRegistered',
-      issuer: 'acme',
-      date: '2019-01-01',
-      data: {
-        name: 'Acme',
-        currency: 'USD',
-        classes: [
-          { class: 'A', votesPerShare: 10 },
-          { class: 'B', votesPerShare: 1 },
-        ],
-      },
-    }),
-  ]);
+  await ledger.append([acmeRegistration()]);
   const accepted: string[] = [];
   let rejected = 0;
   for (const o of ops) {

@@ -7,7 +7,7 @@ import { findRegime, projectObligations } from '../projections/obligations/index
 import { projectStake } from '../projections/ownership.js';
 import type { PlacedEvent } from '../src/domain/timeline.js';
 import { draft } from './support/decideHarness.js';
-import { ACME, op, type Op, toDraft } from './support/randomOps.js';
+import { ACME, acmeRegistration, type Op, op, toDraft } from './support/randomOps.js';
 import { accepts } from '../src/domain/writeModel.js';
 
 /**
@@ -35,21 +35,7 @@ const build = ({ ops, ipo: listing }: { ops: Op[]; ipo: { day: number; newShares
     const e = { ...d, id: randomUUID() as EventId, revision: stored.length } as PlacedEvent;
     if (accepts(ACME, stored, e) === undefined) stored.push(e);
   };
-  add(
-    draft({
-      type: 'IssuerRegistered',
-      issuer: 'acme',
-      date: '2019-01-01',
-      data: {
-        name: 'Acme',
-        currency: 'USD',
-        classes: [
-          { class: 'A', votesPerShare: 10 },
-          { class: 'B', votesPerShare: 1 },
-        ],
-      },
-    }),
-  );
+  add(acmeRegistration());
   ops.forEach((o, i) => {
     if (listing && i === Math.floor(ops.length / 2))
       add(

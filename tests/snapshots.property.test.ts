@@ -14,7 +14,7 @@ import { createMemoryStore } from '../src/store/memoryStore.js';
 import { openSqliteStore } from '../src/store/sqliteStore.js';
 import { verifyLedger } from '../src/integrity/verify.js';
 import { draft } from './support/decideHarness.js';
-import { op, toDraft } from './support/randomOps.js';
+import { acmeRegistration, op, toDraft } from './support/randomOps.js';
 import { batchOf, issuerRegistered, newEventId, randomIssuer, seal, sharesIssued, withId } from './fixtures/sealed.js';
 import { toIssuerStreamId } from '../events/index.js';
 
@@ -97,19 +97,7 @@ describe('persisted snapshots (SQLite)', () => {
             return report;
           };
           await appendAt([
-            draft({
-              type: 'IssuerRegistered',
-              issuer: 'acme',
-              date: '2019-01-01',
-              data: {
-                name: 'Acme',
-                currency: 'USD',
-                classes: [
-                  { class: 'A', votesPerShare: 10 },
-                  { class: 'B', votesPerShare: 1 },
-                ],
-              },
-            }),
+            acmeRegistration(),
             draft({ type: 'HolderRegistered', date: '2019-01-01', data: { holder: 'b', name: 'B', controlledBy: 'a' } }),
           ]);
           const accepted: string[] = [];

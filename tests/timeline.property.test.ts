@@ -6,8 +6,7 @@ import { evolveIssuer, initialIssuerState } from '../src/domain/issuerState.js';
 import { IssuerTimeline } from '../src/domain/issuerTimeline.js';
 import type { PlacedEvent } from '../src/domain/timeline.js';
 import { accepts, replayChecked } from '../src/domain/writeModel.js';
-import { draft } from './support/decideHarness.js';
-import { ACME, op, toDraft } from './support/randomOps.js';
+import { ACME, acmeRegistration, op, toDraft } from './support/randomOps.js';
 
 describe('the incremental issuer timeline', () => {
   it('accepts and rejects exactly as the write model (src/domain/writeModel.ts) does, and its states equal its checked replay', async () => {
@@ -24,19 +23,7 @@ describe('the incremental issuer timeline', () => {
           if (expected) stored.push(e);
         };
         add({
-          ...draft({
-            type: 'IssuerRegistered',
-            issuer: 'acme',
-            date: '2019-01-01',
-            data: {
-              name: 'Acme',
-              currency: 'USD',
-              classes: [
-                { class: 'A', votesPerShare: 10 },
-                { class: 'B', votesPerShare: 1 },
-              ],
-            },
-          }),
+          ...acmeRegistration(),
           id: randomUUID() as EventId,
         });
         let lastDate = '';

@@ -6,8 +6,7 @@ import { evolveIssuer, initialIssuerState } from '../src/domain/issuerState.js';
 import { IssuerTimeline } from '../src/domain/issuerTimeline.js';
 import type { PlacedEvent } from '../src/domain/timeline.js';
 import { accepts, replayChecked } from '../src/domain/writeModel.js';
-import { draft } from './support/decideHarness.js';
-import { ACME, op, toDraft } from './support/randomOps.js';
+import { ACME, acmeRegistration, op, toDraft } from './support/randomOps.js';
 
 /**
  * tests/timeline.property.test.ts with a checkpoint every few events instead of every few thousand: the
@@ -33,19 +32,7 @@ describe('the incremental issuer timeline with frequent checkpoints', () => {
             if (expected) stored.push(e);
           };
           add({
-            ...draft({
-              type: 'IssuerRegistered',
-              issuer: 'acme',
-              date: '2019-01-01',
-              data: {
-                name: 'Acme',
-                currency: 'USD',
-                classes: [
-                  { class: 'A', votesPerShare: 10 },
-                  { class: 'B', votesPerShare: 1 },
-                ],
-              },
-            }),
+            ...acmeRegistration(),
             id: randomUUID() as EventId,
           });
           let lastDate = '';

@@ -6,7 +6,7 @@ import { IssuerTimeline } from '../src/domain/issuerTimeline.js';
 import type { PlacedEvent } from '../src/domain/timeline.js';
 import { accepts, acceptsCorrection, replayChecked } from '../src/domain/writeModel.js';
 import { draft } from './support/decideHarness.js';
-import { ACME, op, toDraft } from './support/randomOps.js';
+import { ACME, acmeRegistration, op, toDraft } from './support/randomOps.js';
 
 type Retraction = Extract<PlacedEvent, { type: 'EventRetracted' }>;
 
@@ -33,21 +33,7 @@ describe('corrections on the incremental issuer timeline', () => {
             expect('changes' in timeline.add(e)).toBe(expected);
             if (expected) stored.push(e);
           };
-          add(
-            draft({
-              type: 'IssuerRegistered',
-              issuer: 'acme',
-              date: '2019-01-01',
-              data: {
-                name: 'Acme',
-                currency: 'USD',
-                classes: [
-                  { class: 'A', votesPerShare: 10 },
-                  { class: 'B', votesPerShare: 1 },
-                ],
-              },
-            }),
-          );
+          add(acmeRegistration());
           for (const { op: o, correct, pick } of steps) {
             const targets = stored.filter((s) => s.type !== 'IssuerRegistered').map((s) => s.id);
             const d = toDraft(o, targets);

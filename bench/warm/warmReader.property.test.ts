@@ -13,7 +13,7 @@ import { createMemoryStore } from '../../src/store/memoryStore.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
 import { WarmReader } from './warmReader.js';
 import { draft } from '../../tests/support/decideHarness.js';
-import { op, toDraft } from '../../tests/support/randomOps.js';
+import { acmeRegistration, op, toDraft } from '../../tests/support/randomOps.js';
 
 const ACME = 'acme' as IssuerId;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shareledger-warm-'));
@@ -53,19 +53,7 @@ describe('WarmReader (the as-of index)', () => {
             const store = kind === 'memory' ? createMemoryStore() : openSqliteStore(path.join(dir, `warm-${files++}.db`));
             const ledger = new Ledger({ store, actor: 'prop', now: clock('2024-01-01T00:00:00.000Z') });
             await ledger.append([
-              draft({
-                type: 'IssuerRegistered',
-                issuer: 'acme',
-                date: '2019-01-01',
-                data: {
-                  name: 'Acme',
-                  currency: 'USD',
-                  classes: [
-                    { class: 'A', votesPerShare: 10 },
-                    { class: 'B', votesPerShare: 1 },
-                  ],
-                },
-              }),
+              acmeRegistration(),
               draft({ type: 'HolderRegistered', date: '2019-01-01', data: { holder: 'b', name: 'B', controlledBy: 'a' } }),
             ]);
             const accepted: string[] = [];

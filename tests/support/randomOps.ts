@@ -105,3 +105,19 @@ export const toDraft = (o: Op, accepted: string[], scale = 1n) => {
       });
   }
 };
+
+/** The issuer the random operations act on, registered on 2019-01-01 with classes A (10 votes a share) and B (1). */
+export const acmeRegistration = () =>
+  draft({
+    type: 'IssuerRegistered',
+    issuer: 'acme',
+    date: '2019-01-01',
+    data: {
+      name: 'Acme',
+      currency: 'USD',
+      classes: [
+        { class: 'A', votesPerShare: 10 },
+        { class: 'B', votesPerShare: 1 },
+      ],
+    },
+  });
