@@ -1,19 +1,10 @@
 import { Command } from 'commander';
 import { DEFAULT_REGIME, REGIMES } from '../../../projections/obligations/regimes.js';
+import type { ObligationsQuery } from '../../obligationsQuery.js';
 import type { CliContext } from '../context.js';
 import { obligationsText } from '../views/obligations.js';
 
-type Options = {
-  issuer: string;
-  holder?: string;
-  group?: boolean;
-  regime?: string;
-  from?: string;
-  to?: string;
-  asOf?: string;
-  knownAt?: string;
-  holidays?: string;
-};
+type Options = ObligationsQuery;
 
 export const obligationsCommand = (cli: CliContext): Command =>
   new Command('obligations')
