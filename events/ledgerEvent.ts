@@ -30,7 +30,6 @@ export type EventData<K extends EventType> = t.TypeOf<(typeof eventDataCodecs)[K
 
 /** One domain event: a type and its decoded data. A union, so a `switch` on `type` narrows `data`. */
 export type LedgerEvent = { [K in EventType]: Readonly<{ type: K; data: EventData<K> }> }[EventType];
-export type EventOfType<K extends EventType> = Extract<LedgerEvent, { type: K }>;
 
 export const EVENT_TYPES = Object.keys(eventDataCodecs) as EventType[];
 export const isEventType = (s: unknown): s is EventType =>

@@ -51,8 +51,3 @@ export const describeErrors = (errors: t.Errors): FieldProblem[] => {
   }
   return problems;
 };
-
-export const reportErrors = (errors: t.Errors): string =>
-  describeErrors(errors)
-    .map((p) => p.message)
-    .join('; ');

@@ -41,7 +41,6 @@ export const compare = (a: Rational, b: Rational): -1 | 0 | 1 => {
   return l < r ? -1 : l > r ? 1 : 0;
 };
 export const isZero = (a: Rational): boolean => a.num === 0n;
-export const isWhole = (a: Rational): boolean => a.den === 1n;
 export const fromBigint = (n: bigint): Rational => ({ num: n, den: 1n });
 export const sum = (xs: Iterable<Rational>): Rational => {
   let total = ZERO;
