@@ -131,46 +131,46 @@ class ClassChecks extends IgnoreSteps {
 }
 
 /**
- * Second pass: what each step needs of the holdings it meets. With `trial`, each step is applied
+ * Second pass: what each step needs of the holdings it meets. With `onTrial`, each step is applied
  * to the (copied) state after its check, for events whose later steps depend on earlier ones (an
  * IPO's secondary sales come after its conversions and new shares).
  */
 class HoldingChecks extends IgnoreSteps {
   problem: Problem | undefined;
   /** Applies each step to the trial copy, when there is one. */
-  private readonly then: RegisterSteps | undefined;
+  private readonly trial: RegisterSteps | undefined;
   constructor(
     private readonly s: IssuerState,
     private readonly e: EventEnvelope,
-    trial: boolean,
+    onTrial: boolean,
   ) {
     super();
-    this.then = trial ? evolvingSteps(s) : undefined;
+    this.trial = onTrial ? evolvingSteps(s) : undefined;
   }
   override issue(cls: ClassId, holder: HolderId, shares: bigint, paid: Payment): void {
-    this.then?.issue(cls, holder, shares, paid);
+    this.trial?.issue(cls, holder, shares, paid);
   }
   override move(cls: ClassId, from: HolderId, to: HolderId, shares: bigint, sale: Payment | undefined): void {
     this.problem ??= notToSelf(this.e, from, to) ?? holds(this.s, this.e, cls, from, shares);
-    this.then?.move(cls, from, to, shares, sale);
+    this.trial?.move(cls, from, to, shares, sale);
   }
   override cancel(cls: ClassId, holder: HolderId, shares: bigint, sale: Payment | undefined): void {
     this.problem ??= holds(this.s, this.e, cls, holder, shares);
-    this.then?.cancel(cls, holder, shares, sale);
+    this.trial?.cancel(cls, holder, shares, sale);
   }
   override convert(holder: HolderId, fromClass: ClassId, toClass: ClassId, shares: bigint, ratio: Decimal | undefined): void {
     const [num, den] = ratioParts(ratio);
     this.problem ??= holds(this.s, this.e, fromClass, holder, shares) ?? wholeAfter(this.e, fromClass, num, den, [[holder, shares]]);
-    this.then?.convert(holder, fromClass, toClass, shares, ratio);
+    this.trial?.convert(holder, fromClass, toClass, shares, ratio);
   }
   override convertClass(n: number, fromClass: ClassId, toClass: ClassId, ratio: Decimal): void {
     const [num, den] = ratioParts(ratio);
     this.problem ??= wholeAfter(this.e, fromClass, num, den, this.s.holdings.get(fromClass) ?? []);
-    this.then?.convertClass(n, fromClass, toClass, ratio);
+    this.trial?.convertClass(n, fromClass, toClass, ratio);
   }
   override split(cls: ClassId | undefined, numerator: bigint, denominator: bigint): void {
     for (const c of splitClasses(this.s, cls)) this.problem ??= wholeAfter(this.e, c, numerator, denominator, this.s.holdings.get(c) ?? []);
-    this.then?.split(cls, numerator, denominator);
+    this.trial?.split(cls, numerator, denominator);
   }
 }
 
