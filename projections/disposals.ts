@@ -97,10 +97,11 @@ export const saleCurrencies = (timeline: ReadonlyArray<PlacedEvent>): Set<Curren
   return moves.saleCurrencies;
 };
 
-type Dispose = (cls: ClassId, seller: HolderId, shares: bigint, sale: Payment, taken: Taken) => void;
+type Priced = { price: Rational; gross: Rational; fees: Rational };
+type Dispose = (cls: ClassId, seller: HolderId, shares: bigint, currency: CurrencyCode, priced: Priced, taken: Taken) => void;
 
 /** The price per share, gross and fees of a sale of `shares`, exact. */
-const priced = (shares: bigint, sale: Payment): { price: Rational; gross: Rational; fees: Rational } => {
+const priced = (shares: bigint, sale: Payment): Priced => {
   const count = fromBigint(shares);
   const fees = sale.fees === undefined ? ZERO : toRational(sale.fees);
   if (sale.amount !== undefined) {
@@ -162,13 +163,14 @@ class IssuerLots extends IgnoreSteps {
       this.receive(cls, to, taken);
       return;
     }
-    this.dispose(cls, from, shares, sale, taken);
-    this.acquire(cls, to, shares, priced(shares, sale).gross, sale.currency);
+    const paid = priced(shares, sale);
+    this.dispose(cls, from, shares, sale.currency, paid, taken);
+    this.acquire(cls, to, shares, paid.gross, sale.currency);
   }
 
   override cancel(cls: ClassId, holder: HolderId, shares: bigint, sale: Payment | undefined): void {
     const taken = this.take(cls, holder, shares);
-    if (sale) this.dispose(cls, holder, shares, sale, taken);
+    if (sale) this.dispose(cls, holder, shares, sale.currency, priced(shares, sale), taken);
   }
 
   override convert(holder: HolderId, fromClass: ClassId, toClass: ClassId, shares: bigint, ratio: Decimal | undefined): void {
@@ -207,10 +209,9 @@ export const disposalsOf = (
   datesMatter: DatesMatter = () => true,
 ): Disposal[] => {
   const disposals: Disposal[] = [];
-  const lots = new IssuerLots(method, tracked, datesMatter, (cls, seller, shares, sale, taken) => {
+  const lots = new IssuerLots(method, tracked, datesMatter, (cls, seller, shares, currency, { price, gross, fees }, taken) => {
     const e = lots.event!;
     if (!counts(seller, e.date)) return;
-    const { price, gross, fees } = priced(shares, sale);
     disposals.push({
       eventId: e.id,
       issuer,
@@ -221,7 +222,7 @@ export const disposalsOf = (
       seller,
       shares,
       pricePerShare: price,
-      currency: sale.currency,
+      currency,
       gross,
       fees,
       lots: taken.lots,
