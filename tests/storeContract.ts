@@ -22,6 +22,12 @@ const problemOf = async (operation: Promise<unknown>): Promise<Problem> => {
   throw new Error('expected the store to reject the operation');
 };
 
+const collect = async <A>(items: AsyncIterable<A>): Promise<A[]> => {
+  const all: A[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+};
+
 const eventually = async (condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -91,6 +97,16 @@ export const describeStoreContract = (
 
       it('reads a stream that does not exist as empty', async () => {
         expect(await store.readStream(newIssuerHistory(0).stream)).toEqual([]);
+        expect(await collect(store.iterateStream(newIssuerHistory(0).stream))).toEqual([]);
+      });
+
+      it('iterates a stream from any revision, in revision order', async () => {
+        const history = newIssuerHistory(4);
+        await store.append([batchOf(history.events, -1)]);
+
+        expect(await collect(store.iterateStream(history.stream))).toEqual(history.events);
+        expect(await collect(store.iterateStream(history.stream, 2))).toEqual(history.events.slice(2));
+        expect(await collect(store.iterateStream(history.stream, 9))).toEqual([]);
       });
 
       it('appends to several streams in one call', async () => {
@@ -225,6 +241,41 @@ export const describeStoreContract = (
         expect(problem.kind).toBe('DuplicateEventId');
         expect(problem.details).toEqual({ id: repeated });
         expect(await store.readStream(history.stream)).toEqual([]);
+      });
+    });
+
+    describe('transactions, when the store offers them', () => {
+      it('commits every append made inside when the work resolves', async (context) => {
+        if (!store.transaction) return context.skip();
+        const a = newIssuerHistory(1);
+        const b = newIssuerHistory(0);
+        const more = moreIssues(a, a.events, 2);
+        await store.transaction(async () => {
+          await store.append([batchOf(a.events, -1)]);
+          await store.append([batchOf(b.events, -1)]);
+          await store.append([batchOf(more, 1)]);
+        });
+        expect(await store.readStream(a.stream)).toEqual([...a.events, ...more]);
+        expect(await store.readStream(b.stream)).toEqual(b.events);
+      });
+
+      it('undoes every append made inside when the work rejects', async (context) => {
+        if (!store.transaction) return context.skip();
+        const kept = newIssuerHistory(0);
+        await store.append([batchOf(kept.events, -1)]);
+        const a = newIssuerHistory(1);
+        const more = moreIssues(kept, kept.events, 1);
+        const failure = store.transaction(async () => {
+          await store.append([batchOf(a.events, -1)]);
+          await store.append([batchOf(more, 0)]);
+          throw new Error('the third chunk failed');
+        });
+        await expect(failure).rejects.toThrow('the third chunk failed');
+        expect(await store.readStream(a.stream)).toEqual([]);
+        expect(await store.findEvent(a.events[0]!.id)).toBeUndefined();
+        expect(await store.readStream(kept.stream)).toEqual(kept.events);
+        await store.append([batchOf(more, 0)]);
+        expect(await store.readStream(kept.stream)).toEqual([...kept.events, ...more]);
       });
     });
 

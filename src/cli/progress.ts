@@ -103,6 +103,13 @@ export const meteredStore = (
       on.read?.(read);
       return events;
     },
+    async *iterateStream(stream, fromRevision) {
+      for await (const e of store.iterateStream(stream, fromRevision)) {
+        read += 1;
+        on.read?.(read);
+        yield e;
+      }
+    },
     async *readAll() {
       for await (const e of store.readAll()) {
         read += 1;
@@ -128,6 +135,7 @@ export const meteredStore = (
         }
       : {}),
     ...(store.derivedReads ? { derivedReads: store.derivedReads } : {}),
+    ...(store.transaction ? { transaction: store.transaction.bind(store) } : {}),
     append(batches) {
       on.writing?.(batches.reduce((n, b) => n + b.events.length, 0));
       return store.append(batches);

@@ -28,6 +28,11 @@ export interface EventStore {
   readonly description: string;
   /** Every event of a stream in revision order; [] for a stream that does not exist. */
   readStream(stream: string): Promise<StoredEvent[]>;
+  /**
+   * The stream's events from revision `fromRevision` on, in revision order, read a page at a time
+   * (memory bounded by the page, not the stream); nothing for a stream that does not exist.
+   */
+  iterateStream(stream: string, fromRevision?: number): AsyncIterable<StoredEvent>;
   /** Every event of every stream in append order (so each stream in revision order). */
   readAll(): AsyncIterable<StoredEvent>;
   /** The head (last revision and hash) of every stream, sorted by stream name. */
@@ -52,6 +57,14 @@ export interface EventStore {
    * stream is not at `expectedRevision`, or that contains an id already stored.
    */
   append(batches: ReadonlyArray<AppendBatch>): Promise<void>;
+  /**
+   * Optional: runs `work` so that every append it makes is one atomic unit with the others,
+   * committed when `work` resolves and undone when it rejects (or the process dies). A chunked
+   * import uses it to stay all or nothing. Appends inside see each other; other readers see none of
+   * them until the commit. SQLite and memory offer it; EventStoreDB cannot (each append is atomic
+   * per stream only).
+   */
+  transaction?<A>(work: () => Promise<A>): Promise<A>;
   /**
    * A catch-up subscription: every event of `stream` (or of every stream when absent) from the
    * beginning, then each new one as it is appended, until `signal` aborts (then the iterable ends).

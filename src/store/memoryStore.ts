@@ -15,6 +15,8 @@ export const createMemoryStore = (): EventStore => {
   const log: StoredEvent[] = [];
   const waiters = new Set<Waiter>();
   let closed = false;
+  /** The events appended inside the running transaction, in append order: what a rollback removes. */
+  let undoLog: StoredEvent[] | undefined;
 
   const lastRevisionOf = (stream: string): number => (streams.get(stream)?.length ?? 0) - 1;
 
@@ -41,6 +43,11 @@ export const createMemoryStore = (): EventStore => {
 
     async readStream(stream) {
       return [...(streams.get(stream) ?? [])];
+    },
+
+    async *iterateStream(stream, fromRevision = 0) {
+      const events = streams.get(stream) ?? [];
+      for (let revision = Math.max(0, fromRevision); revision < events.length; revision++) yield events[revision]!;
     },
 
     async *readAll() {
@@ -70,6 +77,24 @@ export const createMemoryStore = (): EventStore => {
       return found;
     },
 
+    async transaction(work) {
+      if (undoLog) return work();
+      const undo: StoredEvent[] = (undoLog = []);
+      try {
+        return await work();
+      } catch (error) {
+        for (const event of undo.reverse()) {
+          streams.get(event.stream)!.pop();
+          if (streams.get(event.stream)!.length === 0) streams.delete(event.stream);
+          byId.delete(event.id.toLowerCase());
+          log.pop();
+        }
+        throw error;
+      } finally {
+        undoLog = undefined;
+      }
+    },
+
     async append(batches) {
       check(batches);
       for (const batch of batches) {
@@ -79,6 +104,7 @@ export const createMemoryStore = (): EventStore => {
           events.push(event);
           byId.set(event.id.toLowerCase(), event);
           log.push(event);
+          undoLog?.push(event);
         }
       }
       wake();

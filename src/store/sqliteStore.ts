@@ -255,6 +255,15 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
       });
     },
 
+    async *iterateStream(stream, fromRevision = 0) {
+      for (let after = fromRevision - 1; ;) {
+        const rows = guard(() => streamPage.all(stream, after, PAGE_SIZE));
+        for (const row of rows) yield decodeRow(row);
+        if (rows.length < PAGE_SIZE) return;
+        after = rows[rows.length - 1]![0];
+      }
+    },
+
     async *readAll() {
       const end = guard(() => lastPosition.get()) ?? 0;
       for (let after = 0; ;) {
@@ -291,6 +300,22 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
       return found;
     },
 
+    /** BEGIN IMMEDIATE … COMMIT around `work`; each append inside is a savepoint of it. Subscribers are woken at the commit. */
+    async transaction(work) {
+      if (db.inTransaction) return work();
+      guard(() => db.exec('BEGIN IMMEDIATE'));
+      let result;
+      try {
+        result = await work();
+        guard(() => db.exec('COMMIT'));
+      } catch (error) {
+        if (db.open && db.inTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
+      wakeAll();
+      return result;
+    },
+
     async append(batches) {
       batches.forEach(assertBatchShape);
       const bulk = batches.reduce((n, b) => n + b.events.length, 0) >= BULK_EVENTS;
@@ -300,7 +325,7 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
       } finally {
         if (bulk && db.open) db.pragma(READ_CACHE);
       }
-      wakeAll();
+      if (!db.inTransaction) wakeAll();
     },
 
     async *subscribe({ stream, signal }) {

@@ -107,6 +107,17 @@ export const esdbStoreWith = (client: EsdbClient, connection: EsdbConnection): E
 
     readStream: (stream) => readEvents(stream, { direction: FORWARDS, fromRevision: START }),
 
+    async *iterateStream(stream, fromRevision = 0) {
+      const from = fromRevision <= 0 ? START : BigInt(fromRevision);
+      try {
+        for await (const resolved of recordsOf(client.readStream(stream, { direction: FORWARDS, fromRevision: from })))
+          if (resolved.event) yield fromRecordedEvent(resolved.event);
+      } catch (error) {
+        if (isStreamNotFound(error)) return;
+        raiseClientError(error, connection, `reading ${stream}`);
+      }
+    },
+
     /**
      * One forward read of $all: the ledger's events in the order they were appended (so each
      * stream in revision order, streams in order of their first append), skipping system (`$`)
