@@ -17,7 +17,8 @@ import { parseJsonl } from './jsonl.js';
 import { fail, isLedgerError, LedgerError, problem } from './domain/problem.js';
 import type { AppendBatch, EventStore } from './store/eventStore.js';
 import { EMPTY_TIP, sealEvents, sealPlaced, type StreamTip } from './store/hashChain.js';
-import { FX_STREAM, HOLDERS_STREAM, issuerOfStream } from '../events/index.js';
+import { FX_STREAM, HOLDERS_STREAM, issuerOfStream, toIssuerStreamId, type IssuerId } from '../events/index.js';
+import { keepSnapshot, readSnapshotView, type SnapshotView } from './tailSnapshots.js';
 
 export type AppendedEvent = Readonly<{ id: EventId; stream: string; revision: number; status: 'appended' | 'alreadyPresent' }>;
 
@@ -41,8 +42,17 @@ export type LedgerOptions = Readonly<{
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A stream as read for one attempt; its timeline is dropped once the decision is made (see attempt). */
-type Loaded = { timeline: StreamTimeline | undefined; tip: StreamTip; lastRecordedAt: Instant | undefined };
+/**
+ * A stream as read for one attempt; its timeline is dropped once the decision is made (see
+ * attempt). `read`: on a store that keeps snapshots, what was read of an issuer stream (its
+ * snapshot and tail, or all of it), to leave a new snapshot behind after the append.
+ */
+type Loaded = {
+  timeline: StreamTimeline | undefined;
+  tip: StreamTip;
+  lastRecordedAt: Instant | undefined;
+  read?: { view: SnapshotView } | { events: StoredEvent[] };
+};
 
 const timelineOf = (stream: string, events: StoredEvent[]): StreamTimeline => {
   if (stream === HOLDERS_STREAM) return new HolderRegistryTimeline(events);
@@ -70,6 +80,12 @@ const isEmpty = async (store: EventStore): Promise<boolean> => {
   } finally {
     await events.return?.();
   }
+};
+
+const addTo = <K, V>(groups: Map<K, Set<V>>, key: K, value: V): void => {
+  const group = groups.get(key);
+  if (group) group.add(value);
+  else groups.set(key, new Set([value]));
 };
 
 /** Ids per bulk look-up, and the batch size from which an empty store is not asked at all. */
@@ -110,10 +126,17 @@ export class Ledger {
     return this.submit(importSubmissions(input), options.dryRun ?? false, false, options.progress);
   }
 
-  /** Retracts a stored event (docs/cli.md `retract`); the retraction is dated today unless `date` is given. */
-  async retract(eventId: EventId, reason: string, options: { date?: string; dryRun?: boolean } = {}): Promise<AppendReport> {
-    const target = await this.store.findEvent(eventId);
-    if (!target) return fail('UnknownEvent', `no event ${eventId} in the ledger`, { eventId });
+  /**
+   * Retracts a stored event (docs/cli.md `retract`); the retraction is dated today unless `date` is
+   * given. `issuer`: the issuer whose event it is, where a store that cannot look ids up in the
+   * whole ledger (EventStoreDB) looks for it.
+   */
+  async retract(
+    eventId: EventId,
+    reason: string,
+    options: { date?: string; dryRun?: boolean; issuer?: IssuerId } = {},
+  ): Promise<AppendReport> {
+    const target = await this.findTarget(eventId, options.issuer);
     const decoded = decodeDraft({
       type: 'EventRetracted',
       date: options.date ?? utcDateOf(this.now()),
@@ -134,10 +157,9 @@ export class Ledger {
     eventId: EventId,
     patch: Readonly<{ data?: Record<string, unknown>; date?: string }>,
     reason: string,
-    options: { dryRun?: boolean } = {},
+    options: { dryRun?: boolean; issuer?: IssuerId } = {},
   ): Promise<AppendReport> {
-    const target = await this.store.findEvent(eventId);
-    if (!target) return fail('UnknownEvent', `no event ${eventId} in the ledger`, { eventId });
+    const target = await this.findTarget(eventId, options.issuer);
     if (target.type === 'EventRetracted' || target.type === 'IssuerRegistered')
       return fail('InvalidRetraction', `a ${target.type} event cannot be corrected (${eventId})`, { eventId });
     const original = encodeContent(target);
@@ -170,6 +192,21 @@ export class Ledger {
     );
   }
 
+  /**
+   * The event a retraction or correction targets: looked for in the issuer's stream when `issuer`
+   * is given (the only way on EventStoreDB), else wherever the store can look. UnknownEvent if absent.
+   */
+  async findTarget(eventId: EventId, issuer: IssuerId | undefined): Promise<StoredEvent> {
+    const stream = issuer === undefined ? undefined : toIssuerStreamId(issuer);
+    const target = await this.store.findEvent(eventId, stream);
+    if (!target)
+      return fail('UnknownEvent', `no event ${eventId} in ${stream === undefined ? 'the ledger' : `stream ${stream}`}`, {
+        eventId,
+        ...(stream === undefined ? {} : { stream }),
+      });
+    return target;
+  }
+
   private async submit(
     submissions: ReadonlyArray<Submission>,
     dryRun: boolean,
@@ -197,34 +234,53 @@ export class Ledger {
   }
 
   /**
-   * The stored events among the submitted ids and retraction targets. A large batch into an empty
-   * store (a first import) looks nothing up; a store that finds ids in bulk is asked 500 at a time.
+   * The stored events among the submitted ids and retraction targets, each looked for in the stream
+   * it would be in (a store without an index by id, EventStoreDB, looks only there): a retraction's
+   * target in its issuer's stream when the retraction names one, then every submission in the
+   * stream its content (or its target) puts it in. A large batch into an empty store (a first
+   * import) looks nothing up; a store that finds ids in bulk is asked 500 at a time.
    */
   private async lookUpStored(submissions: ReadonlyArray<Submission>): Promise<Map<EventId, StoredRef>> {
     const stored = new Map<EventId, StoredRef>();
     if (submissions.length >= BULK && (await isEmpty(this.store))) return stored;
-    const ids = new Set<EventId>();
+    const submitted = new Set<EventId>(submissions.map((s) => s.id));
+    const targets = new Map<string | undefined, Set<EventId>>();
+    for (const { draft } of submissions)
+      if (draft.type === 'EventRetracted' && !submitted.has(draft.data.eventId))
+        addTo(targets, draft.issuer === undefined ? undefined : toIssuerStreamId(draft.issuer), draft.data.eventId);
+    await this.findStored(targets, stored);
+    const ids = new Map<string | undefined, Set<EventId>>();
+    const inBatch = new Map<EventId, string>();
     for (const s of submissions) {
-      ids.add(s.id);
-      if (s.draft.type === 'EventRetracted') ids.add(s.draft.data.eventId);
+      const where = streamOfDraft(s.draft, (id) => inBatch.get(id) ?? stored.get(id)?.stream);
+      // A retraction of an unknown event: rejected by the decision, and so not stored either.
+      if (!('stream' in where)) continue;
+      inBatch.set(s.id, where.stream);
+      addTo(ids, where.stream, s.id);
     }
-    const findEvents = this.store.findEvents?.bind(this.store);
-    if (findEvents) {
-      const all = [...ids];
-      for (let i = 0; i < all.length; i += BULK) {
-        const found = await findEvents(all.slice(i, i + BULK));
-        for (const id of all.slice(i, i + BULK)) {
-          const e = found.get(id.toLowerCase());
-          if (e) stored.set(id, toRef(e));
-        }
-      }
-      return stored;
-    }
-    for (const id of ids) {
-      const found = await this.store.findEvent(id);
-      if (found) stored.set(id, toRef(found));
-    }
+    await this.findStored(ids, stored);
     return stored;
+  }
+
+  private async findStored(wanted: ReadonlyMap<string | undefined, ReadonlySet<EventId>>, stored: Map<EventId, StoredRef>): Promise<void> {
+    const findEvents = this.store.findEvents?.bind(this.store);
+    for (const [stream, set] of wanted) {
+      const all = [...set].filter((id) => !stored.has(id));
+      if (findEvents) {
+        for (let i = 0; i < all.length; i += BULK) {
+          const found = await findEvents(all.slice(i, i + BULK), stream);
+          for (const id of all.slice(i, i + BULK)) {
+            const e = found.get(id.toLowerCase());
+            if (e) stored.set(id, toRef(e));
+          }
+        }
+        continue;
+      }
+      for (const id of all) {
+        const found = await this.store.findEvent(id, stream);
+        if (found) stored.set(id, toRef(found));
+      }
+    }
   }
 
   private async attempt(
@@ -234,28 +290,23 @@ export class Ledger {
     progress?: (decided: number) => void,
   ): Promise<AppendReport> {
     const stored = await this.lookUpStored(submissions);
-    const streams = new Map<string, Loaded>();
-    const load = async (stream: string) => {
-      if (streams.has(stream)) return;
-      const events = await this.store.readStream(stream);
-      const last = events[events.length - 1];
-      streams.set(stream, {
-        timeline: events.length ? timelineOf(stream, events) : emptyTimelineFor(stream),
-        tip: last ? { revision: last.revision, hash: last.hash } : EMPTY_TIP,
-        lastRecordedAt: last?.recordedAt,
-      });
-    };
-    // Where earlier submissions go matters only for the ids that retractions in the batch target.
+    // Where each submission goes; where earlier ones go matters only for the ids that retractions
+    // in the batch target. What goes to each stream is kept only where load can use it (snapshots).
     const targets = new Set<EventId>();
     for (const s of submissions) if (s.draft.type === 'EventRetracted') targets.add(s.draft.data.eventId);
+    const keep = this.store.snapshots !== undefined;
+    const bound = new Map<string, Submission[]>();
     const inBatch = new Map<EventId, string>();
     for (const s of submissions) {
       const where = streamOfDraft(s.draft, (id) => inBatch.get(id) ?? stored.get(id)?.stream);
-      if ('stream' in where) {
-        if (!streams.has(where.stream)) await load(where.stream);
-        if (targets.has(s.id)) inBatch.set(s.id, where.stream);
-      }
+      if (!('stream' in where)) continue;
+      let list = bound.get(where.stream);
+      if (!list) bound.set(where.stream, (list = []));
+      if (keep) list.push(s);
+      if (targets.has(s.id)) inBatch.set(s.id, where.stream);
     }
+    const streams = new Map<string, Loaded>();
+    for (const [stream, going] of bound) streams.set(stream, await this.load(stream, going, stored));
     const ctx: DecisionContext = {
       timeline: (stream) => {
         const loaded = streams.get(stream);
@@ -278,12 +329,51 @@ export class Ledger {
     const appended = decision.planned.filter((p) => p.status === 'appended');
     const placed = 'placed' in decision ? decision.placed?.filter((e) => e !== undefined) : undefined;
     if (!dryRun && appended.length > 0) await this.store.append(this.seal(appended, streams, placed));
+    for (const [stream, { read }] of streams) if (read) await keepSnapshot(this.store, issuerOfStream(stream)!, read);
     return {
       appended: appended.length,
       alreadyPresent: decision.planned.length - appended.length,
       dryRun,
       events: decision.planned.map((p) => ({ id: p.event.id, stream: p.stream, revision: p.revision, status: p.status })),
       planned: decision.planned,
+    };
+  }
+
+  /**
+   * A stream as the decision needs it. An issuer stream on a store that keeps snapshots starts from
+   * its snapshot and tail (src/tailSnapshots.ts) when everything `bound` for it fits there: no
+   * event dated before the snapshot's date, no retraction of an event the snapshot folds (the ids
+   * are looked up in the whole stream already: lookUpStored). Else the whole stream is read.
+   */
+  private async load(stream: string, bound: ReadonlyArray<Submission>, stored: ReadonlyMap<EventId, StoredRef>): Promise<Loaded> {
+    const issuer = issuerOfStream(stream);
+    const view = issuer && this.store.snapshots ? await readSnapshotView(this.store, issuer) : undefined;
+    if (issuer && view) {
+      const { snapshot, tail } = view;
+      const submitted = new Set(bound.map((s) => s.id));
+      const fits = bound.every(({ draft, id }) => {
+        if (stored.has(id)) return true;
+        if (draft.type !== 'EventRetracted') return draft.date >= snapshot.date;
+        const target = draft.data.eventId;
+        return submitted.has(target) || (stored.get(target)?.revision ?? -1) > snapshot.revision;
+      });
+      if (fits) {
+        const last = tail[tail.length - 1];
+        return {
+          timeline: IssuerTimeline.fromSnapshot(issuer, { state: view.state, revision: snapshot.revision }, tail),
+          tip: last ? { revision: last.revision, hash: last.hash } : { revision: snapshot.revision, hash: snapshot.hash },
+          lastRecordedAt: (last?.recordedAt ?? snapshot.recordedAt) as Instant,
+          read: { view },
+        };
+      }
+    }
+    const events = await this.store.readStream(stream);
+    const last = events[events.length - 1];
+    return {
+      timeline: events.length ? timelineOf(stream, events) : emptyTimelineFor(stream),
+      tip: last ? { revision: last.revision, hash: last.hash } : EMPTY_TIP,
+      lastRecordedAt: last?.recordedAt,
+      ...(issuer && this.store.snapshots ? { read: view ? { view } : { events } } : {}),
     };
   }
 

@@ -26,6 +26,7 @@ import { checkHolderKnown, checkIssuerKnown, isNamedIn, issuerFoundIn } from './
 import { parseDate, parseKnownAt } from './timeArguments.js';
 import { fail } from './domain/problem.js';
 import { fastOwnership } from './snapshots.js';
+import { tailOwnership } from './tailSnapshots.js';
 import type { EventStore } from './store/eventStore.js';
 
 /**
@@ -102,9 +103,12 @@ export const queryStake = async (store: EventStore, query: StakeQuery, now: Date
   const holder = holderArg(query.holder);
   const at = pointInTime(query.asOf, query.knownAt, now);
   const group = query.group ?? false;
-  // A store with derived reads (SQLite): a snapshot and the timeline after it (src/snapshots.ts),
-  // the same answer as the replay below.
-  const fast = store.derivedReads && fastOwnership(store.derivedReads, issuer, at, { holder, holders: group });
+  // A store with derived reads (SQLite): a snapshot and the timeline after it (src/snapshots.ts);
+  // one that keeps snapshots (EventStoreDB): a snapshot and the stream after it (src/tailSnapshots.ts).
+  // The same answer as the replay below.
+  const fast = store.derivedReads
+    ? fastOwnership(store.derivedReads, issuer, at, { holder, holders: group })
+    : store.snapshots && (await tailOwnership(store, issuer, at, { holder, holders: group }));
   if (fast) {
     const members = fast.holdersTimeline && groupMembers(holderRegistry(fast.holdersTimeline), holder);
     return { result: stakeFromState(fast.state, at, holder, members), warnings: [] };
@@ -119,7 +123,9 @@ export const queryStake = async (store: EventStore, query: StakeQuery, now: Date
 export const queryCapTable = async (store: EventStore, query: CapTableQuery, now: Date): Promise<QueryAnswer<CapTableJson>> => {
   const issuer = issuerArg(query.issuer);
   const at = pointInTime(query.asOf, query.knownAt, now);
-  const fast = store.derivedReads && fastOwnership(store.derivedReads, issuer, at, { holders: true });
+  const fast = store.derivedReads
+    ? fastOwnership(store.derivedReads, issuer, at, { holders: true })
+    : store.snapshots && (await tailOwnership(store, issuer, at, { holders: true }));
   if (fast) return { result: capTableFromState(fast.state, at, holderRegistry(fast.holdersTimeline ?? [])), warnings: [] };
   const issuerEvents = await readIssuer(store, issuer, at.knownAt);
   const holderEvents = await store.readStream(HOLDERS_STREAM);

@@ -118,16 +118,16 @@ export const meteredStore = (
       }
     },
     heads: () => store.heads(),
-    async findEvent(id) {
-      const found = await store.findEvent(id);
+    async findEvent(id, stream) {
+      const found = await store.findEvent(id, stream);
       lookedUp += 1;
       on.lookedUp?.(lookedUp);
       return found;
     },
     ...(store.findEvents
       ? {
-          findEvents: async (ids: Parameters<NonNullable<EventStore['findEvents']>>[0]) => {
-            const found = await store.findEvents!(ids);
+          findEvents: async (ids: Parameters<NonNullable<EventStore['findEvents']>>[0], stream?: string) => {
+            const found = await store.findEvents!(ids, stream);
             lookedUp += ids.length;
             on.lookedUp?.(lookedUp);
             return found;
@@ -135,6 +135,7 @@ export const meteredStore = (
         }
       : {}),
     ...(store.derivedReads ? { derivedReads: store.derivedReads } : {}),
+    ...(store.snapshots ? { snapshots: store.snapshots } : {}),
     ...(store.transaction ? { transaction: store.transaction.bind(store) } : {}),
     append(batches) {
       on.writing?.(batches.reduce((n, b) => n + b.events.length, 0));

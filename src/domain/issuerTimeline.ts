@@ -14,6 +14,9 @@ import { checkRetractionTarget, indexOfEvent, indexStream, insertionIndex, type 
 
 export type { StakeChange } from './stakeChanges.js';
 
+/** Where a timeline built from a snapshot starts: the state after revisions 0..revision. */
+export type TimelineStart = Readonly<{ state: IssuerState; revision: number }>;
+
 /**
  * One issuer's stream as the ledger knows it now, kept ready to validate the next event.
  *
@@ -50,13 +53,15 @@ export class IssuerTimeline extends CheckedTimeline {
     readonly issuer: IssuerId,
     events: ReadonlyArray<StoredEvent | PlacedEvent>,
     private readonly checkpointEvery: number,
+    start?: TimelineStart,
   ) {
     const { known, active } = indexStream(events);
-    super(toIssuerStreamId(issuer), known, events.length);
+    super(toIssuerStreamId(issuer), known, (start ? start.revision + 1 : 0) + events.length);
     this.active = active;
     this.effects = new EffectCache(events.length);
     this.positions = new PositionIndex(this.effects);
-    const replay = replayFrom({ index: 0, state: initialIssuerState(issuer) }, active, undefined, checkpointEvery, this.effects);
+    const initial = start ? cloneIssuerState(start.state) : initialIssuerState(issuer);
+    const replay = replayFrom({ index: 0, state: initial }, active, undefined, checkpointEvery, this.effects);
     if ('problem' in replay) throw new Error('unreachable: unchecked replay reported a problem');
     this.state = replay.state;
     this.checkpoints = replay.checkpoints;
@@ -71,6 +76,17 @@ export class IssuerTimeline extends CheckedTimeline {
     options: Readonly<{ checkpointEvery?: number }> = {},
   ): IssuerTimeline {
     return new IssuerTimeline(issuer, events, options.checkpointEvery ?? CHECKPOINT_EVERY);
+  }
+
+  /**
+   * The timeline of a stream from a snapshot (src/tailSnapshots.ts): `start.state` folds revisions
+   * 0..start.revision, all dated on or before every event of `tail` (the events after it, in
+   * revision order; its retractions target tail events). Only what the tail holds is indexed, so
+   * the caller adds events dated on or after the snapshot's date only, retracts tail events only,
+   * and has looked their ids up in the whole stream (EventStore.findEvents with the stream).
+   */
+  static fromSnapshot(issuer: IssuerId, start: TimelineStart, tail: ReadonlyArray<StoredEvent>): IssuerTimeline {
+    return new IssuerTimeline(issuer, tail, CHECKPOINT_EVERY, start);
   }
 
   get endState(): IssuerState {

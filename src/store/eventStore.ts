@@ -1,5 +1,6 @@
 import type { EventId, StoredEvent } from '../../events/index.js';
 import type { DerivedReads } from './derivedReads.js';
+import type { StreamSnapshots } from './streamSnapshot.js';
 
 /** The revision a stream is expected to be at before an append: the last revision, or -1 when empty. */
 export type ExpectedRevision = number;
@@ -37,13 +38,19 @@ export interface EventStore {
   readAll(): AsyncIterable<StoredEvent>;
   /** The head (last revision and hash) of every stream, sorted by stream name. */
   heads(): Promise<StreamHead[]>;
-  /** The stored event with this id, if any. */
-  findEvent(id: EventId): Promise<StoredEvent | undefined>;
+  /**
+   * The stored event with this id, if any. `stream` is where the event must be if it is stored at
+   * all (an event's stream follows from its content; a retraction's is its target's): memory and
+   * SQLite look ids up in the whole ledger and ignore it; EventStoreDB, which has no index by id,
+   * looks only there, and without it answers only for `holders` and `fx` and otherwise fails with
+   * a LedgerError naming the id and asking for the issuer.
+   */
+  findEvent(id: EventId, stream?: string): Promise<StoredEvent | undefined>;
   /**
    * Optional bulk form of findEvent: the stored events among `ids`, keyed by lower-case id (ids
-   * not stored are absent). The ledger asks up to 500 ids at a time when a store offers it.
+   * not stored are absent); `stream` as for findEvent. The ledger asks up to 500 ids at a time.
    */
-  findEvents?(ids: ReadonlyArray<EventId>): Promise<Map<string, StoredEvent>>;
+  findEvents?(ids: ReadonlyArray<EventId>, stream?: string): Promise<Map<string, StoredEvent>>;
   /**
    * Optional: reads of what the store derives from each event as it appends it (timelines in
    * effective order, who each event names, retractions, snapshots of issuer state), so that stake
@@ -51,6 +58,12 @@ export interface EventStore {
    * memory and EventStoreDB do not.
    */
   readonly derivedReads?: DerivedReads;
+  /**
+   * Optional: a latest snapshot per issuer stream (src/tailSnapshots.ts), so that a question or an
+   * append reads it and the events after it instead of the whole stream. EventStoreDB offers it;
+   * SQLite has its derived reads instead, memory needs neither.
+   */
+  readonly snapshots?: StreamSnapshots;
   /**
    * Appends batches. Memory and SQLite apply all batches of one call atomically (all or nothing);
    * EventStoreDB applies each stream's batch atomically. Nothing is written for a batch whose

@@ -1,14 +1,16 @@
-import { BACKWARDS, END, EventStoreDBClient, FORWARDS, jsonEvent, START } from '@eventstore/db-client';
+import { ANY, BACKWARDS, END, EventStoreDBClient, FORWARDS, jsonEvent, START } from '@eventstore/db-client';
 import type { ReadStreamOptions, StreamingRead } from '@eventstore/db-client';
-import type { EventId, StoredEvent } from '../../../events/index.js';
+import { FX_STREAM, HOLDERS_STREAM, type EventId, type StoredEvent } from '../../../events/index.js';
 import { fail } from '../../domain/problem.js';
 import type { AppendBatch, EventStore, StreamHead } from '../eventStore.js';
 import { checkAppend, versionConflict } from '../appendRules.js';
 import { isStreamNotFound, raiseClientError } from './clientErrors.js';
 import { toEsdbConnection, type EsdbConnection } from './connectionString.js';
-import { LedgerCatalog } from './ledgerCatalog.js';
 import { subscribeLedger } from './ledgerSubscription.js';
-import { fromRecordedEvent, isLedgerStream, toClientExpectedRevision, toEventInput } from './mapping.js';
+import { mayHold } from '../idFilter.js';
+import type { StreamSnapshot, StreamSnapshots } from '../streamSnapshot.js';
+import { fromRecordedEvent, isLedgerStream, toClientExpectedRevision, toEventInput, type RecordedLedgerEvent } from './mapping.js';
+import { fromSnapshotData, SNAPSHOT_EVENT_TYPE, SNAPSHOTS_KEPT, snapshotStreamOf, toSnapshotData } from './snapshotRecord.js';
 
 /**
  * The records of a read. When iteration stops early (a corrupt event, a consumer that has seen
@@ -24,7 +26,7 @@ async function* recordsOf<E>(read: StreamingRead<E>): AsyncGenerator<E> {
   }
 }
 
-/** Concurrent backwards reads when collecting heads: enough to hide latency, few enough not to flood the server. */
+/** Concurrent backwards reads when checking heads before an append: enough to hide latency, few enough not to flood the server. */
 const HEAD_READS_AT_ONCE = 16;
 
 const createClient = (connection: EsdbConnection): EventStoreDBClient => {
@@ -61,12 +63,21 @@ export const openEsdbStore = async (connectionString: string): Promise<EventStor
 /** The part of the client the store uses; the tests run the contract suite over a fake of it too. */
 export type EsdbClient = Pick<
   EventStoreDBClient,
-  'readStream' | 'readAll' | 'appendToStream' | 'subscribeToStream' | 'subscribeToAll' | 'dispose'
+  'readStream' | 'readAll' | 'appendToStream' | 'setStreamMetadata' | 'subscribeToStream' | 'subscribeToAll' | 'dispose'
 >;
 
-/** The store over a client that is already connected; `close()` disposes the client. */
+/** Streams an id is looked for in when no stream is given: the two that are not an issuer's. */
+const UNHINTED_STREAMS = [HOLDERS_STREAM, FX_STREAM];
+
+/**
+ * The store over a client that is already connected; `close()` disposes the client.
+ *
+ * Nothing but `readAll`, `heads` and `subscribe` reads `$all` (docs/eventstoredb.md): an append or
+ * an id look-up reads the streams concerned only, and an issuer stream's latest snapshot
+ * (`snapshot-issuer-<id>`) with the events after it (the tail), so its cost follows the tail, not
+ * the ledger.
+ */
 export const esdbStoreWith = (client: EsdbClient, connection: EsdbConnection): EventStore => {
-  const catalog = new LedgerCatalog();
   let closed = false;
 
   const readEvents = async (stream: string, options: ReadStreamOptions): Promise<StoredEvent[]> => {
@@ -81,104 +92,198 @@ export const esdbStoreWith = (client: EsdbClient, connection: EsdbConnection): E
     return events;
   };
 
-  /**
-   * Brings the catalog up to date by reading $all from where it last stopped. The first call in a
-   * process reads the whole log (every event of every stream, data included: EventStoreDB cannot
-   * return less), later ones only what was appended since.
-   */
-  const catchUp = async (): Promise<void> => {
+  async function* iterate(stream: string, fromRevision = 0): AsyncGenerator<StoredEvent> {
+    const from = fromRevision <= 0 ? START : BigInt(fromRevision);
     try {
-      for await (const resolved of recordsOf(client.readAll({ direction: FORWARDS, fromPosition: catalog.position ?? START })))
-        if (resolved.event) catalog.observe(resolved.event);
+      for await (const resolved of recordsOf(client.readStream(stream, { direction: FORWARDS, fromRevision: from })))
+        if (resolved.event) yield fromRecordedEvent(resolved.event);
     } catch (error) {
-      raiseClientError(error, connection, 'scanning $all');
+      if (isStreamNotFound(error)) return;
+      raiseClientError(error, connection, `reading ${stream}`);
     }
+  }
+
+  /** The stream's last revision, -1 when it does not exist: one backwards read of one event. */
+  const lastRevisionOf = async (stream: string): Promise<number> => {
+    const [last] = await readEvents(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
+    return last ? last.revision : -1;
   };
 
-  const check = (batches: ReadonlyArray<AppendBatch>): void =>
+  const snapshots: StreamSnapshots = {
+    /** The latest snapshot event, read backwards: one event. A missing or unreadable one is no snapshot. */
+    async latest(stream) {
+      try {
+        for await (const resolved of recordsOf(
+          client.readStream(snapshotStreamOf(stream), { direction: BACKWARDS, fromRevision: END, maxCount: 1 }),
+        ))
+          if (resolved.event) return fromSnapshotData(stream, resolved.event.type, resolved.event.data);
+      } catch (error) {
+        if (isStreamNotFound(error)) return undefined;
+        raiseClientError(error, connection, `reading ${snapshotStreamOf(stream)}`);
+      }
+      return undefined;
+    },
+    /** Appended with any expected revision (a cache: the latest wins); the stream keeps SNAPSHOTS_KEPT. Never fails. */
+    async save(snapshot) {
+      const stream = snapshotStreamOf(snapshot.stream);
+      try {
+        const result = await client.appendToStream(stream, jsonEvent({ type: SNAPSHOT_EVENT_TYPE, data: toSnapshotData(snapshot) }), {
+          expectedRevision: ANY,
+        });
+        if (result.nextExpectedRevision === 0n) await client.setStreamMetadata(stream, { maxCount: SNAPSHOTS_KEPT });
+      } catch {
+        // a cache never fails a command: the next question simply reads a longer tail
+      }
+    },
+  };
+
+  /**
+   * The events of `stream` among `ids` (lower-case), read as: its latest snapshot, the events from
+   * the snapshot's revision on (the first checks the snapshot's hash), then, only for the ids the
+   * snapshot's id filter says it may hold, the events before it. Without a usable snapshot, the
+   * whole stream.
+   */
+  const storedIn = async (stream: string, ids: ReadonlySet<string>): Promise<Map<string, StoredEvent>> => {
+    const found = new Map<string, StoredEvent>();
+    if (ids.size === 0) return found;
+    const look = (e: StoredEvent): void => {
+      const key = e.id.toLowerCase();
+      if (ids.has(key)) found.set(key, e);
+    };
+    const snapshot: StreamSnapshot | undefined = await snapshots.latest(stream);
+    if (snapshot) {
+      let checked = false;
+      for await (const e of iterate(stream, snapshot.revision)) {
+        if (!checked) {
+          checked = e.revision === snapshot.revision && e.hash === snapshot.hash;
+          if (!checked) break;
+        }
+        look(e);
+      }
+      if (checked) {
+        const maybe = [...ids].filter((id) => !found.has(id) && mayHold(snapshot.ids, id));
+        if (maybe.length > 0)
+          for await (const e of iterate(stream)) {
+            if (e.revision >= snapshot.revision) break;
+            look(e);
+          }
+        return found;
+      }
+      found.clear();
+    }
+    for await (const e of iterate(stream)) look(e);
+    return found;
+  };
+
+  /** storedIn for a hinted stream; without one, holders and fx, then a Usage error naming the ids. */
+  const lookUp = async (ids: ReadonlyArray<EventId>, stream: string | undefined): Promise<Map<string, StoredEvent>> => {
+    const wanted = new Set(ids.map((id) => id.toLowerCase()));
+    if (stream !== undefined) return storedIn(stream, wanted);
+    const found = new Map<string, StoredEvent>();
+    for (const s of UNHINTED_STREAMS) for (const [key, e] of await storedIn(s, wanted)) found.set(key, e);
+    const missing = [...wanted].filter((id) => !found.has(id));
+    if (missing.length > 0)
+      fail(
+        'Usage',
+        `EventStoreDB cannot look event ${missing[0]} up without its issuer (it has no index by id, and the event is not in ${UNHINTED_STREAMS.join(' or ')}): give --issuer <the issuer whose event it is>`,
+        { eventId: missing[0], flag: '--issuer' },
+      );
+    return found;
+  };
+
+  /**
+   * Checks an append before writing anything: each stream's head is read back (one event) and every
+   * id is looked for in the stream it goes to (storedIn: the snapshot and the tail).
+   */
+  const check = async (batches: ReadonlyArray<AppendBatch>): Promise<void> => {
+    const byStream = new Map<string, Set<string>>();
+    for (const batch of batches) {
+      const ids = byStream.get(batch.stream) ?? new Set<string>();
+      for (const e of batch.events) ids.add(e.id.toLowerCase());
+      byStream.set(batch.stream, ids);
+    }
+    const streams = [...byStream.keys()];
+    const heads = new Map<string, number>();
+    for (let i = 0; i < streams.length; i += HEAD_READS_AT_ONCE) {
+      const chunk = streams.slice(i, i + HEAD_READS_AT_ONCE);
+      const revisions = await Promise.all(chunk.map(lastRevisionOf));
+      chunk.forEach((stream, j) => heads.set(stream, revisions[j]!));
+    }
+    const stored = new Set<string>();
+    for (const [stream, ids] of byStream) for (const key of (await storedIn(stream, ids)).keys()) stored.add(key);
     checkAppend(
       batches,
-      (stream) => Number(catalog.lastRevision(stream)),
-      (key) => catalog.locate(key) !== undefined,
+      (stream) => heads.get(stream) ?? -1,
+      (key) => stored.has(key),
     );
+  };
 
   return {
     description: connection.description,
 
     readStream: (stream) => readEvents(stream, { direction: FORWARDS, fromRevision: START }),
 
-    async *iterateStream(stream, fromRevision = 0) {
-      const from = fromRevision <= 0 ? START : BigInt(fromRevision);
-      try {
-        for await (const resolved of recordsOf(client.readStream(stream, { direction: FORWARDS, fromRevision: from })))
-          if (resolved.event) yield fromRecordedEvent(resolved.event);
-      } catch (error) {
-        if (isStreamNotFound(error)) return;
-        raiseClientError(error, connection, `reading ${stream}`);
-      }
-    },
+    iterateStream: (stream, fromRevision = 0) => iterate(stream, fromRevision),
 
     /**
      * One forward read of $all: the ledger's events in the order they were appended (so each
      * stream in revision order, streams in order of their first append), skipping system (`$`)
-     * streams and other applications' streams. $all rather than the `$ce-issuer` category
-     * stream: it needs no projections on the server, covers `holders` and `fx` too, and keeps
-     * the order across streams. Reading $all needs admin rights on a secure server.
+     * streams, snapshot streams and other applications' streams. $all rather than the `$ce-issuer`
+     * category stream: it needs no projections on the server, covers `holders` and `fx` too, and
+     * keeps the order across streams. Reading $all needs admin rights on a secure server.
      */
     async *readAll() {
       try {
         for await (const resolved of recordsOf(client.readAll({ direction: FORWARDS, fromPosition: START }))) {
           const recorded = resolved.event;
-          if (!recorded) continue;
-          catalog.observe(recorded);
-          if (isLedgerStream(recorded.streamId)) yield fromRecordedEvent(recorded);
+          if (recorded && isLedgerStream(recorded.streamId)) yield fromRecordedEvent(recorded);
         }
       } catch (error) {
         raiseClientError(error, connection, 'reading $all');
       }
     },
 
-    /** The streams come from the catalog; each head is read back (one backwards read per stream) and decoded. */
+    /**
+     * One forward read of $all (a question about the whole ledger: the server has no list of
+     * streams without projections), keeping each ledger stream's last record, decoded at the end.
+     */
     async heads() {
-      await catchUp();
-      const streams = catalog.streams();
+      const lasts = new Map<string, RecordedLedgerEvent>();
+      try {
+        for await (const resolved of recordsOf(client.readAll({ direction: FORWARDS, fromPosition: START }))) {
+          const recorded = resolved.event;
+          if (recorded && isLedgerStream(recorded.streamId)) lasts.set(recorded.streamId, recorded);
+        }
+      } catch (error) {
+        raiseClientError(error, connection, 'reading $all');
+      }
       const heads: StreamHead[] = [];
-      for (let i = 0; i < streams.length; i += HEAD_READS_AT_ONCE) {
-        const lasts = await Promise.all(
-          streams
-            .slice(i, i + HEAD_READS_AT_ONCE)
-            .map((stream) => readEvents(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 })),
-        );
-        for (const [last] of lasts) if (last) heads.push({ stream: last.stream, revision: last.revision, hash: last.hash });
+      for (const recorded of lasts.values()) {
+        const last = fromRecordedEvent(recorded);
+        heads.push({ stream: last.stream, revision: last.revision, hash: last.hash });
       }
       return heads.sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0));
     },
 
-    /**
-     * EventStoreDB has no lookup by event id: the catalog (a scan of $all, see catchUp) says
-     * where the id lives, then that one event is read. The first look-up in a process costs a
-     * read of the whole log; later ones only the events appended since.
-     */
-    async findEvent(id: EventId) {
-      await catchUp();
-      const location = catalog.locate(id);
-      if (!location) return undefined;
-      const [event] = await readEvents(location.stream, { direction: FORWARDS, fromRevision: location.revision, maxCount: 1 });
-      return event?.id === id.toLowerCase() ? event : undefined;
+    /** EventStoreDB has no look-up by id: see lookUp and storedIn. */
+    async findEvent(id: EventId, stream?: string) {
+      return (await lookUp([id], stream)).get(id.toLowerCase());
     },
+
+    findEvents: (ids, stream) => lookUp(ids, stream),
+
+    snapshots,
 
     /**
      * Each batch is one atomic append with its exact expected revision; batches go in order, so
-     * when batch k fails, batches before it stay written (docs/stores.md). Before anything is written,
-     * every batch is checked against the catalog, freshly caught up: its stream must be at the
-     * expected revision and its ids must not be stored anywhere in the ledger. Limits: a writer
+     * when batch k fails, batches before it stay written (docs/stores.md). Before anything is
+     * written, every batch is checked (see check): its stream must be at the expected revision and
+     * its ids must not be stored in that stream already. Limits (docs/eventstoredb.md): a writer
      * racing between that check and the append is still caught by the server for its own stream
-     * (VersionConflict), but not for the same id appended to a different stream at the same
-     * moment; and on a cluster the scan reads the node the client is connected to.
+     * (VersionConflict); the same id in another stream is not looked for.
      */
     async append(batches) {
-      await catchUp();
-      check(batches);
+      await check(batches);
       for (const batch of batches) {
         if (batch.events.length === 0) continue;
         try {
