@@ -11,12 +11,18 @@ import {
   type ReadPosition,
   type ReadRevision,
 } from '@eventstore/db-client';
-import { describe, expect, it, vi } from 'vitest';
-import type { StoredEvent } from '../events/index.js';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { toIssuerStreamId, type DraftEvent, type EventId, type IssuerId, type StoredEvent } from '../events/index.js';
 import { isLedgerError } from '../src/domain/problem.js';
 import { toEsdbConnection } from '../src/store/esdb/connectionString.js';
 import { esdbStoreWith, openEsdbStore, type EsdbClient } from '../src/store/esdb/esdbStore.js';
-import { batchOf, moreIssues, newIssuerHistory } from './fixtures/sealed.js';
+import { toEventInput } from '../src/store/esdb/mapping.js';
+import type { EventStore } from '../src/store/eventStore.js';
+import { createMemoryStore } from '../src/store/memoryStore.js';
+import { Ledger } from '../src/ledger.js';
+import { queryCapTable, queryStake } from '../src/queries.js';
+import { tailPolicy } from '../src/tailSnapshots.js';
+import { batchOf, issuerRegistered, moreIssues, newIssuerHistory, seal, sharesIssued, withId } from './fixtures/sealed.js';
 import { describeStoreContract } from './storeContract.js';
 
 // ---- against a real server: SHARELEDGER_TEST_ESDB='esdb://localhost:2113?tls=false' ----
@@ -218,6 +224,28 @@ class FakeClient {
     };
   }
 
+  /** Puts a stream's events in the log as a server would hold them, without the store (fast test set-up). */
+  seed(events: ReadonlyArray<StoredEvent>) {
+    const name = events[0]!.stream;
+    for (const e of events) {
+      const input = toEventInput(e);
+      const commit = BigInt(this.log.length + 1) * 100n;
+      const record = {
+        streamId: name,
+        id: input.id,
+        revision: BigInt(e.revision),
+        type: input.type,
+        data: JSON.stringify(input.data),
+        metadata: JSON.stringify(input.metadata),
+        position: { commit, prepare: commit },
+      };
+      this.log.push(record);
+      const stream = this.streams.get(name);
+      if (stream) stream.push(record);
+      else this.streams.set(name, [record]);
+    }
+  }
+
   /** Rewrites the metadata of the record at `index` of the log, as an out-of-band edit would. */
   tamper(index: number, edit: (metadata: Record<string, unknown>) => Record<string, unknown>) {
     const record = this.log[index]!;
@@ -353,5 +381,131 @@ describe('opening an EventStoreDB store', () => {
       await expect(opening).rejects.toMatchObject({ problem: { kind: 'Usage' } });
       await opening.catch((e: unknown) => expect(JSON.stringify(e) + String(e)).not.toContain('s3cret'));
     }
+  });
+});
+
+// ---- the access pattern: what one append or question reads ----
+
+/** A deterministic id (so the id filter's answers, and the counts below, are the same on every run). */
+const idNo = (n: number): EventId => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}` as EventId;
+
+/** A sealed stream of `issues` issuances (to 50 holders) after a registration, every id deterministic. */
+const bigIssuer = (issuer: IssuerId, issues: number, firstId: number): StoredEvent[] => {
+  const drafts = [withId(issuerRegistered(issuer), idNo(firstId))];
+  for (let i = 1; i <= issues; i++) drafts.push(withId(sharesIssued(issuer, `holder-${i % 50}`), idNo(firstId + i)));
+  return seal(toIssuerStreamId(issuer), [], drafts);
+};
+
+describe('EventStoreDB access pattern over a fake client: one issuer of a 100,000-event ledger', () => {
+  const NOW = new Date('2026-01-02T03:04:05.000Z');
+  const big = 'big-issuer' as IssuerId;
+  // The issuer asked about holds 20,000 events, 80 others the other 80,000 (decoding is what costs
+  // the fake's time: every event read goes through the codecs, as from a server).
+  const BIG = 20_000;
+  const ledger100k = [
+    bigIssuer(big, BIG - 1, 1),
+    ...Array.from({ length: 80 }, (_, k) => bigIssuer(`small-${k}` as IssuerId, 999, 100_000 + k * 1_000)),
+  ];
+
+  /** The ledger in the fake (written as a server would hold it) and in a memory store (the reference answers). */
+  const ledgers = async (streams: ReadonlyArray<StoredEvent[]> = ledger100k) => {
+    const fake = new FakeClient();
+    for (const events of streams) fake.seed(events);
+    const esdb = esdbStoreWith(fake as unknown as EsdbClient, fakeConnection);
+    const memory = createMemoryStore();
+    await memory.append(streams.map((events) => batchOf(events, -1)));
+    return { fake, esdb, memory };
+  };
+
+  const reads = async <A>(fake: FakeClient, work: () => Promise<A>): Promise<{ result: A; events: number; all: number }> => {
+    fake.eventsRead = 0;
+    fake.allRead = 0;
+    const result = await work();
+    return { result, events: fake.eventsRead, all: fake.allRead };
+  };
+
+  const ask = (store: EventStore, holder = 'holder-7', asOf?: string) =>
+    queryStake(store, { issuer: big, holder, ...(asOf ? { asOf } : {}) }, NOW).then((a) => a.result);
+
+  it('has 100,000 events', () => expect(ledger100k.reduce((n, s) => n + s.length, 0)).toBe(100_000));
+
+  it(
+    'reads the stream once, leaves a snapshot, then appends and answers reading the snapshot and the tail only',
+    { timeout: 300_000 },
+    async () => {
+      const { fake, esdb, memory } = await ledgers();
+      const ledger = new Ledger({ store: esdb, actor: 'test', now: () => NOW });
+      const reference = new Ledger({ store: memory, actor: 'test', now: () => NOW });
+
+      const first = await reads(fake, () => ask(esdb));
+      expect(first.result).toEqual(await ask(memory));
+      expect(first.events).toBe(BIG); // no snapshot yet: the whole stream, once (and an empty holders stream)
+      expect(first.all).toBe(0);
+      expect(fake.metadataSet).toEqual([{ stream: `snapshot-issuer-${big}`, maxCount: 2 }]);
+
+      const drafts = Array.from({ length: 10 }, (_, i) => ({
+        ...sharesIssued(big, 'holder-7'),
+        date: '2025-01-01',
+        id: idNo(500_000 + i),
+      }));
+      const appended = await reads(fake, () => ledger.append(drafts as DraftEvent[]));
+      await reference.append(drafts as DraftEvent[]);
+      expect(appended.result.appended).toBe(10);
+      expect(appended.events).toBeLessThanOrEqual(20); // snapshots and heads: a handful of one-event reads
+      expect(appended.all).toBe(0);
+
+      const again = await reads(fake, () => ledger.append(drafts as DraftEvent[]));
+      expect(again.result.alreadyPresent).toBe(10); // the ids are found in the tail
+      expect(again.events).toBeLessThanOrEqual(40);
+
+      for (const holder of ['holder-7', 'holder-8']) {
+        const answer = await reads(fake, () => ask(esdb, holder));
+        expect(answer.result).toEqual(await ask(memory, holder));
+        expect(answer.events).toBeLessThanOrEqual(20); // the snapshot, the tail (10), holders (none)
+        expect(answer.all).toBe(0);
+      }
+      const table = await reads(fake, () => queryCapTable(esdb, { issuer: big }, NOW));
+      expect(table.result).toEqual(await queryCapTable(memory, { issuer: big }, NOW));
+      expect(table.events).toBeLessThanOrEqual(20);
+    },
+  );
+
+  it('falls back to the whole stream, with the same answers, for what the snapshot cannot answer', { timeout: 300_000 }, async () => {
+    const WHOLE = 2_000;
+    const kept = tailPolicy.every;
+    tailPolicy.every = 1_000;
+    onTestFinished(() => {
+      tailPolicy.every = kept;
+    });
+    const { fake, esdb, memory } = await ledgers([bigIssuer(big, WHOLE - 1, 1)]);
+    const ledger = new Ledger({ store: esdb, actor: 'test', now: () => NOW });
+    const reference = new Ledger({ store: memory, actor: 'test', now: () => NOW });
+    await ask(esdb); // leaves the snapshot
+
+    // a question as of a date before the snapshot's
+    const old = await reads(fake, () => ask(esdb, 'holder-7', '2018-05-31'));
+    expect(old.result).toEqual(await ask(memory, 'holder-7', '2018-05-31'));
+    expect(old.events).toBeGreaterThanOrEqual(WHOLE);
+
+    // an id the snapshot folds, reused for other content: the id filter says maybe, the stream says where
+    const reused = { ...sharesIssued(big, 'holder-9'), date: '2025-01-01', id: idNo(5) } as DraftEvent;
+    await expect(ledger.append([reused])).rejects.toMatchObject({ problem: { kind: 'DuplicateEventId' } });
+
+    // retracting an event the snapshot folds: found by its issuer, decided on the whole stream
+    await expect(ledger.retract(idNo(3), 'entered twice')).rejects.toMatchObject({
+      problem: { kind: 'Usage', message: expect.stringContaining('--issuer') },
+    });
+    const retracted = await reads(fake, () => ledger.retract(idNo(3), 'entered twice', { issuer: big }));
+    await reference.retract(idNo(3), 'entered twice', { issuer: big });
+    expect(retracted.result.appended).toBe(1);
+    expect(retracted.all).toBe(0);
+
+    // the tail now retracts a folded event: the snapshot is not used, and a new one is left behind
+    const after = await reads(fake, () => ask(esdb, 'holder-3'));
+    expect(after.result).toEqual(await ask(memory, 'holder-3'));
+    expect(after.events).toBeGreaterThanOrEqual(WHOLE);
+    const next = await reads(fake, () => ask(esdb, 'holder-3'));
+    expect(next.result).toEqual(after.result);
+    expect(next.events).toBeLessThanOrEqual(20);
   });
 });
