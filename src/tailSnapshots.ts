@@ -33,6 +33,14 @@ import type { StreamSnapshot, StreamSnapshots } from './store/streamSnapshot.js'
 /** Tail length from which a new snapshot is saved. Mutable so tests can take snapshots of small streams. */
 export const tailPolicy = { every: 5_000 };
 
+/**
+ * A snapshot's id filter is built for this many times the ids it holds, so that the snapshots
+ * after it can add their tails' ids until it is full (then a whole read rebuilds it): a stream is
+ * read whole about once each time it grows by half. 10 bits per id of room: about 2.5 bytes per
+ * event in the snapshot's JSON (base64).
+ */
+const ID_FILTER_ROOM = 1.5;
+
 /** A usable snapshot and the tail that continues it. */
 export type SnapshotView = Readonly<{ snapshot: StreamSnapshot; state: IssuerState; tail: StoredEvent[] }>;
 
@@ -98,7 +106,7 @@ const snapshotOfStream = (issuer: IssuerId, events: ReadonlyArray<StoredEvent>):
     ...latestOf(events, { date: '', recordedAt: '' }),
     state: encodeState(state),
     ids: withIds(
-      emptyIdFilter(2 * events.length),
+      emptyIdFilter(ID_FILTER_ROOM * events.length),
       events.map((e) => e.id),
     ),
   };
