@@ -12,7 +12,7 @@ import {
   type ReadRevision,
 } from '@eventstore/db-client';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { toIssuerStreamId, type DraftEvent, type EventId, type IssuerId, type StoredEvent } from '../events/index.js';
+import { decodeDraft, toIssuerStreamId, type DraftEvent, type EventId, type IssuerId, type StoredEvent } from '../events/index.js';
 import { isLedgerError } from '../src/domain/problem.js';
 import { toEsdbConnection } from '../src/store/esdb/connectionString.js';
 import { esdbStoreWith, openEsdbStore, type EsdbClient } from '../src/store/esdb/esdbStore.js';
@@ -470,42 +470,71 @@ describe('EventStoreDB access pattern over a fake client: one issuer of a 100,00
     },
   );
 
-  it('falls back to the whole stream, with the same answers, for what the snapshot cannot answer', { timeout: 300_000 }, async () => {
-    const WHOLE = 2_000;
-    const kept = tailPolicy.every;
-    tailPolicy.every = 1_000;
-    onTestFinished(() => {
-      tailPolicy.every = kept;
-    });
-    const { fake, esdb, memory } = await ledgers([bigIssuer(big, WHOLE - 1, 1)]);
-    const ledger = new Ledger({ store: esdb, actor: 'test', now: () => NOW });
-    const reference = new Ledger({ store: memory, actor: 'test', now: () => NOW });
-    await ask(esdb); // leaves the snapshot
+  it(
+    'decides on the snapshot and the tail as on the whole stream, and falls back to the whole stream for what they cannot answer',
+    { timeout: 300_000 },
+    async () => {
+      const WHOLE = 2_000;
+      const kept = tailPolicy.every;
+      tailPolicy.every = 1_000;
+      onTestFinished(() => {
+        tailPolicy.every = kept;
+      });
+      const { fake, esdb, memory } = await ledgers([bigIssuer(big, WHOLE - 1, 1)]);
+      const ledger = new Ledger({ store: esdb, actor: 'test', now: () => NOW });
+      const reference = new Ledger({ store: memory, actor: 'test', now: () => NOW });
+      await ask(esdb); // leaves the snapshot
 
-    // a question as of a date before the snapshot's
-    const old = await reads(fake, () => ask(esdb, 'holder-7', '2018-05-31'));
-    expect(old.result).toEqual(await ask(memory, 'holder-7', '2018-05-31'));
-    expect(old.events).toBeGreaterThanOrEqual(WHOLE);
+      // a question as of a date before the snapshot's
+      const old = await reads(fake, () => ask(esdb, 'holder-7', '2018-05-31'));
+      expect(old.result).toEqual(await ask(memory, 'holder-7', '2018-05-31'));
+      expect(old.events).toBeGreaterThanOrEqual(WHOLE);
 
-    // an id the snapshot folds, reused for other content: the id filter says maybe, the stream says where
-    const reused = { ...sharesIssued(big, 'holder-9'), date: '2025-01-01', id: idNo(5) } as DraftEvent;
-    await expect(ledger.append([reused])).rejects.toMatchObject({ problem: { kind: 'DuplicateEventId' } });
+      // decided on the snapshot and the tail: the same acceptance and rejections as on the whole stream
+      const transfer = (shares: string, id: number): DraftEvent => {
+        const decoded = decodeDraft({
+          type: 'SharesTransferred',
+          issuer: big,
+          date: '2025-02-01',
+          data: { from: 'holder-7', to: 'holder-8', class: 'B', shares },
+          id: idNo(id),
+        });
+        if (!decoded.ok) throw new Error('fixture');
+        return decoded.value;
+      };
+      const tooMany = transfer('9'.repeat(30), 600_000);
+      const refused = await ledger.append([tooMany]).catch((e: unknown) => e);
+      expect(refused).toEqual(await reference.append([tooMany]).catch((e: unknown) => e));
+      expect(isLedgerError(refused) && refused.problem.kind).toBe('InsufficientShares');
+      const fine = await reads(fake, () => ledger.append([transfer('5', 600_001)]));
+      await reference.append([transfer('5', 600_001)]);
+      expect(fine.events).toBeLessThanOrEqual(20);
+      const corrected = await reads(fake, () => ledger.correct(idNo(600_001), { data: { shares: '6' } }, 'typo', { issuer: big }));
+      await reference.correct(idNo(600_001), { data: { shares: '6' } }, 'typo', { issuer: big });
+      expect(corrected.result.appended).toBe(2);
+      expect(corrected.events).toBeLessThanOrEqual(20); // its target is in the tail
+      expect(await ask(esdb, 'holder-8')).toEqual(await ask(memory, 'holder-8'));
 
-    // retracting an event the snapshot folds: found by its issuer, decided on the whole stream
-    await expect(ledger.retract(idNo(3), 'entered twice')).rejects.toMatchObject({
-      problem: { kind: 'Usage', message: expect.stringContaining('--issuer') },
-    });
-    const retracted = await reads(fake, () => ledger.retract(idNo(3), 'entered twice', { issuer: big }));
-    await reference.retract(idNo(3), 'entered twice', { issuer: big });
-    expect(retracted.result.appended).toBe(1);
-    expect(retracted.all).toBe(0);
+      // an id the snapshot folds, reused for other content: the id filter says maybe, the stream says where
+      const reused = { ...sharesIssued(big, 'holder-9'), date: '2025-01-01', id: idNo(5) } as DraftEvent;
+      await expect(ledger.append([reused])).rejects.toMatchObject({ problem: { kind: 'DuplicateEventId' } });
 
-    // the tail now retracts a folded event: the snapshot is not used, and a new one is left behind
-    const after = await reads(fake, () => ask(esdb, 'holder-3'));
-    expect(after.result).toEqual(await ask(memory, 'holder-3'));
-    expect(after.events).toBeGreaterThanOrEqual(WHOLE);
-    const next = await reads(fake, () => ask(esdb, 'holder-3'));
-    expect(next.result).toEqual(after.result);
-    expect(next.events).toBeLessThanOrEqual(20);
-  });
+      // retracting an event the snapshot folds: found by its issuer, decided on the whole stream
+      await expect(ledger.retract(idNo(3), 'entered twice')).rejects.toMatchObject({
+        problem: { kind: 'Usage', message: expect.stringContaining('--issuer') },
+      });
+      const retracted = await reads(fake, () => ledger.retract(idNo(3), 'entered twice', { issuer: big }));
+      await reference.retract(idNo(3), 'entered twice', { issuer: big });
+      expect(retracted.result.appended).toBe(1);
+      expect(retracted.all).toBe(0);
+
+      // the tail now retracts a folded event: the snapshot is not used, and a new one is left behind
+      const after = await reads(fake, () => ask(esdb, 'holder-3'));
+      expect(after.result).toEqual(await ask(memory, 'holder-3'));
+      expect(after.events).toBeGreaterThanOrEqual(WHOLE);
+      const next = await reads(fake, () => ask(esdb, 'holder-3'));
+      expect(next.result).toEqual(after.result);
+      expect(next.events).toBeLessThanOrEqual(20);
+    },
+  );
 });
