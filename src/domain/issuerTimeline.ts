@@ -85,7 +85,7 @@ export class IssuerTimeline extends CheckedTimeline {
    * the caller adds events dated on or after the snapshot's date only, retracts tail events only,
    * and has looked their ids up in the whole stream (EventStore.findEvents with the stream).
    */
-  static fromSnapshot(issuer: IssuerId, start: TimelineStart, tail: ReadonlyArray<StoredEvent>): IssuerTimeline {
+  static fromSnapshot(issuer: IssuerId, start: TimelineStart, tail: ReadonlyArray<StoredEvent | PlacedEvent>): IssuerTimeline {
     return new IssuerTimeline(issuer, tail, CHECKPOINT_EVERY, start);
   }
 
