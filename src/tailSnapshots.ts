@@ -3,7 +3,7 @@ import { HOLDERS_STREAM, toIssuerStreamId } from '../events/index.js';
 import { replayIssuer } from '../projections/ownership.js';
 import { selectTimeline, type PointInTime } from '../projections/timeline.js';
 import { cloneIssuerState, evolveIssuer, initialIssuerState, type IssuerState } from './domain/issuerState.js';
-import { indexStream } from './domain/timeline.js';
+import { indexStream, type PlacedEvent } from './domain/timeline.js';
 import { checkHolderKnown, checkIssuerKnown, isNamedIn, issuerFoundIn } from './knownNames.js';
 import type { EventStore } from './store/eventStore.js';
 import { emptyIdFilter, withIds } from './store/idFilter.js';
@@ -159,7 +159,7 @@ export const keepSnapshot = async (
 };
 
 /** What a stake or cap-table question needs (the same as fastOwnership's answer, src/snapshots.ts). */
-export type TailOwnership = Readonly<{ state: IssuerState; holdersTimeline: ReturnType<typeof selectTimeline> | undefined }>;
+type TailOwnership = Readonly<{ state: IssuerState; holdersTimeline: PlacedEvent[] | undefined }>;
 
 /**
  * The issuer's state at `at` (and the holders timeline when asked) on a store that keeps snapshots:
