@@ -243,10 +243,14 @@ export class Ledger {
   private async lookUpStored(submissions: ReadonlyArray<Submission>): Promise<Map<EventId, StoredRef>> {
     const stored = new Map<EventId, StoredRef>();
     if (submissions.length >= BULK && (await isEmpty(this.store))) return stored;
-    const submitted = new Set<EventId>(submissions.map((s) => s.id));
+    // Retraction targets, and those among them submitted in this batch (found there, not looked up).
+    const targeted = new Set<EventId>();
+    for (const { draft } of submissions) if (draft.type === 'EventRetracted') targeted.add(draft.data.eventId);
+    const submittedTargets = new Set<EventId>();
+    if (targeted.size > 0) for (const s of submissions) if (targeted.has(s.id)) submittedTargets.add(s.id);
     const targets = new Map<string | undefined, Set<EventId>>();
     for (const { draft } of submissions)
-      if (draft.type === 'EventRetracted' && !submitted.has(draft.data.eventId))
+      if (draft.type === 'EventRetracted' && !submittedTargets.has(draft.data.eventId))
         addTo(targets, draft.issuer === undefined ? undefined : toIssuerStreamId(draft.issuer), draft.data.eventId);
     await this.findStored(targets, stored);
     const ids = new Map<string | undefined, Set<EventId>>();
@@ -255,7 +259,7 @@ export class Ledger {
       const where = streamOfDraft(s.draft, (id) => inBatch.get(id) ?? stored.get(id)?.stream);
       // A retraction of an unknown event: rejected by the decision, and so not stored either.
       if (!('stream' in where)) continue;
-      inBatch.set(s.id, where.stream);
+      if (targeted.has(s.id)) inBatch.set(s.id, where.stream);
       addTo(ids, where.stream, s.id);
     }
     await this.findStored(ids, stored);
