@@ -1,4 +1,4 @@
-import type { DraftEvent, EventEnvelope, EventId, Instant, StoredEvent } from '../events/index.js';
+import type { DraftEvent, EventEnvelope, EventId, Instant } from '../events/index.js';
 import { decodeDraft, encodeContent, instantOf, utcDateOf } from '../events/index.js';
 import {
   decideBatch,
@@ -9,15 +9,15 @@ import {
   type StreamTimeline,
   streamOfDraft,
   type Submission,
+  timelineOf,
 } from './domain/decide.js';
-import { assignImportIds, newEventId } from './domain/eventIds.js';
+import { newEventId } from './domain/eventIds.js';
 import { IssuerTimeline } from './domain/issuerTimeline.js';
-import { FxTimeline, HolderRegistryTimeline } from './domain/registryTimelines.js';
-import { parseJsonl } from './jsonl.js';
+import { importJsonl, type ImportInput, type ImportOptions, type ImportSummary } from './importer.js';
+import { BULK, findStored, idsNamedBy, isEmpty } from './storedIds.js';
 import { fail, isLedgerError, LedgerError, problem } from './domain/problem.js';
 import type { AppendBatch, EventStore } from './store/eventStore.js';
 import { EMPTY_TIP, sealEvents, sealPlaced, type StreamTip } from './store/hashChain.js';
-import { FX_STREAM, HOLDERS_STREAM, issuerOfStream } from '../events/index.js';
 
 export type AppendedEvent = Readonly<{ id: EventId; stream: string; revision: number; status: 'appended' | 'alreadyPresent' }>;
 
@@ -43,37 +43,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A stream as read for one attempt; its timeline is dropped once the decision is made (see attempt). */
 type Loaded = { timeline: StreamTimeline | undefined; tip: StreamTip; lastRecordedAt: Instant | undefined };
-
-const timelineOf = (stream: string, events: StoredEvent[]): StreamTimeline => {
-  if (stream === HOLDERS_STREAM) return new HolderRegistryTimeline(events);
-  if (stream === FX_STREAM) return new FxTimeline(events);
-  const issuer = issuerOfStream(stream);
-  if (!issuer) throw new Error(`not a ledger stream: ${stream}`);
-  return IssuerTimeline.of(issuer, events);
-};
-
-const toRef = (e: StoredEvent): StoredRef => ({ stream: e.stream, revision: e.revision, event: e });
-
-/** The lines of an import as submissions (in a function of its own: the parsed lines are garbage once it returns). */
-const importSubmissions = (input: string | Uint8Array): Submission[] => {
-  const parsed = parseJsonl(input);
-  if (!parsed.ok) throw new LedgerError(parsed.problem);
-  const ids = assignImportIds(parsed.lines.map((l) => l.draft));
-  return parsed.lines.map((l, i) => ({ draft: l.draft, id: ids[i]!, line: l.line }));
-};
-
-/** Whether a store holds no event: the first event of readAll, if any (milliseconds even on a large store). */
-const isEmpty = async (store: EventStore): Promise<boolean> => {
-  const events = store.readAll()[Symbol.asyncIterator]();
-  try {
-    return (await events.next()).done === true;
-  } finally {
-    await events.return?.();
-  }
-};
-
-/** Ids per bulk look-up, and the batch size from which an empty store is not asked at all. */
-const BULK = 500;
 
 /**
  * The application service: reads the streams a command touches, decides, seals (revisions,
@@ -101,13 +70,24 @@ export class Ledger {
 
   /**
    * Imports a JSONL file: all lines or none (docs/stores.md), ids derived for lines without one.
-   * `progress` is told how many lines have been checked, now and then.
+   * `progress` is told how many lines have been checked, now and then. The report lists every
+   * line: for a file of millions, importStreamed hands them out one by one instead.
    */
-  async import(
-    input: string | Uint8Array,
-    options: { dryRun?: boolean; progress?: (checked: number) => void } = {},
-  ): Promise<AppendReport> {
-    return this.submit(importSubmissions(input), options.dryRun ?? false, false, options.progress);
+  async import(input: ImportInput, options: { dryRun?: boolean; progress?: (checked: number) => void } = {}): Promise<AppendReport> {
+    const planned: PlannedEvent[] = [];
+    const summary = await this.importStreamed(input, { ...options, onEvent: (p) => planned.push(p) });
+    return {
+      appended: summary.appended,
+      alreadyPresent: summary.alreadyPresent,
+      dryRun: summary.dryRun,
+      events: planned.map((p) => ({ id: p.event.id, stream: p.stream, revision: p.revision, status: p.status })),
+      planned,
+    };
+  }
+
+  /** The streamed import (src/importer.ts): read, checked and written a chunk at a time; each line's outcome goes to `onEvent`. */
+  importStreamed(input: ImportInput, options: ImportOptions = {}): Promise<ImportSummary> {
+    return importJsonl({ store: this.store, actor: this.actor, now: this.now, retrying: (work) => this.retrying(work) }, input, options);
   }
 
   /** Retracts a stored event (docs/cli.md `retract`); the retraction is dated today unless `date` is given. */
@@ -170,15 +150,20 @@ export class Ledger {
     );
   }
 
-  private async submit(
+  private submit(
     submissions: ReadonlyArray<Submission>,
     dryRun: boolean,
     correction = false,
     progress?: (decided: number) => void,
   ): Promise<AppendReport> {
+    return this.retrying(() => this.attempt(submissions, dryRun, correction, progress));
+  }
+
+  /** Runs `work` again, after a short jittered wait, while it fails with a version conflict (up to maxAttempts). */
+  private async retrying<A>(work: () => Promise<A>): Promise<A> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(submissions, dryRun, correction, progress);
+        return await work();
       } catch (e) {
         if (!(isLedgerError(e) && e.problem.kind === 'VersionConflict') || attempt >= this.maxAttempts) {
           if (isLedgerError(e) && e.problem.kind === 'VersionConflict')
@@ -201,30 +186,8 @@ export class Ledger {
    * store (a first import) looks nothing up; a store that finds ids in bulk is asked 500 at a time.
    */
   private async lookUpStored(submissions: ReadonlyArray<Submission>): Promise<Map<EventId, StoredRef>> {
-    const stored = new Map<EventId, StoredRef>();
-    if (submissions.length >= BULK && (await isEmpty(this.store))) return stored;
-    const ids = new Set<EventId>();
-    for (const s of submissions) {
-      ids.add(s.id);
-      if (s.draft.type === 'EventRetracted') ids.add(s.draft.data.eventId);
-    }
-    const findEvents = this.store.findEvents?.bind(this.store);
-    if (findEvents) {
-      const all = [...ids];
-      for (let i = 0; i < all.length; i += BULK) {
-        const found = await findEvents(all.slice(i, i + BULK));
-        for (const id of all.slice(i, i + BULK)) {
-          const e = found.get(id.toLowerCase());
-          if (e) stored.set(id, toRef(e));
-        }
-      }
-      return stored;
-    }
-    for (const id of ids) {
-      const found = await this.store.findEvent(id);
-      if (found) stored.set(id, toRef(found));
-    }
-    return stored;
+    if (submissions.length >= BULK && (await isEmpty(this.store))) return new Map();
+    return findStored(this.store, idsNamedBy(submissions));
   }
 
   private async attempt(
