@@ -36,7 +36,7 @@ import { BULK, findStored, idsNamedBy, isEmpty } from './storedIds.js';
  */
 
 /** The input: the whole text or bytes, or its pieces as they arrive (a file stream, stdin). */
-export type ImportInput = string | Uint8Array | AsyncIterable<Uint8Array | string>;
+export type ImportInput = string | Uint8Array | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
 
 export type StreamCounts = { appended: number; alreadyPresent: number };
 
@@ -72,7 +72,7 @@ export const LINES_PER_CHUNK = 16_384;
 /** A stream as the import knows it: its timeline, and the tip its next chunk is sealed onto. */
 type StreamState = { timeline: StreamTimeline; tip: StreamTip; lastRecordedAt: Instant | undefined };
 
-const pieces = (input: ImportInput): AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> =>
+const pieces = (input: ImportInput): Exclude<ImportInput, string | Uint8Array> =>
   typeof input === 'string' || input instanceof Uint8Array ? [input] : input;
 
 export const importJsonl = async (deps: ImportDeps, input: ImportInput, options: ImportOptions = {}): Promise<ImportSummary> => {
