@@ -82,7 +82,11 @@ Examples:
         const elapsedMs = Math.round(summary.elapsedMs);
         const eventsPerSecond = summary.elapsedMs > 0 ? Math.round(events / (summary.elapsedMs / 1000)) : 0;
         if (spool) {
-          const head = `{\n  "appended": ${summary.appended},\n  "alreadyPresent": ${summary.alreadyPresent},\n  "dryRun": ${summary.dryRun},\n  "eventsPerSecond": ${eventsPerSecond},\n  "elapsedMs": ${elapsedMs},\n  "events": [${events > 0 ? '\n' : ''}`;
+          const streams = [...summary.streams].map(([stream, n]) => `    ${JSON.stringify({ stream, ...n })}`).join(',\n');
+          const head =
+            `{\n  "appended": ${summary.appended},\n  "alreadyPresent": ${summary.alreadyPresent},\n  "dryRun": ${summary.dryRun},\n` +
+            `  "eventsPerSecond": ${eventsPerSecond},\n  "elapsedMs": ${elapsedMs},\n` +
+            `  "streams": [${streams ? `\n${streams}\n  ` : ''}],\n  "events": [${events > 0 ? '\n' : ''}`;
           await spool.writeTo(cli.stdout, head, `${events > 0 ? '\n  ' : ''}]\n}\n`);
         } else {
           const timing =
