@@ -9,11 +9,12 @@ import {
   type StreamTimeline,
   streamOfDraft,
   type Submission,
+  timelineOf,
 } from './domain/decide.js';
-import { assignImportIds, newEventId } from './domain/eventIds.js';
+import { newEventId } from './domain/eventIds.js';
 import { IssuerTimeline } from './domain/issuerTimeline.js';
-import { FxTimeline, HolderRegistryTimeline } from './domain/registryTimelines.js';
-import { parseJsonl } from './jsonl.js';
+import { importJsonl, type ImportInput, type ImportOptions, type ImportSummary } from './importer.js';
+import { BULK, isEmpty, lookUpStored } from './storedIds.js';
 import { fail, isLedgerError, LedgerError, problem } from './domain/problem.js';
 import type { AppendBatch, EventStore } from './store/eventStore.js';
 import { EMPTY_TIP, sealEvents, sealPlaced, type StreamTip } from './store/hashChain.js';
@@ -54,43 +55,6 @@ type Loaded = {
   read?: { view: SnapshotView } | { events: StoredEvent[] };
 };
 
-const timelineOf = (stream: string, events: StoredEvent[]): StreamTimeline => {
-  if (stream === HOLDERS_STREAM) return new HolderRegistryTimeline(events);
-  if (stream === FX_STREAM) return new FxTimeline(events);
-  const issuer = issuerOfStream(stream);
-  if (!issuer) throw new Error(`not a ledger stream: ${stream}`);
-  return IssuerTimeline.of(issuer, events);
-};
-
-const toRef = (e: StoredEvent): StoredRef => ({ stream: e.stream, revision: e.revision, event: e });
-
-/** The lines of an import as submissions (in a function of its own: the parsed lines are garbage once it returns). */
-const importSubmissions = (input: string | Uint8Array): Submission[] => {
-  const parsed = parseJsonl(input);
-  if (!parsed.ok) throw new LedgerError(parsed.problem);
-  const ids = assignImportIds(parsed.lines.map((l) => l.draft));
-  return parsed.lines.map((l, i) => ({ draft: l.draft, id: ids[i]!, line: l.line }));
-};
-
-/** Whether a store holds no event: the first event of readAll, if any (milliseconds even on a large store). */
-const isEmpty = async (store: EventStore): Promise<boolean> => {
-  const events = store.readAll()[Symbol.asyncIterator]();
-  try {
-    return (await events.next()).done === true;
-  } finally {
-    await events.return?.();
-  }
-};
-
-const addTo = <K, V>(groups: Map<K, Set<V>>, key: K, value: V): void => {
-  const group = groups.get(key);
-  if (group) group.add(value);
-  else groups.set(key, new Set([value]));
-};
-
-/** Ids per bulk look-up, and the batch size from which an empty store is not asked at all. */
-const BULK = 500;
-
 /**
  * The application service: reads the streams a command touches, decides, seals (revisions,
  * recordedAt, actor, hash chain) and appends with optimistic concurrency. A conflicting
@@ -117,13 +81,24 @@ export class Ledger {
 
   /**
    * Imports a JSONL file: all lines or none (docs/stores.md), ids derived for lines without one.
-   * `progress` is told how many lines have been checked, now and then.
+   * `progress` is told how many lines have been checked, now and then. The report lists every
+   * line: for a file of millions, importStreamed hands them out one by one instead.
    */
-  async import(
-    input: string | Uint8Array,
-    options: { dryRun?: boolean; progress?: (checked: number) => void } = {},
-  ): Promise<AppendReport> {
-    return this.submit(importSubmissions(input), options.dryRun ?? false, false, options.progress);
+  async import(input: ImportInput, options: { dryRun?: boolean; progress?: (checked: number) => void } = {}): Promise<AppendReport> {
+    const planned: PlannedEvent[] = [];
+    const summary = await this.importStreamed(input, { ...options, onEvent: (p) => planned.push(p) });
+    return {
+      appended: summary.appended,
+      alreadyPresent: summary.alreadyPresent,
+      dryRun: summary.dryRun,
+      events: planned.map((p) => ({ id: p.event.id, stream: p.stream, revision: p.revision, status: p.status })),
+      planned,
+    };
+  }
+
+  /** The streamed import (src/importer.ts): read, checked and written a chunk at a time; each line's outcome goes to `onEvent`. */
+  importStreamed(input: ImportInput, options: ImportOptions = {}): Promise<ImportSummary> {
+    return importJsonl({ store: this.store, actor: this.actor, now: this.now, retrying: (work) => this.retrying(work) }, input, options);
   }
 
   /**
@@ -213,9 +188,14 @@ export class Ledger {
     correction = false,
     progress?: (decided: number) => void,
   ): Promise<AppendReport> {
+    return this.retrying(() => this.attempt(submissions, dryRun, correction, progress));
+  }
+
+  /** Runs `work` again, after a short jittered wait, while it fails with a version conflict (up to maxAttempts). */
+  private async retrying<A>(work: () => Promise<A>): Promise<A> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(submissions, dryRun, correction, progress);
+        return await work();
       } catch (e) {
         if (!(isLedgerError(e) && e.problem.kind === 'VersionConflict') || attempt >= this.maxAttempts) {
           if (isLedgerError(e) && e.problem.kind === 'VersionConflict')
@@ -241,50 +221,8 @@ export class Ledger {
    * import) looks nothing up; a store that finds ids in bulk is asked 500 at a time.
    */
   private async lookUpStored(submissions: ReadonlyArray<Submission>): Promise<Map<EventId, StoredRef>> {
-    const stored = new Map<EventId, StoredRef>();
-    if (submissions.length >= BULK && (await isEmpty(this.store))) return stored;
-    // Retraction targets, and those among them submitted in this batch (found there, not looked up).
-    const targeted = new Set<EventId>();
-    for (const { draft } of submissions) if (draft.type === 'EventRetracted') targeted.add(draft.data.eventId);
-    const submittedTargets = new Set<EventId>();
-    if (targeted.size > 0) for (const s of submissions) if (targeted.has(s.id)) submittedTargets.add(s.id);
-    const targets = new Map<string | undefined, Set<EventId>>();
-    for (const { draft } of submissions)
-      if (draft.type === 'EventRetracted' && !submittedTargets.has(draft.data.eventId))
-        addTo(targets, draft.issuer === undefined ? undefined : toIssuerStreamId(draft.issuer), draft.data.eventId);
-    await this.findStored(targets, stored);
-    const ids = new Map<string | undefined, Set<EventId>>();
-    const inBatch = new Map<EventId, string>();
-    for (const s of submissions) {
-      const where = streamOfDraft(s.draft, (id) => inBatch.get(id) ?? stored.get(id)?.stream);
-      // A retraction of an unknown event: rejected by the decision, and so not stored either.
-      if (!('stream' in where)) continue;
-      if (targeted.has(s.id)) inBatch.set(s.id, where.stream);
-      addTo(ids, where.stream, s.id);
-    }
-    await this.findStored(ids, stored);
-    return stored;
-  }
-
-  private async findStored(wanted: ReadonlyMap<string | undefined, ReadonlySet<EventId>>, stored: Map<EventId, StoredRef>): Promise<void> {
-    const findEvents = this.store.findEvents?.bind(this.store);
-    for (const [stream, set] of wanted) {
-      const all = [...set].filter((id) => !stored.has(id));
-      if (findEvents) {
-        for (let i = 0; i < all.length; i += BULK) {
-          const found = await findEvents(all.slice(i, i + BULK), stream);
-          for (const id of all.slice(i, i + BULK)) {
-            const e = found.get(id.toLowerCase());
-            if (e) stored.set(id, toRef(e));
-          }
-        }
-        continue;
-      }
-      for (const id of all) {
-        const found = await this.store.findEvent(id, stream);
-        if (found) stored.set(id, toRef(found));
-      }
-    }
+    if (submissions.length >= BULK && (await isEmpty(this.store))) return new Map();
+    return lookUpStored(this.store, submissions);
   }
 
   private async attempt(

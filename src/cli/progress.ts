@@ -32,7 +32,17 @@ const REDRAW_MS = 80;
  * it would add itself and string-width to every cold start for the ~40 lines below.
  */
 export const startProgress = (
-  options: Readonly<{ title: string; total: number; unit?: string; sink?: Sink; threshold?: number; force?: boolean }>,
+  options: Readonly<{
+    title: string;
+    total: number;
+    unit?: string;
+    sink?: Sink;
+    threshold?: number;
+    force?: boolean;
+    /** Also show the rate since the start and, from it, the time left. */
+    rate?: boolean;
+    now?: () => number;
+  }>,
 ): Progress => {
   const sink = options.sink ?? process.stderr;
   const threshold = options.threshold ?? PROGRESS_THRESHOLD;
@@ -44,16 +54,27 @@ export const startProgress = (
   let label = options.title;
   let done = 0;
   let finished = false;
+  const now = options.now ?? Date.now;
+  const started = now();
+
+  /** ", 95,000/s, 0:42 left" once a second has passed (before that a rate says little). */
+  const pace = (): string => {
+    const seconds = (now() - started) / 1000;
+    if (!options.rate || seconds < 1 || done === 0) return '';
+    const perSecond = done / seconds;
+    const left = done < total ? `, ${clock((total - done) / perSecond)} left` : '';
+    return `, ${groupThousands(String(Math.round(perSecond)))}/s${left}`;
+  };
 
   const draw = (force: boolean) => {
-    const now = Date.now();
-    if (finished || (!force && now - lastDraw < REDRAW_MS)) return;
-    lastDraw = now;
+    const at = now();
+    if (finished || (!force && at - lastDraw < REDRAW_MS)) return;
+    lastDraw = at;
     const fraction = total > 0 ? Math.min(1, done / total) : 0;
     const filled = Math.round(fraction * BAR_WIDTH);
     const bar = `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}]`;
     const pct = `${Math.floor(fraction * 100)}`.padStart(3);
-    let text = `${label} ${bar} ${pct}% ${groupThousands(String(done))}/${groupThousands(String(total))} ${unit}`;
+    let text = `${label} ${bar} ${pct}% ${groupThousands(String(done))}/${groupThousands(String(total))} ${unit}${pace()}`;
     // A pseudo-terminal may report no size (0): assume the classic 80 columns then.
     const columns = sink.columns !== undefined && sink.columns >= 20 ? sink.columns : 80;
     if (text.length > columns - 1) text = text.slice(0, columns - 1);
@@ -78,6 +99,13 @@ export const startProgress = (
       sink.write(`\r${' '.repeat(width)}\r`);
     },
   };
+};
+
+/** Seconds as m:ss (or h:mm:ss). */
+const clock = (seconds: number): string => {
+  const s = Math.ceil(seconds);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return s >= 3600 ? `${Math.floor(s / 3600)}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}` : `${Math.floor(s / 60)}:${two(s % 60)}`;
 };
 
 /** The number of events in a store, from its stream heads (no event is read). */

@@ -8,32 +8,64 @@ const reasons: Record<string, string> = {
   EPERM: 'permission denied',
 };
 
-/** The whole of FILE (or stdin for "-"), read before anything is decided: a failed read changes nothing. */
-export const readWholeInput = async (file: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<Buffer> => {
-  if (file === '-') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-    return Buffer.concat(chunks);
-  }
-  try {
-    return fs.readFileSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    return fail('InvalidInput', `cannot read ${file}: ${reasons[code] ?? (e as Error).message}`, { file, code });
-  }
+const cannotRead = (file: string, e: unknown): never => {
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  return fail('InvalidInput', `cannot read ${file}: ${reasons[code] ?? (e as Error).message}`, { file, code });
 };
 
-/** Non-blank lines of a JSONL text: the size of an import, for its progress bar. */
-export const countLines = (bytes: Buffer): number => {
+/** Bytes read at a time. */
+const PIECE = 1 << 20;
+
+/** A file's bytes a piece at a time, from an open descriptor, which it closes at the end. */
+function* piecesOf(file: string, fd: number): Generator<Buffer> {
+  try {
+    for (;;) {
+      const buffer = Buffer.allocUnsafe(PIECE);
+      let n: number;
+      try {
+        n = fs.readSync(fd, buffer, 0, PIECE, null);
+      } catch (e) {
+        return cannotRead(file, e);
+      }
+      if (n === 0) return;
+      yield buffer.subarray(0, n);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * FILE (or stdin for "-") as it is read, a piece at a time. A file that cannot be opened fails
+ * here, before anything else is done.
+ */
+export const openInput = (file: string, stdin: NodeJS.ReadableStream = process.stdin): Iterable<Buffer> | AsyncIterable<Buffer> => {
+  if (file === '-') return stdin as AsyncIterable<Buffer>;
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+    if (fs.fstatSync(fd).isDirectory()) {
+      fs.closeSync(fd);
+      return cannotRead(file, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
+    }
+  } catch (e) {
+    return cannotRead(file, e);
+  }
+  return piecesOf(file, fd);
+};
+
+/** Non-blank lines of a JSONL file, read a piece at a time: the size of an import, for its progress bar. */
+export const countLines = (file: string): number => {
   let lines = 0;
   let blank = true;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    if (b === 0x0a) {
-      if (!blank) lines++;
-      blank = true;
-    } else if (b !== 0x20 && b !== 0x0d && b !== 0x09) blank = false;
-  }
+  for (const bytes of openInput(file) as Iterable<Buffer>)
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i]!;
+      if (b === 0x0a) {
+        if (!blank) lines++;
+        blank = true;
+      } else if (b !== 0x20 && b !== 0x0d && b !== 0x09) blank = false;
+    }
   return blank ? lines : lines + 1;
 };
 

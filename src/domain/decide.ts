@@ -1,5 +1,5 @@
-import type { DraftEvent, EventEnvelope, EventId, IssuerId } from '../../events/index.js';
-import { FX_STREAM, HOLDERS_STREAM, sameContent, toIssuerStreamId } from '../../events/index.js';
+import type { DraftEvent, EventEnvelope, EventId, IssuerId, StoredEvent } from '../../events/index.js';
+import { FX_STREAM, HOLDERS_STREAM, issuerOfStream, sameContent, toIssuerStreamId } from '../../events/index.js';
 import { problem, type Problem } from './problem.js';
 import type { StakeChange } from './stakeChanges.js';
 import { IssuerTimeline } from './issuerTimeline.js';
@@ -42,6 +42,16 @@ export type Decision =
       placed?: Array<PlacedEvent | undefined>;
     }
   | { ok: false; problem: Problem; line?: number };
+
+/** The timeline of a stored stream (its events in revision order). */
+export const timelineOf = (stream: string, events: ReadonlyArray<StoredEvent>): StreamTimeline => {
+  if (events.length === 0) return emptyTimelineFor(stream);
+  if (stream === HOLDERS_STREAM) return new HolderRegistryTimeline(events);
+  if (stream === FX_STREAM) return new FxTimeline(events);
+  const issuer = issuerOfStream(stream);
+  if (!issuer) throw new Error(`not a ledger stream: ${stream}`);
+  return IssuerTimeline.of(issuer, events);
+};
 
 /** The timeline of a stream, built empty for one that does not exist yet. */
 export const emptyTimelineFor = (stream: string): StreamTimeline =>

@@ -22,8 +22,8 @@ import {
 } from './support.js';
 
 /**
- * Given a SQLite ledger holding the demo, when `shareledger import big.jsonl` is killed with
- * SIGKILL at a random (seeded) moment, then the file still verifies, it holds either none or all
+ * Given a SQLite ledger holding the demo, when `shareledger import big.jsonl` (read and written in
+ * chunks of 100 lines inside one transaction) is killed with SIGKILL at a random (seeded) moment, then the file still verifies, it holds either none or all
  * of big.jsonl's events (one transaction, docs/stores.md), and running the import again leaves exactly
  * what one clean import leaves: the same ids, order and content (recordedAt and the hashes that
  * cover it aside).
@@ -68,6 +68,8 @@ const observe = (startupMs: number, importMs: number) => {
 let commitWalBytes = 0;
 
 const sqliteArgs = (file: string): string[] => ['--store', `sqlite:${file}`, '--actor', ACTOR];
+/** Small chunks: the import reads, checks and writes the file in many pieces inside its one transaction. */
+const CHUNKED = { env: { SHARELEDGER_IMPORT_CHUNK: '100' } };
 const walSize = (file: string): number => fs.statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0;
 
 const verifyFile = async (file: string): Promise<string[]> => {
@@ -138,7 +140,7 @@ const walReaches = async (file: string, bytes: number, run: Spawned): Promise<vo
 
 /** Runs a whole import of big.jsonl (info level: "store opened" marks the start), updating `timing`. */
 const timedImport = async (file: string, watch: (run: Spawned) => void = () => undefined): Promise<Exit & { appended?: number }> => {
-  const run = spawnCli([...sqliteArgs(file), '--log-level', 'info', 'import', bigFile, '--json']);
+  const run = spawnCli([...sqliteArgs(file), '--log-level', 'info', 'import', bigFile, '--json'], CHUNKED);
   watch(run);
   const opened = await storeOpened(run);
   const done = await run.done;
@@ -151,7 +153,7 @@ const timedImport = async (file: string, watch: (run: Spawned) => void = () => u
 const trial = async (n: number, kill: Kill): Promise<Outcome> => {
   const file = path.join(dir, `trial-${n}.db`);
   fs.copyFileSync(base, file);
-  const run = spawnCli([...sqliteArgs(file), '--log-level', 'info', 'import', bigFile, '--json']);
+  const run = spawnCli([...sqliteArgs(file), '--log-level', 'info', 'import', bigFile, '--json'], CHUNKED);
   if (kill.mode === 'startup') await Promise.race([sleep(kill.fraction * timing.startupMs), run.done]);
   else {
     await storeOpened(run);

@@ -1,9 +1,11 @@
 import { Command, Option } from 'commander';
 import { fail } from '../../domain/problem.js';
 import type { CliContext } from '../context.js';
-import { meteredStore } from '../progress.js';
-import { countLines, readWholeInput } from '../readInput.js';
-import { appendReportJson, appendReportText } from '../views/appendReport.js';
+import { groupThousands } from '../../../projections/humanNumbers.js';
+import { EventSpool } from '../eventSpool.js';
+import { startProgress } from '../progress.js';
+import { countLines, openInput } from '../readInput.js';
+import { ReportTally, tallyText } from '../views/appendReport.js';
 
 export const importCommand = (cli: CliContext): Command =>
   new Command('import')
@@ -38,35 +40,72 @@ Examples:
     .action(async (file: string, o: { dryRun?: boolean; format: string; issuer?: string }) => {
       if (o.format === 'ocf') return (await import('./ocfImport.js')).importOcf(cli, file, o);
       if (o.issuer !== undefined) fail('Usage', '--issuer is read only with --format ocf', { flag: '--issuer' });
-      const input = await readWholeInput(file);
-      const report = await cli.withStore(async (store) => {
-        const bar = cli.progress('checking', countLines(input), 'lines');
-        try {
-          // Ids already stored are looked up first (not at all in an empty store), then every line is checked.
-          const metered = meteredStore(store, {
-            lookedUp: (n) => bar.update(n, 'looking up'),
-            writing: () => bar.phase('writing'),
-          });
-          const imported = await (
-            await cli.ledger(metered)
-          ).import(input, { dryRun: o.dryRun === true, progress: (n) => bar.update(n, 'checking') });
-          if (imported.appended > 0) {
-            // The import is committed; snapshots are a cache taken in their own transaction, so a
-            // failure here cannot undo it, and the first question after a big import stays fast.
-            bar.phase('indexing');
-            const { refreshSnapshots } = await import('../../snapshots.js');
-            const streams = new Set(imported.events.filter((e) => e.status === 'appended').map((e) => e.stream));
-            await refreshSnapshots(store, streams).catch((e: unknown) => {
-              cli.logger.warn({ err: e }, 'taking snapshots after the import failed');
-              cli.warn(
-                `the import is stored, but taking query snapshots failed (${e instanceof Error ? e.message : String(e)}); the first query per issuer will take them`,
-              );
+      const input = openInput(file);
+      // The events of the JSON report wait on disk until the commit; the human summary keeps a tally.
+      const spool = cli.globals.json ? new EventSpool() : undefined;
+      const tally = new ReportTally();
+      try {
+        const summary = await cli.withStore(async (store) => {
+          // Counting the lines (a quick read of the file) is only worth it for a bar on a terminal; stdin cannot be counted.
+          const total = cli.stderr.isTTY === true && file !== '-' ? countLines(file) : 0;
+          const bar = startProgress({ title: 'checking', total, unit: 'lines', sink: cli.stderr, rate: true });
+          try {
+            const ledger = await cli.ledger(store);
+            const imported = await ledger.importStreamed(input, {
+              dryRun: o.dryRun === true,
+              ...chunkOption(cli.env),
+              progress: (n) => bar.update(n, 'checking'),
+              onEvent: (p) => {
+                tally.add(p);
+                spool?.add(p);
+              },
             });
+            if (imported.appended > 0) {
+              // The import is committed; snapshots are a cache taken in their own transaction, so a
+              // failure here cannot undo it, and the first question after a big import stays fast.
+              bar.phase('indexing');
+              const { refreshSnapshots } = await import('../../snapshots.js');
+              const streams = new Set([...imported.streams].filter(([, n]) => n.appended > 0).map(([stream]) => stream));
+              await refreshSnapshots(store, streams).catch((e: unknown) => {
+                cli.logger.warn({ err: e }, 'taking snapshots after the import failed');
+                cli.warn(
+                  `the import is stored, but taking query snapshots failed (${e instanceof Error ? e.message : String(e)}); the first query per issuer will take them`,
+                );
+              });
+            }
+            return imported;
+          } finally {
+            bar.finish();
           }
-          return imported;
-        } finally {
-          bar.finish();
+        });
+        const events = summary.appended + summary.alreadyPresent;
+        const elapsedMs = Math.round(summary.elapsedMs);
+        const eventsPerSecond = summary.elapsedMs > 0 ? Math.round(events / (summary.elapsedMs / 1000)) : 0;
+        if (spool) {
+          const streams = [...summary.streams].map(([stream, n]) => `    ${JSON.stringify({ stream, ...n })}`).join(',\n');
+          const head =
+            `{\n  "appended": ${summary.appended},\n  "alreadyPresent": ${summary.alreadyPresent},\n  "dryRun": ${summary.dryRun},\n` +
+            `  "eventsPerSecond": ${eventsPerSecond},\n  "elapsedMs": ${elapsedMs},\n` +
+            `  "streams": [${streams ? `\n${streams}\n  ` : ''}],\n  "events": [${events > 0 ? '\n' : ''}`;
+          await spool.writeTo(cli.stdout, head, `${events > 0 ? '\n  ' : ''}]\n}\n`);
+        } else {
+          const timing =
+            events >= TIMING_FROM
+              ? `in ${(summary.elapsedMs / 1000).toFixed(1)} s (${groupThousands(String(eventsPerSecond))} events/s)`
+              : undefined;
+          const text = tallyText(tally, summary.dryRun, cli.style, 'event', timing);
+          cli.stdout.write(`${text}\n`);
         }
-      });
-      cli.emit(appendReportJson(report), () => appendReportText(report, cli.style));
+      } finally {
+        spool?.close();
+      }
     });
+
+/** SHARELEDGER_IMPORT_CHUNK: lines per chunk (docs/cli.md), when it is a whole number from 1 on. */
+const chunkOption = (env: NodeJS.ProcessEnv): { linesPerChunk?: number } => {
+  const n = Number(env['SHARELEDGER_IMPORT_CHUNK']);
+  return Number.isSafeInteger(n) && n >= 1 ? { linesPerChunk: n } : {};
+};
+
+/** Imports from this many events on say how long they took. */
+const TIMING_FROM = 10_000;

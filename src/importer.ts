@@ -1,0 +1,222 @@
+import type { EventId, Instant } from '../events/index.js';
+import { instantOf } from '../events/index.js';
+import {
+  decideBatch,
+  type Decision,
+  type DecisionContext,
+  type PlannedEvent,
+  type StoredRef,
+  type StreamTimeline,
+  streamOfDraft,
+  type Submission,
+  timelineOf,
+} from './domain/decide.js';
+import { ImportIds } from './domain/eventIds.js';
+import { LedgerError } from './domain/problem.js';
+import type { PlacedEvent } from './domain/timeline.js';
+import { UuidSet } from './domain/uuidSet.js';
+import { jsonlGroups, type ParsedLine } from './jsonl.js';
+import type { AppendBatch, EventStore } from './store/eventStore.js';
+import { EMPTY_TIP, sealEvents, type StreamTip } from './store/hashChain.js';
+import { BULK, isEmpty, lookUpStored } from './storedIds.js';
+
+/**
+ * The streamed import (docs/stores.md#import): a JSONL input read, decoded, decided, sealed and
+ * written a chunk of lines at a time, so neither the file nor its events are held whole. What
+ * carries over from one chunk to the next is what deciding the next line needs: the timelines of
+ * the streams touched, the tips of their hash chains, the ids the file has used so far (UuidSet)
+ * and the occurrence counts of repeated lines (ImportIds).
+ *
+ * All or nothing: an input of more than one chunk is imported inside `store.transaction` where the
+ * store offers it (SQLite, memory), so the first rejected line, or a crash, undoes every chunk
+ * before it. Without it (EventStoreDB) each chunk's batches are appended as they are decided, each
+ * stream's batch atomic: a rejection or a crash leaves the chunks before it stored, and re-running
+ * the import completes it (their lines are then already present). An input of one chunk is decided
+ * before anything is written, and re-decided when a concurrent writer got in first, as `append` is.
+ */
+
+/** The input: the whole text or bytes, or its pieces as they arrive (a file stream, stdin). */
+export type ImportInput = string | Uint8Array | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+
+export type StreamCounts = { appended: number; alreadyPresent: number };
+
+export type ImportOptions = Readonly<{
+  dryRun?: boolean;
+  /** Told how many lines have been checked, now and then. */
+  progress?: (checked: number) => void;
+  /** Each line's outcome, in file order, once its chunk is stored (or, in a dry run, decided). */
+  onEvent?: (planned: PlannedEvent) => void;
+  /** Lines per chunk (tests use small ones to cross many chunk boundaries). */
+  linesPerChunk?: number;
+}>;
+
+export type ImportSummary = Readonly<{
+  appended: number;
+  alreadyPresent: number;
+  dryRun: boolean;
+  /** Per stream, in the order the file first touches them. */
+  streams: ReadonlyMap<string, StreamCounts>;
+  elapsedMs: number;
+}>;
+
+export type ImportDeps = Readonly<{
+  store: EventStore;
+  actor: string;
+  now: () => Date;
+  /** Runs `work` again while it fails with a version conflict (the ledger's retry policy). */
+  retrying: <A>(work: () => Promise<A>) => Promise<A>;
+}>;
+
+export const LINES_PER_CHUNK = 16_384;
+
+/** A stream as the import knows it: its timeline, and the tip its next chunk is sealed onto. */
+type StreamState = { timeline: StreamTimeline; tip: StreamTip; lastRecordedAt: Instant | undefined };
+
+const pieces = (input: ImportInput): Exclude<ImportInput, string | Uint8Array> =>
+  typeof input === 'string' || input instanceof Uint8Array ? [input] : input;
+
+export const importJsonl = async (deps: ImportDeps, input: ImportInput, options: ImportOptions = {}): Promise<ImportSummary> => {
+  const started = performance.now();
+  const dryRun = options.dryRun ?? false;
+  const groups = jsonlGroups(pieces(input), options.linesPerChunk ?? LINES_PER_CHUNK);
+  const first = await groups.next();
+  const second = first.done ? first : await groups.next();
+  const summary = (run: ImportRun): ImportSummary => ({
+    appended: run.appended,
+    alreadyPresent: run.alreadyPresent,
+    dryRun,
+    streams: run.counts,
+    elapsedMs: performance.now() - started,
+  });
+  if (second.done) {
+    // One chunk: decided before anything is written, and retried whole on a conflict.
+    const lines = first.done ? [] : first.value;
+    return deps.retrying(async () => {
+      const run = new ImportRun(deps, options, lines.length >= BULK && (await isEmpty(deps.store)));
+      await run.chunk(lines);
+      return summary(run);
+    });
+  }
+  const all = async (): Promise<ImportSummary> => {
+    const run = new ImportRun(deps, options, await isEmpty(deps.store));
+    await run.chunk(first.value!);
+    await run.chunk(second.value);
+    for await (const lines of groups) await run.chunk(lines);
+    return summary(run);
+  };
+  return !dryRun && deps.store.transaction ? deps.store.transaction(all) : all();
+};
+
+class ImportRun {
+  appended = 0;
+  alreadyPresent = 0;
+  readonly counts = new Map<string, StreamCounts>();
+  private readonly streams = new Map<string, StreamState>();
+  private readonly ids = new ImportIds();
+  /** Every id the file has used so far (each line's own or derived), whatever became of the line. */
+  private readonly fileIds = new UuidSet();
+  private checked = 0;
+  private recordedAt: Instant;
+
+  constructor(
+    private readonly deps: ImportDeps,
+    private readonly options: ImportOptions,
+    /** The store held nothing when the import began: only the file itself can hold an id. */
+    private readonly storeWasEmpty: boolean,
+  ) {
+    this.recordedAt = instantOf(deps.now());
+  }
+
+  async chunk(lines: ReadonlyArray<ParsedLine>): Promise<void> {
+    const submissions: Submission[] = lines.map((l) => ({ draft: l.draft, id: this.ids.idFor(l.draft), line: l.line }));
+    const stored = this.storeWasEmpty ? new Map<EventId, StoredRef>() : await lookUpStored(this.deps.store, submissions);
+    const earlier = (id: EventId): StoredRef | undefined => stored.get(id) ?? this.inFile(id);
+    await this.loadStreams(submissions, earlier);
+    const ctx: DecisionContext = { timeline: (stream) => this.streams.get(stream)!.timeline, stored: earlier };
+    const progress = this.options.progress;
+    const decision = decideBatch(ctx, submissions, progress && ((n) => progress(this.checked + n)));
+    if (!decision.ok) throw rejection(decision);
+    for (const s of submissions) this.fileIds.add(s.id);
+    this.checked += submissions.length;
+    if (!this.options.dryRun) await this.write(decision.planned, decision.placed!);
+    for (const p of decision.planned) {
+      let counts = this.counts.get(p.stream);
+      if (!counts) this.counts.set(p.stream, (counts = { appended: 0, alreadyPresent: 0 }));
+      if (p.status === 'appended') counts.appended += 1;
+      else counts.alreadyPresent += 1;
+      this.options.onEvent?.(p);
+    }
+    const appended = decision.planned.reduce((n, p) => n + (p.status === 'appended' ? 1 : 0), 0);
+    this.appended += appended;
+    this.alreadyPresent += decision.planned.length - appended;
+  }
+
+  /**
+   * An earlier line's event with this id: only an id the file has used can be one, and then it is
+   * in the timeline of the stream it went to (rare: a repeated id or a retraction's target).
+   */
+  private inFile(id: EventId): StoredRef | undefined {
+    if (!this.fileIds.has(id)) return undefined;
+    for (const [stream, { timeline }] of this.streams) {
+      const known = timeline.find(id);
+      if (known) return { stream, revision: known.event.revision, event: known.event };
+    }
+    return undefined;
+  }
+
+  /** Reads the streams the chunk goes to that are not read yet (a retraction goes where its target is). */
+  private async loadStreams(submissions: ReadonlyArray<Submission>, earlier: (id: EventId) => StoredRef | undefined): Promise<void> {
+    const targets = new Set<EventId>();
+    for (const s of submissions) if (s.draft.type === 'EventRetracted') targets.add(s.draft.data.eventId);
+    const inChunk = new Map<EventId, string>();
+    for (const s of submissions) {
+      const where = streamOfDraft(s.draft, (id) => inChunk.get(id) ?? earlier(id)?.stream);
+      if (!('stream' in where)) continue;
+      if (!this.streams.has(where.stream)) {
+        const events = await this.deps.store.readStream(where.stream);
+        const last = events[events.length - 1];
+        this.streams.set(where.stream, {
+          timeline: timelineOf(where.stream, events),
+          tip: last ? { revision: last.revision, hash: last.hash } : EMPTY_TIP,
+          lastRecordedAt: last?.recordedAt,
+        });
+      }
+      if (targets.has(s.id)) inChunk.set(s.id, where.stream);
+    }
+  }
+
+  /** Seals the chunk's new events onto their streams' chains and appends them, one batch per stream. */
+  private async write(planned: ReadonlyArray<PlannedEvent>, placed: ReadonlyArray<PlacedEvent | undefined>): Promise<void> {
+    const byStream = new Map<string, PlacedEvent[]>();
+    planned.forEach((p, i) => {
+      const event = placed[i];
+      if (p.status !== 'appended' || !event) return;
+      const list = byStream.get(p.stream);
+      if (list) list.push(event);
+      else byStream.set(p.stream, [event]);
+    });
+    if (byStream.size === 0) return;
+    // recordedAt never goes backwards within a stream, even if the clock does.
+    for (const stream of byStream.keys()) {
+      const last = this.streams.get(stream)!.lastRecordedAt;
+      if (last && last > this.recordedAt) this.recordedAt = last;
+    }
+    const batches: AppendBatch[] = [];
+    for (const [stream, events] of byStream) {
+      const state = this.streams.get(stream)!;
+      // Sealed as copies: the timeline keeps its events without their hashes.
+      const sealed = sealEvents(stream, state.tip, events, this.recordedAt, this.deps.actor);
+      batches.push({ stream, expectedRevision: state.tip.revision, events: sealed });
+      const last = sealed[sealed.length - 1]!;
+      state.tip = { revision: last.revision, hash: last.hash };
+      state.lastRecordedAt = this.recordedAt;
+    }
+    await this.deps.store.append(batches);
+  }
+}
+
+/** A decision's rejection as the error the import fails with, naming the line. */
+const rejection = (decision: Extract<Decision, { ok: false }>): LedgerError => {
+  const { problem: p, line } = decision;
+  return new LedgerError(line === undefined ? p : { ...p, message: `line ${line}: ${p.message}`, details: { ...(p.details ?? {}), line } });
+};
