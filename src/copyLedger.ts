@@ -5,6 +5,14 @@ import type { AppendBatch, EventStore, StreamHead } from './store/eventStore.js'
 
 /** Events per batch: EventStoreDB appends each batch atomically and bounds the size of one append. */
 const BATCH_EVENTS = 500;
+/** Events read before they are written: memory bounded by the chunk, not the ledger. */
+const CHUNK_EVENTS = 5_000;
+
+/** The event of `stream` at `revision` in the source, read alone. */
+const eventAt = async (store: EventStore, stream: string, revision: number): Promise<StoredEvent | undefined> => {
+  for await (const e of store.iterateStream(stream, revision)) return e.revision === revision ? e : undefined;
+  return undefined;
+};
 
 /**
  * Where the target stands: empty, or holding an earlier (interrupted) copy of this ledger, which
@@ -19,7 +27,7 @@ const resumePoints = async (
   const points = new Map<string, number>();
   for (const t of await target.heads()) {
     const s = heads.get(t.stream);
-    const event = s && s.revision >= t.revision ? (await source.readStream(t.stream))[t.revision] : undefined;
+    const event = s && s.revision >= t.revision ? await eventAt(source, t.stream, t.revision) : undefined;
     if (!event || event.hash !== t.hash)
       fail(
         'VerificationFailed',
@@ -34,27 +42,49 @@ const resumePoints = async (
   return points;
 };
 
-const batchesOf = (events: ReadonlyArray<StoredEvent>, from: Map<string, number>): AppendBatch[] => {
+/**
+ * Reads the source in append order and appends what the target lacks, a chunk at a time, in
+ * batches per stream at their expected revision. Returns the events written and those already there.
+ */
+const copyEvents = async (
+  source: EventStore,
+  target: EventStore,
+  from: ReadonlyMap<string, number>,
+  read: (events: number) => void,
+): Promise<{ copied: number; alreadyPresent: number }> => {
   const tips = new Map(from);
   const open = new Map<string, StoredEvent[]>();
-  const batches: AppendBatch[] = [];
+  let batches: AppendBatch[] = [];
+  let pending = 0;
+  let copied = 0;
+  let seen = 0;
   const close = (stream: string) => {
-    const pending = open.get(stream);
-    if (!pending?.length) return;
+    const events = open.get(stream);
+    if (!events?.length) return;
     const expectedRevision = tips.get(stream) ?? -1;
-    batches.push({ stream, expectedRevision, events: pending });
-    tips.set(stream, expectedRevision + pending.length);
+    batches.push({ stream, expectedRevision, events });
+    tips.set(stream, expectedRevision + events.length);
     open.delete(stream);
   };
-  for (const e of events) {
+  const flush = async () => {
+    for (const stream of [...open.keys()]) close(stream);
+    if (batches.length) await target.append(batches);
+    copied += pending;
+    batches = [];
+    pending = 0;
+  };
+  for await (const e of source.readAll()) {
+    read((seen += 1));
     if (e.revision <= (from.get(e.stream) ?? -1)) continue;
-    const pending = open.get(e.stream) ?? [];
-    pending.push(e);
-    open.set(e.stream, pending);
-    if (pending.length >= BATCH_EVENTS) close(e.stream);
+    const events = open.get(e.stream) ?? [];
+    events.push(e);
+    open.set(e.stream, events);
+    pending += 1;
+    if (events.length >= BATCH_EVENTS) close(e.stream);
+    if (pending >= CHUNK_EVENTS) await flush();
   }
-  for (const stream of [...open.keys()]) close(stream);
-  return batches;
+  await flush();
+  return { copied, alreadyPresent: seen - copied };
 };
 
 const sameHeads = (a: ReadonlyArray<StreamHead>, b: ReadonlyArray<StreamHead>): boolean =>
@@ -81,27 +111,21 @@ export type CopyProgress = Readonly<{
  * hashes included — in append order, in batches per stream at their expected revision, then
  * verifies the target (every chain and invariant) and compares its stream heads with the source.
  * The target must be empty or hold an earlier copy of this ledger, which the copy continues.
- * Memory and SQLite targets receive all batches in one atomic append.
+ * The source is read and written a chunk at a time; a target that offers transactions (memory,
+ * SQLite) receives every chunk in one, so a copy that fails leaves it as it was.
  */
 export const copyLedger = async (source: EventStore, target: EventStore, progress: CopyProgress = {}): Promise<CopyResult> => {
   const sourceHeads = await source.heads();
   const from = await resumePoints(source, target, sourceHeads);
-  const events: StoredEvent[] = [];
-  for await (const e of source.readAll()) {
-    events.push(e);
-    progress.read?.(events.length);
-  }
-  const batches = batchesOf(events, from);
-  const copied = batches.reduce((n, b) => n + b.events.length, 0);
-  progress.phase?.(`writing ${copied.toLocaleString('en-US')} events`);
-  if (batches.length) await target.append(batches);
+  const copy = () => copyEvents(source, target, from, (n) => progress.read?.(n));
+  const { copied, alreadyPresent } = target.transaction ? await target.transaction(copy) : await copy();
   progress.phase?.('verifying');
   const verified = await verifyLedger(target, progress.verified ? { onProgress: progress.verified } : {});
   const result: CopyResult = {
     from: source.description,
     to: target.description,
     copied,
-    alreadyPresent: events.length - copied,
+    alreadyPresent,
     streams: sourceHeads.length,
     headsMatch: sameHeads(sourceHeads, await target.heads()),
     verify: verified,

@@ -62,4 +62,34 @@ describe('copy between stores', () => {
     expect(isLedgerError(refused) && refused.problem.kind).toBe('VerificationFailed');
     expect(await envelopes(other)).toEqual(before);
   });
+
+  it("writes in chunks inside the SQLite target's transaction: a copy that fails midway leaves the target empty", async () => {
+    const source = createMemoryStore();
+    const lines = Array.from({ length: 6_000 }, (_, i) =>
+      JSON.stringify({
+        type: 'HolderRegistered',
+        date: '2020-01-01',
+        data: { holder: `holder-${i}`, name: `Holder ${i}` },
+      }),
+    );
+    await new Ledger({ store: source, actor: 'a' }).import(lines.join('\n'));
+    // The source fails after more than a chunk (5,000 events) was read and written.
+    let read = 0;
+    const failing: EventStore = {
+      ...source,
+      description: source.description,
+      async *readAll() {
+        for await (const e of source.readAll()) {
+          if ((read += 1) > 5_500) throw new Error('the source went away');
+          yield e;
+        }
+      },
+    };
+    const target = openSqliteStore(path.join(dir, 'failed.db'));
+    await expect(copyLedger(failing, target)).rejects.toThrow(/went away/);
+    expect(read).toBeGreaterThan(5_000);
+    expect(await target.heads()).toEqual([]);
+    expect(await copyLedger(source, target)).toMatchObject({ copied: 6_000, headsMatch: true, verify: { ok: true } });
+    await target.close();
+  });
 });

@@ -37,7 +37,7 @@ const homeOf = (stream: string, e: StoredEvent): string | undefined => {
   }
 };
 
-const misplaced = (stream: string, e: StoredEvent): string | undefined => {
+export const misplaced = (stream: string, e: StoredEvent): string | undefined => {
   if (homeOf(stream, e) === stream) return undefined;
   const names = e.issuer !== undefined ? `names issuer ${e.issuer}` : 'names no issuer';
   return `${e.type} ${e.date} (${e.id}) ${names} but is stored in stream ${stream}`;

@@ -1,8 +1,10 @@
 import Database from 'better-sqlite3';
-import { decodeStored, type StoredEvent } from '../../events/index.js';
+import type { StoredEvent } from '../../events/index.js';
+import { decodeStoredFast } from '../../events/storedFast.js';
 import { fail, isLedgerError } from '../domain/problem.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { DerivedRows } from './derivedCheck.js';
+import type { PairedRow, PairedStream } from './soundStream.js';
 
 /**
  * One stored event as `verify` sees it: where the store keeps it (stream and revision as the store
@@ -16,12 +18,24 @@ export type StoredRow =
 
 /** The stored rows of a whole ledger, one stream at a time. */
 export interface StoredRows {
-  /** How many rows there are, for progress. */
-  count(): Promise<number>;
+  /** How many rows there are (in these streams, or in all), for progress. */
+  count(streams?: ReadonlyArray<string>): Promise<number>;
   /** Every stream name, sorted. */
   streams(): Promise<string[]>;
-  /** A stream's rows in the order the store reads them (by revision). */
+  /** A stream's rows in the order the store reads them (by revision), all at once: for a stream found damaged, or a small one. */
   rowsOf(stream: string): Promise<StoredRow[]>;
+  /**
+   * The stream's timeline rows beside its envelopes, read a page at a time, for the one-pass check
+   * (soundStream.ts); undefined when the store keeps no derived rows or marked the stream damaged.
+   */
+  pairedOf?(stream: string): PairedStream | undefined;
+  /**
+   * Where rows are filed under this id (lower case): the store's id index, which guarantees ids are
+   * unique among rows filed under their own id. Undefined when the store has none.
+   */
+  filedUnder?(id: string): Promise<Array<{ stream: string; revision: number }>>;
+  /** The id of the event stored at this place, if it decodes. */
+  idAt(stream: string, revision: number): Promise<string | undefined>;
   /**
    * The stream's derived rows (SQLite schema v2), to check against its envelopes; undefined when
    * the store keeps none, or the stream's were left incomplete at migration (a damaged stream).
@@ -31,6 +45,8 @@ export interface StoredRows {
 }
 
 const SQLITE_PREFIX = 'sqlite:';
+/** Rows per page of a stream: memory bounded by the page, and few enough round trips. */
+const PAGE_ROWS = 2_000;
 
 const decodeEnvelopeText = (text: string): { event: StoredEvent } | { corrupt: string } => {
   let json: unknown;
@@ -39,7 +55,8 @@ const decodeEnvelopeText = (text: string): { event: StoredEvent } | { corrupt: s
   } catch (e) {
     return { corrupt: `not JSON (${(e as Error).message})` };
   }
-  const decoded = decodeStored(json);
+  // Exactly decodeStored's answers, faster for the ledger's own canonical form.
+  const decoded = decodeStoredFast(json);
   return decoded.ok ? { event: decoded.value } : { corrupt: decoded.problems.map((p) => p.message).join('; ') };
 };
 
@@ -66,10 +83,16 @@ const openSqliteRows = (path: string): StoredRows => {
     }
   };
   const countRows = guard(() => db.prepare<[], number>('SELECT COUNT(*) FROM events').pluck());
+  const countStream = guard(() => db.prepare<[string], number>('SELECT COUNT(*) FROM events WHERE stream = ?').pluck());
   const streamNames = guard(() => db.prepare<[], string>('SELECT DISTINCT stream FROM events ORDER BY stream').pluck());
   const streamRows = guard(() =>
     db.prepare<[string], [number, string, string]>('SELECT revision, id, envelope FROM events WHERE stream = ? ORDER BY revision').raw(),
   );
+  const countStreamRows = guard(() => db.prepare<[string], number>('SELECT COUNT(*) FROM events WHERE stream = ?').pluck());
+  const envelopeAt = guard(() =>
+    db.prepare<[string, number], string>('SELECT envelope FROM events WHERE stream = ? AND revision = ?').pluck(),
+  );
+  const filed = guard(() => db.prepare<[string], { stream: string; revision: number }>('SELECT stream, revision FROM events WHERE id = ?'));
   const hasDerived = guard(
     () => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'timeline'").pluck().get() !== undefined,
   );
@@ -88,10 +111,22 @@ const openSqliteRows = (path: string): StoredRows => {
         snapshots: db
           .prepare<[string], [string, string, number, string]>('SELECT date, recorded_at, revision, state FROM snapshots WHERE stream = ?')
           .raw(),
+        // Keyset pages in timeline order, each timeline row with the envelope at its revision.
+        paired: db
+          .prepare<[string, string, number, number], PairedRow>(
+            `SELECT t.date, t.revision, t.body, e.id, e.envelope FROM timeline t
+               LEFT JOIN events e ON e.stream = t.stream AND e.revision = t.revision
+             WHERE t.stream = ? AND (t.date, t.revision) > (?, ?) ORDER BY t.date, t.revision LIMIT ?`,
+          )
+          .raw(),
+        targetRevision: db
+          .prepare<[string, string, number], number>('SELECT revision FROM events WHERE id = ? AND stream = ? AND revision < ?')
+          .pluck(),
       }))
     : undefined;
   return {
-    count: async () => guard(() => countRows.get() ?? 0),
+    count: async (streams) =>
+      guard(() => (streams ? streams.reduce((n, stream) => n + (countStream.get(stream) ?? 0), 0) : (countRows.get() ?? 0))),
     streams: async () => guard(() => streamNames.all()),
     rowsOf: async (stream) =>
       guard(() => streamRows.all(stream)).map(([revision, indexedId, envelope]) => ({
@@ -113,6 +148,34 @@ const openSqliteRows = (path: string): StoredRows => {
               },
         ),
     }),
+    filedUnder: async (id) => guard(() => filed.all(id)),
+    idAt: async (stream, revision) => {
+      const text = guard(() => envelopeAt.get(stream, revision));
+      const decoded = text === undefined ? undefined : decodeEnvelopeText(text);
+      return decoded && 'event' in decoded ? decoded.event.id : undefined;
+    },
+    ...(derived && {
+      pairedOf: (stream: string): PairedStream | undefined =>
+        guard(() =>
+          derived.damaged.get(stream) !== undefined
+            ? undefined
+            : {
+                events: countStreamRows.get(stream) ?? 0,
+                pages: function* () {
+                  for (let after: PairedRow | undefined; ;) {
+                    const page = guard(() => derived.paired.all(stream, after?.[0] ?? '', after?.[1] ?? -1, PAGE_ROWS));
+                    if (page.length === 0) return;
+                    yield page;
+                    after = page[page.length - 1];
+                  }
+                },
+                retractions: derived.retractions.all(stream),
+                mentions: derived.mentions.all(stream),
+                snapshots: derived.snapshots.all(stream),
+                targetRevision: (id: string, before: number) => guard(() => derived.targetRevision.get(id, stream, before) ?? null),
+              },
+        ),
+    }),
     close: async () => {
       if (!db.open) return;
       if (db.inTransaction) db.exec('COMMIT');
@@ -129,7 +192,10 @@ const portRows = (store: EventStore): StoredRows => {
   let heads: Promise<Array<{ stream: string; revision: number }>> | undefined;
   const headsOnce = () => (heads ??= store.heads());
   return {
-    count: async () => (await headsOnce()).reduce((n, h) => n + h.revision + 1, 0),
+    count: async (streams) => {
+      const named = streams && new Set(streams);
+      return (await headsOnce()).reduce((n, h) => (!named || named.has(h.stream) ? n + h.revision + 1 : n), 0);
+    },
     streams: async () => (await headsOnce()).map((h) => h.stream),
     rowsOf: async (stream) => {
       try {
@@ -139,6 +205,14 @@ const portRows = (store: EventStore): StoredRows => {
         const at = Number(e.problem.details?.['revision']);
         return [{ stream, revision: Number.isSafeInteger(at) ? at : 0, corrupt: e.message }];
       }
+    },
+    idAt: async (stream, revision) => {
+      try {
+        for await (const e of store.iterateStream(stream, revision)) return e.revision === revision ? e.id : undefined;
+      } catch (e) {
+        if (!isLedgerError(e) || e.problem.kind !== 'CorruptEvent') throw e;
+      }
+      return undefined;
     },
     close: async () => undefined,
   };

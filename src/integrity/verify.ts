@@ -4,6 +4,8 @@ import { checkChain, type ChainBreak } from '../store/hashChain.js';
 import type { Digest, DigestEntry } from './digest.js';
 import { firstDerivedBreak } from './derivedCheck.js';
 import { firstInvariantBreak } from './replayCheck.js';
+import { IdIndex } from './idIndex.js';
+import { soundIssuerStream } from './soundStream.js';
 import { storedRowsOf, type StoredRow, type StoredRows } from './storedRows.js';
 
 export type VerifyProblemKind =
@@ -26,6 +28,12 @@ export type VerifyProblem = Readonly<{ stream: string; revision: number; kind: V
 export type VerifyResult = Readonly<{ ok: boolean; streams: number; events: number; problems: VerifyProblem[] }>;
 
 export type VerifyOptions = Readonly<{
+  /**
+   * Only these streams (an audit verifies its issuer's stream and the `holders` and `fx` streams it
+   * reads); every stream when absent. A named stream the ledger does not hold is not counted; the
+   * digest is compared on the named streams only. The result counts the streams and events checked.
+   */
+  streams?: ReadonlyArray<string>;
   /** A saved digest the current log must extend (docs/integrity.md). */
   digest?: Digest;
   /** Called as streams are checked: events checked so far, and in all. */
@@ -100,23 +108,27 @@ const misindexed = (stream: string, rows: ReadonlyArray<StoredRow>): VerifyProbl
   };
 };
 
-/** docs/integrity.md: the current log extends the digest when the stream reaches its revision with the same hash there. */
-const digestProblem = (entry: DigestEntry, rows: ReadonlyArray<StoredRow>): VerifyProblem | undefined => {
+/**
+ * docs/integrity.md: the current log extends the digest when the stream reaches its revision with
+ * the same hash there. `length`: the stream's rows; `hashAt`: the hash stored at a revision below
+ * it (undefined when that row does not decode, which is reported already).
+ */
+const digestProblem = (entry: DigestEntry, length: number, hashAt: (revision: number) => string | undefined): VerifyProblem | undefined => {
   const { stream, revision, hash } = entry;
-  if (rows.length <= revision)
+  if (length <= revision)
     return {
       stream,
-      revision: rows.length,
+      revision: length,
       kind: 'truncated',
-      message: `the stream now ends at revision ${rows.length - 1}, but the digest recorded revision ${revision}: events were removed`,
+      message: `the stream now ends at revision ${length - 1}, but the digest recorded revision ${revision}: events were removed`,
     };
-  const row = rows[revision]!;
-  if (!isDecoded(row) || row.event.hash === hash) return undefined; // an undecodable row is reported already
+  const stored = hashAt(revision);
+  if (stored === undefined || stored === hash) return undefined;
   return {
     stream,
     revision,
     kind: 'rewritten',
-    message: `the event at revision ${revision} has hash ${row.event.hash.slice(0, 12)}…, the digest recorded ${hash.slice(0, 12)}…: the history up to this revision was rewritten`,
+    message: `the event at revision ${revision} has hash ${stored.slice(0, 12)}…, the digest recorded ${hash.slice(0, 12)}…: the history up to this revision was rewritten`,
   };
 };
 
@@ -124,51 +136,51 @@ const byPlace = (a: VerifyProblem, b: VerifyProblem): number =>
   a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : a.revision - b.revision;
 
 /**
- * Verifies the whole ledger (docs/integrity.md): recomputes every stream's hash chain and reports where it
- * first breaks; replays every stream through a fresh timeline so every event must pass its
- * invariants as when it was appended; checks event ids are unique across the ledger; and with a
- * digest, that the log extends it. Streams are checked one at a time (bounded memory). After a
- * stream's first break its later events are not re-checked: nothing after it can be trusted.
+ * Verifies the whole ledger, or the named streams (docs/integrity.md): recomputes every stream's hash
+ * chain and reports where it first breaks; re-checks that every event passes its invariants;
+ * checks event ids are unique across the ledger; and with a digest, that the log extends it.
+ * Streams are checked one at a time. On SQLite a stream is first checked in one pass over its
+ * rows, a page at a time (soundStream.ts); a stream that pass cannot prove sound, and every stream
+ * of another store, is checked the exact way, which finds and words each problem. After a stream's
+ * first break its later events are not re-checked: nothing after it can be trusted.
  */
 export const verifyLedger = async (store: EventStore, options: VerifyOptions = {}): Promise<VerifyResult> => {
   const rows = options.rows ?? storedRowsOf(store);
   try {
-    const total = await rows.count();
-    const streams = await rows.streams();
-    const digest = new Map((options.digest?.streams ?? []).map((entry) => [entry.stream, entry]));
-    const firstSeen = new Map<string, string>();
+    const named = options.streams && new Set(options.streams);
+    const streams = named ? (await rows.streams()).filter((s) => named.has(s)) : await rows.streams();
+    const total = await rows.count(named && streams);
+    const digest = new Map(
+      (options.digest?.streams ?? []).filter((entry) => !named || named.has(entry.stream)).map((entry) => [entry.stream, entry]),
+    );
+    const ids = new IdIndex(streams, (stream, revision) => rows.idAt(stream, revision));
+    const sound = new Set<string>();
+    const misfiled: Array<{ stream: string; revision: number; id: string }> = [];
     const problems: VerifyProblem[] = [];
     let checked = 0;
     for (const stream of streams) {
-      const streamRows = await rows.rowsOf(stream);
-      const { problem, sound } = firstStructuralBreak(stream, streamRows);
-      if (problem) problems.push(problem);
-      const broken = firstInvariantBreak(stream, sound, sound.length < streamRows.length);
-      if (broken) problems.push({ stream, revision: broken.revision, kind: 'invariant', message: broken.message });
-      for (const e of sound) {
-        const key = e.id.toLowerCase();
-        const earlier = firstSeen.get(key);
-        // A repeat within the stream is already the replay's DuplicateEventId at that revision.
-        if (earlier && e.revision !== broken?.revision)
-          problems.push({ stream, revision: e.revision, kind: 'duplicateId', message: `event id ${e.id} is also used at ${earlier}` });
-        else firstSeen.set(key, `${stream}@${e.revision}`);
+      const paired = rows.pairedOf?.(stream);
+      let read = 0;
+      const proven =
+        paired &&
+        soundIssuerStream(stream, paired, (n) => {
+          read += n;
+          options.onProgress?.(checked + read, total);
+        });
+      if (proven) {
+        sound.add(stream);
+        checked += proven.events;
+        const entry = digest.get(stream);
+        const drift = entry && digestProblem(entry, proven.events, (revision) => proven.hashAt(revision));
+        if (drift) problems.push(drift);
+        continue;
       }
-      const wrongId = misindexed(stream, streamRows);
-      // Reported when it is the stream's first break (an edited envelope id is a hash break already).
-      if (wrongId && !problems.some((p) => p.stream === stream && p.revision <= wrongId.revision)) problems.push(wrongId);
-      const entry = digest.get(stream);
-      const drift = entry && digestProblem(entry, streamRows);
-      if (drift) problems.push(drift);
-      // The fast reads (SQLite) trust the derived rows: they must say what the envelopes say. Told
-      // only when nothing else is wrong with the stream: a broken chain explains them already.
-      const derived = await rows.derivedOf?.(stream);
-      const head = streamRows.length === 0 ? -1 : streamRows[streamRows.length - 1]!.revision;
-      const drifted = derived && firstDerivedBreak(stream, sound, derived, head);
-      if (drifted && !problems.some((p) => p.stream === stream))
-        problems.push({ stream, revision: drifted.revision, kind: 'derived', message: drifted.message });
+      const streamRows = await rows.rowsOf(stream);
+      problems.push(...(await checkExactly(stream, streamRows, rows, ids, sound, misfiled, digest.get(stream))));
       checked += streamRows.length;
       options.onProgress?.(checked, total);
     }
+    problems.push(...(await duplicatesOfMisfiled(misfiled, sound, rows)));
     const present = new Set(streams);
     for (const entry of digest.values())
       if (!present.has(entry.stream))
@@ -183,4 +195,81 @@ export const verifyLedger = async (store: EventStore, options: VerifyOptions = {
   } finally {
     await rows.close();
   }
+};
+
+/**
+ * One stream checked the exact way, its rows all read: structure and chain, invariants by replay
+ * in revision order, ids, the digest, and the derived rows.
+ */
+const checkExactly = async (
+  stream: string,
+  streamRows: ReadonlyArray<StoredRow>,
+  rows: StoredRows,
+  ids: IdIndex,
+  soundStreams: ReadonlySet<string>,
+  misfiled: Array<{ stream: string; revision: number; id: string }>,
+  entry: DigestEntry | undefined,
+): Promise<VerifyProblem[]> => {
+  const problems: VerifyProblem[] = [];
+  const { problem, sound } = firstStructuralBreak(stream, streamRows);
+  if (problem) problems.push(problem);
+  const broken = firstInvariantBreak(stream, sound, sound.length < streamRows.length);
+  if (broken) problems.push({ stream, revision: broken.revision, kind: 'invariant', message: broken.message });
+  for (const e of sound) {
+    const row = streamRows[e.revision];
+    // Only a row filed under another id can share its id with an event of a stream proven sound
+    // (the store's id index keeps the others unique): the earlier such events are looked up now,
+    // the later ones once every stream is checked.
+    const filedElsewhere = row !== undefined && isDecoded(row) && row.indexedId !== undefined && row.indexedId !== e.id.toLowerCase();
+    const earlier = (await ids.placeOf(e.id)) ?? (filedElsewhere ? await earlierSound(e.id, stream, soundStreams, rows) : undefined);
+    // A repeat within the stream is already the replay's DuplicateEventId at that revision.
+    if (earlier && e.revision !== broken?.revision)
+      problems.push({ stream, revision: e.revision, kind: 'duplicateId', message: `event id ${e.id} is also used at ${earlier}` });
+    else ids.record(e.id, stream, e.revision);
+    if (filedElsewhere) misfiled.push({ stream, revision: e.revision, id: e.id });
+  }
+  const wrongId = misindexed(stream, streamRows);
+  // Reported when it is the stream's first break (an edited envelope id is a hash break already).
+  if (wrongId && !problems.some((p) => p.revision <= wrongId.revision)) problems.push(wrongId);
+  const head = streamRows.length === 0 ? -1 : streamRows[streamRows.length - 1]!.revision;
+  const drift =
+    entry &&
+    digestProblem(entry, streamRows.length, (revision) => {
+      const row = streamRows[revision]!;
+      return isDecoded(row) ? row.event.hash : undefined; // an undecodable row is reported already
+    });
+  if (drift) problems.push(drift);
+  // The fast reads (SQLite) trust the derived rows: they must say what the envelopes say. Told
+  // only when nothing else is wrong with the stream: a broken chain explains them already.
+  const derived = await rows.derivedOf?.(stream);
+  const drifted = derived && firstDerivedBreak(stream, sound, derived, head);
+  if (drifted && problems.length === 0) problems.push({ stream, revision: drifted.revision, kind: 'derived', message: drifted.message });
+  return problems;
+};
+
+/** Where an event of a stream proven sound and checked before `stream` has this id (through the store's id index). */
+const earlierSound = async (id: string, stream: string, sound: ReadonlySet<string>, rows: StoredRows): Promise<string | undefined> => {
+  const other = ((await rows.filedUnder?.(id.toLowerCase())) ?? []).find((o) => o.stream < stream && sound.has(o.stream));
+  return other && `${other.stream}@${other.revision}`;
+};
+
+/**
+ * The rows filed under another id (in streams checked the exact way) against the events of streams
+ * proven sound after them: the later of the two, in the order streams are checked, is reported.
+ */
+const duplicatesOfMisfiled = async (
+  misfiled: ReadonlyArray<{ stream: string; revision: number; id: string }>,
+  sound: ReadonlySet<string>,
+  rows: StoredRows,
+): Promise<VerifyProblem[]> => {
+  const problems: VerifyProblem[] = [];
+  for (const { stream, revision, id } of misfiled)
+    for (const other of (await rows.filedUnder?.(id.toLowerCase())) ?? [])
+      if (other.stream > stream && sound.has(other.stream))
+        problems.push({
+          ...other,
+          kind: 'duplicateId',
+          message: `event id ${(await rows.idAt(other.stream, other.revision)) ?? id} is also used at ${stream}@${revision}`,
+        });
+  return problems;
 };

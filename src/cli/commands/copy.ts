@@ -31,7 +31,7 @@ Examples:
         fail('Usage', `--to ${redactUrl(o.to)} is the source store itself`, { to: redactUrl(o.to) });
       const summary = await cli.withStore((source) =>
         cli.withStore(async (target) => {
-          const bar = cli.progress('reading', await countEvents(source));
+          const bar = cli.progress('copying', await countEvents(source));
           try {
             const result = await copyLedger(source, target, {
               read: (n) => bar.update(n),

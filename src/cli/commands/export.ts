@@ -1,8 +1,8 @@
+import fs from 'node:fs';
 import { Command, Option } from 'commander';
-import type { IssuerId, StoredEvent } from '../../../events/index.js';
+import type { IssuerId } from '../../../events/index.js';
 import { fail } from '../../domain/problem.js';
-import type { CliContext, EventsModule } from '../context.js';
-import { writeFileAtomically } from '../readInput.js';
+import { toJson, type CliContext, type EventsModule } from '../context.js';
 
 const issuerArg = ({ IssuerId }: EventsModule, value: string): IssuerId =>
   IssuerId.is(value)
@@ -40,25 +40,127 @@ Examples:
       if (o.country !== undefined) fail('Usage', '--country is read only with --format ocf', { flag: '--country' });
       const { encodeStored, toIssuerStreamId } = cli.events;
       const issuer = o.issuer === undefined ? undefined : issuerArg(cli.events, o.issuer);
-      const events = await cli.withReading('exporting', async (store) => {
-        if (issuer === undefined) {
-          const all: StoredEvent[] = [];
-          for await (const e of store.readAll()) all.push(e);
-          return all;
+      // One event at a time from the store to the output: nothing holds the ledger or the stream.
+      const { exported, streams } = await cli.withStore(async (store) => {
+        const stream = issuer === undefined ? undefined : toIssuerStreamId(issuer);
+        const heads = await store.heads();
+        const head = stream === undefined ? undefined : heads.find((h) => h.stream === stream);
+        if (stream !== undefined && head === undefined)
+          fail('UnknownIssuer', `unknown issuer ${issuer}: the ledger has no stream ${stream}`, { issuer });
+        const total = head ? head.revision + 1 : heads.reduce((n, h) => n + h.revision + 1, 0);
+        const events = stream === undefined ? store.readAll() : store.iterateStream(stream);
+        const sink = o.out !== undefined ? fileSink(o.out) : stdoutSink(cli);
+        const bar = cli.progress('exporting', total);
+        const names = new Set<string>();
+        let count = 0;
+        try {
+          const json = cli.globals.json && o.out === undefined;
+          if (json) await sink.write('{\n  "events": [');
+          for await (const e of events) {
+            const line = json
+              ? `${count ? ',' : ''}\n    ${toJson(encodeStored(e), 2).replace(/\n/g, '\n    ')}`
+              : `${JSON.stringify(encodeStored(e))}\n`;
+            await sink.write(line);
+            names.add(e.stream);
+            bar.update((count += 1));
+          }
+          if (json) await sink.write(count ? '\n  ]\n}\n' : ']\n}\n');
+          await sink.end();
+        } catch (e) {
+          sink.abandon();
+          throw e;
+        } finally {
+          bar.finish();
         }
-        const stream = await store.readStream(toIssuerStreamId(issuer));
-        return stream.length
-          ? stream
-          : fail('UnknownIssuer', `unknown issuer ${issuer}: the ledger has no stream ${toIssuerStreamId(issuer)}`, { issuer });
+        return { exported: count, streams: names.size };
       });
-      const lines = events.map((e) => JSON.stringify(encodeStored(e)));
-      if (o.out !== undefined) {
-        writeFileAtomically(o.out, lines.length ? `${lines.join('\n')}\n` : '');
-        const streams = new Set(events.map((e) => e.stream)).size;
+      if (o.out !== undefined)
         cli.emit(
-          { exported: events.length, streams, out: o.out },
-          () => `exported ${events.length.toLocaleString('en-US')} events of ${streams} streams to ${o.out}`,
+          { exported, streams, out: o.out },
+          () => `exported ${exported.toLocaleString('en-US')} events of ${streams} streams to ${o.out}`,
         );
-      } else if (cli.globals.json) cli.emit({ events: events.map(encodeStored) }, () => '');
-      else if (lines.length) cli.stdout.write(`${lines.join('\n')}\n`);
     });
+
+/** Where export writes, in chunks of about a megabyte. */
+type Sink = { write(text: string): Promise<void>; end(): Promise<void>; abandon(): void };
+
+const CHUNK_CHARS = 1 << 20;
+
+const chunked = (put: (text: string) => Promise<void>, done: () => void, abandon: () => void): Sink => {
+  let buffered = '';
+  return {
+    async write(text) {
+      buffered += text;
+      if (buffered.length >= CHUNK_CHARS) {
+        const chunk = buffered;
+        buffered = '';
+        await put(chunk);
+      }
+    },
+    async end() {
+      if (buffered !== '') await put(buffered);
+      buffered = '';
+      done();
+    },
+    abandon,
+  };
+};
+
+/** stdout, waiting for it to drain when it asks to (a pipe to a slow reader). */
+const stdoutSink = (cli: CliContext): Sink => {
+  const out = cli.stdout as CliContext['stdout'] & { once?: (event: 'drain', listener: () => void) => unknown };
+  return chunked(
+    (chunk) => (out.write(chunk) === false && out.once ? new Promise<void>((resolve) => out.once!('drain', resolve)) : Promise.resolve()),
+    () => undefined,
+    () => undefined,
+  );
+};
+
+const WRITE_FAILURES: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'it is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+};
+
+/** A file replaced atomically: written to a temporary file beside it, renamed over it when complete. */
+const fileSink = (path: string): Sink => {
+  const temp = `${path}.${process.pid}.tmp`;
+  const failed = (e: unknown): never => {
+    fs.rmSync(temp, { force: true });
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    return fail('InvalidInput', `cannot write ${path}: ${WRITE_FAILURES[code] ?? (e as Error).message}`, { file: path, code });
+  };
+  let fd: number;
+  try {
+    fd = fs.openSync(temp, 'w', 0o600);
+  } catch (e) {
+    return failed(e);
+  }
+  return chunked(
+    async (chunk) => {
+      try {
+        fs.writeSync(fd, chunk);
+      } catch (e) {
+        fs.closeSync(fd);
+        failed(e);
+      }
+    },
+    () => {
+      try {
+        fs.closeSync(fd);
+        fs.renameSync(temp, path);
+      } catch (e) {
+        failed(e);
+      }
+    },
+    () => {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        // already closed
+      }
+      fs.rmSync(temp, { force: true });
+    },
+  );
+};

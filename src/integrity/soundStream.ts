@@ -1,0 +1,159 @@
+import { decodeStoredFast } from '../../events/storedFast.js';
+import { IssuerId, issuerOfStream, type StoredEvent } from '../../events/index.js';
+import { checkIssuerEvent } from '../domain/issuerChecks.js';
+import { evolveIssuer, initialIssuerState } from '../domain/issuerState.js';
+import { hashOf } from '../store/hashChain.js';
+import { deriveRow } from '../store/sqliteTimeline.js';
+import { encodeState } from '../store/snapshotState.js';
+import type { DerivedRows } from './derivedCheck.js';
+import { misplaced } from './replayCheck.js';
+
+/** A timeline row beside the envelope stored at its revision: [date, revision, body, id column, envelope] (null, null when none). */
+export type PairedRow = readonly [string, number, string, string | null, string | null];
+
+/**
+ * An issuer stream of an SQLite store with derived rows, as the fast check reads it: its timeline
+ * rows in timeline order, each with its envelope, a page at a time; and its other derived rows.
+ */
+export type PairedStream = Readonly<{
+  /** How many envelopes the stream holds. */
+  events: number;
+  pages(): Iterable<ReadonlyArray<PairedRow>>;
+  retractions: DerivedRows['retractions'];
+  mentions: DerivedRows['mentions'];
+  snapshots: DerivedRows['snapshots'];
+  /** The revision of the stream's event filed under `id` before `before`, or null (as the store derives a retraction's target). */
+  targetRevision(id: string, before: number): number | null;
+}>;
+
+/** A stream found sound: how many events it holds, and the hash at a revision (for a digest). */
+export type SoundStream = Readonly<{ events: number; hashAt(revision: number): string | undefined }>;
+
+const HASH_BYTES = 32;
+const HEX_HASH = /^[0-9a-f]{64}$/;
+const GENESIS = Buffer.alloc(HASH_BYTES);
+
+/**
+ * Proves an issuer stream sound in one pass over its rows in timeline order, decoding each envelope
+ * once, or says it cannot (undefined): then `verify` checks the stream the exact way, which finds
+ * and words the problem (docs/integrity.md). What each step proves:
+ * - each envelope decodes, sits at its row's revision in this stream, is filed under its own id and
+ *   hashes to its `hash`; after the pass, revisions 0…n-1 each appear once, every `prevHash` is the
+ *   previous hash and recordedAt never goes backwards: the chain holds, so the envelopes are as sealed;
+ * - each timeline row's body is the one the envelope derives, every retraction row and mention is
+ *   the one the envelopes give: the derived rows say what the envelopes say;
+ * - so the timeline rows, read in their order, are the stream's timeline: folding it (as a replay
+ *   does) re-checks every event that counts against the state before it, and every snapshot is
+ *   compared with the fold at its date.
+ * Only a few hashes, dates and names per event are kept, never the events.
+ */
+export const soundIssuerStream = (stream: string, rows: PairedStream, onRows?: (n: number) => void): SoundStream | undefined => {
+  const issuer = issuerOfStream(stream);
+  if (issuer === undefined || !IssuerId.is(issuer)) return undefined;
+  const n = rows.events;
+  const seen = new Uint8Array(n);
+  const hashes = Buffer.alloc(n * HASH_BYTES);
+  const previous = Buffer.alloc(n * HASH_BYTES);
+  const recordedAt: string[] = new Array<string>(n);
+  const retractionAt = new Map(rows.retractions.map((r) => [r[0], r]));
+  // The retracted ids, from the retraction rows: used only once every row is shown to match.
+  const retractedAt = new Map<string, string>();
+  for (const [, target, , at] of rows.retractions) {
+    if (retractedAt.has(target)) return undefined; // retracted twice: the exact replay words it
+    retractedAt.set(target, at);
+  }
+  const targetRevisions = new Set<number>();
+  for (const [, , targetRevision] of rows.retractions) if (targetRevision !== null) targetRevisions.add(targetRevision);
+  const targetTypes = new Map<number, string>();
+  const mentions = new Map<string, { recordedAt: string; revision: number }>();
+  const snapshots = [...rows.snapshots].filter((s) => s[2] <= n - 1).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  let nextSnapshot = 0;
+  let latest = '';
+  const state = initialIssuerState(issuer);
+  const snapshotHolds = (upTo: string | undefined): boolean => {
+    for (; nextSnapshot < snapshots.length && (upTo === undefined || snapshots[nextSnapshot]![0] < upTo); nextSnapshot++) {
+      const [, at, , stored] = snapshots[nextSnapshot]!;
+      if (encodeState(state) !== stored || at < latest) return false;
+    }
+    return true;
+  };
+  let timelineRows = 0;
+  for (const page of rows.pages()) {
+    for (const [date, revision, body, indexedId, envelope] of page) {
+      timelineRows += 1;
+      if (envelope === null || revision < 0 || revision >= n || seen[revision] === 1) return undefined;
+      seen[revision] = 1;
+      const e = decoded(envelope);
+      if (!e || e.stream !== stream || e.revision !== revision || e.date !== date || indexedId !== e.id.toLowerCase()) return undefined;
+      if (hashOf(e) !== e.hash || !HEX_HASH.test(e.prevHash) || misplaced(stream, e) !== undefined) return undefined;
+      const derived = deriveRow(e);
+      if (derived.body !== body) return undefined;
+      hashes.write(e.hash, revision * HASH_BYTES, 'hex');
+      previous.write(e.prevHash, revision * HASH_BYTES, 'hex');
+      recordedAt[revision] = e.recordedAt;
+      if (targetRevisions.has(revision)) targetTypes.set(revision, e.type);
+      const retraction = retractionAt.get(revision);
+      retractionAt.delete(revision);
+      if (derived.retracts !== undefined) {
+        if (!retraction || retraction[1] !== derived.retracts || retraction[3] !== e.recordedAt) return undefined;
+        if (retraction[2] === null || retraction[2] !== rows.targetRevision(derived.retracts, revision)) return undefined;
+      } else if (retraction) return undefined;
+      for (const name of derived.mentions) {
+        const known = mentions.get(name);
+        if (!known || e.recordedAt < known.recordedAt || (e.recordedAt === known.recordedAt && revision < known.revision))
+          mentions.set(name, { recordedAt: e.recordedAt, revision });
+      }
+      if (e.type === 'EventRetracted') continue;
+      if (!snapshotHolds(e.date)) return undefined;
+      if (e.recordedAt > latest) latest = e.recordedAt;
+      const retracted = retractedAt.get(e.id);
+      if (retracted !== undefined) {
+        if (retracted > latest) latest = retracted;
+        continue;
+      }
+      if (checkIssuerEvent(state, e) !== undefined) return undefined;
+      evolveIssuer(state, e as StoredEvent);
+    }
+    onRows?.(page.length);
+  }
+  if (timelineRows !== n || retractionAt.size > 0 || !snapshotHolds(undefined)) return undefined;
+  for (let r = 0; r < n; r++) {
+    const link = r === 0 ? GENESIS : hashes.subarray((r - 1) * HASH_BYTES, r * HASH_BYTES);
+    if (previous.compare(link, 0, HASH_BYTES, r * HASH_BYTES, (r + 1) * HASH_BYTES) !== 0) return undefined;
+    if (r > 0 && recordedAt[r]! < recordedAt[r - 1]!) return undefined;
+  }
+  // A retraction's target: an earlier event of the stream that may be retracted (the replay's rule).
+  for (const [revision, , targetRevision] of rows.retractions) {
+    const type = targetTypes.get(targetRevision!);
+    if (targetRevision! >= revision || type === undefined || type === 'IssuerRegistered' || type === 'EventRetracted') return undefined;
+  }
+  if (!sameMentions(mentions, rows.mentions, n - 1)) return undefined;
+  return {
+    events: n,
+    hashAt: (revision) => (revision < n ? hashes.toString('hex', revision * HASH_BYTES, (revision + 1) * HASH_BYTES) : undefined),
+  };
+};
+
+const decoded = (envelope: string): StoredEvent | undefined => {
+  try {
+    const result = decodeStoredFast(JSON.parse(envelope));
+    return result.ok ? result.value : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const sameMentions = (
+  expected: ReadonlyMap<string, { recordedAt: string; revision: number }>,
+  stored: DerivedRows['mentions'],
+  head: number,
+): boolean => {
+  let count = 0;
+  for (const [name, at, revision] of stored) {
+    if (revision > head) continue; // left by a cut at the end: only a digest tells (derivedCheck.ts)
+    count += 1;
+    const known = expected.get(name);
+    if (known?.recordedAt !== at || known.revision !== revision) return false;
+  }
+  return count === expected.size;
+};

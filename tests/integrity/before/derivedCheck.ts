@@ -1,0 +1,134 @@
+import type { Instant, IsoDate, IssuerId, StoredEvent } from '../../../events/index.js';
+import { issuerOfStream } from '../../../events/index.js';
+import { selectTimeline } from '../../../projections/timeline.js';
+import { evolveIssuer, initialIssuerState } from '../../../src/domain/issuerState.js';
+import { deriveRow } from '../../../src/store/sqliteTimeline.js';
+import { encodeState } from '../../../src/store/snapshotState.js';
+
+/**
+ * The derived rows of one stream in an SQLite store of schema v2 (see src/store/sqliteSchema.ts),
+ * as stored: what the fast reads use instead of the envelopes, so verify checks them against the
+ * envelopes.
+ */
+export type DerivedRows = Readonly<{
+  /** Timeline rows: [revision, date, body]. */
+  timeline: ReadonlyArray<readonly [number, string, string]>;
+  /** Retraction rows: [revision, target, target's revision or null, recordedAt]. */
+  retractions: ReadonlyArray<readonly [number, string, number | null, string]>;
+  /** Mention rows: [name, recordedAt, revision]. */
+  mentions: ReadonlyArray<readonly [string, string, number]>;
+  /** Snapshot rows: [date, recordedAt, revision, state]. */
+  snapshots: ReadonlyArray<readonly [string, string, number, string]>;
+}>;
+
+export type DerivedProblem = Readonly<{ revision: number; message: string }>;
+
+const ALL_KNOWN = '9999-12-31T23:59:59.999Z' as Instant;
+
+/**
+ * Where a stream's derived rows first disagree with its envelopes (`events`: the decoded rows
+ * before the stream's first structural break, each at its row's revision). A row edited or
+ * missing; a mention or snapshot that the envelopes do not give. Undefined when all agree.
+ *
+ * Rows past the stream's head are left alone: they are what a cut at the end leaves, which only a
+ * saved digest can tell from a stream that never went further (docs/integrity.md), and the fast reads never
+ * use them (snapshots of a later head are ignored; only `mentions` could still name a holder of a
+ * deleted event, and verify with the digest reports the cut).
+ */
+export const firstDerivedBreak = (
+  stream: string,
+  events: ReadonlyArray<StoredEvent>,
+  derived: DerivedRows,
+  head: number,
+): DerivedProblem | undefined => {
+  const problems: DerivedProblem[] = [];
+  const expectedMentions = new Map<string, { recordedAt: string; revision: number }>();
+  const timeline = new Map(derived.timeline.map((row) => [row[0], row]));
+  const retractions = new Map(derived.retractions.map((row) => [row[0], row]));
+  const revisionOf = new Map<string, number>();
+  for (const e of events) {
+    const expected = deriveRow(e);
+    const row = timeline.get(e.revision);
+    timeline.delete(e.revision);
+    if (!row) problems.push({ revision: e.revision, message: 'the event has no timeline row (derived data is missing)' });
+    else if (row[1] !== e.date || row[2] !== expected.body)
+      problems.push({ revision: e.revision, message: 'the timeline row disagrees with the envelope (derived data was edited)' });
+    const retraction = retractions.get(e.revision);
+    retractions.delete(e.revision);
+    const targetRevision = expected.retracts === undefined ? undefined : (revisionOf.get(expected.retracts) ?? null);
+    if (
+      expected.retracts !== undefined
+        ? !retraction || retraction[1] !== expected.retracts || retraction[2] !== targetRevision || retraction[3] !== e.recordedAt
+        : retraction
+    )
+      problems.push({ revision: e.revision, message: 'the retraction row disagrees with the envelope (derived data was edited)' });
+    revisionOf.set(e.id.toLowerCase(), e.revision);
+    for (const name of expected.mentions) {
+      const known = expectedMentions.get(name);
+      if (!known || e.recordedAt < known.recordedAt) expectedMentions.set(name, { recordedAt: e.recordedAt, revision: e.revision });
+    }
+  }
+  // Rows left over belong to no event of the stream (counted only below its sound part's end).
+  const soundEnd = events.length;
+  for (const [revision] of timeline) if (revision < soundEnd) problems.push({ revision, message: 'a timeline row has no event' });
+  for (const [revision] of retractions) if (revision < soundEnd) problems.push({ revision, message: 'a retraction row has no retraction' });
+  if (soundEnd > head) {
+    const stored = new Map(derived.mentions.filter((m) => m[2] <= head).map(([name, at, revision]) => [name, { at, revision }]));
+    for (const [name, { recordedAt, revision }] of expectedMentions) {
+      const row = stored.get(name);
+      if (row?.at !== recordedAt || row.revision !== revision)
+        problems.push({ revision, message: `the mentions table disagrees about ${name} (derived data was edited)` });
+      stored.delete(name);
+    }
+    for (const [name, { revision }] of stored)
+      problems.push({ revision, message: `the mentions table names ${name}, which no event does` });
+    const snapshot = snapshotBreak(
+      stream,
+      events,
+      derived.snapshots.filter((s) => s[2] <= head),
+      head,
+    );
+    if (snapshot) problems.push(snapshot);
+  }
+  return problems.reduce<DerivedProblem | undefined>((a, b) => (a === undefined || b.revision < a.revision ? b : a), undefined);
+};
+
+/**
+ * Snapshots: each must be the state of a replay of the envelopes to the end of its date, and its
+ * recordedAt no earlier than any event (or retraction) it depends on. One replay per stream.
+ */
+const snapshotBreak = (
+  stream: string,
+  events: ReadonlyArray<StoredEvent>,
+  snapshots: DerivedRows['snapshots'],
+  head: number,
+): DerivedProblem | undefined => {
+  if (snapshots.length === 0) return undefined;
+  const issuer = issuerOfStream(stream) as IssuerId | undefined;
+  if (!issuer) return { revision: head, message: 'a stream that is no issuer has snapshots' };
+  const retractedAt = new Map<string, string>();
+  for (const e of events)
+    if (e.type === 'EventRetracted' && !retractedAt.has(e.data.eventId)) retractedAt.set(e.data.eventId, e.recordedAt);
+  // Every event's latest dependency time, in timeline order (retracted ones included).
+  const all = selectTimeline(
+    events.filter((e) => e.type !== 'EventRetracted'),
+    { asOf: '9999-12-31' as IsoDate, knownAt: ALL_KNOWN },
+  );
+  const counted = new Set(selectTimeline(events, { asOf: '9999-12-31' as IsoDate, knownAt: ALL_KNOWN }).map((e) => e.id));
+  const state = initialIssuerState(issuer);
+  const ordered = [...snapshots].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  let i = 0;
+  let latest = '';
+  for (const [date, recordedAt, , stored] of ordered) {
+    for (; i < all.length && all[i]!.date <= date; i++) {
+      const e = all[i] as StoredEvent;
+      if (e.recordedAt > latest) latest = e.recordedAt;
+      const r = retractedAt.get(e.id);
+      if (r !== undefined && r > latest) latest = r;
+      if (counted.has(e.id)) evolveIssuer(state, e);
+    }
+    if (encodeState(state) !== stored || recordedAt < latest)
+      return { revision: head, message: `the snapshot at ${date} is not the replay of the stream to that date (derived data was edited)` };
+  }
+  return undefined;
+};

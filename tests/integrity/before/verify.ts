@@ -1,0 +1,199 @@
+/**
+ * verify as it was before it was streamed (commit f208cb5), kept unchanged as the oracle of
+ * tests/integrity/streamedVerify.test.ts: the streamed verify must report the same problems.
+ */
+import type { StoredEvent } from '../../../events/index.js';
+import type { EventStore } from '../../../src/store/eventStore.js';
+import { checkChain, type ChainBreak } from '../../../src/store/hashChain.js';
+import type { Digest, DigestEntry } from '../../../src/integrity/digest.js';
+import { firstDerivedBreak } from './derivedCheck.js';
+import { firstInvariantBreak } from './replayCheck.js';
+import { storedRowsOf, type StoredRow, type StoredRows } from './storedRows.js';
+
+export type VerifyProblemKind =
+  | ChainBreak['kind']
+  /** a stored row that does not decode */
+  | 'corrupt'
+  /** an event that would be rejected if it were appended now at its place (docs/invariants.md) */
+  | 'invariant'
+  | 'duplicateId'
+  /** against a saved digest: a stream it lists is gone, shorter, or different at the digest's revision */
+  | 'missingStream'
+  | 'truncated'
+  | 'rewritten'
+  /** SQLite schema v2: a derived row (timeline, retraction, mention, snapshot) that disagrees with the envelopes */
+  | 'derived';
+
+export type VerifyProblem = Readonly<{ stream: string; revision: number; kind: VerifyProblemKind; message: string }>;
+
+/** The docs/cli.md `verify` JSON document. */
+export type VerifyResult = Readonly<{ ok: boolean; streams: number; events: number; problems: VerifyProblem[] }>;
+
+export type VerifyOptions = Readonly<{
+  /**
+   * Only these streams (an audit verifies its issuer's stream and the `holders` and `fx` streams it
+   * reads); every stream when absent. A named stream the ledger does not hold is not counted; the
+   * digest is compared on the named streams only. The result counts the streams and events checked.
+   */
+  streams?: ReadonlyArray<string>;
+  /** A saved digest the current log must extend (docs/integrity.md). */
+  digest?: Digest;
+  /** Called as streams are checked: events checked so far, and in all. */
+  onProgress?: (checked: number, total: number) => void;
+  /** Where the rows come from; by default straight from the store (see storedRowsOf). */
+  rows?: StoredRows;
+}>;
+
+type Decoded = Extract<StoredRow, { event: StoredEvent }>;
+const isDecoded = (row: StoredRow): row is Decoded => 'event' in row;
+
+/**
+ * The first place a stream's stored rows stop being a sound chain: a row that does not decode, a
+ * row filed under a revision its event does not carry, or a break of the hash chain. Returns it
+ * with the events before it, which are the ones worth replaying.
+ */
+const firstStructuralBreak = (stream: string, rows: ReadonlyArray<StoredRow>): { problem?: VerifyProblem; sound: StoredEvent[] } => {
+  const corruptAt = rows.findIndex((row) => !isDecoded(row));
+  const decoded = (corruptAt < 0 ? rows : rows.slice(0, corruptAt)) as Decoded[];
+  const events = decoded.map((row) => row.event);
+  const candidates: Array<{ index: number; problem: VerifyProblem }> = [];
+  const chainBreak = checkChain(stream, events);
+  if (chainBreak) candidates.push({ index: chainBreak.revision, problem: chainBreak });
+  const misfiled = decoded.findIndex((row) => row.revision !== row.event.revision);
+  if (misfiled >= 0) {
+    const row = decoded[misfiled]!;
+    candidates.push({
+      index: misfiled,
+      problem: {
+        stream,
+        revision: misfiled,
+        kind: 'revision',
+        message: `the row stored at revision ${row.revision} holds the event of revision ${row.event.revision} (${row.event.id})`,
+      },
+    });
+  }
+  if (corruptAt >= 0) {
+    const row = rows[corruptAt] as Extract<StoredRow, { corrupt: string }>;
+    candidates.push({
+      index: corruptAt,
+      problem:
+        row.revision === corruptAt
+          ? { stream, revision: corruptAt, kind: 'corrupt', message: `the stored event does not decode: ${row.corrupt}` }
+          : {
+              stream,
+              revision: corruptAt,
+              kind: 'revision',
+              message: `expected revision ${corruptAt}, found a row at revision ${row.revision} (an event was deleted); it does not decode either: ${row.corrupt}`,
+            },
+    });
+  }
+  const first = candidates.reduce<(typeof candidates)[number] | undefined>(
+    (a, b) => (a === undefined || b.index < a.index ? b : a),
+    undefined,
+  );
+  return first ? { problem: first.problem, sound: events.slice(0, first.index) } : { sound: events };
+};
+
+/**
+ * A row filed under another id than its event's: look-ups by id (the "already present" check of
+ * append and import, retract, correct) would miss the event, so it could be appended twice.
+ */
+const misindexed = (stream: string, rows: ReadonlyArray<StoredRow>): VerifyProblem | undefined => {
+  const at = rows.findIndex((row) => isDecoded(row) && row.indexedId !== undefined && row.indexedId !== row.event.id.toLowerCase());
+  if (at < 0) return undefined;
+  const row = rows[at] as Decoded;
+  return {
+    stream,
+    revision: at,
+    kind: 'corrupt',
+    message: `the row is filed under id ${row.indexedId}, but its event is ${row.event.id}: look-ups by id would miss it`,
+  };
+};
+
+/** docs/integrity.md: the current log extends the digest when the stream reaches its revision with the same hash there. */
+const digestProblem = (entry: DigestEntry, rows: ReadonlyArray<StoredRow>): VerifyProblem | undefined => {
+  const { stream, revision, hash } = entry;
+  if (rows.length <= revision)
+    return {
+      stream,
+      revision: rows.length,
+      kind: 'truncated',
+      message: `the stream now ends at revision ${rows.length - 1}, but the digest recorded revision ${revision}: events were removed`,
+    };
+  const row = rows[revision]!;
+  if (!isDecoded(row) || row.event.hash === hash) return undefined; // an undecodable row is reported already
+  return {
+    stream,
+    revision,
+    kind: 'rewritten',
+    message: `the event at revision ${revision} has hash ${row.event.hash.slice(0, 12)}…, the digest recorded ${hash.slice(0, 12)}…: the history up to this revision was rewritten`,
+  };
+};
+
+const byPlace = (a: VerifyProblem, b: VerifyProblem): number =>
+  a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : a.revision - b.revision;
+
+/**
+ * Verifies the whole ledger (docs/integrity.md): recomputes every stream's hash chain and reports where it
+ * first breaks; replays every stream through a fresh timeline so every event must pass its
+ * invariants as when it was appended; checks event ids are unique across the ledger; and with a
+ * digest, that the log extends it. Streams are checked one at a time (bounded memory). After a
+ * stream's first break its later events are not re-checked: nothing after it can be trusted.
+ */
+export const verifyLedger = async (store: EventStore, options: VerifyOptions = {}): Promise<VerifyResult> => {
+  const rows = options.rows ?? storedRowsOf(store);
+  try {
+    const named = options.streams && new Set(options.streams);
+    const streams = named ? (await rows.streams()).filter((s) => named.has(s)) : await rows.streams();
+    const total = await rows.count(named && streams);
+    const digest = new Map(
+      (options.digest?.streams ?? []).filter((entry) => !named || named.has(entry.stream)).map((entry) => [entry.stream, entry]),
+    );
+    const firstSeen = new Map<string, string>();
+    const problems: VerifyProblem[] = [];
+    let checked = 0;
+    for (const stream of streams) {
+      const streamRows = await rows.rowsOf(stream);
+      const { problem, sound } = firstStructuralBreak(stream, streamRows);
+      if (problem) problems.push(problem);
+      const broken = firstInvariantBreak(stream, sound, sound.length < streamRows.length);
+      if (broken) problems.push({ stream, revision: broken.revision, kind: 'invariant', message: broken.message });
+      for (const e of sound) {
+        const key = e.id.toLowerCase();
+        const earlier = firstSeen.get(key);
+        // A repeat within the stream is already the replay's DuplicateEventId at that revision.
+        if (earlier && e.revision !== broken?.revision)
+          problems.push({ stream, revision: e.revision, kind: 'duplicateId', message: `event id ${e.id} is also used at ${earlier}` });
+        else firstSeen.set(key, `${stream}@${e.revision}`);
+      }
+      const wrongId = misindexed(stream, streamRows);
+      // Reported when it is the stream's first break (an edited envelope id is a hash break already).
+      if (wrongId && !problems.some((p) => p.stream === stream && p.revision <= wrongId.revision)) problems.push(wrongId);
+      const entry = digest.get(stream);
+      const drift = entry && digestProblem(entry, streamRows);
+      if (drift) problems.push(drift);
+      // The fast reads (SQLite) trust the derived rows: they must say what the envelopes say. Told
+      // only when nothing else is wrong with the stream: a broken chain explains them already.
+      const derived = await rows.derivedOf?.(stream);
+      const head = streamRows.length === 0 ? -1 : streamRows[streamRows.length - 1]!.revision;
+      const drifted = derived && firstDerivedBreak(stream, sound, derived, head);
+      if (drifted && !problems.some((p) => p.stream === stream))
+        problems.push({ stream, revision: drifted.revision, kind: 'derived', message: drifted.message });
+      checked += streamRows.length;
+      options.onProgress?.(checked, total);
+    }
+    const present = new Set(streams);
+    for (const entry of digest.values())
+      if (!present.has(entry.stream))
+        problems.push({
+          stream: entry.stream,
+          revision: 0,
+          kind: 'missingStream',
+          message: `the digest lists the stream at revision ${entry.revision}, but it is gone`,
+        });
+    problems.sort(byPlace);
+    return { ok: problems.length === 0, streams: streams.length, events: checked, problems };
+  } finally {
+    await rows.close();
+  }
+};
