@@ -16,8 +16,8 @@ export type StoredRow =
 
 /** The stored rows of a whole ledger, one stream at a time. */
 export interface StoredRows {
-  /** How many rows there are, for progress. */
-  count(): Promise<number>;
+  /** How many rows there are (in these streams, or in all), for progress. */
+  count(streams?: ReadonlyArray<string>): Promise<number>;
   /** Every stream name, sorted. */
   streams(): Promise<string[]>;
   /** A stream's rows in the order the store reads them (by revision). */
@@ -66,6 +66,7 @@ const openSqliteRows = (path: string): StoredRows => {
     }
   };
   const countRows = guard(() => db.prepare<[], number>('SELECT COUNT(*) FROM events').pluck());
+  const countStream = guard(() => db.prepare<[string], number>('SELECT COUNT(*) FROM events WHERE stream = ?').pluck());
   const streamNames = guard(() => db.prepare<[], string>('SELECT DISTINCT stream FROM events ORDER BY stream').pluck());
   const streamRows = guard(() =>
     db.prepare<[string], [number, string, string]>('SELECT revision, id, envelope FROM events WHERE stream = ? ORDER BY revision').raw(),
@@ -91,7 +92,8 @@ const openSqliteRows = (path: string): StoredRows => {
       }))
     : undefined;
   return {
-    count: async () => guard(() => countRows.get() ?? 0),
+    count: async (streams) =>
+      guard(() => (streams ? streams.reduce((n, stream) => n + (countStream.get(stream) ?? 0), 0) : (countRows.get() ?? 0))),
     streams: async () => guard(() => streamNames.all()),
     rowsOf: async (stream) =>
       guard(() => streamRows.all(stream)).map(([revision, indexedId, envelope]) => ({
@@ -129,7 +131,10 @@ const portRows = (store: EventStore): StoredRows => {
   let heads: Promise<Array<{ stream: string; revision: number }>> | undefined;
   const headsOnce = () => (heads ??= store.heads());
   return {
-    count: async () => (await headsOnce()).reduce((n, h) => n + h.revision + 1, 0),
+    count: async (streams) => {
+      const named = streams && new Set(streams);
+      return (await headsOnce()).reduce((n, h) => (!named || named.has(h.stream) ? n + h.revision + 1 : n), 0);
+    },
     streams: async () => (await headsOnce()).map((h) => h.stream),
     rowsOf: async (stream) => {
       try {

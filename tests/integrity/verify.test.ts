@@ -74,6 +74,53 @@ describe('verify on an untouched ledger', () => {
   });
 });
 
+describe('verify of named streams only', () => {
+  it('checks and counts only those streams, and finds nothing in the others', async () => {
+    const file = copyOf(pristine);
+    tamper(file, (db) => {
+      const row = rowAt(db, OTHER, 1);
+      setEnvelope(db, row.position, { ...envelopeOf(row), actor: 'mallory' });
+    });
+    const store = openSqliteStore(file);
+    try {
+      const progress: Array<[number, number]> = [];
+      const named = await verifyLedger(store, {
+        streams: [ACME, 'holders', 'fx', 'issuer-nowhere'],
+        onProgress: (done, total) => progress.push([done, total]),
+      });
+      const all = await verifyLedger(store);
+      expect(named).toMatchObject({ ok: true, streams: 3, problems: [] });
+      expect(named.events).toBe(all.events - 4); // issuer-other holds the other 4 of the 18
+      expect(progress.at(-1)).toEqual([named.events, named.events]);
+      expect(places(await verifyLedger(store, { streams: [OTHER] }))).toEqual([{ stream: OTHER, revision: 1, kind: 'hash' }]);
+      expect(places(all)).toEqual([{ stream: OTHER, revision: 1, kind: 'hash' }]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('compares a digest on the named streams only', async () => {
+    const file = copyOf(pristine);
+    tamper(file, (db) => db.prepare("DELETE FROM events WHERE stream = 'fx'").run());
+    const store = openSqliteStore(file);
+    try {
+      expect(await verifyLedger(store, { streams: [ACME, 'holders'], digest: pristineDigest })).toMatchObject({ ok: true, streams: 2 });
+      expect(places(await verifyLedger(store, { streams: [ACME, 'fx'], digest: pristineDigest }))).toEqual([
+        { stream: 'fx', revision: 0, kind: 'missingStream' },
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('works the same through the port (memory store)', async () => {
+    const store = createMemoryStore();
+    await buildFixture(store);
+    const named = await verifyLedger(store, { streams: [OTHER] });
+    expect(named).toMatchObject({ ok: true, streams: 1, events: 4 });
+  });
+});
+
 describe('verify finds tampering with the SQLite file, at the stream and revision where the chain first breaks', () => {
   it('a share count changed inside a stored envelope', async () => {
     const file = copyOf(pristine);
