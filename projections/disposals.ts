@@ -202,7 +202,7 @@ class IssuerLots extends IgnoreSteps {
  */
 export const disposalsOf = (
   issuer: IssuerId,
-  timeline: ReadonlyArray<PlacedEvent>,
+  timeline: Iterable<PlacedEvent>,
   method: CostMethod,
   tracked: ReadonlySet<HolderId>,
   counts: (holder: HolderId, date: IsoDate) => boolean,
