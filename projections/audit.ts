@@ -202,7 +202,11 @@ export const projectAudit = (
   // of each seller are as a replay for that seller alone would have them.
   const sold = disposalsOf(issuer, fold(), 'fifo', facts.holders, (_holder, on) => on >= from);
   const bySeller = new Map<HolderId, Disposal[]>();
-  for (const d of sold) bySeller.set(d.seller, [...(bySeller.get(d.seller) ?? []), d]);
+  for (const d of sold) {
+    const list = bySeller.get(d.seller);
+    if (list) list.push(d);
+    else bySeller.set(d.seller, [d]);
+  }
   const warnings: string[] = [];
   const proceeds = [...bySeller.keys()].sort(compareText).map((holder): HolderProceedsJson => {
     const fx = new CurrencyConverter(registries.fx);
