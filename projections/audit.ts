@@ -108,7 +108,7 @@ export const auditPeriod = (request: AuditRequest, facts: Pick<StreamFacts, 'reg
 });
 
 /** The holder registry at the period's two ends, and the FX rates known at knownAt. */
-export type AuditRegistries = Readonly<{ start: HolderRegistry; end: HolderRegistry; fx: FxRates }>;
+type AuditRegistries = Readonly<{ start: HolderRegistry; end: HolderRegistry; fx: FxRates }>;
 
 /**
  * The audit report of one issuer over a period (docs/audit.md), as the ledger knew it at `knownAt`,

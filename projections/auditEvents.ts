@@ -70,7 +70,7 @@ const DAY_MS = 86_400_000;
 
 export const daysBetween = (from: IsoDate, to: IsoDate): number => Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS);
 
-export const inPeriod = (date: IsoDate, from: IsoDate, to: IsoDate): boolean => date >= from && date <= to;
+const inPeriod = (date: IsoDate, from: IsoDate, to: IsoDate): boolean => date >= from && date <= to;
 
 /**
  * One event of the issuer's stream recorded by the report's knownAt, as the audit reads it in
@@ -174,7 +174,7 @@ export const auditEventRow = (
   };
 };
 
-export type EventRowsRequest = Readonly<{ issuer: IssuerId; from: IsoDate; to: IsoDate }>;
+type EventRowsRequest = Readonly<{ issuer: IssuerId; from: IsoDate; to: IsoDate }>;
 
 /**
  * The events table (docs/audit.md): every entry dated in the period, in the order given (timeline

@@ -83,13 +83,6 @@ class FreeMoves extends IgnoreSteps {
   }
 }
 
-/** Every holder with a disposal among these events. */
-export const sellersIn = (events: Iterable<PlacedEvent>): Set<HolderId> => {
-  const moves = new FreeMoves();
-  for (const e of events) stepsOf(e, moves);
-  return moves.sellers;
-};
-
 /** Every currency a disposal of this timeline is paid in. */
 export const saleCurrencies = (timeline: ReadonlyArray<PlacedEvent>): Set<CurrencyCode> => {
   const moves = new FreeMoves();

@@ -66,7 +66,7 @@ export type ObligationsRequest = Readonly<{
  * The date the rules apply from: the issuer's listing (its first IPOCompleted as the ledger knew
  * it at knownAt, whatever the asOf), else its first event.
  */
-export const regimeStart = (issuerEvents: ReadonlyArray<StoredEvent>, knownAt: Instant): { date: IsoDate | undefined } => {
+const regimeStart = (issuerEvents: ReadonlyArray<StoredEvent>, knownAt: Instant): { date: IsoDate | undefined } => {
   const all = selectTimeline(issuerEvents, { asOf: END_OF_TIME, knownAt });
   return { date: (all.find((e) => e.type === 'IPOCompleted') ?? all[0])?.date };
 };

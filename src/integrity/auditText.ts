@@ -48,7 +48,7 @@ export type LargeReport = Readonly<{
 }>;
 
 /** The command that writes every event of the report's period as CSV. */
-export const csvCommand = (a: AuditHead): string =>
+const csvCommand = (a: AuditHead): string =>
   `shareledger audit --issuer ${a.issuer} --from ${a.period.from} --to ${a.period.to} --format csv --out ${a.issuer}-events.csv`;
 
 export const largeReportSentence = (r: LargeReport): string =>
