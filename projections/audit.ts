@@ -1,17 +1,33 @@
-import type { HolderId, Instant, IsoDate, IssuerId, StoredEvent } from '../events/index.js';
+import type { ClassId, EventId, EventType, HolderId, Instant, IsoDate, IssuerId, StoredEvent } from '../events/index.js';
 import { utcDateOf } from '../events/index.js';
-import { auditEvents, BACK_DATED_AFTER_DAYS, type AuditEventJson, type AuditRetractionJson } from './auditEvents.js';
-import { PERCENT_TOLERANCE_PP, reconcileDisclosures, type ReconciliationJson } from './auditDisclosures.js';
-import { stakeChart, type StakeChartJson } from './auditChart.js';
-import { sellersIn } from './disposals.js';
+import type { FindEvent } from '../src/domain/eventTypes/eventKind.js';
+import { initialIssuerState } from '../src/domain/issuerState.js';
+import type { PlacedEvent } from '../src/domain/timeline.js';
+import {
+  applyWithChanges,
+  auditEventRow,
+  auditRetractions,
+  BACK_DATED_AFTER_DAYS,
+  daysBetween,
+  retractedByOf,
+  statusOf,
+  type AuditEntry,
+  type AuditEventJson,
+  type AuditRetractionJson,
+  type RetractionFacts,
+} from './auditEvents.js';
+import { PERCENT_TOLERANCE_PP, reconcileDisclosure, type Disclosed, type ReconciliationJson } from './auditDisclosures.js';
+import { StakeChartWalk, type StakeChartJson } from './auditChart.js';
+import { disposalsOf, type Disposal } from './disposals.js';
 import { compareText } from './format.js';
+import { CurrencyConverter, type FxRates } from './fx.js';
 import type { BusinessCalendar } from './obligations/businessDays.js';
-import { auditObligations, type AuditObligationsJson } from './obligations/auditSection.js';
-import { historyOf } from './history.js';
-import { projectCapTable, type CapTableJson } from './ownership.js';
-import { projectProceeds, type DisposalJson, type ProceedsTotalJson } from './proceeds.js';
-import { displayName, holderRegistry } from './registry.js';
-import { END_OF_TIME, recordedBy, selectTimeline } from './timeline.js';
+import { auditObligations, auditRegime, type AuditObligationsJson } from './obligations/auditSection.js';
+import { InterestWalk } from './obligations/interest.js';
+import type { Disclosure } from './obligations/reconcile.js';
+import { capTableFromState, type CapTableJson } from './ownership.js';
+import { proceedsOfDisposals, type DisposalJson, type ProceedsTotalJson } from './proceeds.js';
+import { displayName, type HolderRegistry } from './registry.js';
 
 export type HolderProceedsJson = { holder: HolderId; name: string; disposals: DisposalJson[]; totals: ProceedsTotalJson[] };
 
@@ -46,11 +62,31 @@ export type AuditProjection = {
   };
 };
 
-export type AuditStreams = Readonly<{
-  issuerEvents: ReadonlyArray<StoredEvent>;
-  holderEvents: ReadonlyArray<StoredEvent>;
-  fxEvents: ReadonlyArray<StoredEvent>;
-}>;
+/** Events of the period per month (`YYYY-MM` of the effective date) and type: the overview of a large report. */
+export type EventsByMonth = Map<string, Map<EventType, number>>;
+
+/**
+ * The audit's figures without its events table, which is read again as it is written (it can be
+ * longer than memory allows); `events` holds the table only when it has at most `keepEvents` rows.
+ */
+export type AuditFigures = Omit<AuditProjection, 'events'> & {
+  events: AuditEventJson[] | undefined;
+  byMonth: EventsByMonth;
+};
+
+/**
+ * What is known of the issuer's stream before its timeline is read: found in one pass over the
+ * stream in revision order (src/auditReport.ts).
+ */
+export type StreamFacts = RetractionFacts &
+  Readonly<{
+    /** Its IssuerRegistered, if recorded by knownAt. */
+    registration: Extract<StoredEvent, { type: 'IssuerRegistered' }> | undefined;
+    /** The date disclosure rules apply from (its first counted IPOCompleted, else its registration; docs/obligations.md). */
+    listing: IsoDate | undefined;
+    /** Every holder its events name: whose cost lots the proceeds follow. */
+    holders: ReadonlySet<HolderId>;
+  }>;
 
 export type AuditRequest = Readonly<{
   issuer: IssuerId;
@@ -63,66 +99,147 @@ export type AuditRequest = Readonly<{
   calendar?: BusinessCalendar;
 }>;
 
-const dayBefore = (date: IsoDate): IsoDate => utcDateOf(new Date(Date.parse(date) - 86_400_000));
+export const dayBefore = (date: IsoDate): IsoDate => utcDateOf(new Date(Date.parse(date) - 86_400_000));
 
-/** Who disposed of shares in the period (docs/proceeds.md disposals), so their proceeds are listed. */
-const disposersIn = (events: ReadonlyArray<AuditEventJson>, recorded: ReadonlyArray<StoredEvent>): HolderId[] => {
-  const counted = new Set(events.filter((e) => e.status === 'counted').map((e) => e.eventId));
-  return [...sellersIn(recorded.filter((e) => counted.has(e.id)))].sort(compareText);
-};
+/** The period of a request: from the registration (else the day of knownAt) to the day of knownAt, unless given. */
+export const auditPeriod = (request: AuditRequest, facts: Pick<StreamFacts, 'registration'>): { from: IsoDate; to: IsoDate } => ({
+  from: request.from ?? facts.registration?.date ?? utcDateOf(new Date(request.knownAt)),
+  to: request.to ?? utcDateOf(new Date(request.knownAt)),
+});
+
+/** The holder registry at the period's two ends, and the FX rates known at knownAt. */
+type AuditRegistries = Readonly<{ start: HolderRegistry; end: HolderRegistry; fx: FxRates }>;
 
 /**
- * The audit report of one issuer over a period (docs/audit.md), as the ledger knew it at `knownAt`.
- * Pure: the streams come in; every figure is computed by the ownership, history and proceeds
- * projections.
+ * The audit report of one issuer over a period (docs/audit.md), as the ledger knew it at `knownAt`,
+ * in one pass over the issuer's timeline: `entries` are the stream's events recorded by knownAt
+ * (retracted ones and retractions included) in timeline order, up to the period's end at least.
+ * Every figure is the one the ownership, history, obligations and proceeds projections give.
  */
-export const projectAudit = (streams: AuditStreams, request: AuditRequest): AuditProjection => {
+export const projectAudit = (
+  entries: Iterable<AuditEntry>,
+  facts: StreamFacts,
+  registries: AuditRegistries,
+  request: AuditRequest,
+  keepEvents = Number.POSITIVE_INFINITY,
+): AuditFigures => {
   const { issuer, knownAt } = request;
-  const recorded = recordedBy(streams.issuerEvents, knownAt);
-  const registration = recorded.find((e) => e.type === 'IssuerRegistered');
-  const from = request.from ?? registration?.date ?? utcDateOf(new Date(knownAt));
-  const to = request.to ?? utcDateOf(new Date(knownAt));
-  const ownership = { issuerEvents: streams.issuerEvents, holderEvents: streams.holderEvents };
-  const registry = holderRegistry(selectTimeline(streams.holderEvents, { asOf: to, knownAt }));
-  const history = historyOf(issuer, selectTimeline(streams.issuerEvents, { asOf: END_OF_TIME, knownAt }));
-  const { events, retractions } = auditEvents(recorded, history.entries, from, to);
-  const disclosures = reconcileDisclosures(issuer, streams.issuerEvents, from, to, knownAt);
+  const { from, to } = auditPeriod(request, facts);
+  const retractedBy = retractedByOf(facts);
+  const find: FindEvent = (id) => facts.targets.get(id);
+  const state = initialIssuerState(issuer);
+  const chart = new StakeChartWalk({ from, to });
+  const interest =
+    facts.listing === undefined ? undefined : new InterestWalk(issuer, { group: false }, facts.listing, auditRegime().threshold);
+  const noticeDisclosures: Disclosure[] = [];
+  const disclosures: ReconciliationJson[] = [];
+  let events: AuditEventJson[] | undefined = [];
+  const byMonth: EventsByMonth = new Map();
+  const counts = { events: 0, retracted: 0, backDated: 0 };
+  let start: CapTableJson | undefined;
+  // The date being folded: the positions its events touched, its disclosures to reconcile at its end.
+  let date: IsoDate | undefined;
+  const touched = new Map<string, readonly [ClassId, HolderId]>();
+  let pending: Array<{ d: Disclosed; source: string | undefined }> = [];
+  const touch = (cls: ClassId, holder: HolderId): void => {
+    const key = `${cls}\u0000${holder}`;
+    if (!touched.has(key)) touched.set(key, [cls, holder]);
+  };
+  const enterPeriod = (): void => {
+    if (start !== undefined) return;
+    start = capTableFromState(state, { asOf: dayBefore(from), knownAt }, registries.start);
+    chart.start(state);
+  };
+  const endOfDate = (): void => {
+    if (date === undefined || date < from) return;
+    chart.endOfDate(date, state, touched.values());
+    for (const { d, source } of pending) disclosures.push(reconcileDisclosure(state, d, source));
+    touched.clear();
+    pending = [];
+  };
+
+  /** Folds each entry, and hands the counted events on in timeline order (the proceeds' lots read them). */
+  function* fold(): Generator<PlacedEvent> {
+    for (const entry of entries) {
+      const e = entry.event;
+      if (e.date > to) break;
+      const status = statusOf(e, retractedBy);
+      const here = e.date >= from;
+      if (here) {
+        enterPeriod();
+        counts.events++;
+        if (status === 'retracted') counts.retracted++;
+        if (daysBetween(e.date, entry.recordedAt.slice(0, 10) as IsoDate) > BACK_DATED_AFTER_DAYS) counts.backDated++;
+        const month = e.date.slice(0, 7);
+        let types = byMonth.get(month);
+        if (!types) byMonth.set(month, (types = new Map()));
+        types.set(e.type, (types.get(e.type) ?? 0) + 1);
+      }
+      if (status !== 'counted') {
+        if (here && events !== undefined) events.push(auditEventRow(entry, status, retractedBy.get(e.id) ?? null, [], find));
+        if (events !== undefined && events.length > keepEvents) events = undefined;
+        continue;
+      }
+      if (e.date !== date) {
+        endOfDate();
+        date = e.date;
+      }
+      interest?.add(e);
+      const changes = applyWithChanges(state, e, here && events !== undefined, here ? touch : undefined);
+      if (e.type === 'StakeDisclosed') {
+        noticeDisclosures.push({ eventId: e.id, date: e.date, holder: e.data.holder, class: e.data.class });
+        if (here) pending.push({ d: e, source: entry.source });
+      }
+      if (here && events !== undefined) events.push(auditEventRow(entry, status, null, changes, find));
+      if (events !== undefined && events.length > keepEvents) events = undefined;
+      yield e;
+    }
+    endOfDate();
+    enterPeriod();
+  }
+
+  // Proceeds by holder in the period (fifo): the lots of every holder the stream names, so those
+  // of each seller are as a replay for that seller alone would have them.
+  const sold = disposalsOf(issuer, fold(), 'fifo', facts.holders, (_holder, on) => on >= from);
+  const bySeller = new Map<HolderId, Disposal[]>();
+  for (const d of sold) {
+    const list = bySeller.get(d.seller);
+    if (list) list.push(d);
+    else bySeller.set(d.seller, [d]);
+  }
   const warnings: string[] = [];
-  const proceeds = disposersIn(events, recorded).map((holder): HolderProceedsJson => {
-    const answer = projectProceeds(
-      { issuerStreams: [streams.issuerEvents], holderEvents: streams.holderEvents, fxEvents: streams.fxEvents },
-      { holder, method: 'fifo', from, to },
-      knownAt,
-    );
-    warnings.push(...answer.warnings);
-    return { holder, name: displayName(registry, holder), disposals: answer.proceeds.disposals, totals: answer.proceeds.totals };
+  const proceeds = [...bySeller.keys()].sort(compareText).map((holder): HolderProceedsJson => {
+    const fx = new CurrencyConverter(registries.fx);
+    const answer = proceedsOfDisposals({ holder, method: 'fifo' }, bySeller.get(holder)!, fx);
+    warnings.push(...fx.warnings);
+    return { holder, name: displayName(registries.end, holder), disposals: answer.disposals, totals: answer.totals };
   });
-  const chart = stakeChart(issuer, streams.issuerEvents, registry, { from, to, knownAt });
+
+  const stakeChart = chart.finish(state, registries.end);
   const obligations = auditObligations(
-    ownership,
-    { issuer, from, to, knownAt, ...(request.calendar !== undefined ? { calendar: request.calendar } : {}) },
-    chart.class,
+    { steps: interest?.finish() ?? [], disclosures: noticeDisclosures },
+    { from, to, ...(request.calendar !== undefined ? { calendar: request.calendar } : {}) },
+    stakeChart.class,
   );
+  const retractions = auditRetractions(facts, from, to);
   return {
     issuer,
-    name: registration?.type === 'IssuerRegistered' ? registration.data.name : null,
+    name: facts.registration?.data.name ?? null,
     period: { from, to },
     knownAt,
-    capTable: {
-      start: projectCapTable(ownership, issuer, { asOf: dayBefore(from), knownAt }),
-      end: projectCapTable(ownership, issuer, { asOf: to, knownAt }),
-    },
+    capTable: { start: start!, end: capTableFromState(state, { asOf: to, knownAt }, registries.end) },
     events,
     retractions,
     disclosures,
     proceeds: { method: 'fifo', holders: proceeds, warnings: [...new Set(warnings)] },
-    chart,
+    chart: stakeChart,
     obligations,
+    byMonth,
     summary: {
-      events: events.length,
-      retracted: events.filter((e) => e.status === 'retracted').length,
+      events: counts.events,
+      retracted: counts.retracted,
       retractions: retractions.length,
-      backDated: events.filter((e) => e.backDated).length,
+      backDated: counts.backDated,
       disclosures: disclosures.length,
       flaggedDisclosures: disclosures.filter((d) => d.flagged).length,
       notices: obligations.notices.length,
@@ -131,4 +248,10 @@ export const projectAudit = (streams: AuditStreams, request: AuditRequest): Audi
       thresholds: { backDatedAfterDays: BACK_DATED_AFTER_DAYS, percentTolerancePp: PERCENT_TOLERANCE_PP },
     },
   };
+};
+
+/** The events flagged in a large report's short list (docs/audit.md#large-reports). */
+export const flaggedEvents = (figures: Pick<AuditFigures, 'obligations'>): ((e: AuditEventJson) => boolean) => {
+  const noticed = new Set<EventId>(figures.obligations.notices.map((n) => n.eventId));
+  return (e) => e.backDated || e.status !== 'counted' || e.type === 'StakeDisclosed' || noticed.has(e.eventId);
 };

@@ -1,11 +1,8 @@
-import type { ClassId, HolderId, Instant, IsoDate, IssuerId, Rational, StoredEvent } from '../events/index.js';
+import type { ClassId, HolderId, IsoDate, Rational } from '../events/index.js';
 import { compare, fromBigint, HUNDRED, percentOf, PUBLIC, rational, sub, sum } from '../events/index.js';
-import { evolveIssuer, initialIssuerState, type IssuerState, outstandingOf } from '../src/domain/issuerState.js';
-import type { PlacedEvent } from '../src/domain/timeline.js';
+import { type IssuerState, outstandingOf, sharesOf } from '../src/domain/issuerState.js';
 import { compareText, formatPercent } from './format.js';
-import { replayIssuer } from './ownership.js';
 import { displayName, type HolderRegistry } from './registry.js';
-import { selectTimeline } from './timeline.js';
 
 /** How many named holders the chart draws; everyone else (the free float included) is "others". */
 const MAJOR_HOLDERS = 5;
@@ -41,85 +38,124 @@ const mainClassOf = (end: IssuerState, holdersOf: ReadonlyMap<ClassId, ReadonlyS
   return best;
 };
 
-/** Calls `visit(date, state)` with the state at the start of the period and at the end of each date in it. */
-const walk = (
-  issuer: IssuerId,
-  timeline: ReadonlyArray<PlacedEvent>,
-  from: IsoDate,
-  visit: (date: IsoDate, s: IssuerState) => void,
-): void => {
-  const state = initialIssuerState(issuer);
-  let i = 0;
-  while (i < timeline.length && timeline[i]!.date < from) evolveIssuer(state, timeline[i++]!);
-  visit(from, state);
-  while (i < timeline.length) {
-    const date = timeline[i]!.date;
-    while (i < timeline.length && timeline[i]!.date === date) evolveIssuer(state, timeline[i++]!);
-    visit(date, state);
+const percentOfShares = (shares: bigint, outstanding: bigint): Rational | null => percentOf(fromBigint(shares), fromBigint(outstanding));
+
+/**
+ * The chart, built as the audit folds the issuer's timeline (asOf the period's end) once: `start`
+ * with the state at the start of the period, `endOfDate` with the state at the end of each date
+ * in it and the positions the date's events may have changed, then `finish`. The holdings are
+ * visited at those moments only (the start and the end of each date), as the chart draws them.
+ * Every changed position is logged, so the major holders' points are drawn once they are known.
+ */
+export class StakeChartWalk {
+  /** Per class, every holder with shares at a visit. */
+  private readonly holdersOf = new Map<ClassId, Set<HolderId>>();
+  /** Per class, each holder's most shares at a visit. */
+  private readonly peakShares = new Map<ClassId, Map<HolderId, bigint>>();
+  private startHoldings = new Map<ClassId, Map<HolderId, bigint>>();
+  private startOutstanding = new Map<ClassId, bigint>();
+  /** The dates visited after the start, and per date the outstanding of every class at its end. */
+  private readonly dates: IsoDate[] = [];
+  private readonly outstanding: Array<Map<ClassId, bigint>> = [];
+  /** The changed positions, in visit order: date index, class, holder, shares at the end of the date. */
+  private readonly logDate: number[] = [];
+  private readonly logClass: ClassId[] = [];
+  private readonly logHolder: HolderId[] = [];
+  private readonly logShares: bigint[] = [];
+  private readonly names = new Map<string, string>();
+
+  constructor(private readonly period: Readonly<{ from: IsoDate; to: IsoDate }>) {}
+
+  /** One string per holder or class id in the log (the events' own copies would each be kept). */
+  private interned<S extends string>(text: S): S {
+    const known = this.names.get(text);
+    if (known !== undefined) return known as S;
+    this.names.set(text, text);
+    return text;
   }
-};
 
-const percentIn = (s: IssuerState, cls: ClassId, holder: HolderId): Rational | null =>
-  percentOf(fromBigint(s.holdings.get(cls)?.get(holder) ?? 0n), fromBigint(outstandingOf(s, cls)));
+  private seen(cls: ClassId, holder: HolderId, shares: bigint): void {
+    let holders = this.holdersOf.get(cls);
+    if (!holders) this.holdersOf.set(cls, (holders = new Set()));
+    holders.add(holder);
+    let peaks = this.peakShares.get(cls);
+    if (!peaks) this.peakShares.set(cls, (peaks = new Map()));
+    const peak = peaks.get(holder);
+    if (peak === undefined || shares > peak) peaks.set(holder, shares);
+  }
 
-export const stakeChart = (
-  issuer: IssuerId,
-  issuerEvents: ReadonlyArray<StoredEvent>,
-  registry: HolderRegistry,
-  period: Readonly<{ from: IsoDate; to: IsoDate; knownAt: Instant }>,
-): StakeChartJson => {
-  const { from, to, knownAt } = period;
-  const timeline = selectTimeline(issuerEvents, { asOf: to, knownAt });
-  const holdersOf = new Map<ClassId, Set<HolderId>>();
-  walk(issuer, timeline, from, (_date, s) => {
-    for (const [c, byHolder] of s.holdings) for (const h of byHolder.keys()) holdersOf.set(c, (holdersOf.get(c) ?? new Set()).add(h));
-  });
-  const cls = mainClassOf(replayIssuer(issuer, timeline), holdersOf);
-  if (cls === undefined) return { class: null, from, to, series: [], points: [] };
-  const peaks = new Map<HolderId, { shares: bigint; percent: Rational | null }>();
-  walk(issuer, timeline, from, (_date, s) => {
-    for (const [holder, shares] of s.holdings.get(cls) ?? []) {
-      if (holder === PUBLIC) continue;
-      const peak = peaks.get(holder) ?? { shares: 0n, percent: null };
-      const p = percentIn(s, cls, holder);
-      peaks.set(holder, {
-        shares: shares > peak.shares ? shares : peak.shares,
-        percent: p !== null && (peak.percent === null || compare(p, peak.percent) > 0) ? p : peak.percent,
-      });
+  start(s: IssuerState): void {
+    this.startHoldings = new Map([...s.holdings].map(([c, m]) => [c, new Map(m)]));
+    this.startOutstanding = new Map(s.outstanding);
+    for (const [cls, byHolder] of s.holdings) for (const [holder, shares] of byHolder) this.seen(cls, holder, shares);
+  }
+
+  endOfDate(date: IsoDate, s: IssuerState, touched: Iterable<readonly [ClassId, HolderId]>): void {
+    const at = this.dates.length;
+    this.dates.push(date);
+    this.outstanding.push(new Map(s.outstanding));
+    for (const [c, h] of touched) {
+      const cls = this.interned(c);
+      const holder = this.interned(h);
+      const shares = sharesOf(s, cls, holder);
+      if (shares > 0n) this.seen(cls, holder, shares);
+      this.logDate.push(at);
+      this.logClass.push(cls);
+      this.logHolder.push(holder);
+      this.logShares.push(shares);
     }
-  });
-  const major = [...peaks]
-    .sort(([a, pa], [b, pb]) => (pb.shares > pa.shares ? 1 : pb.shares < pa.shares ? -1 : compareText(a, b)))
-    .slice(0, MAJOR_HOLDERS)
-    .map(([holder]) => holder);
-  const points: StakeChartJson['points'] = [];
-  let othersPeak: Rational | null = null;
-  walk(issuer, timeline, from, (date, s) => {
-    const shares = major.map((h) => percentIn(s, cls, h));
-    const outstanding = outstandingOf(s, cls);
-    const others = outstanding === 0n ? null : sub(HUNDRED, sum(shares.map((p) => p ?? rational(0n))));
-    if (others !== null && (othersPeak === null || compare(others, othersPeak) > 0)) othersPeak = others;
-    const point = { date, outstanding: outstanding.toString(), percents: [...shares, others].map(formatPercent) };
-    const last = points[points.length - 1];
-    const unchanged = last && last.outstanding === point.outstanding && last.percents.join() === point.percents.join();
-    if (!unchanged) points.push(point);
-  });
-  return {
-    class: cls,
-    from,
-    to,
-    series: [
-      ...major.map((holder) => {
-        const peak = peaks.get(holder)!;
-        return {
+  }
+
+  /** The chart, from the state at the end of the period and the holder registry as of then. */
+  finish(end: IssuerState, registry: HolderRegistry): StakeChartJson {
+    const { from, to } = this.period;
+    const cls = mainClassOf(end, this.holdersOf);
+    if (cls === undefined) return { class: null, from, to, series: [], points: [] };
+    const major = [...(this.peakShares.get(cls) ?? [])]
+      .filter(([holder]) => holder !== PUBLIC)
+      .sort(([a, pa], [b, pb]) => (pb > pa ? 1 : pb < pa ? -1 : compareText(a, b)))
+      .slice(0, MAJOR_HOLDERS)
+      .map(([holder]) => holder);
+    const index = new Map(major.map((h, i) => [h, i]));
+    const shares = major.map((h) => this.startHoldings.get(cls)?.get(h) ?? 0n);
+    const peakPercent: Array<Rational | null> = major.map(() => null);
+    const points: StakeChartJson['points'] = [];
+    let othersPeak: Rational | null = null;
+    const visit = (date: IsoDate, outstanding: bigint): void => {
+      const percents = shares.map((n) => percentOfShares(n, outstanding));
+      percents.forEach((p, i) => {
+        if (shares[i]! > 0n && p !== null && (peakPercent[i] === null || compare(p, peakPercent[i]!) > 0)) peakPercent[i] = p;
+      });
+      const others = outstanding === 0n ? null : sub(HUNDRED, sum(percents.map((p) => p ?? rational(0n))));
+      if (others !== null && (othersPeak === null || compare(others, othersPeak) > 0)) othersPeak = others;
+      const point = { date, outstanding: outstanding.toString(), percents: [...percents, others].map(formatPercent) };
+      const last = points[points.length - 1];
+      const unchanged = last && last.outstanding === point.outstanding && last.percents.join() === point.percents.join();
+      if (!unchanged) points.push(point);
+    };
+    visit(from, this.startOutstanding.get(cls) ?? 0n);
+    let k = 0;
+    for (let d = 0; d < this.dates.length; d++) {
+      for (; k < this.logDate.length && this.logDate[k] === d; k++) {
+        const i = this.logClass[k] === cls ? index.get(this.logHolder[k]!) : undefined;
+        if (i !== undefined) shares[i] = this.logShares[k]!;
+      }
+      visit(this.dates[d]!, this.outstanding[d]!.get(cls) ?? 0n);
+    }
+    return {
+      class: cls,
+      from,
+      to,
+      series: [
+        ...major.map((holder, i) => ({
           holder,
           name: displayName(registry, holder),
-          peakShares: peak.shares.toString(),
-          peakPercent: formatPercent(peak.percent),
-        };
-      }),
-      { holder: OTHERS, name: 'Others (incl. free float)', peakShares: null, peakPercent: formatPercent(othersPeak) },
-    ],
-    points,
-  };
-};
+          peakShares: this.peakShares.get(cls)!.get(holder)!.toString(),
+          peakPercent: formatPercent(peakPercent[i]!),
+        })),
+        { holder: OTHERS, name: 'Others (incl. free float)', peakShares: null, peakPercent: formatPercent(othersPeak) },
+      ],
+      points,
+    };
+  }
+}

@@ -1,9 +1,9 @@
-import type { ClassId, EventId, HolderId, Instant, IsoDate, IssuerId, Rational, StoredEvent } from '../events/index.js';
+import type { ClassId, EventId, HolderId, IsoDate, Rational } from '../events/index.js';
 import { compare, parseDecimal, sub, toFixed } from '../events/index.js';
+import type { IssuerState } from '../src/domain/issuerState.js';
 import type { PlacedEvent } from '../src/domain/timeline.js';
 import { formatPercent } from './format.js';
-import { percentagesOf, replayIssuer } from './ownership.js';
-import { selectTimeline } from './timeline.js';
+import { percentagesOf } from './ownership.js';
 
 /** A disclosed percentage further than this from the computed one (in percentage points) is flagged (docs/audit.md). */
 export const PERCENT_TOLERANCE_PP = '0.05';
@@ -35,12 +35,13 @@ const signed = (r: Rational): string => {
   return r.num > 0n ? `+${text}` : text;
 };
 
-const reconcile = (
-  issuer: IssuerId,
-  timeline: ReadonlyArray<PlacedEvent>,
-  d: Extract<StoredEvent, { type: 'StakeDisclosed' }>,
-): ReconciliationJson => {
-  const state = replayIssuer(issuer, timeline);
+export type Disclosed = Extract<PlacedEvent, { type: 'StakeDisclosed' }>;
+
+/**
+ * A counted disclosure dated in the period, reconciled against `state`: the issuer's state at the
+ * end of the disclosure's date (every event of that date counts).
+ */
+export const reconcileDisclosure = (state: IssuerState, d: Disclosed, source: string | undefined): ReconciliationJson => {
   const p = percentagesOf(state, [d.data.holder]);
   const cls = d.data.class;
   const computedShares = cls === undefined ? p.held.shares : (p.held.byClass.get(cls) ?? 0n);
@@ -66,7 +67,7 @@ const reconcile = (
     holder: d.data.holder,
     class: cls ?? null,
     filing: d.data.filing ?? null,
-    source: d.source ?? null,
+    source: source ?? null,
     basis: cls === undefined ? 'percentOfTotal' : 'percentOfClass',
     disclosed: { shares: d.data.shares?.toString() ?? null, percent: d.data.percent ?? null },
     computed: { shares: computedShares.toString(), percent: formatPercent(computedPercent) },
@@ -74,24 +75,4 @@ const reconcile = (
     flagged: reasons.length > 0,
     reasons,
   };
-};
-
-/** Reconciles every disclosure that counts (not retracted) and is dated in the period, in timeline order. */
-export const reconcileDisclosures = (
-  issuer: IssuerId,
-  issuerEvents: ReadonlyArray<StoredEvent>,
-  from: IsoDate,
-  to: IsoDate,
-  knownAt: Instant,
-): ReconciliationJson[] => {
-  const timeline = selectTimeline(issuerEvents, { asOf: to, knownAt });
-  const out: ReconciliationJson[] = [];
-  for (const e of timeline) {
-    if (e.type !== 'StakeDisclosed' || e.date < from) continue;
-    // The stake at the end of the disclosure's date: every event of that date counts (timeline is date-sorted).
-    let end = timeline.indexOf(e);
-    while (end < timeline.length && timeline[end]!.date === e.date) end++;
-    out.push(reconcile(issuer, timeline.slice(0, end), e as Extract<StoredEvent, { type: 'StakeDisclosed' }>));
-  }
-  return out;
 };

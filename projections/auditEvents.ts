@@ -1,8 +1,17 @@
-import type { ClassId, EventId, EventType, HolderId, Instant, IsoDate, StoredEvent } from '../events/index.js';
-import { byEffectivePoint } from '../src/domain/timeline.js';
-import type { HistoryEntryJson } from './history.js';
+import type { ClassId, EventId, EventType, HolderId, Instant, IsoDate, IssuerId, StoredEvent } from '../events/index.js';
+import type { FindEvent } from '../src/domain/eventTypes/eventKind.js';
 import { summaryOf } from '../src/domain/eventTypes/index.js';
+import {
+  evolveIssuer,
+  initialIssuerState,
+  type IssuerState,
+  outstandingOf,
+  positionsTouched,
+  sharesOf,
+} from '../src/domain/issuerState.js';
 import { holdersNamedBy } from '../src/domain/mentions.js';
+import type { PlacedEvent } from '../src/domain/timeline.js';
+import { compareText, formatShareOf } from './format.js';
 
 /** Recorded this many days or more after its effective date, an entry is flagged as back-dated (docs/audit.md). */
 export const BACK_DATED_AFTER_DAYS = 30;
@@ -64,63 +73,144 @@ export const daysBetween = (from: IsoDate, to: IsoDate): number => Math.round((D
 const inPeriod = (date: IsoDate, from: IsoDate, to: IsoDate): boolean => date >= from && date <= to;
 
 /**
- * The events table and the retractions of an audit (docs/audit.md): every event recorded by knownAt and
- * dated in the period, in timeline order (date, revision), with its holding changes from the
- * history projection; and every retraction dated in the period or aimed at an event that is.
+ * One event of the issuer's stream recorded by the report's knownAt, as the audit reads it in
+ * timeline order: the event, and who recorded it when, from what source (the envelope's own
+ * fields, which a store's derived timeline may not carry).
  */
-export const auditEvents = (
-  recorded: ReadonlyArray<StoredEvent>,
-  history: ReadonlyArray<HistoryEntryJson>,
-  from: IsoDate,
-  to: IsoDate,
-): { events: AuditEventJson[]; retractions: AuditRetractionJson[] } => {
-  const byId = new Map<EventId, StoredEvent>(recorded.map((e) => [e.id, e]));
-  const find = (id: EventId) => byId.get(id);
-  const retractedBy = new Map<EventId, StoredEvent>();
-  for (const e of recorded) if (e.type === 'EventRetracted') retractedBy.set(e.data.eventId, e);
-  const changes = new Map<EventId, AuditChangeJson[]>();
-  for (const h of history) {
-    const list = changes.get(h.eventId) ?? [];
-    list.push({
-      holder: h.holder,
-      class: h.class,
-      sharesBefore: h.sharesBefore,
-      sharesAfter: h.sharesAfter,
-      delta: (BigInt(h.sharesAfter) - BigInt(h.sharesBefore)).toString(),
-      percentOfClassBefore: h.percentOfClassBefore,
-      percentOfClassAfter: h.percentOfClassAfter,
-    });
-    changes.set(h.eventId, list);
+export type AuditEntry = Readonly<{
+  event: PlacedEvent;
+  recordedAt: Instant;
+  actor: string;
+  source: string | undefined;
+  note: string | undefined;
+}>;
+
+export type Retracted = Extract<StoredEvent, { type: 'EventRetracted' }>;
+
+/**
+ * What the audit knows of the stream before it reads it in timeline order: its retractions
+ * recorded by knownAt (in revision order), and the events they aim at, by id.
+ */
+export type RetractionFacts = Readonly<{
+  retractions: ReadonlyArray<Retracted>;
+  targets: ReadonlyMap<EventId, StoredEvent>;
+}>;
+
+/** Whom each retracted event was retracted by (the last retraction aimed at it, as recorded). */
+export const retractedByOf = (facts: RetractionFacts): Map<EventId, EventId> => {
+  const by = new Map<EventId, EventId>();
+  for (const r of facts.retractions) by.set(r.data.eventId, r.id);
+  return by;
+};
+
+export const statusOf = (e: PlacedEvent, retractedBy: ReadonlyMap<EventId, EventId>): AuditEventJson['status'] =>
+  e.type === 'EventRetracted' ? 'retraction' : retractedBy.has(e.id) ? 'retracted' : 'counted';
+
+const keyOf = (cls: ClassId, holder: HolderId): string => `${cls}\u0000${holder}`;
+
+/**
+ * Applies a counted event to the state, in place, and returns the holdings it changed: shares
+ * and % of class before and after, by class then holder (as docs/queries.md#history lists them).
+ * `touched` receives every position the event may have changed.
+ */
+export const applyWithChanges = (
+  state: IssuerState,
+  e: PlacedEvent,
+  wanted: boolean,
+  touched?: (cls: ClassId, holder: HolderId) => void,
+): AuditChangeJson[] => {
+  const positions = new Map<string, { cls: ClassId; holder: HolderId; shares: bigint; outstanding: bigint }>();
+  for (const [cls, holder] of positionsTouched(state, e)) {
+    const key = keyOf(cls, holder);
+    if (positions.has(key)) continue;
+    positions.set(key, { cls, holder, shares: sharesOf(state, cls, holder), outstanding: outstandingOf(state, cls) });
+    touched?.(cls, holder);
   }
-  const events = recorded
-    .filter((e) => inPeriod(e.date, from, to))
-    .sort(byEffectivePoint)
-    .map((e): AuditEventJson => {
-      const retraction = retractedBy.get(e.id);
-      const daysToRecord = daysBetween(e.date, e.recordedAt.slice(0, 10) as IsoDate);
-      return {
-        eventId: e.id,
-        revision: e.revision,
-        date: e.date,
-        recordedAt: e.recordedAt,
-        actor: e.actor,
-        source: e.source ?? null,
-        note: e.note ?? null,
-        type: e.type,
-        summary: summaryOf(e, find),
-        status: e.type === 'EventRetracted' ? 'retraction' : retraction ? 'retracted' : 'counted',
-        retractedBy: retraction?.id ?? null,
-        daysToRecord,
-        backDated: daysToRecord > BACK_DATED_AFTER_DAYS,
-        holders: [...new Set(holdersNamedBy(e))],
-        changes: changes.get(e.id) ?? [],
-      };
+  evolveIssuer(state, e);
+  if (!wanted) return [];
+  const changes: AuditChangeJson[] = [];
+  for (const p of positions.values()) {
+    const after = sharesOf(state, p.cls, p.holder);
+    if (after === p.shares) continue;
+    changes.push({
+      holder: p.holder,
+      class: p.cls,
+      sharesBefore: p.shares.toString(),
+      sharesAfter: after.toString(),
+      delta: (after - p.shares).toString(),
+      percentOfClassBefore: formatShareOf(p.shares, p.outstanding),
+      percentOfClassAfter: formatShareOf(after, outstandingOf(state, p.cls)),
     });
-  const retractions = recorded
-    .filter((e): e is Extract<StoredEvent, { type: 'EventRetracted' }> => e.type === 'EventRetracted')
-    .filter((r) => inPeriod(r.date, from, to) || (find(r.data.eventId) !== undefined && inPeriod(find(r.data.eventId)!.date, from, to)))
+  }
+  return changes.sort((a, b) => compareText(a.class, b.class) || compareText(a.holder, b.holder));
+};
+
+/** The events table's row of one event. */
+export const auditEventRow = (
+  entry: AuditEntry,
+  status: AuditEventJson['status'],
+  retractedBy: EventId | null,
+  changes: AuditChangeJson[],
+  find: FindEvent,
+): AuditEventJson => {
+  const e = entry.event;
+  const daysToRecord = daysBetween(e.date, entry.recordedAt.slice(0, 10) as IsoDate);
+  return {
+    eventId: e.id,
+    revision: e.revision,
+    date: e.date,
+    recordedAt: entry.recordedAt,
+    actor: entry.actor,
+    source: entry.source ?? null,
+    note: entry.note ?? null,
+    type: e.type,
+    summary: summaryOf(e, find),
+    status,
+    retractedBy,
+    daysToRecord,
+    backDated: daysToRecord > BACK_DATED_AFTER_DAYS,
+    holders: [...new Set(holdersNamedBy(e))],
+    changes,
+  };
+};
+
+type EventRowsRequest = Readonly<{ issuer: IssuerId; from: IsoDate; to: IsoDate }>;
+
+/**
+ * The events table (docs/audit.md): every entry dated in the period, in the order given (timeline
+ * order), with its holding changes, folding the counted entries before it. `entries` are the
+ * stream's events recorded by knownAt in timeline order, up to the period's end at least.
+ */
+export function* auditEventRows(
+  entries: Iterable<AuditEntry>,
+  facts: RetractionFacts,
+  request: EventRowsRequest,
+): Generator<AuditEventJson> {
+  const { from, to } = request;
+  const retractedBy = retractedByOf(facts);
+  const find: FindEvent = (id) => facts.targets.get(id);
+  const state = initialIssuerState(request.issuer);
+  for (const entry of entries) {
+    const e = entry.event;
+    if (e.date > to) break;
+    const status = statusOf(e, retractedBy);
+    const here = e.date >= from;
+    const changes = status === 'counted' ? applyWithChanges(state, e, here) : [];
+    if (here) yield auditEventRow(entry, status, retractedBy.get(e.id) ?? null, changes, find);
+  }
+}
+
+/** Every retraction dated in the period, or aimed at an event that is, in the order recorded. */
+export const auditRetractions = (facts: RetractionFacts, from: IsoDate, to: IsoDate): AuditRetractionJson[] => {
+  const find: FindEvent = (id) => facts.targets.get(id);
+  return facts.retractions
+    .filter(
+      (r) =>
+        inPeriod(r.date, from, to) ||
+        (facts.targets.get(r.data.eventId) !== undefined && inPeriod(facts.targets.get(r.data.eventId)!.date, from, to)),
+    )
     .map((r): AuditRetractionJson => {
-      const t = find(r.data.eventId);
+      const t = facts.targets.get(r.data.eventId);
       return {
         eventId: r.id,
         date: r.date,
@@ -137,5 +227,4 @@ export const auditEvents = (
         },
       };
     });
-  return { events, retractions };
 };

@@ -83,13 +83,6 @@ class FreeMoves extends IgnoreSteps {
   }
 }
 
-/** Every holder with a disposal among these events. */
-export const sellersIn = (events: Iterable<PlacedEvent>): Set<HolderId> => {
-  const moves = new FreeMoves();
-  for (const e of events) stepsOf(e, moves);
-  return moves.sellers;
-};
-
 /** Every currency a disposal of this timeline is paid in. */
 export const saleCurrencies = (timeline: ReadonlyArray<PlacedEvent>): Set<CurrencyCode> => {
   const moves = new FreeMoves();
@@ -202,7 +195,7 @@ class IssuerLots extends IgnoreSteps {
  */
 export const disposalsOf = (
   issuer: IssuerId,
-  timeline: ReadonlyArray<PlacedEvent>,
+  timeline: Iterable<PlacedEvent>,
   method: CostMethod,
   tracked: ReadonlySet<HolderId>,
   counts: (holder: HolderId, date: IsoDate) => boolean,

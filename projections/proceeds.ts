@@ -120,6 +120,21 @@ export const projectProceeds = (streams: ProceedsStreams, request: ProceedsReque
   }
   found.sort(bySale);
   const fx = new CurrencyConverter(fxRates(selectTimeline(streams.fxEvents, { asOf: END_OF_TIME, knownAt })));
+  const proceeds = proceedsOfDisposals(request, found, fx);
+  if (group) proceeds.holders = targets;
+  return { proceeds, warnings: fx.warnings };
+};
+
+/**
+ * The proceeds of disposals already found, in sale order: each priced in the output currency
+ * (converted by `fx`, which collects the warnings), and their totals by currency.
+ */
+export const proceedsOfDisposals = (
+  request: Pick<ProceedsRequest, 'holder' | 'method' | 'currency'>,
+  found: ReadonlyArray<Disposal>,
+  fx: CurrencyConverter,
+): ProceedsJson => {
+  const { holder, method } = request;
   const totals = new Map<CurrencyCode, Amounts>();
   const disposals = found.map((d): DisposalJson => {
     const currency = request.currency ?? d.currency;
@@ -149,13 +164,11 @@ export const projectProceeds = (streams: ProceedsStreams, request: ProceedsReque
       ...money(a),
     };
   });
-  const proceeds: ProceedsJson = {
+  return {
     holder,
     method,
     currency: request.currency ?? null,
     disposals,
     totals: [...totals].sort(([a], [b]) => compareText(a, b)).map(([currency, a]) => ({ currency, ...money(a) })),
   };
-  if (group) proceeds.holders = targets;
-  return { proceeds, warnings: fx.warnings };
 };

@@ -1,11 +1,23 @@
+import type { EventId, HolderId, Instant, IsoDate, StoredEvent } from '../events/index.js';
 import { FX_STREAM, HOLDERS_STREAM, instantOf, IssuerId, toIssuerStreamId } from '../events/index.js';
-import { projectAudit } from '../projections/audit.js';
+import { auditPeriod, dayBefore, flaggedEvents, projectAudit, type StreamFacts } from '../projections/audit.js';
+import { auditEventRows, type AuditEntry, type AuditEventJson, type Retracted } from '../projections/auditEvents.js';
+import { fxRates } from '../projections/fx.js';
+import { compareText } from '../projections/format.js';
+import { holderRegistry } from '../projections/registry.js';
+import { END_OF_TIME, selectTimeline } from '../projections/timeline.js';
 import { fail } from './domain/problem.js';
+import { holdersNamedBy } from './domain/mentions.js';
+import { byEffectivePoint } from './domain/timeline.js';
 import { readHolidays } from './obligationsQuery.js';
-import { auditDocument, type AuditJson } from './integrity/auditDocument.js';
+import { auditDocument, withEvents, type AuditJson } from './integrity/auditDocument.js';
+import type { LargeReport } from './integrity/auditText.js';
 import { verifyLedger } from './integrity/verify.js';
-import type { EventStore } from './store/eventStore.js';
+import type { EventStore, StreamHead } from './store/eventStore.js';
 import { parseDate } from './timeArguments.js';
+
+/** Up to this many events in the period, the md and html reports list every one (docs/audit.md#large-reports). */
+export const LIST_EVERY_EVENT_UP_TO = 5000;
 
 export type AuditOptions = Readonly<{
   issuer: string;
@@ -16,14 +28,118 @@ export type AuditOptions = Readonly<{
   onProgress?: (checked: number, total: number) => void;
   /** A holidays file for the obligations' due dates (docs/obligations.md). */
   holidays?: string;
+  /** Events in the period up to which the report keeps its events table in memory (default LIST_EVERY_EVENT_UP_TO). */
+  listEveryEventUpTo?: number;
 }>;
 
 /**
- * Gathers an issuer's audit report: reads the options as given, verifies the whole ledger, reads
- * the issuer's stream and the registries, hands them to the pure audit projection and adds the
- * verification to its result.
+ * An audit report ready to be written: its document without the events table, and the table,
+ * which is read again from the store each time it is walked unless it was short enough to keep.
  */
-export const auditReport = async (store: EventStore, options: AuditOptions): Promise<AuditJson> => {
+export type AuditReport = LargeReport &
+  Readonly<{
+    /** Whether the period has more events than the report lists in md and html. */
+    large: boolean;
+  }>;
+
+/** The envelope's own fields of each revision of a stream (a derived timeline carries the event only). */
+type Envelopes = Readonly<{ actor: string[]; source: Array<string | undefined>; note: Array<string | undefined> }>;
+
+/**
+ * One pass over the issuer's stream in revision order: what the report must know before it reads
+ * the timeline (the retractions and their targets, the registration, the listing date, every
+ * holder named), and the envelope fields of each revision.
+ */
+const readFacts = async (
+  store: EventStore,
+  stream: string,
+  events: AsyncIterable<StoredEvent> | Iterable<StoredEvent>,
+  knownAt: Instant,
+): Promise<{ facts: StreamFacts; envelopes: Envelopes; head: StoredEvent | undefined }> => {
+  let registration: StreamFacts['registration'];
+  const retractions: Retracted[] = [];
+  const listings: StoredEvent[] = [];
+  const holders = new Set<HolderId>();
+  const actors = new Map<string, string>();
+  const envelopes: Envelopes = { actor: [], source: [], note: [] };
+  let head: StoredEvent | undefined;
+  for await (const e of events) {
+    head = e;
+    if (e.recordedAt > knownAt) continue;
+    let actor = actors.get(e.actor);
+    if (actor === undefined) actors.set(e.actor, (actor = e.actor));
+    envelopes.actor[e.revision] = actor;
+    envelopes.source[e.revision] = e.source;
+    envelopes.note[e.revision] = e.note;
+    for (const h of holdersNamedBy(e)) holders.add(h);
+    if (e.type === 'IssuerRegistered') registration ??= e;
+    else if (e.type === 'EventRetracted') retractions.push(e);
+    else if (e.type === 'IPOCompleted') listings.push(e);
+  }
+  const targets = new Map<EventId, StoredEvent>();
+  for (const r of retractions) {
+    const id = r.data.eventId;
+    const t = targets.has(id) ? targets.get(id) : await store.findEvent(id);
+    if (t !== undefined && t.id === id && t.stream === stream && t.recordedAt <= knownAt) targets.set(id, t);
+  }
+  const retracted = new Set(retractions.map((r) => r.data.eventId));
+  const listing = listings.filter((e) => !retracted.has(e.id)).sort(byEffectivePoint)[0]?.date ?? registration?.date;
+  return {
+    facts: { registration, retractions, targets, holders, listing },
+    envelopes,
+    head,
+  };
+};
+
+/** The head of each stream read (its last event), sorted by stream name as `EventStore.heads` gives them. */
+const headsOf = (lastEvents: ReadonlyArray<StoredEvent | undefined>): StreamHead[] =>
+  lastEvents
+    .filter((e): e is StoredEvent => e !== undefined)
+    .map((e) => ({ stream: e.stream, revision: e.revision, hash: e.hash }))
+    .sort((a, b) => compareText(a.stream, b.stream));
+
+/**
+ * The issuer's events recorded by knownAt, in timeline order, dated up to `to`. From the store's
+ * derived timeline where it has one it can trust for the stream (rows read a page at a time);
+ * else from the envelopes, sorted in memory.
+ */
+const timelineOf = async (
+  store: EventStore,
+  stream: string,
+  knownAt: Instant,
+  envelopes: Envelopes,
+  trusted: boolean,
+): Promise<(to: IsoDate) => Iterable<AuditEntry>> => {
+  const derived = store.derivedReads;
+  if (derived && trusted && !derived.isDamaged(stream))
+    return function* (to) {
+      for (const { event, recordedAt } of derived.timeline(stream, '', to)) {
+        if (recordedAt > knownAt) continue;
+        const r = event.revision;
+        yield {
+          event,
+          recordedAt: recordedAt as Instant,
+          actor: envelopes.actor[r]!,
+          source: envelopes.source[r],
+          note: envelopes.note[r],
+        };
+      }
+    };
+  const recorded = (await store.readStream(stream)).filter((e) => e.recordedAt <= knownAt).sort(byEffectivePoint);
+  return function* (to) {
+    for (const e of recorded) {
+      if (e.date > to) break;
+      yield { event: e, recordedAt: e.recordedAt, actor: e.actor, source: e.source, note: e.note };
+    }
+  };
+};
+
+/**
+ * Gathers an issuer's audit report: reads the options as given, verifies the issuer's stream and
+ * the `holders` and `fx` streams, reads the issuer's stream once in revision order and its
+ * timeline once, and the registries, and hands them to the audit projection.
+ */
+export const openAuditReport = async (store: EventStore, options: AuditOptions): Promise<AuditReport> => {
   const issuer = IssuerId.is(options.issuer)
     ? options.issuer
     : fail('InvalidInput', `--issuer: expected ${IssuerId.name}, got ${JSON.stringify(options.issuer)}`, {
@@ -36,16 +152,39 @@ export const auditReport = async (store: EventStore, options: AuditOptions): Pro
     fail('InvalidInput', `--from ${from} is after --to ${to}`, { flag: '--from', from, to });
   const calendar = readHolidays(options.holidays);
   const knownAt = instantOf(options.now);
-  const heads = await store.heads();
-  const verification = await verifyLedger(store, options.onProgress ? { onProgress: options.onProgress } : {});
-  const issuerEvents = await store.readStream(toIssuerStreamId(issuer));
-  if (!issuerEvents.some((e) => e.type === 'IssuerRegistered' && e.recordedAt <= knownAt))
-    fail('UnknownIssuer', `unknown issuer ${issuer}`, { issuer });
+  const stream = toIssuerStreamId(issuer);
+  const streams = [stream, HOLDERS_STREAM, FX_STREAM];
+  const verification = await verifyLedger(store, { streams, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const { facts, envelopes, head } = await readFacts(store, stream, store.iterateStream(stream), knownAt);
+  if (facts.registration === undefined) fail('UnknownIssuer', `unknown issuer ${issuer}`, { issuer });
+  const request = { issuer, knownAt, calendar, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+  const period = auditPeriod(request, facts);
   const holderEvents = await store.readStream(HOLDERS_STREAM);
   const fxEvents = await store.readStream(FX_STREAM);
-  const projection = projectAudit(
-    { issuerEvents, holderEvents, fxEvents },
-    { issuer, knownAt, calendar, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) },
-  );
-  return auditDocument(projection, verification, heads);
+  const registries = {
+    start: holderRegistry(selectTimeline(holderEvents, { asOf: dayBefore(period.from), knownAt })),
+    end: holderRegistry(selectTimeline(holderEvents, { asOf: period.to, knownAt })),
+    fx: fxRates(selectTimeline(fxEvents, { asOf: END_OF_TIME, knownAt })),
+  };
+  const heads = headsOf([head, holderEvents[holderEvents.length - 1], fxEvents[fxEvents.length - 1]]);
+  // A stream that does not verify is read from its envelopes, as they are, not from rows derived from them.
+  const trusted = !verification.problems.some((p) => p.stream === stream);
+  const timeline = await timelineOf(store, stream, knownAt, envelopes, trusted);
+  const listUpTo = options.listEveryEventUpTo ?? LIST_EVERY_EVENT_UP_TO;
+  const figures = projectAudit(timeline(period.to), facts, registries, request, listUpTo);
+  const kept = figures.events;
+  return {
+    head: auditDocument(figures, verification, heads),
+    figures,
+    listUpTo,
+    flagged: flaggedEvents(figures),
+    large: kept === undefined,
+    events: () => kept ?? auditEventRows(timeline(period.to), facts, { issuer, ...period }),
+  };
+};
+
+/** The whole report as one document (the library's `auditReport`; the CLI writes a large one as it reads it). */
+export const auditReport = async (store: EventStore, options: AuditOptions): Promise<AuditJson> => {
+  const report = await openAuditReport(store, options);
+  return withEvents(report.head, [...report.events()]);
 };

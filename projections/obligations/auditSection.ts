@@ -1,7 +1,9 @@
-import type { ClassId, Instant, IsoDate, IssuerId } from '../../events/index.js';
+import type { ClassId, IsoDate } from '../../events/index.js';
 import { parseDecimal } from '../../events/index.js';
 import type { BusinessCalendar } from './businessDays.js';
-import { type ObligationNoticeJson, type ObligationsStreams, type PassiveCrossingJson, projectObligations } from './index.js';
+import { noticesOf, type ObligationNoticeJson, type PassiveCrossingJson } from './index.js';
+import type { InterestStep } from './interest.js';
+import type { Disclosure } from './reconcile.js';
 import { findRegime, type LevelsRegime } from './regimes.js';
 
 /** The regime the audit report reconciles (docs/obligations.md). */
@@ -25,22 +27,24 @@ const wholeOf = (p: string | null): bigint => {
   return r.num / r.den;
 };
 
+/** The regime the audit's notices are computed under: its threshold is what the interest walk watches. */
+export const auditRegime = (): LevelsRegime => findRegime(AUDIT_REGIME) as LevelsRegime;
+
+/**
+ * The section from what the audit's walk of the timeline (asOf the period's end) found: the
+ * interest steps of every holder under `auditRegime()` and every counted disclosure.
+ */
 export const auditObligations = (
-  streams: ObligationsStreams,
-  request: Readonly<{ issuer: IssuerId; from: IsoDate; to: IsoDate; knownAt: Instant; calendar?: BusinessCalendar }>,
+  found: Readonly<{ steps: ReadonlyArray<InterestStep>; disclosures: ReadonlyArray<Disclosure> }>,
+  request: Readonly<{ from: IsoDate; to: IsoDate; calendar?: BusinessCalendar }>,
   chartClass: ClassId | null,
 ): AuditObligationsJson => {
-  const regime = findRegime(AUDIT_REGIME) as LevelsRegime;
-  const o = projectObligations(
-    streams,
-    {
-      issuer: request.issuer,
-      regime,
-      from: request.from,
-      to: request.to,
-      ...(request.calendar !== undefined ? { calendar: request.calendar } : {}),
-    },
-    { asOf: request.to, knownAt: request.knownAt },
+  const regime = auditRegime();
+  const o = noticesOf(
+    found.steps,
+    found.disclosures,
+    { regime, from: request.from, to: request.to, ...(request.calendar !== undefined ? { calendar: request.calendar } : {}) },
+    request.to,
   );
   const threshold = regime.threshold.num / regime.threshold.den;
   const levels = new Set<bigint>([threshold]);
@@ -50,8 +54,8 @@ export const auditObligations = (
     for (let level = (a < b ? a : b) + 1n; level <= (a < b ? b : a); level++) if (level >= threshold) levels.add(level);
   }
   return {
-    regime: o.regime,
-    asOf: o.asOf,
+    regime: regime.id,
+    asOf: request.to,
     notices: o.notices,
     passive: o.passive,
     levels: [...levels].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)).map(String),

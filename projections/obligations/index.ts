@@ -5,7 +5,7 @@ import { compareText, formatPercent } from '../format.js';
 import { holderRegistry } from '../registry.js';
 import { END_OF_TIME, type PointInTime, selectTimeline } from '../timeline.js';
 import { type BusinessCalendar, WEEKDAYS_ONLY } from './businessDays.js';
-import { interestSteps, type InterestSubjects } from './interest.js';
+import { interestSteps, type InterestStep, type InterestSubjects } from './interest.js';
 import { crossingsOf } from './notices.js';
 import { type Disclosure, type NoticeStatus, reconcileNotices } from './reconcile.js';
 import type { Regime } from './regimes.js';
@@ -66,7 +66,7 @@ export type ObligationsRequest = Readonly<{
  * The date the rules apply from: the issuer's listing (its first IPOCompleted as the ledger knew
  * it at knownAt, whatever the asOf), else its first event.
  */
-export const regimeStart = (issuerEvents: ReadonlyArray<StoredEvent>, knownAt: Instant): { date: IsoDate | undefined } => {
+const regimeStart = (issuerEvents: ReadonlyArray<StoredEvent>, knownAt: Instant): { date: IsoDate | undefined } => {
   const all = selectTimeline(issuerEvents, { asOf: END_OF_TIME, knownAt });
   return { date: (all.find((e) => e.type === 'IPOCompleted') ?? all[0])?.date };
 };
@@ -101,21 +101,36 @@ export const projectObligations = (streams: ObligationsStreams, request: Obligat
     const heads = request.holder !== undefined ? [request.holder] : groupHeads(timeline, holdersTimeline);
     subjects = { group: true, heads, holdersTimeline };
   } else subjects = request.holder !== undefined ? { group: false, holder: request.holder } : { group: false };
-  const crossings = crossingsOf(regime, interestSteps(issuer, timeline, subjects, start, regime.threshold));
+  const steps = interestSteps(issuer, timeline, subjects, start, regime.threshold);
   const disclosures: Disclosure[] = [];
   for (const e of timeline)
     if (e.type === 'StakeDisclosed') disclosures.push({ eventId: e.id, date: e.date, holder: e.data.holder, class: e.data.class });
+  return { ...empty, ...noticesOf(steps, disclosures, request, at.asOf) };
+};
+
+/**
+ * The notices and passive crossings of the interest steps, dated in the request's period, each
+ * notice reconciled with the disclosures (every `StakeDisclosed` of the timeline, in its order)
+ * as of `asOf`.
+ */
+export const noticesOf = (
+  steps: ReadonlyArray<InterestStep>,
+  disclosures: ReadonlyArray<Disclosure>,
+  request: Pick<ObligationsRequest, 'regime' | 'from' | 'to' | 'calendar'>,
+  asOf: IsoDate,
+): Pick<ObligationsJson, 'notices' | 'passive'> => {
+  const { regime } = request;
+  const crossings = crossingsOf(regime, steps);
   const notices = reconcileNotices(
     regime,
     crossings.filter((c) => c.cause === 'own'),
     disclosures,
-    at.asOf,
+    asOf,
     request.calendar ?? WEEKDAYS_ONLY,
   );
   const inPeriod = (date: IsoDate): boolean =>
     (request.from === undefined || date >= request.from) && (request.to === undefined || date <= request.to);
   return {
-    ...empty,
     notices: notices
       .filter((n) => inPeriod(n.date))
       .map((n) => ({

@@ -113,42 +113,99 @@ const groupModel = (heads: ReadonlyArray<HolderId>, holdersTimeline: ReadonlyArr
  */
 export const interestSteps = (
   issuer: IssuerId,
-  timeline: ReadonlyArray<PlacedEvent>,
+  timeline: Iterable<PlacedEvent>,
   subjects: InterestSubjects,
   start: IsoDate,
   threshold: Rational,
 ): InterestStep[] => {
-  const state = initialIssuerState(issuer);
-  const model = subjects.group ? groupModel(subjects.heads, subjects.holdersTimeline) : holderModel(subjects.holder);
-  const atOrAbove = (shares: bigint, outstanding: bigint): boolean =>
-    outstanding > 0n && shares * 100n * threshold.den >= threshold.num * outstanding;
+  const walk = new InterestWalk(issuer, subjects, start, threshold);
+  for (const e of timeline) walk.add(e);
+  return walk.finish();
+};
+
+/**
+ * `interestSteps` one event at a time, for a reader that folds the timeline for other answers
+ * too (the audit report): `add` each event in timeline order, then `finish`.
+ */
+export class InterestWalk {
+  private readonly state: IssuerState;
+  private readonly model: SubjectModel;
   /** Per class, the subjects at or above the threshold at the end of the last date walked. */
-  const substantial = new Map<ClassId, Set<HolderId>>();
-  const registryDates = new Map<IsoDate, EventId>();
-  if (subjects.group) for (const e of subjects.holdersTimeline) if (e.type === 'HolderRegistered') registryDates.set(e.date, e.id);
-  // The dates to look at: those of the issuer's events and, for groups, those on which control changed.
-  const dates = [...new Set([...timeline.map((e) => e.date), ...registryDates.keys()])].sort(compareText);
-  const steps: InterestStep[] = [];
-  let i = 0;
-  for (const date of dates) {
-    const day: Day = {
+  private readonly substantial = new Map<ClassId, Set<HolderId>>();
+  private readonly registryDates = new Map<IsoDate, EventId>();
+  /** The dates on which control changed (groups), sorted, from `nextRegistry` on not yet walked. */
+  private readonly registryOrder: IsoDate[];
+  private nextRegistry = 0;
+  private readonly steps: InterestStep[] = [];
+  private day: { date: IsoDate; day: Day } | undefined;
+
+  constructor(
+    issuer: IssuerId,
+    subjects: InterestSubjects,
+    private readonly start: IsoDate,
+    private readonly threshold: Rational,
+  ) {
+    this.state = initialIssuerState(issuer);
+    this.model = subjects.group ? groupModel(subjects.heads, subjects.holdersTimeline) : holderModel(subjects.holder);
+    if (subjects.group) for (const e of subjects.holdersTimeline) if (e.type === 'HolderRegistered') this.registryDates.set(e.date, e.id);
+    this.registryOrder = [...this.registryDates.keys()].sort(compareText);
+  }
+
+  add(e: PlacedEvent): void {
+    if (this.day?.date !== e.date) {
+      this.endDay();
+      this.walkRegistryDatesBefore(e.date);
+      this.day = { date: e.date, day: this.newDay(e.date) };
+    }
+    applyEvent(this.state, e, this.day.day);
+  }
+
+  finish(): InterestStep[] {
+    this.endDay();
+    this.walkRegistryDatesBefore(undefined);
+    return this.steps;
+  }
+
+  /** The dates on which only control changed, before `date` (all of them when undefined). */
+  private walkRegistryDatesBefore(date: IsoDate | undefined): void {
+    while (this.nextRegistry < this.registryOrder.length) {
+      const next = this.registryOrder[this.nextRegistry]!;
+      if (date !== undefined && next >= date) break;
+      this.nextRegistry++;
+      this.evaluate(next, this.newDay(next));
+    }
+    if (date !== undefined && this.registryOrder[this.nextRegistry] === date) this.nextRegistry++;
+  }
+
+  private newDay(date: IsoDate): Day {
+    return {
       startShares: new Map(),
       touched: new Map(),
-      startOutstanding: new Map([...state.classes.keys()].map((c) => [c, outstandingOf(state, c)])),
+      startOutstanding: new Map([...this.state.classes.keys()].map((c) => [c, outstandingOf(this.state, c)])),
       changes: [],
       lastOutstandingChange: new Map(),
       lastEvent: undefined,
-      registryEvent: registryDates.get(date),
+      registryEvent: this.registryDates.get(date),
     };
-    for (; i < timeline.length && timeline[i]!.date === date; i++) applyEvent(state, timeline[i]!, day);
+  }
+
+  private endDay(): void {
+    if (this.day) this.evaluate(this.day.date, this.day.day);
+    this.day = undefined;
+  }
+
+  private evaluate(date: IsoDate, day: Day): void {
+    const { state, model, start, threshold } = this;
+    const atOrAbove = (shares: bigint, outstanding: bigint): boolean =>
+      outstanding > 0n && shares * 100n * threshold.den >= threshold.num * outstanding;
     const isStart = date === start;
     for (const [cls, { votesPerShare }] of state.classes) {
       if (votesPerShare <= 0) continue;
       const outstandingBefore = day.startOutstanding.get(cls) ?? 0n;
       const outstandingAfter = outstandingOf(state, cls);
       const outstandingChanged = outstandingBefore !== outstandingAfter;
-      let above = substantial.get(cls);
-      if (!above) substantial.set(cls, (above = new Set()));
+      let above = this.substantial.get(cls);
+      if (!above) this.substantial.set(cls, (above = new Set()));
       const candidates = new Set<HolderId>();
       for (const holder of day.touched.get(cls) ?? []) for (const s of model.of(holder)) candidates.add(s);
       if (outstandingChanged) for (const s of above) candidates.add(s);
@@ -168,7 +225,7 @@ export const interestSteps = (
           day.lastOutstandingChange.get(cls) ??
           day.registryEvent ??
           day.lastEvent!;
-        steps.push({
+        this.steps.push({
           holder: subject,
           class: cls,
           date,
@@ -181,8 +238,7 @@ export const interestSteps = (
       }
     }
   }
-  return steps;
-};
+}
 
 /** The last event of the day whose net change (as `netOf` sums it) is not zero. */
 const lastChange = (day: Day, netOf: (deltas: Map<string, bigint>) => bigint): EventId | undefined => {

@@ -1,6 +1,6 @@
-import type { AuditJson } from './auditDocument.js';
-import type { AuditChangeJson } from '../../projections/auditEvents.js';
-import { noticesOfEvent } from './auditObligations.js';
+import type { AuditHead, AuditJson } from './auditDocument.js';
+import type { AuditChangeJson, AuditEventJson } from '../../projections/auditEvents.js';
+import { noticesByEvent } from './auditObligations.js';
 
 /** An RFC 4180 field: quoted (quotes doubled) when it holds a comma, a quote, CR or LF. */
 const csvField = (value: string | number | boolean | null): string => {
@@ -39,10 +39,12 @@ const HEADER = [
  * event's own columns repeated on each; an event that changes no holding (a disclosure, a
  * retracted event, a retraction) has one row with the holding columns empty. The last column
  * names the disclosure notices (regime hk) and passive crossings the event caused. CRLF line ends.
+ * Written a line at a time, as the events are read.
  */
-export const auditCsv = (a: AuditJson): string => {
-  const lines = [csvLine(HEADER)];
-  for (const e of a.events) {
+export function* auditCsvLines(a: Pick<AuditHead, 'obligations'>, events: Iterable<AuditEventJson>): Generator<string> {
+  yield `${csvLine(HEADER)}\r\n`;
+  const noticesOf = noticesByEvent(a);
+  for (const e of events) {
     const event = [
       e.date,
       e.recordedAt,
@@ -58,22 +60,24 @@ export const auditCsv = (a: AuditJson): string => {
       e.note,
       e.summary,
     ];
-    const notices = noticesOfEvent(a, e.eventId) || null;
+    const notices = noticesOf.get(e.eventId) || null;
     const changes: ReadonlyArray<AuditChangeJson | undefined> = e.changes.length > 0 ? e.changes : [undefined];
+    let lines = '';
     for (const c of changes)
-      lines.push(
-        csvLine([
-          ...event,
-          c?.holder ?? null,
-          c?.class ?? null,
-          c?.sharesBefore ?? null,
-          c?.sharesAfter ?? null,
-          c?.delta ?? null,
-          c?.percentOfClassBefore ?? null,
-          c?.percentOfClassAfter ?? null,
-          notices,
-        ]),
-      );
+      lines += `${csvLine([
+        ...event,
+        c?.holder ?? null,
+        c?.class ?? null,
+        c?.sharesBefore ?? null,
+        c?.sharesAfter ?? null,
+        c?.delta ?? null,
+        c?.percentOfClassBefore ?? null,
+        c?.percentOfClassAfter ?? null,
+        notices,
+      ])}\r\n`;
+    yield lines;
   }
-  return `${lines.join('\r\n')}\r\n`;
-};
+}
+
+/** The whole events table as CSV text. */
+export const auditCsv = (a: AuditJson): string => [...auditCsvLines(a, a.events)].join('');

@@ -1,18 +1,21 @@
 import { FX_STREAM, HOLDERS_STREAM, toIssuerStreamId } from '../../events/index.js';
-import type { AuditProjection } from '../../projections/audit.js';
+import type { AuditFigures, AuditProjection } from '../../projections/audit.js';
 import type { StreamHead } from '../store/eventStore.js';
 import type { VerifyResult } from './verify.js';
 
 /** The `audit --format json` document; the other formats render it. */
 export type AuditJson = AuditProjection & { verification: VerifyResult & { heads: StreamHead[] } };
 
+/** The document without its events table (which a large report reads again as it writes it). */
+export type AuditHead = Omit<AuditJson, 'events'>;
+
 /**
- * The report's document: the audit projection with the verification of the ledger and the head
- * hashes of the streams the issuer's figures depend on (its own, `holders` and `fx`), placed after
- * `knownAt` where a reader of the JSON looks for them first.
+ * The report's document without its events: the audit's figures with the verification of the
+ * streams they depend on (the issuer's own, `holders` and `fx`) and their head hashes, placed
+ * after `knownAt` where a reader of the JSON looks for them first.
  */
-export const auditDocument = (projection: AuditProjection, verification: VerifyResult, heads: ReadonlyArray<StreamHead>): AuditJson => {
-  const { issuer, name, period, knownAt, ...figures } = projection;
+export const auditDocument = (figures: AuditFigures, verification: VerifyResult, heads: ReadonlyArray<StreamHead>): AuditHead => {
+  const { issuer, name, period, knownAt, capTable, retractions, disclosures, proceeds, chart, obligations, summary } = figures;
   const relevant = new Set<string>([toIssuerStreamId(issuer), HOLDERS_STREAM, FX_STREAM]);
   return {
     issuer,
@@ -23,6 +26,18 @@ export const auditDocument = (projection: AuditProjection, verification: VerifyR
       ...verification,
       heads: heads.filter((h) => relevant.has(h.stream)).map(({ stream, revision, hash }) => ({ stream, revision, hash })),
     },
-    ...figures,
+    capTable,
+    retractions,
+    disclosures,
+    proceeds,
+    chart,
+    obligations,
+    summary,
   };
+};
+
+/** The whole document: the head with the events table in its place (after the cap tables). */
+export const withEvents = (head: AuditHead, events: AuditJson['events']): AuditJson => {
+  const { issuer, name, period, knownAt, verification, capTable, ...rest } = head;
+  return { issuer, name, period, knownAt, verification, capTable, events, ...rest };
 };

@@ -1,8 +1,16 @@
-import type { AuditJson } from './auditDocument.js';
+import type { AuditHead, AuditJson } from './auditDocument.js';
 import type { AuditEventJson } from '../../projections/auditEvents.js';
 import type { CapTableJson } from '../../projections/ownership.js';
 import { groupThousands, showMoney, showPercent, showShares } from '../../projections/humanNumbers.js';
-import { eventFlags, problemsSentence, summaryLines, verificationSentence } from './auditText.js';
+import {
+  eventFlags,
+  largeReportSentence,
+  monthTable,
+  problemsSentence,
+  summaryLines,
+  verificationSentence,
+  type LargeReport,
+} from './auditText.js';
 import { AUDIT_CSS } from './auditHtmlStyle.js';
 import { noticeFlagged, noticeStatusText, obligationsSentence, percentMove } from './auditObligations.js';
 import { escapeXml as esc, stakeChartSvg } from './auditSvg.js';
@@ -14,6 +22,14 @@ const td = (c: Cell): string =>
 const num = (text: string): Cell => ({ html: esc(text), className: 'num' });
 const mono = (text: string, className = ''): Cell => ({ html: `<span class="mono ${className}">${esc(text)}</span>` });
 
+const tableTop = (headers: ReadonlyArray<string | { text: string; num: true }>, tableClass?: string): string => {
+  const head = headers.map((h) => (typeof h === 'string' ? `<th>${esc(h)}</th>` : `<th class="num">${esc(h.text)}</th>`)).join('');
+  return `<div class="scroll"><table${tableClass ? ` class="${tableClass}"` : ''}>\n<thead><tr>${head}</tr></thead>\n<tbody>\n`;
+};
+const tableRow = (r: { cells: Cell[]; className?: string }): string =>
+  `<tr${r.className ? ` class="${r.className}"` : ''}>${r.cells.map(td).join('')}</tr>`;
+const TABLE_END = '\n</tbody>\n</table></div>';
+
 const table = (
   headers: ReadonlyArray<string | { text: string; num: true }>,
   rows: ReadonlyArray<{ cells: Cell[]; className?: string }>,
@@ -21,9 +37,7 @@ const table = (
   tableClass?: string,
 ): string => {
   if (rows.length === 0) return `<p class="empty">${esc(empty)}</p>`;
-  const head = headers.map((h) => (typeof h === 'string' ? `<th>${esc(h)}</th>` : `<th class="num">${esc(h.text)}</th>`)).join('');
-  const body = rows.map((r) => `<tr${r.className ? ` class="${r.className}"` : ''}>${r.cells.map(td).join('')}</tr>`).join('\n');
-  return `<div class="scroll"><table${tableClass ? ` class="${tableClass}"` : ''}>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`;
+  return `${tableTop(headers, tableClass)}${rows.map(tableRow).join('\n')}${TABLE_END}`;
 };
 const N = (text: string) => ({ text, num: true as const });
 
@@ -79,50 +93,40 @@ const flagsHtml = (e: AuditEventJson): string =>
     e.backDated ? `<span class="tag warn">back-dated +${groupThousands(String(e.daysToRecord))} d</span>` : '',
   ].join('');
 
-const eventsHtml = (a: AuditJson): string =>
-  table(
-    ['Date', 'Type', 'What', 'Holders affected · Δ shares · % of class before → after', 'Recorded', 'Source', 'Flags'],
-    a.events.map((e) => ({
-      className: e.status === 'retracted' ? 'retracted' : '',
-      cells: [
-        { html: esc(e.date), className: 'nowrap' },
-        { html: `${esc(e.type)}<div class="id mono">${esc(e.eventId)}</div>` },
-        { html: `${esc(e.summary)}${e.note ? `<div class="note-text">${esc(e.note)}</div>` : ''}` },
-        { html: changesHtml(e) || (e.holders.length ? `<span class="id">names ${esc(e.holders.join(', '))}</span>` : '') },
-        { html: `${instantHtml(e.recordedAt)}<div class="id">by ${esc(e.actor)}</div>`, className: 'nowrap' },
-        { html: sourceHtml(e.source) },
-        { html: flagsHtml(e), className: 'flags' },
-      ],
-    })),
-    'No events are dated in the period.',
-    'events',
-  );
+const EVENT_HEADERS = ['Date', 'Type', 'What', 'Holders affected · Δ shares · % of class before → after', 'Recorded', 'Source', 'Flags'];
+
+const eventRow = (e: AuditEventJson): { cells: Cell[]; className?: string } => ({
+  className: e.status === 'retracted' ? 'retracted' : '',
+  cells: [
+    { html: esc(e.date), className: 'nowrap' },
+    { html: `${esc(e.type)}<div class="id mono">${esc(e.eventId)}</div>` },
+    { html: `${esc(e.summary)}${e.note ? `<div class="note-text">${esc(e.note)}</div>` : ''}` },
+    { html: changesHtml(e) || (e.holders.length ? `<span class="id">names ${esc(e.holders.join(', '))}</span>` : '') },
+    { html: `${instantHtml(e.recordedAt)}<div class="id">by ${esc(e.actor)}</div>`, className: 'nowrap' },
+    { html: sourceHtml(e.source) },
+    { html: flagsHtml(e), className: 'flags' },
+  ],
+});
+
+const eventsHtml = (a: AuditJson): string => table(EVENT_HEADERS, a.events.map(eventRow), 'No events are dated in the period.', 'events');
 
 /**
  * The audit report as one self-contained HTML file (docs/audit.md, `--format html`): inline CSS and SVG,
  * no script, no external font or image, and a Content-Security-Policy that forbids fetching
  * anything; laid out for the screen and for print.
  */
-export const auditHtml = (a: AuditJson): string => {
+export const auditHtml = (a: AuditJson): string =>
+  `${htmlHead(a)}${eventsHtml(a)}
+<p class="note">Every event dated in the period, in timeline order (effective date, then revision), retracted ones struck through. Back-dated: recorded more than ${a.summary.thresholds.backDatedAfterDays} days after its effective date.</p>
+${htmlTail(a)}`;
+
+/** The page up to the events table: head, summary, chart, cap tables. */
+const htmlHead = (a: AuditHead): string => {
   const v = a.verification;
   const title = `Audit report: ${a.name ?? a.issuer} (${a.issuer}), ${a.period.from} to ${a.period.to}`;
   const s = a.summary;
   const card = (value: number | string, label: string, className = '') =>
     `<div class="card ${className}"><div class="value">${esc(String(value))}</div><div class="label">${esc(label)}</div></div>`;
-  const proceedsRows = a.proceeds.holders.flatMap((h) =>
-    h.totals.map((t) => ({
-      cells: [
-        { html: `${esc(h.name)}${h.name !== h.holder ? `<div class="id">${esc(h.holder)}</div>` : ''}` },
-        num(String(h.disposals.length)),
-        t.currency,
-        num(showMoney(t.gross)),
-        num(showMoney(t.fees)),
-        num(showMoney(t.net)),
-        num(showMoney(t.costBasis)),
-        num(showMoney(t.gain)),
-      ] as Cell[],
-    })),
-  );
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -179,9 +183,28 @@ ${capTableHtml(a.capTable.end)}
 
 <section id="events">
 <h2>Events in the period</h2>
-${eventsHtml(a)}
-<p class="note">Every event dated in the period, in timeline order (effective date, then revision), retracted ones struck through. Back-dated: recorded more than ${s.thresholds.backDatedAfterDays} days after its effective date.</p>
-</section>
+`;
+};
+
+/** The page from the end of the events section: retractions, disclosures, obligations, proceeds, integrity. */
+const htmlTail = (a: AuditHead): string => {
+  const v = a.verification;
+  const s = a.summary;
+  const proceedsRows = a.proceeds.holders.flatMap((h) =>
+    h.totals.map((t) => ({
+      cells: [
+        { html: `${esc(h.name)}${h.name !== h.holder ? `<div class="id">${esc(h.holder)}</div>` : ''}` },
+        num(String(h.disposals.length)),
+        t.currency,
+        num(showMoney(t.gross)),
+        num(showMoney(t.fees)),
+        num(showMoney(t.net)),
+        num(showMoney(t.costBasis)),
+        num(showMoney(t.gain)),
+      ] as Cell[],
+    })),
+  );
+  return `</section>
 
 <section id="retractions">
 <h2>Retractions</h2>
@@ -318,3 +341,35 @@ ${table(
 </html>
 `;
 };
+
+/**
+ * A large report as HTML, written as it is read (docs/audit.md#large-reports): the events per
+ * month and type, then only the flagged events, in the rows the full table has.
+ */
+export function* auditHtmlLarge(report: LargeReport): Generator<string> {
+  const a = report.head;
+  yield htmlHead(a);
+  yield `<p class="note" id="large-report">${esc(largeReportSentence(report))}</p>\n<h3>Events per month and type</h3>\n`;
+  const months = monthTable(report.figures.byMonth);
+  yield `${table(
+    [months.headers[0]!, ...months.headers.slice(1).map(N)],
+    months.rows.map(([month, ...counts]) => ({ cells: [month!, ...counts.map(num)] })),
+    'No events are dated in the period.',
+  )}\n<h3>Flagged events</h3>\n`;
+  let n = 0;
+  let listed = 0;
+  let chunk = '';
+  for (const e of report.events()) {
+    n++;
+    if (!report.flagged(e)) continue;
+    chunk += `${listed === 0 ? tableTop(EVENT_HEADERS, 'events') : '\n'}${tableRow(eventRow(e))}`;
+    listed++;
+    if (chunk.length > 1 << 16) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield `${chunk}${listed === 0 ? '<p class="empty">No event in the period is flagged.</p>' : TABLE_END}
+<p class="note">${esc(`${groupThousands(String(listed))} flagged of ${groupThousands(String(n))} events, in timeline order (effective date, then revision), retracted ones struck through. Back-dated: recorded more than ${a.summary.thresholds.backDatedAfterDays} days after its effective date.`)}</p>
+${htmlTail(a)}`;
+}

@@ -1,8 +1,17 @@
-import type { AuditJson } from './auditDocument.js';
+import type { AuditHead, AuditJson } from './auditDocument.js';
+import type { AuditChangeJson } from '../../projections/auditEvents.js';
 import type { CapTableJson } from '../../projections/ownership.js';
 import { groupThousands, showMoney, showPercent, showShares } from '../../projections/humanNumbers.js';
 import { noticeFlagged, noticeStatusText, obligationsSentence, percentMove } from './auditObligations.js';
-import { eventFlags, problemsSentence, summaryLines, verificationSentence } from './auditText.js';
+import {
+  eventFlags,
+  largeReportSentence,
+  monthTable,
+  problemsSentence,
+  summaryLines,
+  verificationSentence,
+  type LargeReport,
+} from './auditText.js';
 
 type Align = 'left' | 'right';
 
@@ -47,8 +56,8 @@ const capTable = (c: CapTableJson): string => {
 
 const signedPp = (value: string | null): string => (value === null ? '–' : `${value} pp`);
 
-/** The audit report as Markdown (docs/audit.md; `--format md`, the default). */
-export const auditMarkdown = (a: AuditJson): string => {
+/** The sections before the events: title, summary, verification, cap tables. */
+const headLines = (a: AuditHead): string[] => {
   const out: string[] = [];
   out.push(`# Audit report: ${a.name ?? a.issuer} (${a.issuer})`, '');
   out.push(`Period ${a.period.from} to ${a.period.to}, as the ledger knew it at ${a.knownAt}.`, '');
@@ -79,6 +88,12 @@ export const auditMarkdown = (a: AuditJson): string => {
   out.push(`## Cap table at the start of the period (as of ${a.capTable.start.asOf})`, '', capTable(a.capTable.start), '');
   out.push(`## Cap table at the end of the period (as of ${a.capTable.end.asOf})`, '', capTable(a.capTable.end), '');
 
+  return out;
+};
+
+/** The events section, every event of the period listed. */
+const eventLines = (a: Pick<AuditJson, 'events'>): string[] => {
+  const out: string[] = [];
   out.push('## Events', '');
   if (a.events.length === 0) out.push('_No events are dated in the period._', '');
   else {
@@ -134,6 +149,12 @@ export const auditMarkdown = (a: AuditJson): string => {
     );
   }
 
+  return out;
+};
+
+/** The sections after the events: retractions, disclosures, obligations, proceeds. */
+const tailLines = (a: AuditHead): string[] => {
+  const out: string[] = [];
   out.push('## Retractions', '');
   out.push(
     a.retractions.length === 0
@@ -244,5 +265,47 @@ export const auditMarkdown = (a: AuditJson): string => {
     '',
   );
   for (const w of a.proceeds.warnings) out.push(`> warning: ${w}`, '');
-  return `${out.join('\n').trimEnd()}\n`;
+  return out;
 };
+
+/** The audit report as Markdown (docs/audit.md; `--format md`, the default). */
+export const auditMarkdown = (a: AuditJson): string => `${[...headLines(a), ...eventLines(a), ...tailLines(a)].join('\n').trimEnd()}\n`;
+
+const changeText = (c: AuditChangeJson): string =>
+  `${c.holder} ${c.class} ${c.delta.startsWith('-') ? '' : '+'}${groupThousands(c.delta)} (${showPercent(c.percentOfClassBefore)} → ${showPercent(c.percentOfClassAfter)})`;
+
+/**
+ * A large report as Markdown, written as it is read (docs/audit.md#large-reports): the events per
+ * month and type, then only the flagged events, each with its holding changes and source inline.
+ */
+export function* auditMarkdownLarge(report: LargeReport): Generator<string> {
+  const { head: a } = report;
+  yield `${headLines(a).join('\n')}\n`;
+  yield `## Events\n\n${largeReportSentence(report)}\n\n### Events per month and type\n\n`;
+  const months = monthTable(report.figures.byMonth);
+  yield `${markdownTable(months.headers, months.rows, ['left', ...months.headers.slice(1).map((): Align => 'right')])}\n\n`;
+  yield '### Flagged events\n\n';
+  const headers = ['#', 'Date', 'Type', 'What', 'Holding changes', 'Recorded at', 'Actor', 'Source', 'Flags'];
+  yield `| ${headers.join(' | ')} |\n|${headers.map((_, i) => (i === 0 ? '--:|' : '---|')).join('')}\n`;
+  let n = 0;
+  let listed = 0;
+  for (const e of report.events()) {
+    n++;
+    if (!report.flagged(e)) continue;
+    listed++;
+    const cells = [
+      String(n),
+      e.date,
+      e.type,
+      e.summary,
+      e.changes.map(changeText).join('; '),
+      e.recordedAt,
+      e.actor,
+      e.source ?? '',
+      eventFlags(e).join('; '),
+    ];
+    yield `| ${cells.map(cell).join(' | ')} |\n`;
+  }
+  yield `\n${groupThousands(String(listed))} flagged of ${groupThousands(String(n))} events.\n\n`;
+  yield `${tailLines(a).join('\n').trimEnd()}\n`;
+}

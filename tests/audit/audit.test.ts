@@ -54,8 +54,9 @@ describe('audit: given the fixture ledger, audited over its whole life', () => {
     });
   });
 
-  it('carries the verification result and the head hashes of the streams it reads', () => {
-    expect(report.verification).toMatchObject({ ok: true, streams: 4, events: 18, problems: [] });
+  it('verifies the streams it reads (not the whole ledger) and carries their head hashes', () => {
+    // the fixture's fourth stream (another issuer, 4 events) is not the report's concern
+    expect(report.verification).toMatchObject({ ok: true, streams: 3, events: 14, problems: [] });
     expect(report.verification.heads.map((h) => [h.stream, h.revision])).toEqual([
       ['fx', 0],
       ['holders', 2],

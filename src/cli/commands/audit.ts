@@ -1,26 +1,95 @@
 import { Command, Option } from 'commander';
-import type { AuditJson } from '../../integrity/auditDocument.js';
+import type { AuditReport } from '../../auditReport.js';
 import { fail } from '../../domain/problem.js';
-import { toJson, type CliContext } from '../context.js';
+import type { CliContext } from '../context.js';
 import type { Progress } from '../progress.js';
-import { writeFileAtomically } from '../readInput.js';
+import fs from 'node:fs';
 
 const FORMATS = ['md', 'html', 'json', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
 
-/** Loaded on use, like every command: --help and usage errors stay fast. */
-const render = async (report: AuditJson, format: Format): Promise<string> => {
+/**
+ * The report's text in pieces, as it is read: json and csv every event; md and html every event
+ * when the period has few enough, else the flagged ones (docs/audit.md#large-reports). Renderers
+ * are loaded on use, like every command: --help and usage errors stay fast.
+ */
+const render = async (report: AuditReport, format: Format): Promise<Iterable<string>> => {
+  const { head } = report;
   switch (format) {
-    case 'md':
-      return (await import('../../integrity/auditMarkdown.js')).auditMarkdown(report);
-    case 'html':
-      return (await import('../../integrity/auditHtml.js')).auditHtml(report);
     case 'json':
-      return `${toJson(report, 2)}\n`;
+      return (await import('../../integrity/auditJson.js')).auditJsonText(head, report.events());
     case 'csv':
-      return (await import('../../integrity/auditCsv.js')).auditCsv(report);
+      return (await import('../../integrity/auditCsv.js')).auditCsvLines(head, report.events());
+    case 'md':
+    case 'html': {
+      const { withEvents } = await import('../../integrity/auditDocument.js');
+      if (format === 'md') {
+        const md = await import('../../integrity/auditMarkdown.js');
+        if (!report.large) return [md.auditMarkdown(withEvents(head, [...report.events()]))];
+        return md.auditMarkdownLarge(report);
+      }
+      const html = await import('../../integrity/auditHtml.js');
+      if (!report.large) return [html.auditHtml(withEvents(head, [...report.events()]))];
+      return html.auditHtmlLarge(report);
+    }
   }
 };
+
+type Sink = { write(chunk: string): Promise<void>; end(): Promise<void> };
+
+/** Writes `pieces` in chunks of about 64 KiB, waiting for the sink between them. */
+const pour = async (pieces: Iterable<string>, sink: Sink): Promise<void> => {
+  let chunk = '';
+  for (const piece of pieces) {
+    chunk += piece;
+    if (chunk.length >= 1 << 16) {
+      await sink.write(chunk);
+      chunk = '';
+    }
+  }
+  if (chunk !== '') await sink.write(chunk);
+  await sink.end();
+};
+
+/**
+ * A file written completely or not at all: a temporary file beside it, renamed over it at the end
+ * (a reader never sees half a report).
+ */
+const fileSink = (path: string): Sink => {
+  const temp = `${path}.${process.pid}.tmp`;
+  let fd: number | undefined;
+  const attempt = (what: () => void): void => {
+    try {
+      what();
+    } catch (e) {
+      if (fd !== undefined) fs.closeSync(fd);
+      fd = undefined;
+      fs.rmSync(temp, { force: true });
+      const code = (e as NodeJS.ErrnoException).code ?? '';
+      fail('InvalidInput', `cannot write ${path}: ${(e as Error).message}`, { file: path, code });
+    }
+  };
+  return {
+    write: async (chunk) => attempt(() => fs.writeSync((fd ??= fs.openSync(temp, 'w', 0o600)), chunk)),
+    end: async () =>
+      attempt(() => {
+        fd ??= fs.openSync(temp, 'w', 0o600);
+        fs.closeSync(fd);
+        fd = undefined;
+        fs.renameSync(temp, path);
+      }),
+  };
+};
+
+/** stdout, waiting for it to drain when it says so (a pipe to a slow reader must not fill memory). */
+const stdoutSink = (out: CliContext['stdout']): Sink => ({
+  write: async (chunk) => {
+    const ready = out.write(chunk);
+    const stream = out as Partial<NodeJS.WritableStream>;
+    if (ready === false && typeof stream.once === 'function') await new Promise<void>((resolve) => stream.once!('drain', resolve));
+  },
+  end: async () => undefined,
+});
 
 export const auditCommand = (cli: CliContext): Command =>
   new Command('audit')
@@ -43,8 +112,10 @@ export const auditCommand = (cli: CliContext): Command =>
     .addHelpText(
       'after',
       `
-The whole ledger is verified first; the report is written even when verification fails, and the
-command then exits 1. With --json and no --out, stdout is the JSON report whatever --format says.
+The issuer's stream and the holders and fx streams are verified first; the report is written even
+when verification fails, and the command then exits 1. A period of more than 5,000 events is
+listed in full by json and csv only: md and html then list the flagged events and a count per
+month and type. With --json and no --out, stdout is the JSON report whatever --format says.
 
 Examples:
   $ shareledger audit --issuer sensetime
@@ -52,11 +123,12 @@ Examples:
   $ shareledger audit --issuer sensetime --format csv > events.csv`,
     )
     .action(async (o: { issuer: string; from?: string; to?: string; format: Format; out?: string; holidays?: string }) => {
-      const { auditReport } = await import('../../auditReport.js');
+      const { openAuditReport } = await import('../../auditReport.js');
       let bar: Progress | undefined;
-      const report = await cli.withStore(async (store) => {
+      await cli.withStore(async (store) => {
+        let report: AuditReport;
         try {
-          return await auditReport(store, {
+          report = await openAuditReport(store, {
             issuer: o.issuer,
             ...(o.from !== undefined ? { from: o.from } : {}),
             ...(o.to !== undefined ? { to: o.to } : {}),
@@ -67,30 +139,31 @@ Examples:
         } finally {
           bar?.finish();
         }
+        const { head } = report;
+        head.proceeds.warnings.forEach((w) => cli.warn(w));
+        // The events are read again while the report is written: inside withStore, the store still open.
+        if (o.out !== undefined) {
+          await pour(await render(report, o.format), fileSink(o.out));
+          const summary = {
+            issuer: head.issuer,
+            format: o.format,
+            out: o.out,
+            period: head.period,
+            verified: head.verification.ok,
+            summary: head.summary,
+          };
+          cli.emit(
+            summary,
+            () => `wrote the ${o.format} audit report of ${head.issuer} (${head.period.from} to ${head.period.to}) to ${o.out}`,
+          );
+        } else await pour(await render(report, cli.globals.json ? 'json' : o.format), stdoutSink(cli.stdout));
+        if (!head.verification.ok)
+          fail(
+            'VerificationFailed',
+            `the ledger does not verify (${head.verification.problems.length} problem${head.verification.problems.length === 1 ? '' : 's'}): the report lists them`,
+            {
+              problems: head.verification.problems.length,
+            },
+          );
       });
-      report.proceeds.warnings.forEach((w) => cli.warn(w));
-      if (o.out !== undefined) {
-        writeFileAtomically(o.out, await render(report, o.format));
-        const summary = {
-          issuer: report.issuer,
-          format: o.format,
-          out: o.out,
-          period: report.period,
-          verified: report.verification.ok,
-          summary: report.summary,
-        };
-        cli.emit(
-          summary,
-          () => `wrote the ${o.format} audit report of ${report.issuer} (${report.period.from} to ${report.period.to}) to ${o.out}`,
-        );
-      } else if (cli.globals.json) cli.emit(report, () => '');
-      else cli.stdout.write(await render(report, o.format));
-      if (!report.verification.ok)
-        fail(
-          'VerificationFailed',
-          `the ledger does not verify (${report.verification.problems.length} problem${report.verification.problems.length === 1 ? '' : 's'}): the report lists them`,
-          {
-            problems: report.verification.problems.length,
-          },
-        );
     });

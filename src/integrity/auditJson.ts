@@ -1,0 +1,23 @@
+import type { AuditEventJson } from '../../projections/auditEvents.js';
+import { withEvents, type AuditHead } from './auditDocument.js';
+
+/** Where the events table goes in the document's text (no event text can hold a NUL unescaped). */
+const MARK = '\u0000events\u0000';
+
+/**
+ * The report's JSON document (`--format json`), indented by 2 as `JSON.stringify` would write the
+ * whole document, written an event at a time as the events are read (docs/audit.md#large-reports).
+ */
+export function* auditJsonText(head: AuditHead, events: Iterable<AuditEventJson>): Generator<string> {
+  const text = JSON.stringify(withEvents(head, MARK as never), null, 2);
+  const mark = JSON.stringify(MARK);
+  const at = text.indexOf(mark);
+  yield text.slice(0, at);
+  let first = true;
+  for (const e of events) {
+    yield `${first ? '[' : ','}\n    ${JSON.stringify(e, null, 2).replace(/\n/g, '\n    ')}`;
+    first = false;
+  }
+  yield first ? '[]' : '\n  ]';
+  yield `${text.slice(at + mark.length)}\n`;
+}
