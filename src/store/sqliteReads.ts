@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
-import { PUBLIC } from '../../events/index.js';
+import { PUBLIC, type EventType } from '../../events/index.js';
 import { fail } from '../domain/problem.js';
 import type { DerivedReads, SnapshotRow, TimelineEntry } from './derivedReads.js';
-import { decodeBody, REGISTERED, ReplayCodeError } from './sqliteTimeline.js';
+import { decodeBody, REGISTERED, ReplayCodeError, typeLetter } from './sqliteTimeline.js';
 
 /** The derived reads of an SQLite store, and the snapshot writer's connection it closes with the store. */
 export type SqliteReads = DerivedReads & Readonly<{ close: () => void }>;
@@ -124,8 +124,60 @@ export const sqliteReads = (db: Database.Database, path: string): SqliteReads =>
       }
     },
     streams: () => streams.all(),
+    ...holderReads(db, path),
     close() {
       if (writer?.open) writer.close();
+    },
+  };
+};
+
+// ---- the rows of one holder (proceeds, history) ----
+
+/**
+ * The type letter of a timeline row, by its place: the body starts date (10) ␟ revision ␟
+ * recordedAt (24) ␟ id (36) ␟ letter (sqliteTimeline.ts), and only the revision varies in length.
+ */
+const LETTER_SQL = 'substr(body, 74 + instr(substr(body, 12), char(31)), 1)';
+
+/**
+ * Whether a row may name a holder, by text: the holder's id as a whole field (between separators,
+ * or the last one), or as a JSON string in the data of the JSON form. Parameters: ␟h␟, ␟h, "h".
+ */
+const NAMES_SQL = '(instr(body, ?) > 0 OR substr(body, -length(?)) = ? OR instr(body, ?) > 0)';
+
+const holderReads = (db: Database.Database, path: string): Pick<DerivedReads, 'streamsNaming' | 'timelineTouching'> => {
+  const naming = db
+    .prepare<[string, string], string>('SELECT stream FROM mentions WHERE name = ? AND recorded_at <= ? ORDER BY stream')
+    .pluck();
+  const touching = new Map<string, Database.Statement<unknown[], string>>();
+  const touchingStatement = (holders: number, types: number): Database.Statement<unknown[], string> => {
+    const key = `${holders}/${types}`;
+    let statement = touching.get(key);
+    if (!statement) {
+      const picks = [...Array<string>(holders).fill(NAMES_SQL)];
+      if (types > 0) picks.push(`${LETTER_SQL} IN (${Array<string>(types).fill('?').join(', ')})`);
+      statement = db
+        .prepare<unknown[], string>(
+          `SELECT body FROM timeline WHERE stream = ? AND date > ? AND date <= ? AND (${picks.join(' OR ') || '0'})
+            ORDER BY date, revision`,
+        )
+        .pluck();
+      touching.set(key, statement);
+    }
+    return statement;
+  };
+  const retraction = typeLetter('EventRetracted');
+  return {
+    streamsNaming: (holder, knownAt) => (holder === PUBLIC ? [] : naming.all(holder, knownAt)),
+    *timelineTouching(stream, after, upTo, holders, types: ReadonlyArray<EventType>) {
+      const params: unknown[] = [stream, after, upTo];
+      for (const h of holders) params.push(`\u001f${h}\u001f`, `\u001f${h}`, `\u001f${h}`, JSON.stringify(h));
+      const letters = types.map(typeLetter).filter((l) => l !== retraction);
+      params.push(...letters);
+      for (const body of touchingStatement(holders.length, letters.length).iterate(...params)) {
+        const entry = decodeRow(path, stream, body);
+        if (entry.event.type !== 'EventRetracted') yield entry;
+      }
     },
   };
 };
