@@ -25,8 +25,8 @@ import type { DerivedReads } from './store/derivedReads.js';
  * are damaged, and then the caller replays.
  */
 
-/** Past this many holders tracked in one issuer, its rows are read whole: a text match per holder and row costs more. */
-const PICKED_HOLDERS = 8;
+/** Past this many holders tracked in one issuer, its rows are decoded whole: a text match per holder and row costs more. */
+const PICKED_HOLDERS = 16;
 
 /** Whether any stream's derived rows are incomplete: the replay reads (and reports) them. */
 const anyDamaged = (reads: DerivedReads): boolean => reads.streams().some((s) => reads.isDamaged(s));
