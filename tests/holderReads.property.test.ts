@@ -273,7 +273,7 @@ const build = async (generated: ReadonlyArray<Op>) => {
     if (!decoded.ok) throw new Error(`generator made an invalid event: ${decoded.problems.map((p) => p.message).join('; ')}`);
     try {
       const report = await ledger.append([decoded.value]);
-      appended.push(...report.events.filter((e) => e.type !== 'IssuerRegistered').map((e) => e.id));
+      if (input.type !== 'IssuerRegistered') appended.push(...report.events.map((e) => e.id));
     } catch (e) {
       if (!isLedgerError(e) || e.problem.kind === 'InvalidInput') throw e;
     }
