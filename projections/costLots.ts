@@ -33,6 +33,12 @@ export type CostPosition = {
   shares: Rational;
   components: Map<string, Lot> | undefined;
   datesMatter: DatesMatter;
+  /**
+   * `fifo`: lots that arrived out of order (transferred with an older acquisition point), in
+   * arrival order, merged in by `settle` when the position is next read: a holder receiving
+   * transfers from thousands of holders would otherwise rebuild its lots on every one.
+   */
+  pending: Lot[] | undefined;
 };
 
 export const emptyPosition = (method: CostMethod, datesMatter: DatesMatter = () => true): CostPosition => ({
@@ -41,6 +47,7 @@ export const emptyPosition = (method: CostMethod, datesMatter: DatesMatter = () 
   shares: ZERO,
   components: method === 'avg' ? new Map() : undefined,
   datesMatter,
+  pending: undefined,
 });
 
 const byAcquisition = (a: Lot, b: Lot): number => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.revision - b.revision);
@@ -98,10 +105,22 @@ export const insertLots = (p: CostPosition, taken: Taken): void => {
   const pieces = taken.lots;
   if (pieces.length === 0) return;
   const last = p.lots[p.lots.length - 1];
-  if (p.head === p.lots.length || (last !== undefined && byAcquisition(last, pieces[0]!) <= 0)) {
+  if (p.pending === undefined && (p.head === p.lots.length || (last !== undefined && byAcquisition(last, pieces[0]!) <= 0))) {
     for (const piece of pieces) p.lots.push(piece);
     return;
   }
+  const pending = (p.pending ??= []);
+  for (const piece of pieces) pending.push(piece);
+};
+
+/**
+ * Merges the pending lots in: what merging each arrival in turn gives (a stable sort keeps
+ * arrivals with the same acquisition point in arrival order, after the lots already there).
+ */
+const settle = (p: CostPosition): void => {
+  if (p.pending === undefined) return;
+  const pieces = p.pending.sort(byAcquisition);
+  p.pending = undefined;
   const merged: Lot[] = [];
   let i = p.head;
   let j = 0;
@@ -117,6 +136,7 @@ export const insertLots = (p: CostPosition, taken: Taken): void => {
 export const acquireLot = (p: CostPosition, lot: Lot): void => insertLots(p, { shares: lot.shares, lots: [lot] });
 
 const takeAll = (p: CostPosition): Taken => {
+  settle(p);
   const taken = { shares: p.shares, lots: p.lots.slice(p.head) };
   p.lots = [];
   p.head = 0;
@@ -148,6 +168,7 @@ export const takeShares = (p: CostPosition, shares: Rational, method: CostMethod
     p.lots = kept;
     return { shares, lots: taken.sort(byAcquisition) };
   }
+  settle(p);
   let remaining = shares;
   while (remaining.num > 0n && p.head < p.lots.length) {
     const lot = p.lots[p.head]!;
@@ -177,6 +198,7 @@ export const scaleTaken = (taken: Taken, num: bigint, den: bigint): Taken => {
 /** A split of the whole position. */
 export const scalePosition = (p: CostPosition, num: bigint, den: bigint): void => {
   const factor = rational(num, den);
+  settle(p);
   if (!p.components) for (let i = p.head; i < p.lots.length; i++) p.lots[i]!.shares = mul(p.lots[i]!.shares, factor);
   p.shares = mul(p.shares, factor);
 };

@@ -6,6 +6,7 @@ import { compareText, formatMoney, formatPrice } from './format.js';
 import { CurrencyConverter, fxRates } from './fx.js';
 import { everMembers, groupHistory, isMemberOn } from './registry.js';
 import { END_OF_TIME, selectTimeline } from './timeline.js';
+import type { PlacedEvent } from '../src/domain/timeline.js';
 
 export { COST_METHODS, type CostMethod } from './costLots.js';
 
@@ -95,33 +96,105 @@ const money = (a: Amounts) => ({
 const bySale = (a: Disposal, b: Disposal): number =>
   a.date < b.date ? -1 : a.date > b.date ? 1 : compareText(a.issuer, b.issuer) || a.revision - b.revision;
 
+/** Whose disposals count (docs/proceeds.md#group): the holder, or its group's members while they belong. */
+export type ProceedsTargets = Readonly<{
+  /** Every holder whose disposals may count. */
+  targets: HolderId[];
+  counts: (holder: HolderId, date: IsoDate) => boolean;
+  /** With `--group`: the members the answer lists. */
+  members: HolderId[] | undefined;
+}>;
+
+/** The holders a request is about, from the `holders` timeline (every date, as known at knownAt). */
+export const proceedsTargets = (holderTimeline: ReadonlyArray<PlacedEvent>, request: ProceedsRequest): ProceedsTargets => {
+  const { holder } = request;
+  if (!request.group) return { targets: [holder], counts: (h) => h === holder, members: undefined };
+  const group = groupHistory(holderTimeline, holder);
+  const targets = everMembers(group);
+  return { targets, counts: (h, date) => isMemberOn(group, h, date), members: targets };
+};
+
+/**
+ * Which types of event may change the cost lots of holders they do not name (a split, an IPO's
+ * class conversions): with the events naming the holders tracked, what `issuerDisposals` needs. A
+ * record over every type, so that a new type must say.
+ */
+const REACHES_UNNAMED: Readonly<Record<EventType, boolean>> = {
+  StockSplit: true,
+  IPOCompleted: true,
+  IssuerRegistered: false,
+  ShareClassAdded: false,
+  SharesIssued: false,
+  FundingRoundClosed: false,
+  BlockSale: false,
+  SharesTransferred: false,
+  SharesRepurchased: false,
+  SharesConverted: false,
+  StakeDisclosed: false,
+  EventRetracted: false,
+  HolderRegistered: false,
+  FxRateRecorded: false,
+};
+
+/** The types `issuerDisposals` needs besides the events naming the holders it tracks. */
+export const LOT_CONTEXT_TYPES: ReadonlyArray<EventType> = (Object.keys(REACHES_UNNAMED) as EventType[]).filter((t) => REACHES_UNNAMED[t]);
+
+/**
+ * Whether a fold of part of an issuer's timeline gives the whole one's disposals: always with
+ * `--currency`, or under fifo. Under avg without it, which lots a pool keeps apart by date depends
+ * on every sale's currency in the issuer (`saleCurrencies`), so it needs the whole timeline.
+ */
+export const foldsFromPart = (request: ProceedsRequest): boolean => request.currency !== undefined || request.method === 'fifo';
+
+/**
+ * The counted disposals of one issuer's timeline (at `--to` and knownAt), from `--from` on.
+ * `timeline` is the whole timeline, or (when `foldsFromPart`) every event of it that names one of
+ * `holdersFeeding(timeline, targets)` or is of one of LOT_CONTEXT_TYPES.
+ */
+export const issuerDisposals = (
+  issuer: IssuerId,
+  timeline: ReadonlyArray<PlacedEvent>,
+  request: ProceedsRequest,
+  who: ProceedsTargets,
+): Disposal[] => {
+  // A cost is converted (at its acquisition date) only into a currency other than its own.
+  const into = request.currency ? [request.currency] : [...saleCurrencies(timeline)];
+  const datesMatter = (c: CurrencyCode) => into.some((target) => target !== c);
+  const found: Disposal[] = [];
+  for (const d of disposalsOf(issuer, timeline, request.method, holdersFeeding(timeline, who.targets), who.counts, datesMatter))
+    if (request.from === undefined || d.date >= request.from) found.push(d);
+  return found;
+};
+
 /**
  * Realized proceeds (docs/proceeds.md) of a holder, or of its control group (each member's
  * disposals while it belonged to the group), at `knownAt`, over every issuer stream given. Pure:
  * warnings (missing FX rates) are returned for the caller to print, not put in the JSON.
  */
 export const projectProceeds = (streams: ProceedsStreams, request: ProceedsRequest, knownAt: Instant): ProceedsAnswer => {
-  const { holder, method } = request;
-  const group = request.group ? groupHistory(selectTimeline(streams.holderEvents, { asOf: END_OF_TIME, knownAt }), holder) : undefined;
-  const targets = group ? everMembers(group) : [holder];
-  const counts = group ? (h: HolderId, date: IsoDate) => isMemberOn(group, h, date) : (h: HolderId) => h === holder;
+  const who = proceedsTargets(selectTimeline(streams.holderEvents, { asOf: END_OF_TIME, knownAt }), request);
   // Disposals after --to cannot depend on anything later: the timeline stops there.
   const at = { asOf: request.to ?? END_OF_TIME, knownAt };
   const found: Disposal[] = [];
   for (const events of streams.issuerStreams) {
     const issuer = events.length ? issuerOfStream(events[0]!.stream) : undefined;
     if (issuer === undefined) continue;
-    const timeline = selectTimeline(events, at);
-    // A cost is converted (at its acquisition date) only into a currency other than its own.
-    const into = request.currency ? [request.currency] : [...saleCurrencies(timeline)];
-    const datesMatter = (c: CurrencyCode) => into.some((target) => target !== c);
-    for (const d of disposalsOf(issuer, timeline, method, holdersFeeding(timeline, targets), counts, datesMatter))
-      if (request.from === undefined || d.date >= request.from) found.push(d);
+    for (const d of issuerDisposals(issuer, selectTimeline(events, at), request, who)) found.push(d);
   }
+  return proceedsOf(found, selectTimeline(streams.fxEvents, { asOf: END_OF_TIME, knownAt }), request, who);
+};
+
+/** The answer from the counted disposals of every issuer (in any order) and the `fx` timeline. */
+export const proceedsOf = (
+  found: Disposal[],
+  fxTimeline: ReadonlyArray<PlacedEvent>,
+  request: ProceedsRequest,
+  who: ProceedsTargets,
+): ProceedsAnswer => {
   found.sort(bySale);
-  const fx = new CurrencyConverter(fxRates(selectTimeline(streams.fxEvents, { asOf: END_OF_TIME, knownAt })));
+  const fx = new CurrencyConverter(fxRates(fxTimeline));
   const proceeds = proceedsOfDisposals(request, found, fx);
-  if (group) proceeds.holders = targets;
+  if (who.members) proceeds.holders = who.members;
   return { proceeds, warnings: fx.warnings };
 };
 

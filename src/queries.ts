@@ -20,8 +20,9 @@ import {
   type StakeJson,
 } from '../projections/ownership.js';
 import { groupMembers, holderRegistry } from '../projections/registry.js';
-import { COST_METHODS, projectProceeds, type CostMethod, type ProceedsJson } from '../projections/proceeds.js';
+import { COST_METHODS, projectProceeds, type CostMethod, type ProceedsJson, type ProceedsRequest } from '../projections/proceeds.js';
 import type { PointInTime } from '../projections/timeline.js';
+import { indexedHistory, indexedProceeds } from './holderReads.js';
 import { checkHolderKnown, checkIssuerKnown, isNamedIn, issuerFoundIn } from './knownNames.js';
 import { parseDate, parseKnownAt } from './timeArguments.js';
 import { fail } from './domain/problem.js';
@@ -137,6 +138,9 @@ export const queryHistory = async (store: EventStore, query: HistoryQuery, now: 
   const issuer = issuerArg(query.issuer);
   const holder = query.holder === undefined ? undefined : holderArg(query.holder);
   const knownAt = knownAtArg(query.knownAt, now);
+  // A store with derived reads (SQLite): only the rows the holder's entries depend on (src/holderReads.ts).
+  const indexed = store.derivedReads && indexedHistory(store.derivedReads, issuer, holder, knownAt);
+  if (indexed) return { result: indexed, warnings: [] };
   const issuerEvents = await readIssuer(store, issuer, knownAt);
   if (holder !== undefined) checkHolderKnown(holder, [issuerEvents, await store.readStream(HOLDERS_STREAM)], knownAt, `of ${issuer}`);
   return { result: projectHistory(issuerEvents, issuer, knownAt, holder), warnings: [] };
@@ -161,6 +165,17 @@ export const queryProceeds = async (store: EventStore, query: ProceedsQuery, now
   if (from !== undefined && to !== undefined && from > to)
     fail('InvalidInput', `--from ${from} is after --to ${to}`, { flag: '--from', value: from, to });
   const knownAt = knownAtArg(query.knownAt, now);
+  const request: ProceedsRequest = {
+    holder,
+    method,
+    group: query.group ?? false,
+    ...(from !== undefined ? { from } : {}),
+    ...(to !== undefined ? { to } : {}),
+    ...(currency !== undefined ? { currency } : {}),
+  };
+  // A store with derived reads (SQLite): only the issuers naming the holder, and of those the rows its lots depend on (src/holderReads.ts).
+  const indexed = store.derivedReads && indexedProceeds(store.derivedReads, request, issuer, knownAt);
+  if (indexed) return { result: indexed.proceeds, warnings: indexed.warnings };
   const issuerStreams = issuer === undefined ? await readAllIssuers(store) : [await readIssuer(store, issuer, knownAt)];
   const holderEvents = await store.readStream(HOLDERS_STREAM);
   // A holder known from another issuer has simply sold nothing of this one: look further before failing.
@@ -168,18 +183,7 @@ export const queryProceeds = async (store: EventStore, query: ProceedsQuery, now
   if (issuer !== undefined && !isNamedIn(known, holder, knownAt)) known.push(...(await readAllIssuers(store)));
   checkHolderKnown(holder, known, knownAt, 'of any issuer');
   const fxEvents = await store.readStream(FX_STREAM);
-  const { proceeds, warnings } = projectProceeds(
-    { issuerStreams, holderEvents, fxEvents },
-    {
-      holder,
-      method,
-      group: query.group ?? false,
-      ...(from !== undefined ? { from } : {}),
-      ...(to !== undefined ? { to } : {}),
-      ...(currency !== undefined ? { currency } : {}),
-    },
-    knownAt,
-  );
+  const { proceeds, warnings } = projectProceeds({ issuerStreams, holderEvents, fxEvents }, request, knownAt);
   return { result: proceeds, warnings };
 };
 

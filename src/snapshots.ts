@@ -4,7 +4,7 @@ import type { PointInTime } from '../projections/timeline.js';
 import { evolveIssuer, initialIssuerState, type IssuerState } from './domain/issuerState.js';
 import type { PlacedEvent } from './domain/timeline.js';
 import { checkHolderKnown, checkIssuerKnown } from './knownNames.js';
-import type { DerivedReads, Retraction, SnapshotRow } from './store/derivedReads.js';
+import type { DerivedReads, Retraction, SnapshotRow, TimelineEntry } from './store/derivedReads.js';
 import type { EventStore } from './store/eventStore.js';
 import { decodeState, encodeState, SnapshotStateError } from './store/snapshotState.js';
 
@@ -77,12 +77,19 @@ const retractedAtOf = (retracted: Retracted, e: PlacedEvent): string | undefined
 /**
  * The events of a stream dated in (after, at.asOf] that count at `at` (recorded by knownAt, not
  * retracted by a retraction recorded by knownAt, retractions themselves left out), in timeline
- * order: the replay's timeline (projections/timeline.ts selectTimeline) of those dates.
+ * order: the replay's timeline (projections/timeline.ts selectTimeline) of those dates. `rows`:
+ * a part of the stream's timeline rows of those dates to select from instead of all of them.
  */
-export const selectRows = function* (reads: DerivedReads, stream: string, after: string, at: PointInTime): Generator<PlacedEvent> {
+export const selectRows = function* (
+  reads: DerivedReads,
+  stream: string,
+  after: string,
+  at: PointInTime,
+  rows: Iterable<TimelineEntry> = reads.timeline(stream, after, at.asOf),
+): Generator<PlacedEvent> {
   const head = reads.head(stream);
   const retracted = retractionsOf(reads, stream, head);
-  for (const { event: e, recordedAt } of reads.timeline(stream, after, at.asOf)) {
+  for (const { event: e, recordedAt } of rows) {
     if (e.type === 'EventRetracted' || recordedAt > at.knownAt || e.revision > head) continue;
     const retractedAt = retractedAtOf(retracted, e);
     if (retractedAt !== undefined && retractedAt <= at.knownAt) continue;

@@ -1,3 +1,4 @@
+import type { EventType } from '../../events/index.js';
 import type { PlacedEvent } from '../domain/timeline.js';
 
 /** An event on its stream's timeline, and when the ledger recorded it. */
@@ -74,4 +75,24 @@ export interface DerivedReads {
   saveSnapshots(stream: string, head: number, snapshots: ReadonlyArray<SnapshotRow>): boolean;
   /** Every stream name, sorted. */
   streams(): string[];
+  /**
+   * The streams with an event recorded by `knownAt` that names the holder (as `isNamed` tells it;
+   * never for `public`), sorted: where a question about one holder needs to look. May name a
+   * stream whose naming event is past its head (`isNamed` confirms).
+   */
+  streamsNaming(holder: string, knownAt: string): string[];
+  /**
+   * The entries of `timeline(stream, after, upTo)` that may name one of `holders` (in a holder
+   * field or in the data's JSON) or are of one of `types`, retractions not included, in timeline
+   * order: a superset picked by the rows' text without decoding them, so the caller still decides
+   * on each event. `public` is often named implicitly (a BlockSale's default buyer): ask for the
+   * whole timeline instead.
+   */
+  timelineTouching(
+    stream: string,
+    after: string,
+    upTo: string,
+    holders: ReadonlyArray<string>,
+    types: ReadonlyArray<EventType>,
+  ): IterableIterator<TimelineEntry>;
 }

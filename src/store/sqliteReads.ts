@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
-import { PUBLIC } from '../../events/index.js';
+import { PUBLIC, type EventType } from '../../events/index.js';
 import { fail } from '../domain/problem.js';
 import type { DerivedReads, SnapshotRow, TimelineEntry } from './derivedReads.js';
-import { decodeBody, REGISTERED, ReplayCodeError } from './sqliteTimeline.js';
+import { decodeBody, REGISTERED, ReplayCodeError, typeLetter } from './sqliteTimeline.js';
 
 /** The derived reads of an SQLite store, and the snapshot writer's connection it closes with the store. */
 export type SqliteReads = DerivedReads & Readonly<{ close: () => void }>;
@@ -124,8 +124,44 @@ export const sqliteReads = (db: Database.Database, path: string): SqliteReads =>
       }
     },
     streams: () => streams.all(),
+    ...holderReads(db, path),
     close() {
       if (writer?.open) writer.close();
+    },
+  };
+};
+
+// ---- the rows of one holder (proceeds, history) ----
+
+const SEP = '\u001f';
+
+/**
+ * The rows are picked in JavaScript, by text, as they are read: an SQL function per row (instr,
+ * glob, substr) costs more than handing SQLite's row over, and more again per holder asked about.
+ */
+const holderReads = (db: Database.Database, path: string): Pick<DerivedReads, 'streamsNaming' | 'timelineTouching'> => {
+  const naming = db
+    .prepare<[string, string], string>('SELECT stream FROM mentions WHERE name = ? AND recorded_at <= ? ORDER BY stream')
+    .pluck();
+  const bodies = db
+    .prepare<[string, string, string], string>(
+      'SELECT body FROM timeline WHERE stream = ? AND date > ? AND date <= ? ORDER BY date, revision',
+    )
+    .pluck();
+  return {
+    streamsNaming: (holder, knownAt) => (holder === PUBLIC ? [] : naming.all(holder, knownAt)),
+    *timelineTouching(stream, after, upTo, holders, types: ReadonlyArray<EventType>) {
+      const letters = new Set(types.filter((t) => t !== 'EventRetracted').map((t) => typeLetter(t).charCodeAt(0)));
+      // A holder as a whole field (between separators, or the last one), or as a JSON string of the JSON form.
+      const inside = holders.flatMap((h) => [`${SEP}${h}${SEP}`, JSON.stringify(h)]);
+      const last = holders.map((h) => `${SEP}${h}`);
+      for (const body of bodies.iterate(stream, after, upTo)) {
+        // The type letter: the body is date (10) ␟ revision ␟ recordedAt (24) ␟ id (36) ␟ letter… (sqliteTimeline.ts).
+        const letter = body.charCodeAt(body.indexOf(SEP, 11) + 63);
+        if (!letters.has(letter) && !inside.some((p) => body.includes(p)) && !last.some((p) => body.endsWith(p))) continue;
+        const entry = decodeRow(path, stream, body);
+        if (entry.event.type !== 'EventRetracted') yield entry;
+      }
     },
   };
 };

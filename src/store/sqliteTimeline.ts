@@ -54,6 +54,9 @@ const LETTER: Readonly<Record<EventType, string>> = {
   FxRateRecorded: 'Q',
 };
 
+/** The letter a type's rows carry after the id (a reader may pick rows by it without decoding them). */
+export const typeLetter = (type: EventType): string => LETTER[type];
+
 export class ReplayCodeError extends Error {}
 
 const bad = (why: string): never => {
