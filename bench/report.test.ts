@@ -60,7 +60,7 @@ const sizeResult = (size: string, events: number): SizeResult => ({
     command('history --issuer co-0000 --holder holder-400', ran(3_300, 310), 5_000_000, 1_000),
     command(
       'audit --issuer co-0000 --format html --out FILE',
-      { ...ran(600_000, NaN), ok: false, timedOut: true, exitCode: undefined, error: '' },
+      { ...ran(600_400, NaN), ok: false, timedOut: true, exitCode: undefined, error: '' },
       0,
       20_000,
     ),
@@ -97,6 +97,7 @@ describe('the report of the cold commands', () => {
 
   it('says a command timed out or failed, with its exit code and message, instead of giving a figure', () => {
     expect(rowOf(table, '`audit --issuer co-0000 --format html')[1]).toBe('did not finish in 600 s');
+    expect(rowOf(table, '`audit --issuer co-0000 --format html')[2]).toBe('n/a');
     expect(rowOf(table, '`audit --issuer co-0000 --format html')[6]).toBe('**no**');
     expect(rowOf(table, '`verify')[1]).toBe('failed (exit 1): issuer-co-0003 revision 7: hash mismatch');
   });

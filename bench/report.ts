@@ -57,7 +57,7 @@ type Row = { figure: string; value: string; baseline: string; ratio: string; tar
 /** Why a cold command has no figure: it ran out of time, or how it failed. */
 export const coldFailure = (run: ColdRun): string =>
   run.timedOut
-    ? `did not finish in ${int(run.wallMs / 1000)} s`
+    ? `did not finish in ${Math.floor(run.wallMs / 1000)} s`
     : `failed (exit ${run.exitCode ?? 'by signal'}): ${(run.error ?? '').slice(0, 120)}`;
 
 export const failure = (o: Outcome<unknown> | undefined): string =>

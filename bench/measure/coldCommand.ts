@@ -103,7 +103,10 @@ export const runCold = (executable: string, args: ReadonlyArray<string>, options
       finished = true;
       clearTimeout(timer);
       const wallMs = nowMs() - started;
-      const usage = parseUsage(fs.existsSync(usageFile) ? fs.readFileSync(usageFile, 'utf8') : '');
+      // A run killed at its timeout has no usage of its own to report (GNU time is killed with it).
+      const usage = timedOut
+        ? { maxRssMb: NaN, cpuMs: NaN }
+        : parseUsage(fs.existsSync(usageFile) ? fs.readFileSync(usageFile, 'utf8') : '');
       fs.rmSync(scratch, { recursive: true, force: true });
       const ok = !timedOut && exitCode === 0;
       const lines = stderr
