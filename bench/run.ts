@@ -3,17 +3,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeLedger } from '../tests/support/ledgerGenerator/generate.js';
-import { markdownTable, type Outcome, type SizeResult } from './report.js';
+import type { GenerationStats } from '../tests/support/ledgerGenerator/generate.js';
 import { shapeNamed } from '../tests/support/ledgerGenerator/shapes.js';
-import { median, nowMs } from './stats.js';
+import { cliTable } from './cliReport.js';
+import { type CliResult, type CliSubjects, queryCommands, runCliCommand, runCliImport } from './measure/cliCommands.js';
+import { runCold } from './measure/coldCommand.js';
 import type { QuerySamples } from './measure/transactionsTable.js';
+import { coldFailure, failure, markdownTable, type Outcome, type SizeResult, type Step, STEPS } from './report.js';
+import { median, nowMs } from './stats.js';
 
 /**
- * The benchmark of issue 7: `node dist/bench/run.js [--sizes 10k,100k,1m,1m-single] [--quick]`.
- * For each size: generate a ledger, import it, and measure shareledger against its plain-SQLite
- * baselines side by side, each measurement in its own child process. Prints one markdown table per
- * size and writes everything to bench/results/<timestamp>.json (git-ignored).
+ * The benchmark of issues 7, 13 and 14: `node dist/bench/run.js [--sizes 10k,100k,1m,1m-single,10m]
+ * [--quick] [--skip step,…] [--command-timeout-s 600]`. For each size: generate a ledger, import it
+ * with the CLI, and measure shareledger against its plain-SQLite baselines side by side, each
+ * measurement in its own child process, then time the CLI's commands cold. Prints two markdown
+ * tables per size and writes everything to bench/results/<timestamp>.json (git-ignored).
  */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -29,6 +33,9 @@ type Options = {
   queryBudgetMs: number;
   cliRuns: number;
   importTimeoutMs: number;
+  commandTimeoutMs: number;
+  /** Steps not to run; undefined: the default of each size (see defaultSkips). */
+  skip: Step[] | undefined;
   heapMb: number;
   keep: boolean;
   profileDir: string | undefined;
@@ -49,11 +56,24 @@ const parseOptions = (argv: string[]): Options => {
     queryBudgetMs: Number(arg('query-budget-s') ?? (quick ? 10 : 60)) * 1000,
     cliRuns: Number(arg('cli-runs') ?? (quick ? 3 : 7)),
     importTimeoutMs: Number(arg('import-timeout-min') ?? 30) * 60_000,
+    commandTimeoutMs: Number(arg('command-timeout-s') ?? 600) * 1000,
+    skip: arg('skip')?.split(',').filter(Boolean).map(stepNamed),
     heapMb: Number(arg('heap-mb') ?? 8192),
     keep: argv.includes('--keep'),
     profileDir: profile ? path.join(repo, 'bench/results/profiles', stamp()) : undefined,
   };
 };
+
+const stepNamed = (name: string): Step => {
+  const step = STEPS.find((s) => s === name.trim());
+  if (!step || step === 'generate' || step === 'cliImport') throw new Error(`--skip ${name}: one of ${STEPS.slice(2).join(', ')}`);
+  return step;
+};
+
+/** Past this size, the steps that hold the whole ledger in memory by design are left out unless `--skip` says otherwise. */
+const IN_MEMORY_STEPS_UP_TO_EVENTS = 2_000_000;
+const defaultSkips = (events: number): Step[] =>
+  events > IN_MEMORY_STEPS_UP_TO_EVENTS ? ['apiImport', 'replayMemory', 'transactions'] : [];
 
 const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-');
 
@@ -93,52 +113,40 @@ const measure = <R>(options: Options, size: string, name: string, args: object, 
     });
   });
 
-const RSS_PROBE = `process.on('exit', () => { try { require('fs').appendFileSync(process.env.BENCH_RSS_FILE, process.resourceUsage().maxRSS + '\\n'); } catch {} });\n`;
-
-/** Cold `shareledger stake`: a fresh node process per run, as a user types it; wall time from spawn to exit. */
-const coldCli = (options: Options, dir: string, db: string, samples: QuerySamples): NonNullable<SizeResult['cli']> => {
-  if (!fs.existsSync(cliMain))
-    return { runsMs: [], medianMs: NaN, maxRssMb: NaN, error: `no CLI at ${path.relative(repo, cliMain)} (run npm run build)` };
-  const probe = path.join(dir, 'rssProbe.cjs');
-  const rssFile = path.join(dir, 'cli-rss.txt');
-  fs.writeFileSync(probe, RSS_PROBE);
+/** Cold `shareledger stake` on the sampled questions: a fresh node process per run, as a user types it. */
+const coldStake = async (options: Options, db: string, samples: QuerySamples): Promise<NonNullable<SizeResult['cli']>> => {
   const runsMs: number[] = [];
+  const rssMb: number[] = [];
   for (let i = 0; i < options.cliRuns; i++) {
     const s = samples.stake[i % samples.stake.length]!;
-    const started = nowMs();
-    const run = spawnSync(
-      process.execPath,
-      [
-        '-r',
-        probe,
-        cliMain,
-        '--store',
-        `sqlite:${db}`,
-        '--json',
-        'stake',
-        '--issuer',
-        samples.issuer,
-        '--holder',
-        s.holder,
-        '--as-of',
-        s.date,
-      ],
-      { env: { ...process.env, BENCH_RSS_FILE: rssFile }, encoding: 'utf8', maxBuffer: 1 << 26 },
-    );
-    const wall = nowMs() - started;
-    if (run.status !== 0)
-      return {
-        runsMs,
-        medianMs: NaN,
-        maxRssMb: NaN,
-        error: `exit ${run.status}: ${(run.stderr || run.stdout).trim().split('\n')[0]?.slice(0, 160)}`,
-      };
-    runsMs.push(wall);
-    log(`cli stake run ${i + 1}: ${wall.toFixed(0)} ms`);
-    if (wall > 20_000 && runsMs.length >= 3) break;
+    const args = ['--store', `sqlite:${db}`, '--json', 'stake', '--issuer', samples.issuer, '--holder', s.holder, '--as-of', s.date];
+    const run = await runCold(process.execPath, [cliMain, ...args], { timeoutMs: options.commandTimeoutMs });
+    if (!run.ok) return { runsMs, medianMs: NaN, maxRssMb: NaN, error: coldFailure(run) };
+    runsMs.push(run.wallMs);
+    rssMb.push(run.maxRssMb);
+    log(`cli stake run ${i + 1}: ${run.wallMs.toFixed(0)} ms`);
+    if (run.wallMs > 20_000 && runsMs.length >= 3) break;
   }
-  const rss = fs.readFileSync(rssFile, 'utf8').trim().split('\n').map(Number);
-  return { runsMs, medianMs: median(runsMs), maxRssMb: Math.max(...rss) / 1024 };
+  return { runsMs, medianMs: median(runsMs), maxRssMb: Math.max(...rssMb) };
+};
+
+/** The commands of issues 13 and 14 on the ledger `db`, one after another, each cold. */
+const coldCommands = async (options: Options, size: string, dir: string, db: string, subjects: CliSubjects): Promise<CliResult[]> => {
+  const results: CliResult[] = [];
+  for (const command of queryCommands(subjects, dir)) {
+    log(`${size}: shareledger ${command.label} …`);
+    const result = await runCliCommand(cliMain, db, command, dir, options.commandTimeoutMs);
+    const { run } = result;
+    log(
+      `${size}: shareledger ${command.label} ${run.ok ? `done in ${(run.wallMs / 1000).toFixed(2)} s, peak RSS ${Math.round(run.maxRssMb)} MB` : coldFailure(run)}`,
+    );
+    results.push(result);
+  }
+  return results;
+};
+
+const removeDatabase = (db: string): void => {
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(db + suffix, { force: true });
 };
 
 const runSize = async (options: Options, size: string): Promise<SizeResult> => {
@@ -146,54 +154,84 @@ const runSize = async (options: Options, size: string): Promise<SizeResult> => {
   const file = path.join(dir, 'ledger.jsonl');
   const db = path.join(dir, 'ledger.db');
   log(`${size}: generating into ${dir}`);
-  const t0 = nowMs();
-  const generation = writeLedger(file, shapeNamed(size), options.seed);
-  const result: SizeResult = {
-    size,
-    events: generation.lines,
-    fileBytes: fs.statSync(file).size,
-    generateMs: nowMs() - t0,
-    generation,
-    import: await measure(options, size, 'importLedger', { file, db }, options.importTimeoutMs),
+  const generate = await measure<GenerationStats & { ms: number }>(options, size, 'generateLedger', { file, size, seed: options.seed });
+  if (!generate.ok) throw new Error(`${size}: the generator failed: ${generate.error}`);
+  const stats = generate.result;
+  const skipped = options.skip ?? defaultSkips(stats.lines);
+  const runs = (step: Step): boolean => !skipped.includes(step);
+  const subjects: CliSubjects = { issuer: stats.hotIssuer, midIssuer: stats.midIssuer, holder: stats.hotHolder };
+  const result: SizeResult = { size, events: stats.lines, fileBytes: fs.statSync(file).size, generate, skipped, subjects };
+  const done = (): SizeResult => {
+    if (!options.keep) fs.rmSync(dir, { recursive: true, force: true });
+    else log(`${size}: kept ${dir}`);
+    return result;
   };
-  if (!result.import.ok) {
-    if (!result.import.timedOut) throw new Error(`${size}: import rejected the generated ledger: ${result.import.error}`);
-    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(db + suffix, { force: true });
-    result.fixture = await measure(options, size, 'buildFixture', { file, db });
-    if (!result.fixture.ok) throw new Error(`${size}: could not build the store: ${result.fixture.error}`);
+
+  // The import a user runs builds the ledger every later step reads; the library's import, timed
+  // inside its process, goes to a second file, kept only when the first did not finish.
+  log(`${size}: shareledger import …`);
+  result.cliImport = await runCliImport(cliMain, db, file, stats.lines, dir, options.importTimeoutMs);
+  const cliRun = result.cliImport.run;
+  log(
+    `${size}: shareledger import ${cliRun.ok ? `done in ${(cliRun.wallMs / 1000).toFixed(1)} s, peak RSS ${Math.round(cliRun.maxRssMb)} MB` : coldFailure(cliRun)}`,
+  );
+  const apiDb = path.join(dir, 'api.db');
+  if (runs('apiImport')) result.import = await measure(options, size, 'importLedger', { file, db: apiDb }, options.importTimeoutMs);
+  if (cliRun.ok) removeDatabase(apiDb);
+  else {
+    removeDatabase(db);
+    const api = result.import;
+    if (api?.ok) {
+      for (const suffix of ['', '-wal', '-shm']) if (fs.existsSync(apiDb + suffix)) fs.renameSync(apiDb + suffix, db + suffix);
+    } else if (cliRun.timedOut || api?.timedOut) {
+      removeDatabase(apiDb);
+      result.fixture = await measure(options, size, 'buildFixture', { file, db });
+      if (!result.fixture.ok) {
+        result.stopped = `no ledger to measure: the import did not finish and the fixture failed (${failure(result.fixture)})`;
+        return done();
+      }
+    } else {
+      result.stopped = `the import rejected the generated ledger: ${coldFailure(cliRun)}`;
+      return done();
+    }
   }
-  result.rawPlain = await measure(options, size, 'rawInsert', { from: db, db: path.join(dir, 'raw-plain.db'), schema: 'plain' });
-  result.rawIndexed = await measure(options, size, 'rawInsert', { from: db, db: path.join(dir, 'raw-indexed.db'), schema: 'indexed' });
-  for (const f of ['raw-plain.db', 'raw-indexed.db'])
-    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(path.join(dir, f + suffix), { force: true });
-  result.scan = await measure(options, size, 'rawScan', { db });
-  result.replaySqlite = await measure(options, size, 'replaySqlite', { db });
-  result.replayMemory = await measure(options, size, 'replayMemory', { db });
-  const txDb = path.join(dir, 'transactions.db');
-  const samplesFile = path.join(dir, 'samples.json');
-  result.transactions = await measure(options, size, 'buildTransactionsTable', {
-    ledgerDb: db,
-    txDb,
-    samplesFile,
-    seed: options.seed,
-    stakeSamples: options.stakeSamples,
-    capTableSamples: options.capTableSamples,
-  });
-  if (result.transactions.ok) {
-    result.sql = await measure(options, size, 'sqlQueries', { txDb, samplesFile });
-    const sqlAnswers = result.sql.ok ? result.sql.result.answers : undefined;
-    result.lib = await measure(options, size, 'libQueries', {
-      db,
+
+  if (runs('rawInsert')) {
+    result.rawPlain = await measure(options, size, 'rawInsert', { from: db, db: path.join(dir, 'raw-plain.db'), schema: 'plain' });
+    removeDatabase(path.join(dir, 'raw-plain.db'));
+    result.rawIndexed = await measure(options, size, 'rawInsert', { from: db, db: path.join(dir, 'raw-indexed.db'), schema: 'indexed' });
+    removeDatabase(path.join(dir, 'raw-indexed.db'));
+  }
+  if (runs('scan')) result.scan = await measure(options, size, 'rawScan', { db });
+  if (runs('replaySqlite')) result.replaySqlite = await measure(options, size, 'replaySqlite', { db });
+  if (runs('replayMemory')) result.replayMemory = await measure(options, size, 'replayMemory', { db });
+  if (runs('transactions')) {
+    const txDb = path.join(dir, 'transactions.db');
+    const samplesFile = path.join(dir, 'samples.json');
+    result.transactions = await measure(options, size, 'buildTransactionsTable', {
+      ledgerDb: db,
+      txDb,
       samplesFile,
-      sqlAnswers,
-      budgetMs: options.queryBudgetMs,
-      minSamples: 3,
+      seed: options.seed,
+      stakeSamples: options.stakeSamples,
+      capTableSamples: options.capTableSamples,
     });
-    result.cli = coldCli(options, dir, db, JSON.parse(fs.readFileSync(samplesFile, 'utf8')) as QuerySamples);
+    if (result.transactions.ok) {
+      result.sql = await measure(options, size, 'sqlQueries', { txDb, samplesFile });
+      const sqlAnswers = result.sql.ok ? result.sql.result.answers : undefined;
+      result.lib = await measure(options, size, 'libQueries', {
+        db,
+        samplesFile,
+        sqlAnswers,
+        budgetMs: options.queryBudgetMs,
+        minSamples: 3,
+      });
+      result.cli = await coldStake(options, db, JSON.parse(fs.readFileSync(samplesFile, 'utf8')) as QuerySamples);
+    }
+    removeDatabase(txDb);
   }
-  if (!options.keep) fs.rmSync(dir, { recursive: true, force: true });
-  else log(`${size}: kept ${dir}`);
-  return result;
+  if (runs('cliCommands')) result.cliCommands = await coldCommands(options, size, dir, db, subjects);
+  return done();
 };
 
 /** The code measured: the commit, and whether the measured sources differ from it. */
@@ -243,7 +281,7 @@ const main = async (): Promise<void> => {
   const markdown = [
     `Command: \`${command}\` at ${code.commit.slice(0, 7)}${code.dirty === true ? ' (with uncommitted changes)' : ''} — ${before.nproc} cores (${before.cpu}), ${before.memTotalGb} GB, Node ${before.node}, load ${before.loadavg.map((l) => l.toFixed(2)).join(' ')} at start, ${os.loadavg()[0]!.toFixed(2)} at end`,
     '',
-    ...sizes.map(markdownTable),
+    ...sizes.flatMap((r) => [markdownTable(r), cliTable(r)]),
   ].join('\n\n');
   fs.writeFileSync(out.replace(/\.json$/, '.md'), markdown + '\n');
   process.stdout.write(markdown + '\n');

@@ -1,4 +1,5 @@
 import { buildFixture } from './measure/fixture.js';
+import { generateLedger } from './measure/generateLedger.js';
 import { importLedger } from './measure/importLedger.js';
 import { libQueries } from './measure/libQueries.js';
 import { rawInsert } from './measure/rawInsert.js';
@@ -12,6 +13,7 @@ import { buildTransactionsTable } from './measure/transactionsTable.js';
  * peak RSS and heap are its own. Prints one JSON line: the result plus maxRssMb.
  */
 const MEASUREMENTS: Record<string, (args: never) => unknown> = {
+  generateLedger,
   importLedger,
   buildFixture,
   rawInsert,

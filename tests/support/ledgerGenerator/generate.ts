@@ -33,6 +33,9 @@ const FX_RATES = 0.008;
 const BACK_DATED = 0.08;
 const MAX_BACK_DAYS = 120;
 const MAX_SPLITS = 3;
+const MID_ISSUER_INDEX = 5;
+/** Lines per write of writeLedger. */
+const CHUNK_LINES = 4096;
 const START_DAY_MS = Date.UTC(1995, 0, 2);
 const CURRENCIES = ['HKD', 'USD', 'CNY', 'EUR', 'GBP'] as const;
 const FX_PAIRS: ReadonlyArray<[string, string, number]> = [
@@ -52,6 +55,14 @@ export type GenerationStats = {
   retractions: number;
   hotIssuer: string;
   hotIssuerEvents: number;
+  /** The holder the hot issuer names most: the head of its skewed cast (see castHolder). */
+  hotHolder: string;
+  /**
+   * An ordinary issuer for per-issuer questions: the sixth registered (the last when there are
+   * fewer), early enough to have a cold issuer's share of the whole span (~3,200 events at 1m).
+   */
+  midIssuer: string;
+  midIssuerEvents: number;
 };
 
 const shareJson = (n: bigint): number | string => (n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString());
@@ -84,7 +95,17 @@ class LedgerGenerator {
     for (let i = 0; i < shape.holders; i++) this.holderNames.push(i < shape.groups ? `group-${i}` : `holder-${i}`);
     this.dayStep = shape.spanDays / shape.events;
     this.registerChance = shape.issuers / (0.15 * shape.events);
-    this.stats = { lines: 0, byType: {}, backDated: 0, retractions: 0, hotIssuer: 'co-0000', hotIssuerEvents: 0 };
+    this.stats = {
+      lines: 0,
+      byType: {},
+      backDated: 0,
+      retractions: 0,
+      hotIssuer: 'co-0000',
+      hotIssuerEvents: 0,
+      hotHolder: this.holderNames[Math.min(shape.groups, shape.holders - 1)]!,
+      midIssuer: '',
+      midIssuerEvents: 0,
+    };
   }
 
   *lines(): Generator<string> {
@@ -97,6 +118,8 @@ class LedgerGenerator {
       this.stats.lines++;
       yield JSON.stringify(e);
     }
+    const mid = this.models[Math.min(MID_ISSUER_INDEX, this.models.length - 1)];
+    if (mid) Object.assign(this.stats, { midIssuer: mid.id, midIssuerEvents: 1 + mid.seq });
   }
 
   private advanceDay(): void {
@@ -470,7 +493,11 @@ export const generateLedger = (shape: LedgerShape, seed: number): { lines: Itera
   return { lines: generator.lines(), stats: generator.stats };
 };
 
-/** Streams a generated ledger to `path` (JSONL). Returns what it wrote. */
+/**
+ * Streams a generated ledger to `path` (JSONL) and returns what it wrote. Lines are produced one at
+ * a time and written a chunk at a time with a blocking write, so the generator can never run ahead
+ * of the disk (that is its backpressure) and memory holds one chunk, whatever the size.
+ */
 export const writeLedger = (path: string, shape: LedgerShape, seed: number): GenerationStats => {
   const { lines, stats } = generateLedger(shape, seed);
   const fd = fs.openSync(path, 'w');
@@ -478,7 +505,7 @@ export const writeLedger = (path: string, shape: LedgerShape, seed: number): Gen
     let chunk: string[] = [];
     for (const line of lines) {
       chunk.push(line);
-      if (chunk.length === 4096) {
+      if (chunk.length === CHUNK_LINES) {
         fs.writeSync(fd, chunk.join('\n') + '\n');
         chunk = [];
       }
