@@ -41,7 +41,17 @@ export type Disposal = Readonly<{
  * lots never matter to the answer, so the fold does not keep them (a million-event issuer has a
  * busy `public`).
  */
-export const holdersFeeding = (timeline: ReadonlyArray<PlacedEvent>, targets: Iterable<HolderId>): Set<HolderId> => {
+export const holdersFeeding = (timeline: Iterable<PlacedEvent>, targets: Iterable<HolderId>): Set<HolderId> =>
+  feedingAndSales(timeline, targets).feeding;
+
+/**
+ * `holdersFeeding` and every currency a disposal of the timeline is paid in, from one pass over
+ * it: a long timeline is then read once here and once by the lot fold, never held.
+ */
+export const feedingAndSales = (
+  timeline: Iterable<PlacedEvent>,
+  targets: Iterable<HolderId>,
+): { feeding: Set<HolderId>; saleCurrencies: Set<CurrencyCode> } => {
   const moves = new FreeMoves();
   for (const e of timeline) stepsOf(e, moves);
   const relevant = new Set<HolderId>(targets);
@@ -54,7 +64,7 @@ export const holdersFeeding = (timeline: ReadonlyArray<PlacedEvent>, targets: It
       }
     }
   }
-  return relevant;
+  return { feeding: relevant, saleCurrencies: moves.saleCurrencies };
 };
 
 /**
@@ -82,13 +92,6 @@ class FreeMoves extends IgnoreSteps {
     this.saleCurrencies.add(sale.currency);
   }
 }
-
-/** Every currency a disposal of this timeline is paid in. */
-export const saleCurrencies = (timeline: ReadonlyArray<PlacedEvent>): Set<CurrencyCode> => {
-  const moves = new FreeMoves();
-  for (const e of timeline) stepsOf(e, moves);
-  return moves.saleCurrencies;
-};
 
 type Priced = { price: Rational; gross: Rational; fees: Rational };
 type Dispose = (cls: ClassId, seller: HolderId, shares: bigint, currency: CurrencyCode, priced: Priced, taken: Taken) => void;
