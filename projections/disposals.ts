@@ -94,7 +94,8 @@ class FreeMoves extends IgnoreSteps {
 }
 
 type Priced = { price: Rational; gross: Rational; fees: Rational };
-type Dispose = (cls: ClassId, seller: HolderId, shares: bigint, currency: CurrencyCode, priced: Priced, taken: Taken) => void;
+/** `price` is computed only for a disposal that counts: most sales of a busy issuer are someone else's. */
+type Dispose = (cls: ClassId, seller: HolderId, shares: bigint, currency: CurrencyCode, price: () => Priced, taken: Taken) => void;
 
 /** The price per share, gross and fees of a sale of `shares`, exact. */
 const priced = (shares: bigint, sale: Payment): Priced => {
@@ -159,14 +160,15 @@ class IssuerLots extends IgnoreSteps {
       this.receive(cls, to, taken);
       return;
     }
-    const paid = priced(shares, sale);
-    this.dispose(cls, from, shares, sale.currency, paid, taken);
-    this.acquire(cls, to, shares, paid.gross, sale.currency);
+    let paid: Priced | undefined;
+    const price = () => (paid ??= priced(shares, sale));
+    this.dispose(cls, from, shares, sale.currency, price, taken);
+    if (this.tracked.has(to)) this.acquire(cls, to, shares, price().gross, sale.currency);
   }
 
   override cancel(cls: ClassId, holder: HolderId, shares: bigint, sale: Payment | undefined): void {
     const taken = this.take(cls, holder, shares);
-    if (sale) this.dispose(cls, holder, shares, sale.currency, priced(shares, sale), taken);
+    if (sale) this.dispose(cls, holder, shares, sale.currency, () => priced(shares, sale), taken);
   }
 
   override convert(holder: HolderId, fromClass: ClassId, toClass: ClassId, shares: bigint, ratio: Decimal | undefined): void {
@@ -205,9 +207,10 @@ export const disposalsOf = (
   datesMatter: DatesMatter = () => true,
 ): Disposal[] => {
   const disposals: Disposal[] = [];
-  const lots = new IssuerLots(method, tracked, datesMatter, (cls, seller, shares, currency, { price, gross, fees }, taken) => {
+  const lots = new IssuerLots(method, tracked, datesMatter, (cls, seller, shares, currency, price, taken) => {
     const e = lots.event!;
     if (!counts(seller, e.date)) return;
+    const paid = price();
     disposals.push({
       eventId: e.id,
       issuer,
@@ -217,10 +220,10 @@ export const disposalsOf = (
       class: cls,
       seller,
       shares,
-      pricePerShare: price,
+      pricePerShare: paid.price,
       currency,
-      gross,
-      fees,
+      gross: paid.gross,
+      fees: paid.fees,
       lots: taken.lots,
     });
   });
