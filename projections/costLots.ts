@@ -50,6 +50,15 @@ export const emptyPosition = (method: CostMethod, datesMatter: DatesMatter = () 
   pending: undefined,
 });
 
+/**
+ * Share counts are whole but for splits that leave fractions: these take the bigint path when
+ * both are whole (what `add`/`sub` give, without a gcd per step of a long fold).
+ */
+const plusShares = (a: Rational, b: Rational): Rational => (a.den === 1n && b.den === 1n ? { num: a.num + b.num, den: 1n } : add(a, b));
+const minusShares = (a: Rational, b: Rational): Rational => (a.den === 1n && b.den === 1n ? { num: a.num - b.num, den: 1n } : sub(a, b));
+const compareShares = (a: Rational, b: Rational): number =>
+  a.den === 1n && b.den === 1n ? (a.num < b.num ? -1 : a.num > b.num ? 1 : 0) : compare(a, b);
+
 const byAcquisition = (a: Lot, b: Lot): number => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.revision - b.revision);
 
 /**
@@ -88,7 +97,7 @@ const compact = (p: CostPosition): void => {
  * currency and date. `taken.lots` are sorted by acquisition.
  */
 export const insertLots = (p: CostPosition, taken: Taken): void => {
-  p.shares = add(p.shares, taken.shares);
+  p.shares = plusShares(p.shares, taken.shares);
   if (p.components) {
     for (const lot of taken.lots) {
       const key = componentKey(p, lot);
@@ -152,9 +161,9 @@ const takeAll = (p: CostPosition): Taken => {
  * a conversion — leaves this way.
  */
 export const takeShares = (p: CostPosition, shares: Rational, method: CostMethod): Taken => {
-  if (compare(shares, p.shares) >= 0) return takeAll(p);
+  if (compareShares(shares, p.shares) >= 0) return takeAll(p);
   const fraction = method === 'avg' ? div(shares, p.shares) : ZERO;
-  p.shares = sub(p.shares, shares);
+  p.shares = minusShares(p.shares, shares);
   const taken: Lot[] = [];
   if (p.components) {
     const kept: Lot[] = [];
@@ -172,14 +181,14 @@ export const takeShares = (p: CostPosition, shares: Rational, method: CostMethod
   let remaining = shares;
   while (remaining.num > 0n && p.head < p.lots.length) {
     const lot = p.lots[p.head]!;
-    if (compare(lot.shares, remaining) <= 0) {
+    if (compareShares(lot.shares, remaining) <= 0) {
       taken.push(lot);
-      remaining = sub(remaining, lot.shares);
+      remaining = minusShares(remaining, lot.shares);
       p.head += 1;
     } else {
       const cost = mul(lot.cost, div(remaining, lot.shares));
       taken.push({ ...lot, shares: remaining, cost });
-      lot.shares = sub(lot.shares, remaining);
+      lot.shares = minusShares(lot.shares, remaining);
       lot.cost = sub(lot.cost, cost);
       remaining = ZERO;
     }

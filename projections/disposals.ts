@@ -41,7 +41,17 @@ export type Disposal = Readonly<{
  * lots never matter to the answer, so the fold does not keep them (a million-event issuer has a
  * busy `public`).
  */
-export const holdersFeeding = (timeline: ReadonlyArray<PlacedEvent>, targets: Iterable<HolderId>): Set<HolderId> => {
+export const holdersFeeding = (timeline: Iterable<PlacedEvent>, targets: Iterable<HolderId>): Set<HolderId> =>
+  feedingAndSales(timeline, targets).feeding;
+
+/**
+ * `holdersFeeding` and every currency a disposal of the timeline is paid in, from one pass over
+ * it: a long timeline is then read once here and once by the lot fold, never held.
+ */
+export const feedingAndSales = (
+  timeline: Iterable<PlacedEvent>,
+  targets: Iterable<HolderId>,
+): { feeding: Set<HolderId>; saleCurrencies: Set<CurrencyCode> } => {
   const moves = new FreeMoves();
   for (const e of timeline) stepsOf(e, moves);
   const relevant = new Set<HolderId>(targets);
@@ -54,7 +64,7 @@ export const holdersFeeding = (timeline: ReadonlyArray<PlacedEvent>, targets: It
       }
     }
   }
-  return relevant;
+  return { feeding: relevant, saleCurrencies: moves.saleCurrencies };
 };
 
 /**
@@ -83,15 +93,9 @@ class FreeMoves extends IgnoreSteps {
   }
 }
 
-/** Every currency a disposal of this timeline is paid in. */
-export const saleCurrencies = (timeline: ReadonlyArray<PlacedEvent>): Set<CurrencyCode> => {
-  const moves = new FreeMoves();
-  for (const e of timeline) stepsOf(e, moves);
-  return moves.saleCurrencies;
-};
-
 type Priced = { price: Rational; gross: Rational; fees: Rational };
-type Dispose = (cls: ClassId, seller: HolderId, shares: bigint, currency: CurrencyCode, priced: Priced, taken: Taken) => void;
+/** `price` is computed only for a disposal that counts: most sales of a busy issuer are someone else's. */
+type Dispose = (cls: ClassId, seller: HolderId, shares: bigint, currency: CurrencyCode, price: () => Priced, taken: Taken) => void;
 
 /** The price per share, gross and fees of a sale of `shares`, exact. */
 const priced = (shares: bigint, sale: Payment): Priced => {
@@ -156,14 +160,15 @@ class IssuerLots extends IgnoreSteps {
       this.receive(cls, to, taken);
       return;
     }
-    const paid = priced(shares, sale);
-    this.dispose(cls, from, shares, sale.currency, paid, taken);
-    this.acquire(cls, to, shares, paid.gross, sale.currency);
+    let paid: Priced | undefined;
+    const price = () => (paid ??= priced(shares, sale));
+    this.dispose(cls, from, shares, sale.currency, price, taken);
+    if (this.tracked.has(to)) this.acquire(cls, to, shares, price().gross, sale.currency);
   }
 
   override cancel(cls: ClassId, holder: HolderId, shares: bigint, sale: Payment | undefined): void {
     const taken = this.take(cls, holder, shares);
-    if (sale) this.dispose(cls, holder, shares, sale.currency, priced(shares, sale), taken);
+    if (sale) this.dispose(cls, holder, shares, sale.currency, () => priced(shares, sale), taken);
   }
 
   override convert(holder: HolderId, fromClass: ClassId, toClass: ClassId, shares: bigint, ratio: Decimal | undefined): void {
@@ -202,9 +207,10 @@ export const disposalsOf = (
   datesMatter: DatesMatter = () => true,
 ): Disposal[] => {
   const disposals: Disposal[] = [];
-  const lots = new IssuerLots(method, tracked, datesMatter, (cls, seller, shares, currency, { price, gross, fees }, taken) => {
+  const lots = new IssuerLots(method, tracked, datesMatter, (cls, seller, shares, currency, price, taken) => {
     const e = lots.event!;
     if (!counts(seller, e.date)) return;
+    const paid = price();
     disposals.push({
       eventId: e.id,
       issuer,
@@ -214,10 +220,10 @@ export const disposalsOf = (
       class: cls,
       seller,
       shares,
-      pricePerShare: price,
+      pricePerShare: paid.price,
       currency,
-      gross,
-      fees,
+      gross: paid.gross,
+      fees: paid.fees,
       lots: taken.lots,
     });
   });

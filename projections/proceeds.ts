@@ -1,7 +1,7 @@
 import type { CurrencyCode, EventId, EventType, HolderId, Instant, IsoDate, IssuerId, Rational, StoredEvent } from '../events/index.js';
 import { add, issuerOfStream, sub, ZERO } from '../events/index.js';
 import type { CostMethod } from './costLots.js';
-import { type Disposal, disposalsOf, holdersFeeding, saleCurrencies } from './disposals.js';
+import { type Disposal, disposalsOf, feedingAndSales } from './disposals.js';
 import { compareText, formatMoney, formatPrice } from './format.js';
 import { CurrencyConverter, fxRates } from './fx.js';
 import { everMembers, groupHistory, isMemberOn } from './registry.js';
@@ -149,19 +149,21 @@ export const foldsFromPart = (request: ProceedsRequest): boolean => request.curr
 /**
  * The counted disposals of one issuer's timeline (at `--to` and knownAt), from `--from` on.
  * `timeline` is the whole timeline, or (when `foldsFromPart`) every event of it that names one of
- * `holdersFeeding(timeline, targets)` or is of one of LOT_CONTEXT_TYPES.
+ * `holdersFeeding(timeline, targets)` or is of one of LOT_CONTEXT_TYPES. Read twice, so an
+ * iterable that starts over on each iteration (not a one-shot generator).
  */
 export const issuerDisposals = (
   issuer: IssuerId,
-  timeline: ReadonlyArray<PlacedEvent>,
+  timeline: Iterable<PlacedEvent>,
   request: ProceedsRequest,
   who: ProceedsTargets,
 ): Disposal[] => {
+  const { feeding, saleCurrencies } = feedingAndSales(timeline, who.targets);
   // A cost is converted (at its acquisition date) only into a currency other than its own.
-  const into = request.currency ? [request.currency] : [...saleCurrencies(timeline)];
+  const into = request.currency ? [request.currency] : [...saleCurrencies];
   const datesMatter = (c: CurrencyCode) => into.some((target) => target !== c);
   const found: Disposal[] = [];
-  for (const d of disposalsOf(issuer, timeline, request.method, holdersFeeding(timeline, who.targets), who.counts, datesMatter))
+  for (const d of disposalsOf(issuer, timeline, request.method, feeding, who.counts, datesMatter))
     if (request.from === undefined || d.date >= request.from) found.push(d);
   return found;
 };

@@ -59,10 +59,12 @@ export const indexedHistory = (
  * targets and everyone who passed them lots without consideration (`holdersFeeding`), found by
  * reading again while that set grows, and the rows of LOT_CONTEXT_TYPES; or the whole timeline.
  */
-const lotTimeline = (reads: DerivedReads, stream: string, at: PointInTime, targets: HolderId[], whole: boolean): PlacedEvent[] => {
+const lotTimeline = (reads: DerivedReads, stream: string, at: PointInTime, targets: HolderId[], whole: boolean): Iterable<PlacedEvent> => {
   const tracked = new Set(targets);
   for (;;) {
-    if (whole || tracked.size > PICKED_HOLDERS || tracked.has(PUBLIC)) return [...selectRows(reads, stream, '', at)];
+    // Read again on each pass, never held: the busiest issuer's timeline is hundreds of MB decoded.
+    if (whole || tracked.size > PICKED_HOLDERS || tracked.has(PUBLIC))
+      return { [Symbol.iterator]: () => selectRows(reads, stream, '', at) };
     const rows = reads.timelineTouching(stream, '', at.asOf, [...tracked], LOT_CONTEXT_TYPES);
     const timeline = [...selectRows(reads, stream, '', at, rows)];
     const before = tracked.size;
