@@ -29,7 +29,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('issue'), date: day, holder, cls, shares }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('sale'), date: day, holder, to: holder, cls, shares }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('transfer'), date: day, holder, to: holder, cls, shares }) },
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('repurchase'), date: day, holder, cls, shares: fc.integer({ min: 1, max: 50 }) }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('repurchase'), date: day, holder, cls, shares }) },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -63,10 +63,14 @@ const timelineOf = (ops: Op[]): PlacedEvent[] => {
   };
   add(acmeRegistration());
   let date = 0;
+  /** Who received shares of each class, so that most buybacks name a holder who can sell. */
+  const received = new Map<unknown, unknown[]>();
   for (const o of ops) {
     date += o.date;
+    const seller = o.kind === 'repurchase' ? received.get(o['cls']) : undefined;
+    if (o.kind === 'issue') received.set(o['cls'], [...(received.get(o['cls']) ?? []), o['holder']]);
     const d = toDraft(
-      { ...o, date },
+      { ...o, date, ...(seller ? { holder: seller[(o['shares'] as number) % seller.length] } : {}) },
       stored.filter((s) => s.type !== 'IssuerRegistered').map((s) => s.id),
     );
     if (d) add(d);
