@@ -73,17 +73,30 @@ type SubjectModel = Readonly<{
 
 const holderModel = (only: HolderId | undefined): SubjectModel => {
   const ranked = new Map<ClassId, RankedHolders>();
+  /** Per class, the holders whose shares moved since the ranking was last brought up to date. */
+  const moved = new Map<ClassId, Set<HolderId>>();
+  const rankedOf = (state: IssuerState, cls: ClassId): RankedHolders => {
+    let r = ranked.get(cls);
+    if (!r) ranked.set(cls, (r = new RankedHolders()));
+    const holders = moved.get(cls);
+    if (holders) {
+      // After a split (or a long stretch of days) sorting afresh is cheaper than moving each holder.
+      if (holders.size * 4 > r.size) r.reset(state.holdings.get(cls) ?? []);
+      else for (const h of holders) r.set(h, sharesOf(state, cls, h));
+      moved.delete(cls);
+    }
+    return r;
+  };
   return {
     all: (state, cls) => (only !== undefined ? [only] : (state.holdings.get(cls)?.keys() ?? [])),
-    reaching: (state, cls, reaches) => (only !== undefined ? [only] : (ranked.get(cls)?.while(reaches) ?? [])),
-    settle: (state, day) => {
+    reaching: (state, cls, reaches) => (only !== undefined ? [only] : rankedOf(state, cls).while(reaches)),
+    // The ranking is brought up to date only on the days that read it.
+    settle: (_state, day) => {
       if (only !== undefined) return;
       for (const [cls, holders] of day.touched) {
-        let r = ranked.get(cls);
-        if (!r) ranked.set(cls, (r = new RankedHolders()));
-        // A split moves every position: sorting afresh is cheaper than moving each one.
-        if (holders.size * 4 > r.size) r.reset(state.holdings.get(cls) ?? []);
-        else for (const h of holders) r.set(h, sharesOf(state, cls, h));
+        let m = moved.get(cls);
+        if (!m) moved.set(cls, (m = new Set()));
+        for (const h of holders) m.add(h);
       }
     },
     of: (holder) => (only === undefined || holder === only ? [holder] : []),
