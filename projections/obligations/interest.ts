@@ -11,6 +11,7 @@ import {
 import type { PlacedEvent } from '../../src/domain/timeline.js';
 import { compareText } from '../format.js';
 import { everMembers, type GroupHistory, groupHistory, isMemberOn } from '../registry.js';
+import { RankedHolders } from './rankedHolders.js';
 
 /**
  * The interest of one holder (or group) in one voting class at the end of a date on which it, or
@@ -55,23 +56,57 @@ type Day = {
 
 /** How the subjects' shares are read: one holder, or the sum over a group's members on a date. */
 type SubjectModel = Readonly<{
-  /** Every subject, for the start date and days the outstanding shrank. */
+  /** Every subject, for the start date and days control changed. */
   all: (state: IssuerState, cls: ClassId) => Iterable<HolderId>;
+  /**
+   * At least the subjects whose shares at the end of the day pass `reaches` (a monotone test: if
+   * it holds for some shares it holds for more), for days the outstanding shrank.
+   */
+  reaching: (state: IssuerState, cls: ClassId, reaches: (shares: bigint) => boolean) => Iterable<HolderId>;
+  /** Brings what the model keeps up to date with the end of `day`, before the day is evaluated. */
+  settle: (state: IssuerState, day: Day) => void;
   /** The subjects whose shares a changed position may have moved. */
   of: (holder: HolderId) => Iterable<HolderId>;
   shares: (state: IssuerState, day: Day, cls: ClassId, subject: HolderId, date: IsoDate) => { before: bigint; after: bigint };
   lastOwnChange: (day: Day, cls: ClassId, subject: HolderId, date: IsoDate) => EventId | undefined;
 }>;
 
-const holderModel = (only: HolderId | undefined): SubjectModel => ({
-  all: (state, cls) => (only !== undefined ? [only] : (state.holdings.get(cls)?.keys() ?? [])),
-  of: (holder) => (only === undefined || holder === only ? [holder] : []),
-  shares: (state, day, cls, holder) => ({
-    before: day.startShares.get(keyOf(cls, holder)) ?? sharesOf(state, cls, holder),
-    after: sharesOf(state, cls, holder),
-  }),
-  lastOwnChange: (day, cls, holder) => lastChange(day, (deltas) => deltas.get(keyOf(cls, holder)) ?? 0n),
-});
+const holderModel = (only: HolderId | undefined): SubjectModel => {
+  const ranked = new Map<ClassId, RankedHolders>();
+  /** Per class, the holders whose shares moved since the ranking was last brought up to date. */
+  const moved = new Map<ClassId, Set<HolderId>>();
+  const rankedOf = (state: IssuerState, cls: ClassId): RankedHolders => {
+    let r = ranked.get(cls);
+    if (!r) ranked.set(cls, (r = new RankedHolders()));
+    const holders = moved.get(cls);
+    if (holders) {
+      // After a split (or a long stretch of days) sorting afresh is cheaper than moving each holder.
+      if (holders.size * 4 > r.size) r.reset(state.holdings.get(cls) ?? []);
+      else for (const h of holders) r.set(h, sharesOf(state, cls, h));
+      moved.delete(cls);
+    }
+    return r;
+  };
+  return {
+    all: (state, cls) => (only !== undefined ? [only] : (state.holdings.get(cls)?.keys() ?? [])),
+    reaching: (state, cls, reaches) => (only !== undefined ? [only] : rankedOf(state, cls).while(reaches)),
+    // The ranking is brought up to date only on the days that read it.
+    settle: (_state, day) => {
+      if (only !== undefined) return;
+      for (const [cls, holders] of day.touched) {
+        let m = moved.get(cls);
+        if (!m) moved.set(cls, (m = new Set()));
+        for (const h of holders) m.add(h);
+      }
+    },
+    of: (holder) => (only === undefined || holder === only ? [holder] : []),
+    shares: (state, day, cls, holder) => ({
+      before: day.startShares.get(keyOf(cls, holder)) ?? sharesOf(state, cls, holder),
+      after: sharesOf(state, cls, holder),
+    }),
+    lastOwnChange: (day, cls, holder) => lastChange(day, (deltas) => deltas.get(keyOf(cls, holder)) ?? 0n),
+  };
+};
 
 const groupModel = (heads: ReadonlyArray<HolderId>, holdersTimeline: ReadonlyArray<PlacedEvent>): SubjectModel => {
   const groups = new Map<HolderId, { history: GroupHistory; everyone: HolderId[] }>();
@@ -88,6 +123,8 @@ const groupModel = (heads: ReadonlyArray<HolderId>, holdersTimeline: ReadonlyArr
   };
   return {
     all: () => heads,
+    reaching: () => heads,
+    settle: () => {},
     of: (holder) => headsOf.get(holder) ?? [],
     shares: (state, day, cls, head, date) => {
       let before = 0n;
@@ -199,6 +236,7 @@ export class InterestWalk {
     const atOrAbove = (shares: bigint, outstanding: bigint): boolean =>
       outstanding > 0n && shares * 100n * threshold.den >= threshold.num * outstanding;
     const isStart = date === start;
+    model.settle(state, day);
     for (const [cls, { votesPerShare }] of state.classes) {
       if (votesPerShare <= 0) continue;
       const outstandingBefore = day.startOutstanding.get(cls) ?? 0n;
@@ -209,9 +247,11 @@ export class InterestWalk {
       const candidates = new Set<HolderId>();
       for (const holder of day.touched.get(cls) ?? []) for (const s of model.of(holder)) candidates.add(s);
       if (outstandingChanged) for (const s of above) candidates.add(s);
-      // Only a shrinking outstanding (or a change of control) can lift a subject nothing touched above the threshold.
-      if (isStart || outstandingAfter < outstandingBefore || day.registryEvent !== undefined)
-        for (const s of model.all(state, cls)) candidates.add(s);
+      // Only a shrinking outstanding (or a change of control) can lift a subject nothing touched above the
+      // threshold, and only one whose shares now reach it: the others were below it before too.
+      if (isStart || day.registryEvent !== undefined) for (const s of model.all(state, cls)) candidates.add(s);
+      else if (outstandingAfter < outstandingBefore)
+        for (const s of model.reaching(state, cls, (shares) => atOrAbove(shares, outstandingAfter))) candidates.add(s);
       for (const subject of [...candidates].sort(compareText)) {
         if (subject === PUBLIC) continue;
         const { before, after } = model.shares(state, day, cls, subject, date);

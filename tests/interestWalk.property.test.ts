@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { EventId, HolderId, Instant, IsoDate, StoredEvent } from '../events/index.js';
+import { rational } from '../events/index.js';
+import { interestSteps } from '../projections/obligations/interest.js';
+import { selectTimeline } from '../projections/timeline.js';
+import type { PlacedEvent } from '../src/domain/timeline.js';
+import { accepts } from '../src/domain/writeModel.js';
+import { draft } from './support/decideHarness.js';
+import { interestSteps as referenceSteps } from './support/interestReference.js';
+import { ACME, acmeRegistration, type Op, toDraft } from './support/randomOps.js';
+
+/**
+ * The interest walk that reads only the holders whose shares can reach the threshold gives the
+ * same steps as the reference walk that visits every holder, on random registers of up to 20
+ * holders with buybacks, retracted issues (the outstanding shrinks), splits and conversions.
+ */
+
+const AT = { asOf: '2030-12-31' as IsoDate, knownAt: '2100-01-01T00:00:00.000Z' as Instant };
+const holder = fc.integer({ min: 0, max: 19 }).map((n) => (n === 19 ? 'public' : `h${n}`));
+const cls = fc.constantFrom('A', 'B');
+/** Mostly small stakes, some large ones, so that some holders cross any threshold. */
+const shares = fc.oneof(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 100, max: 2000 }));
+/** Days after the previous operation (the walk reads a timeline in date order; most operations then apply). */
+const day = fc.integer({ min: 0, max: 2 });
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('issue'), date: day, holder, cls, shares }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('sale'), date: day, holder, to: holder, cls, shares }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('transfer'), date: day, holder, to: holder, cls, shares }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('repurchase'), date: day, holder, cls, shares }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('split'),
+      date: day,
+      cls: fc.option(cls),
+      num: fc.integer({ min: 1, max: 3 }),
+      den: fc.integer({ min: 1, max: 2 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('convert'),
+      date: day,
+      holder,
+      cls,
+      to: cls,
+      shares,
+      ratio: fc.constantFrom('1', '2', '0.5'),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('retract'), date: day, pick: fc.nat() }) },
+);
+
+const timelineOf = (ops: Op[]): PlacedEvent[] => {
+  const stored: PlacedEvent[] = [];
+  const add = (d: ReturnType<typeof draft>) => {
+    const e = { ...d, id: randomUUID() as EventId, revision: stored.length } as PlacedEvent;
+    if (accepts(ACME, stored, e) === undefined) stored.push(e);
+  };
+  add(acmeRegistration());
+  let date = 0;
+  /** Who received shares of each class, so that most buybacks name a holder who can sell. */
+  const received = new Map<unknown, unknown[]>();
+  for (const o of ops) {
+    date += o.date;
+    const seller = o.kind === 'repurchase' ? received.get(o['cls']) : undefined;
+    if (o.kind === 'issue') received.set(o['cls'], [...(received.get(o['cls']) ?? []), o['holder']]);
+    const d = toDraft(
+      { ...o, date, ...(seller ? { holder: seller[(o['shares'] as number) % seller.length] } : {}) },
+      stored.filter((s) => s.type !== 'IssuerRegistered').map((s) => s.id),
+    );
+    if (d) add(d);
+  }
+  const events = stored.map(
+    (e) =>
+      ({
+        ...e,
+        stream: 'issuer-acme',
+        recordedAt: '2024-01-01T00:00:00.000Z',
+        actor: 't',
+        prevHash: '',
+        hash: '',
+      }) as unknown as StoredEvent,
+  );
+  return selectTimeline(events, AT);
+};
+
+describe('interest walk (property)', () => {
+  it('gives the same steps as the walk over every holder', () => {
+    fc.assert(
+      fc.property(
+        fc.array(op, { minLength: 1, maxLength: 120, size: 'max' }),
+        fc.nat(),
+        fc.constantFrom(rational(5n), rational(3n), rational(1n, 2n), rational(10n), rational(50n), rational(100n, 3n)),
+        fc.option(holder),
+        (ops, startPick, threshold, only) => {
+          const timeline = timelineOf(ops);
+          const dates = [...new Set(timeline.map((e) => e.date))];
+          const start = dates[startPick % dates.length]!;
+          const subjects = only === null ? { group: false as const } : { group: false as const, holder: only as HolderId };
+          expect(interestSteps(ACME, timeline, subjects, start, threshold)).toEqual(
+            referenceSteps(ACME, timeline, subjects, start, threshold),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
