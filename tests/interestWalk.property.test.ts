@@ -9,7 +9,7 @@ import type { PlacedEvent } from '../src/domain/timeline.js';
 import { accepts } from '../src/domain/writeModel.js';
 import { draft } from './support/decideHarness.js';
 import { interestSteps as referenceSteps } from './support/interestReference.js';
-import { ACME, acmeRegistration, type Op, toDraft } from './support/randomOps.js';
+import { ACME, acmeRegistration, type Op, opsOver, toDraft } from './support/randomOps.js';
 
 /**
  * The interest walk that reads only the holders whose shares can reach the threshold gives the
@@ -25,35 +25,7 @@ const shares = fc.oneof(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 100, 
 /** Days after the previous operation (the walk reads a timeline in date order; most operations then apply). */
 const day = fc.integer({ min: 0, max: 2 });
 
-const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('issue'), date: day, holder, cls, shares }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('sale'), date: day, holder, to: holder, cls, shares }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('transfer'), date: day, holder, to: holder, cls, shares }) },
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('repurchase'), date: day, holder, cls, shares }) },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      kind: fc.constant('split'),
-      date: day,
-      cls: fc.option(cls),
-      num: fc.integer({ min: 1, max: 3 }),
-      den: fc.integer({ min: 1, max: 2 }),
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      kind: fc.constant('convert'),
-      date: day,
-      holder,
-      cls,
-      to: cls,
-      shares,
-      ratio: fc.constantFrom('1', '2', '0.5'),
-    }),
-  },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('retract'), date: day, pick: fc.nat() }) },
-);
+const op = opsOver({ holder, cls, shares, day }, { issue: 5, sale: 3, transfer: 2, repurchase: 6, split: 1, convert: 1, retract: 2 });
 
 const timelineOf = (ops: Op[]): PlacedEvent[] => {
   const stored: PlacedEvent[] = [];

@@ -16,34 +16,51 @@ const day = fc.integer({ min: 0, max: 1500 });
 const dateOf = (offset: number) => new Date(Date.UTC(2019, 0, 1) + offset * 86_400_000).toISOString().slice(0, 10);
 
 export type Op = { kind: string; date: number; [k: string]: unknown };
-export const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('issue'), date: day, holder, cls, shares }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('sale'), date: day, holder, to: holder, cls, shares }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('transfer'), date: day, holder, to: holder, cls, shares }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('repurchase'), date: day, holder, cls, shares }) },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      kind: fc.constant('split'),
-      date: day,
-      cls: fc.option(cls),
-      num: fc.integer({ min: 1, max: 3 }),
-      den: fc.integer({ min: 1, max: 2 }),
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      kind: fc.constant('convert'),
-      date: day,
-      holder,
-      cls,
-      to: cls,
-      shares,
-      ratio: fc.constantFrom('1', '2', '0.5'),
-    }),
-  },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('retract'), date: day, pick: fc.nat() }) },
+/** What the operations draw from: holders, classes, share counts and days after the previous date or the start. */
+type OpArbitraries = Readonly<{
+  holder: fc.Arbitrary<string>;
+  cls: fc.Arbitrary<string>;
+  shares: fc.Arbitrary<number>;
+  day: fc.Arbitrary<number>;
+}>;
+/** How often each kind of operation is drawn, relative to the others. */
+type OpWeights = Readonly<Record<'issue' | 'sale' | 'transfer' | 'repurchase' | 'split' | 'convert' | 'retract', number>>;
+
+/** Random operations over the given holders, classes, counts and days, each kind drawn by its weight. */
+export const opsOver = ({ holder, cls, shares, day }: OpArbitraries, weights: OpWeights): fc.Arbitrary<Op> =>
+  fc.oneof(
+    { weight: weights.issue, arbitrary: fc.record({ kind: fc.constant('issue'), date: day, holder, cls, shares }) },
+    { weight: weights.sale, arbitrary: fc.record({ kind: fc.constant('sale'), date: day, holder, to: holder, cls, shares }) },
+    { weight: weights.transfer, arbitrary: fc.record({ kind: fc.constant('transfer'), date: day, holder, to: holder, cls, shares }) },
+    { weight: weights.repurchase, arbitrary: fc.record({ kind: fc.constant('repurchase'), date: day, holder, cls, shares }) },
+    {
+      weight: weights.split,
+      arbitrary: fc.record({
+        kind: fc.constant('split'),
+        date: day,
+        cls: fc.option(cls),
+        num: fc.integer({ min: 1, max: 3 }),
+        den: fc.integer({ min: 1, max: 2 }),
+      }),
+    },
+    {
+      weight: weights.convert,
+      arbitrary: fc.record({
+        kind: fc.constant('convert'),
+        date: day,
+        holder,
+        cls,
+        to: cls,
+        shares,
+        ratio: fc.constantFrom('1', '2', '0.5'),
+      }),
+    },
+    { weight: weights.retract, arbitrary: fc.record({ kind: fc.constant('retract'), date: day, pick: fc.nat() }) },
+  );
+
+export const op: fc.Arbitrary<Op> = opsOver(
+  { holder, cls, shares, day },
+  { issue: 4, sale: 4, transfer: 2, repurchase: 1, split: 1, convert: 1, retract: 2 },
 );
 
 /** `scale` multiplies every share count (beyond 2^53 to exercise the BigInt paths). */

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { decodeStored, type StoredEvent } from '../../../events/index.js';
 import { fail, isLedgerError } from '../../../src/domain/problem.js';
 import type { EventStore } from '../../../src/store/eventStore.js';
-import type { DerivedRows } from './derivedCheck.js';
+import type { DerivedRows } from '../../../src/integrity/derivedCheck.js';
 
 /**
  * One stored event as `verify` sees it: where the store keeps it (stream and revision as the store

@@ -6,8 +6,8 @@ import type { StoredEvent } from '../../../events/index.js';
 import type { EventStore } from '../../../src/store/eventStore.js';
 import { checkChain, type ChainBreak } from '../../../src/store/hashChain.js';
 import type { Digest, DigestEntry } from '../../../src/integrity/digest.js';
-import { firstDerivedBreak } from './derivedCheck.js';
-import { firstInvariantBreak } from './replayCheck.js';
+import { firstDerivedBreak } from '../../../src/integrity/derivedCheck.js';
+import { firstInvariantBreak } from '../../../src/integrity/replayCheck.js';
 import { storedRowsOf, type StoredRow, type StoredRows } from './storedRows.js';
 
 export type VerifyProblemKind =
