@@ -31,6 +31,34 @@ const withEntry = (controller: ReadonlyMap<HolderId, HolderId>, holder: HolderId
 const cycleProblem = (e: PlacedEvent, cycle: HolderId[]): Problem =>
   problem('ControlCycle', `HolderRegistered ${e.date}: control would go round in a cycle: ${cycle.join(' → ')}`, { cycle });
 
+const applyControl = (controller: Map<HolderId, HolderId>, e: PlacedEvent): void => {
+  if (e.type !== 'HolderRegistered') return;
+  if (e.data.controlledBy === undefined) controller.delete(e.data.holder);
+  else controller.set(e.data.holder, e.data.controlledBy);
+};
+
+/**
+ * A fold of a holders timeline in its order: each call applies the next event and returns the
+ * control cycle it closes, if any. No point of the timeline may have one; a map free of cycles
+ * can only gain one through the holder just registered, so that is where it is looked for.
+ */
+export const controlFold = (): ((e: PlacedEvent) => Problem | undefined) => {
+  const controller = new Map<HolderId, HolderId>();
+  return (e) => {
+    applyControl(controller, e);
+    if (e.type !== 'HolderRegistered') return undefined;
+    const cycle = cycleFrom(controller, e.data.holder);
+    return cycle && cycleProblem(e, cycle);
+  };
+};
+
+/** Why an event cannot be in the fx stream, or undefined: rates are independent of each other. */
+export const fxRateProblem = (e: PlacedEvent): Problem | undefined => {
+  if (e.type !== 'FxRateRecorded') return problem('InvalidInput', `${e.type} does not belong to the fx stream`);
+  if (e.data.base === e.data.quote) return problem('InvalidFxRate', `FxRateRecorded ${e.date}: base and quote are both ${e.data.base}`);
+  return undefined;
+};
+
 /**
  * The `holders` stream: display names and control (who controls whom, for group views). A later HolderRegistered for the
  * same holder replaces its name and controlledBy from its date on; no point of the timeline may
@@ -44,24 +72,15 @@ export class HolderRegistryTimeline extends CheckedTimeline {
     const { known, active } = indexStream(events);
     super(HOLDERS_STREAM, known, events.length);
     this.active = active;
-    for (const e of active) this.apply(this.controller, e);
-  }
-
-  private apply(controller: Map<HolderId, HolderId>, e: PlacedEvent): void {
-    if (e.type !== 'HolderRegistered') return;
-    if (e.data.controlledBy === undefined) controller.delete(e.data.holder);
-    else controller.set(e.data.holder, e.data.controlledBy);
+    for (const e of active) applyControl(this.controller, e);
   }
 
   /** Replays a candidate timeline, checking for a cycle after every registration. */
   private firstCycle(timeline: ReadonlyArray<PlacedEvent>): Problem | undefined {
-    const controller = new Map<HolderId, HolderId>();
+    const step = controlFold();
     for (const e of timeline) {
-      this.apply(controller, e);
-      if (e.type === 'HolderRegistered') {
-        const cycle = cycleFrom(controller, e.data.holder);
-        if (cycle) return cycleProblem(e, cycle);
-      }
+      const cycle = step(e);
+      if (cycle) return cycle;
     }
     return undefined;
   }
@@ -73,7 +92,7 @@ export class HolderRegistryTimeline extends CheckedTimeline {
     if (cycle) return { problem: { ...cycle, message: `retracting ${target.event.id} would leave ${cycle.message}` } };
     this.active = without;
     this.controller.clear();
-    for (const x of without) this.apply(this.controller, x);
+    for (const x of without) applyControl(this.controller, x);
     return { changes: [] };
   }
 
@@ -83,7 +102,7 @@ export class HolderRegistryTimeline extends CheckedTimeline {
     if (at === this.active.length) {
       const cycle = cycleFrom(withEntry(this.controller, e.data.holder, e.data.controlledBy), e.data.holder);
       if (cycle) return { problem: cycleProblem(e, cycle) };
-      this.apply(this.controller, e);
+      applyControl(this.controller, e);
       this.active.push(e);
     } else {
       const timeline = [...this.active.slice(0, at), e, ...this.active.slice(at)];
@@ -91,7 +110,7 @@ export class HolderRegistryTimeline extends CheckedTimeline {
       if (cycle) return { problem: cycle };
       this.active = timeline;
       this.controller.clear();
-      for (const x of timeline) this.apply(this.controller, x);
+      for (const x of timeline) applyControl(this.controller, x);
     }
     return { changes: [] };
   }
@@ -109,9 +128,7 @@ export class FxTimeline extends CheckedTimeline {
   }
 
   protected insert(e: PlacedEvent): Outcome {
-    if (e.type !== 'FxRateRecorded') return { problem: problem('InvalidInput', `${e.type} does not belong to the fx stream`) };
-    if (e.data.base === e.data.quote)
-      return { problem: problem('InvalidFxRate', `FxRateRecorded ${e.date}: base and quote are both ${e.data.base}`) };
-    return { changes: [] };
+    const wrong = fxRateProblem(e);
+    return wrong ? { problem: wrong } : { changes: [] };
   }
 }

@@ -1,7 +1,8 @@
 import { decodeStoredFast } from '../../events/storedFast.js';
-import { IssuerId, issuerOfStream, type StoredEvent } from '../../events/index.js';
+import { FX_STREAM, HOLDERS_STREAM, IssuerId, issuerOfStream, type StoredEvent } from '../../events/index.js';
 import { checkIssuerEvent } from '../domain/issuerChecks.js';
 import { evolveIssuer, initialIssuerState } from '../domain/issuerState.js';
+import { controlFold, fxRateProblem } from '../domain/registryTimelines.js';
 import { hashOf } from '../store/hashChain.js';
 import { deriveRow } from '../store/sqliteTimeline.js';
 import { encodeState } from '../store/snapshotState.js';
@@ -12,7 +13,7 @@ import { misplaced } from './replayCheck.js';
 export type PairedRow = readonly [string, number, string, string | null, string | null];
 
 /**
- * An issuer stream of an SQLite store with derived rows, as the fast check reads it: its timeline
+ * A stream of an SQLite store with derived rows, as the fast check reads it: its timeline
  * rows in timeline order, each with its envelope, a page at a time; and its other derived rows.
  */
 export type PairedStream = Readonly<{
@@ -34,7 +35,34 @@ const HEX_HASH = /^[0-9a-f]{64}$/;
 const GENESIS = Buffer.alloc(HASH_BYTES);
 
 /**
- * Proves an issuer stream sound in one pass over its rows in timeline order, decoding each envelope
+ * What the one pass folds, in timeline order: `step` checks an event that counts against the state
+ * before it and applies it (false when the check fails); `encoded` is the state as a snapshot
+ * stores it, undefined for a stream that keeps no snapshots.
+ */
+type Fold = Readonly<{ step(e: StoredEvent): boolean; encoded(): string | undefined }>;
+
+/** The fold of a stream's own rules (docs/invariants.md), the ones its exact replay applies; undefined for a stream of no known kind. */
+const foldOf = (stream: string): Fold | undefined => {
+  if (stream === HOLDERS_STREAM) {
+    const cycle = controlFold();
+    return { step: (e) => e.type === 'HolderRegistered' && cycle(e) === undefined, encoded: () => undefined };
+  }
+  if (stream === FX_STREAM) return { step: (e) => fxRateProblem(e) === undefined, encoded: () => undefined };
+  const issuer = issuerOfStream(stream);
+  if (issuer === undefined || !IssuerId.is(issuer)) return undefined;
+  const state = initialIssuerState(issuer);
+  return {
+    step(e) {
+      if (checkIssuerEvent(state, e) !== undefined) return false;
+      evolveIssuer(state, e);
+      return true;
+    },
+    encoded: () => encodeState(state),
+  };
+};
+
+/**
+ * Proves a stream sound in one pass over its rows in timeline order, decoding each envelope
  * once, or says it cannot (undefined): then `verify` checks the stream the exact way, which finds
  * and words the problem (docs/integrity.md). What each step proves:
  * - each envelope decodes, sits at its row's revision in this stream, is filed under its own id and
@@ -47,9 +75,9 @@ const GENESIS = Buffer.alloc(HASH_BYTES);
  *   compared with the fold at its date.
  * Only a few hashes, dates and names per event are kept, never the events.
  */
-export const soundIssuerStream = (stream: string, rows: PairedStream, onRows?: (n: number) => void): SoundStream | undefined => {
-  const issuer = issuerOfStream(stream);
-  if (issuer === undefined || !IssuerId.is(issuer)) return undefined;
+export const soundStream = (stream: string, rows: PairedStream, onRows?: (n: number) => void): SoundStream | undefined => {
+  const fold = foldOf(stream);
+  if (fold === undefined) return undefined;
   const n = rows.events;
   const seen = new Uint8Array(n);
   const hashes = Buffer.alloc(n * HASH_BYTES);
@@ -69,11 +97,12 @@ export const soundIssuerStream = (stream: string, rows: PairedStream, onRows?: (
   const snapshots = [...rows.snapshots].filter((s) => s[2] <= n - 1).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   let nextSnapshot = 0;
   let latest = '';
-  const state = initialIssuerState(issuer);
   const snapshotHolds = (upTo: string | undefined): boolean => {
     for (; nextSnapshot < snapshots.length && (upTo === undefined || snapshots[nextSnapshot]![0] < upTo); nextSnapshot++) {
       const [, at, , stored] = snapshots[nextSnapshot]!;
-      if (encodeState(state) !== stored || at < latest) return false;
+      // A stream that keeps no snapshots has none to hold: the exact check words the stray row.
+      const state = fold.encoded();
+      if (state === undefined || state !== stored || at < latest) return false;
     }
     return true;
   };
@@ -111,8 +140,7 @@ export const soundIssuerStream = (stream: string, rows: PairedStream, onRows?: (
         if (retracted > latest) latest = retracted;
         continue;
       }
-      if (checkIssuerEvent(state, e) !== undefined) return undefined;
-      evolveIssuer(state, e as StoredEvent);
+      if (!fold.step(e)) return undefined;
     }
     onRows?.(page.length);
   }

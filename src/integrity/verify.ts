@@ -5,7 +5,7 @@ import type { Digest, DigestEntry } from './digest.js';
 import { firstDerivedBreak } from './derivedCheck.js';
 import { firstInvariantBreak } from './replayCheck.js';
 import { IdIndex } from './idIndex.js';
-import { soundIssuerStream } from './soundStream.js';
+import { soundStream } from './soundStream.js';
 import { storedRowsOf, type StoredRow, type StoredRows } from './storedRows.js';
 
 export type VerifyProblemKind =
@@ -163,7 +163,7 @@ export const verifyLedger = async (store: EventStore, options: VerifyOptions = {
       let read = 0;
       const proven =
         paired &&
-        soundIssuerStream(stream, paired, (n) => {
+        soundStream(stream, paired, (n) => {
           read += n;
           options.onProgress?.(checked + read, total);
         });

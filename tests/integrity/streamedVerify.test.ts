@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestOf, type Digest } from '../../src/integrity/digest.js';
 import { verifyLedger } from '../../src/integrity/verify.js';
+import { migrate } from '../../src/store/sqliteSchema.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
 import { verifyLedger as verifyBefore } from './before/verify.js';
 import { copyOf, fixtureFile, ID, rehashFrom, removeTempFiles, rowAt, rowsOf, setEnvelope, tamper } from './fixtureLedger.js';
@@ -31,6 +32,13 @@ const edit = (stream: string, revision: number, change: (e: Record<string, any>)
   if (rehash) rehashFrom(db, stream, revision);
 };
 
+/** A forger who also rebuilds the derived rows from the edited envelopes: only the fold of the stream's rules can tell. */
+const forged = (damage: (db: Database.Database) => void) => (db: Database.Database) => {
+  damage(db);
+  db.exec('DELETE FROM timeline; DELETE FROM retractions; DELETE FROM mentions');
+  migrate(db, 1);
+};
+
 /** Damage of every kind verify tells apart: envelopes, rows, ids, derived rows. */
 const DAMAGE: Record<string, (db: Database.Database) => void> = {
   nothing: () => undefined,
@@ -39,6 +47,10 @@ const DAMAGE: Record<string, (db: Database.Database) => void> = {
   'a price edited, rehashed': edit(ACME, 5, (e) => (e['data'].pricePerShare = '2.5'), true),
   'an actor edited in holders': edit('holders', 1, (e) => (e['actor'] = 'mallory'), false),
   'an fx rate edited, rehashed': edit('fx', 0, (e) => (e['data'].rate = '7.9'), true),
+  'an fx rate quoted in its own currency, rehashed, derived rows rebuilt': forged(edit('fx', 0, (e) => (e['data'].quote = 'USD'), true)),
+  'a control cycle in holders, rehashed, derived rows rebuilt': forged(
+    edit('holders', 0, (e) => (e['data'].controlledBy = 'taobao-holding'), true),
+  ),
   'an event moved to another issuer, rehashed': edit(OTHER, 2, (e) => (e['issuer'] = 'acme'), true),
   'recordedAt moved back, rehashed': edit(ACME, 6, (e) => (e['recordedAt'] = '2000-01-01T00:00:00.000Z'), true),
   'an envelope that is not JSON': (db) =>
@@ -115,14 +127,14 @@ describe('the streamed verify reports what verify reported before it was streame
 });
 
 describe('the one-pass check', () => {
-  it('proves the untouched issuer streams sound (verify takes the fast path), and not a damaged one', async () => {
+  it('proves the untouched streams sound (verify takes the fast path), and not a damaged one', async () => {
     const { storedRowsOf } = await import('../../src/integrity/storedRows.js');
-    const { soundIssuerStream } = await import('../../src/integrity/soundStream.js');
+    const { soundStream } = await import('../../src/integrity/soundStream.js');
     const proven = async (file: string, stream: string) => {
       const store = openSqliteStore(file);
       const rows = storedRowsOf(store);
       try {
-        return soundIssuerStream(stream, rows.pairedOf!(stream)!)?.events;
+        return soundStream(stream, rows.pairedOf!(stream)!)?.events;
       } finally {
         await rows.close();
         await store.close();
@@ -134,5 +146,15 @@ describe('the one-pass check', () => {
     tamper(file, DAMAGE['an over-sale, rehashed']!);
     expect(await proven(file, ACME)).toBeUndefined();
     expect(await proven(file, OTHER)).toBe(4);
+    expect(await proven(pristine, 'holders')).toBe(3);
+    expect(await proven(pristine, 'fx')).toBe(1);
+    for (const damage of [
+      'a control cycle in holders, rehashed, derived rows rebuilt',
+      'an fx rate quoted in its own currency, rehashed, derived rows rebuilt',
+    ]) {
+      const damaged = copyOf(pristine);
+      tamper(damaged, DAMAGE[damage]!);
+      expect(await proven(damaged, damage.includes('holders') ? 'holders' : 'fx'), damage).toBeUndefined();
+    }
   });
 });
