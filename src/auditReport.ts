@@ -5,15 +5,16 @@ import { auditEventRows, type AuditEntry, type AuditEventJson, type Retracted } 
 import { fxRates } from '../projections/fx.js';
 import { compareText } from '../projections/format.js';
 import { holderRegistry } from '../projections/registry.js';
-import { END_OF_TIME, selectTimeline } from '../projections/timeline.js';
+import { END_OF_TIME, selectTimeline, type PointInTime } from '../projections/timeline.js';
 import { fail } from './domain/problem.js';
 import { holdersNamedBy } from './domain/mentions.js';
-import { byEffectivePoint } from './domain/timeline.js';
+import { byEffectivePoint, type PlacedEvent } from './domain/timeline.js';
 import { readHolidays } from './obligationsQuery.js';
 import { auditDocument, withEvents, type AuditJson } from './integrity/auditDocument.js';
 import type { LargeReport } from './integrity/auditText.js';
 import { verifyLedger } from './integrity/verify.js';
 import type { EventStore, StreamHead } from './store/eventStore.js';
+import { selectRows } from './snapshots.js';
 import { parseDate } from './timeArguments.js';
 
 /** Up to this many events in the period, the md and html reports list every one (docs/audit.md#large-reports). */
@@ -134,6 +135,25 @@ const timelineOf = async (
   };
 };
 
+/** A registry stream (`holders`, `fx`) as the report reads it: its timeline at a point, and its last event. */
+type Registry = Readonly<{ at: (point: PointInTime) => PlacedEvent[]; head: StoredEvent | undefined }>;
+
+/**
+ * A registry stream from the store's derived timeline when the stream verified (a row decodes for
+ * a fraction of an envelope, and is read only where the report asks), else from its envelopes.
+ */
+const registryOf = async (store: EventStore, stream: string, trusted: boolean): Promise<Registry> => {
+  const derived = store.derivedReads;
+  if (derived && trusted && !derived.isDamaged(stream)) {
+    let head: StoredEvent | undefined;
+    const last = derived.head(stream);
+    if (last >= 0) for await (const e of store.iterateStream(stream, last)) head = e;
+    return { at: (point) => [...selectRows(derived, stream, '', point)], head };
+  }
+  const events = await store.readStream(stream);
+  return { at: (point) => selectTimeline(events, point), head: events[events.length - 1] };
+};
+
 /**
  * Gathers an issuer's audit report: reads the options as given, verifies the issuer's stream and
  * the `holders` and `fx` streams, reads the issuer's stream once in revision order and its
@@ -159,17 +179,20 @@ export const openAuditReport = async (store: EventStore, options: AuditOptions):
   if (facts.registration === undefined) fail('UnknownIssuer', `unknown issuer ${issuer}`, { issuer });
   const request = { issuer, knownAt, calendar, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
   const period = auditPeriod(request, facts);
-  const holderEvents = await store.readStream(HOLDERS_STREAM);
-  const fxEvents = await store.readStream(FX_STREAM);
-  const registries = {
-    start: holderRegistry(selectTimeline(holderEvents, { asOf: dayBefore(period.from), knownAt })),
-    end: holderRegistry(selectTimeline(holderEvents, { asOf: period.to, knownAt })),
-    fx: fxRates(selectTimeline(fxEvents, { asOf: END_OF_TIME, knownAt })),
-  };
-  const heads = headsOf([head, holderEvents[holderEvents.length - 1], fxEvents[fxEvents.length - 1]]);
   // A stream that does not verify is read from its envelopes, as they are, not from rows derived from them.
-  const trusted = !verification.problems.some((p) => p.stream === stream);
-  const timeline = await timelineOf(store, stream, knownAt, envelopes, trusted);
+  const trusted = (s: string): boolean => !verification.problems.some((p) => p.stream === s);
+  const holders = await registryOf(store, HOLDERS_STREAM, trusted(HOLDERS_STREAM));
+  const fx = await registryOf(store, FX_STREAM, trusted(FX_STREAM));
+  // The timeline at the start is the one at the end up to that date: the same events are selected by knownAt.
+  const holdersAtEnd = holders.at({ asOf: period.to, knownAt });
+  const dayBeforeStart = dayBefore(period.from);
+  const registries = {
+    start: holderRegistry(holdersAtEnd.filter((e) => e.date <= dayBeforeStart)),
+    end: holderRegistry(holdersAtEnd),
+    fx: fxRates(fx.at({ asOf: END_OF_TIME, knownAt })),
+  };
+  const heads = headsOf([head, holders.head, fx.head]);
+  const timeline = await timelineOf(store, stream, knownAt, envelopes, trusted(stream));
   const listUpTo = options.listEveryEventUpTo ?? LIST_EVERY_EVENT_UP_TO;
   const figures = projectAudit(timeline(period.to), facts, registries, request, listUpTo);
   const kept = figures.events;

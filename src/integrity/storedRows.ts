@@ -3,6 +3,7 @@ import type { StoredEvent } from '../../events/index.js';
 import { decodeStoredFast } from '../../events/storedFast.js';
 import { fail, isLedgerError } from '../domain/problem.js';
 import type { EventStore } from '../store/eventStore.js';
+import { STREAM_NAMES } from '../store/sqliteSchema.js';
 import type { DerivedRows } from './derivedCheck.js';
 import type { PairedRow, PairedStream } from './soundStream.js';
 
@@ -84,7 +85,7 @@ const openSqliteRows = (path: string): StoredRows => {
   };
   const countRows = guard(() => db.prepare<[], number>('SELECT COUNT(*) FROM events').pluck());
   const countStream = guard(() => db.prepare<[string], number>('SELECT COUNT(*) FROM events WHERE stream = ?').pluck());
-  const streamNames = guard(() => db.prepare<[], string>('SELECT DISTINCT stream FROM events ORDER BY stream').pluck());
+  const streamNames = guard(() => db.prepare<[], string>(STREAM_NAMES).pluck());
   const streamRows = guard(() =>
     db.prepare<[string], [number, string, string]>('SELECT revision, id, envelope FROM events WHERE stream = ? ORDER BY revision').raw(),
   );

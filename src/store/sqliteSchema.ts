@@ -69,6 +69,14 @@ const DERIVED = `
   );
   CREATE TABLE IF NOT EXISTS damaged (stream TEXT PRIMARY KEY) WITHOUT ROWID;`;
 
+/** Every stream's name, sorted: one index probe per stream (a skip scan), not a pass over every event. */
+export const STREAM_NAMES = `WITH RECURSIVE s (stream) AS (
+    SELECT MIN(stream) FROM events
+    UNION ALL
+    SELECT (SELECT MIN(stream) FROM events WHERE stream > s.stream) FROM s WHERE s.stream IS NOT NULL
+  )
+  SELECT stream FROM s WHERE stream IS NOT NULL`;
+
 /** Statements that write the derived rows of one event, prepared once per connection. */
 export type DerivedWriter = Readonly<{
   /** Writes the timeline and retraction rows, and collects the mentions (flushed by `flush`). */
