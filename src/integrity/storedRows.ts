@@ -19,6 +19,8 @@ export type StoredRow =
 
 /** The stored rows of a whole ledger, one stream at a time. */
 export interface StoredRows {
+  /** The SQLite file read, when the rows are read straight from one: another thread may open it too. */
+  readonly file?: string;
   /** How many rows there are (in these streams, or in all), for progress. */
   count(streams?: ReadonlyArray<string>): Promise<number>;
   /** Every stream name, sorted. */
@@ -62,11 +64,11 @@ const decodeEnvelopeText = (text: string): { event: StoredEvent } | { corrupt: s
 };
 
 /**
- * Reads an SQLite ledger file directly, row by row: the store's own reads stop at the first row
+ * Reads an SQLite ledger file directly, row by row (also in a worker, soundWorker.ts): the store's own reads stop at the first row
  * that does not decode, and verify must go on past it. All reads share one snapshot (a read
  * transaction), so a writer appending meanwhile cannot make streams disagree with each other.
  */
-const openSqliteRows = (path: string): StoredRows => {
+export const openSqliteRows = (path: string): StoredRows => {
   let db: Database.Database;
   try {
     db = new Database(path, { fileMustExist: true });
@@ -126,6 +128,7 @@ const openSqliteRows = (path: string): StoredRows => {
       }))
     : undefined;
   return {
+    file: path,
     count: async (streams) =>
       guard(() => (streams ? streams.reduce((n, stream) => n + (countStream.get(stream) ?? 0), 0) : (countRows.get() ?? 0))),
     streams: async () => guard(() => streamNames.all()),

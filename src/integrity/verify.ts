@@ -5,7 +5,8 @@ import type { Digest, DigestEntry } from './digest.js';
 import { firstDerivedBreak } from './derivedCheck.js';
 import { firstInvariantBreak } from './replayCheck.js';
 import { IdIndex } from './idIndex.js';
-import { soundStream } from './soundStream.js';
+import { PARALLEL_FROM, proveInLanes } from './soundLanes.js';
+import { soundStream, type SoundStream } from './soundStream.js';
 import { storedRowsOf, type StoredRow, type StoredRows } from './storedRows.js';
 
 export type VerifyProblemKind =
@@ -40,6 +41,8 @@ export type VerifyOptions = Readonly<{
   onProgress?: (checked: number, total: number) => void;
   /** Where the rows come from; by default straight from the store (see storedRowsOf). */
   rows?: StoredRows;
+  /** From how many events the one-pass check runs in two lanes, one on a worker thread (soundLanes.ts); PARALLEL_FROM by default. */
+  parallelFrom?: number;
 }>;
 
 type Decoded = Extract<StoredRow, { event: StoredEvent }>;
@@ -157,16 +160,24 @@ export const verifyLedger = async (store: EventStore, options: VerifyOptions = {
     const sound = new Set<string>();
     const misfiled: Array<{ stream: string; revision: number; id: string }> = [];
     const problems: VerifyProblem[] = [];
+    // Progress never goes back: the lanes count the rows they read before the streams are walked.
+    let shown = 0;
+    const progress = (n: number) => {
+      if (n > shown) options.onProgress?.((shown = n), total);
+    };
+    const proofs = await provenAhead(rows, streams, total, digest, options, progress);
     let checked = 0;
     for (const stream of streams) {
-      const paired = rows.pairedOf?.(stream);
       let read = 0;
+      // A stream a lane could not prove gets the pass again here, where the problem is found and worded.
+      const paired = proofs?.has(stream) ? undefined : rows.pairedOf?.(stream);
       const proven =
-        paired &&
-        soundStream(stream, paired, (n) => {
-          read += n;
-          options.onProgress?.(checked + read, total);
-        });
+        proofs?.get(stream) ??
+        (paired &&
+          soundStream(stream, paired, (n) => {
+            read += n;
+            progress(checked + read);
+          }));
       if (proven) {
         sound.add(stream);
         checked += proven.events;
@@ -178,7 +189,7 @@ export const verifyLedger = async (store: EventStore, options: VerifyOptions = {
       const streamRows = await rows.rowsOf(stream);
       problems.push(...(await checkExactly(stream, streamRows, rows, ids, sound, misfiled, digest.get(stream))));
       checked += streamRows.length;
-      options.onProgress?.(checked, total);
+      progress(checked);
     }
     problems.push(...(await duplicatesOfMisfiled(misfiled, sound, rows)));
     const present = new Set(streams);
@@ -195,6 +206,37 @@ export const verifyLedger = async (store: EventStore, options: VerifyOptions = {
   } finally {
     await rows.close();
   }
+};
+
+/**
+ * The one-pass proofs of the streams, run ahead in two lanes (one on a worker thread) when the
+ * ledger is an SQLite file of at least `from` events; undefined otherwise, or when no worker can run.
+ */
+const provenAhead = async (
+  rows: StoredRows,
+  streams: ReadonlyArray<string>,
+  total: number,
+  digest: ReadonlyMap<string, DigestEntry>,
+  options: VerifyOptions,
+  progress: (n: number) => void,
+): Promise<ReadonlyMap<string, SoundStream | undefined> | undefined> => {
+  const from = options.parallelFrom ?? PARALLEL_FROM;
+  if (rows.file === undefined || rows.pairedOf === undefined || total < from || streams.length < 2) return undefined;
+  const sized = await Promise.all(streams.map(async (stream) => ({ stream, events: await rows.count([stream]) })));
+  const hashAt = Object.fromEntries([...digest.values()].map((entry) => [entry.stream, entry.revision]));
+  let read = 0;
+  const onRows = (n: number) => progress((read += n));
+  const pairedOf = rows.pairedOf;
+  const here = (stream: string) => {
+    const paired = pairedOf(stream);
+    return paired && soundStream(stream, paired, onRows);
+  };
+  const proofs = await proveInLanes(rows.file, sized, hashAt, onRows, here);
+  if (proofs === undefined) return undefined;
+  // A proof counts only if it covers the stream as this thread's snapshot holds it (a writer may
+  // have appended since); the others are dropped, and their streams checked here.
+  const events = new Map(sized.map((s) => [s.stream, s.events]));
+  return new Map([...proofs].filter(([stream, proof]) => proof.events === events.get(stream)));
 };
 
 /**

@@ -94,6 +94,16 @@ const run = async (verify: typeof verifyLedger, file: string, withDigest: boolea
   }
 };
 
+/**
+ * verify from the built library (`npm test` builds first), in two lanes whatever the ledger's size:
+ * there its worker file lies beside it, so one lane runs on a worker thread (src/integrity/soundLanes.ts).
+ */
+const inLanes: typeof verifyLedger = async (store, options) => {
+  const built = new URL('../../dist/src/integrity/verify.js', import.meta.url).href;
+  const { verifyLedger: verify } = (await import(built)) as { verifyLedger: typeof verifyLedger };
+  return verify(store, { ...options, parallelFrom: 0 });
+};
+
 describe('the streamed verify reports what verify reported before it was streamed', () => {
   for (const [name, damage] of Object.entries(DAMAGE))
     it(name, async () => {
@@ -104,6 +114,7 @@ describe('the streamed verify reports what verify reported before it was streame
         const before = await run(verifyBefore, file, withDigest);
         const now = await run(verifyLedger, file, withDigest);
         expect(now, withDigest ? 'against the digest' : 'alone').toEqual(before);
+        expect(await run(inLanes, file, withDigest), `in two lanes, ${withDigest ? 'against the digest' : 'alone'}`).toEqual(before);
         found.push(!now.ok);
       }
       // Damage at the end is invisible without a digest; rows past the head are left alone.

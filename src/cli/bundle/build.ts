@@ -16,10 +16,12 @@ import { buildLine, loadBundle, type RunCli } from './codeCache.js';
  *    Two packages stay outside, loaded on use: pino (when a log record is written) and
  *    @eventstore/db-client (for esdb:// stores). better-sqlite3's JavaScript is bundled too
  *    (see bundledBetterSqlite3), its native addon is not.
- * 2. Two small entries run it: bin.ts becomes dist/src/cli/shareledger.cjs (package.json bin:
+ * 2. The verify worker (src/integrity/soundWorker.ts) becomes dist/src/cli/soundWorker.cjs, a
+ *    bundle of its own beside the CLI's, which soundLanes.ts starts on worker threads.
+ * 3. Two small entries run the CLI bundle: bin.ts becomes dist/src/cli/shareledger.cjs (package.json bin:
  *    `shareledger`, `npx shareledger`) and launcher.ts replaces tsc's dist/src/cli/main.js (for
  *    `node dist/src/cli/main.js`).
- * 3. The CLI runs a few commands in this process (a throwaway SQLite ledger), then writes V8's
+ * 4. The CLI runs a few commands in this process (a throwaway SQLite ledger), then writes V8's
  *    code cache of what they compiled (bundle.cjs.cache, see codeCache.ts).
  *
  * A plain `tsc` afterwards puts the module-by-module main.js back (slower to start, same answers);
@@ -31,6 +33,7 @@ const OUT = path.join(ROOT, 'dist/src/cli');
 const BUNDLE = path.join(OUT, 'bundle.cjs');
 const MAIN = path.join(OUT, 'main.js');
 const BIN = path.join(OUT, 'shareledger.cjs');
+const SOUND_WORKER = path.join(OUT, 'soundWorker.cjs');
 const DEMO_FILE = path.join(ROOT, 'examples/sensetime.jsonl');
 
 const require = createRequire(import.meta.url);
@@ -76,6 +79,19 @@ await build({
   ...CJS_IMPORT_META,
   define: { ...CJS_IMPORT_META.define, BUNDLED_BETTER_SQLITE3_VERSION: JSON.stringify(BETTER_SQLITE3_VERSION) },
   sourcemap: true,
+  logLevel: 'warning',
+});
+// The verify worker (src/integrity/soundLanes.ts looks for it beside the bundle): its own small bundle, started per lane.
+await build({
+  entryPoints: [path.join(ROOT, 'src/integrity/soundWorker.ts')],
+  outfile: SOUND_WORKER,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  plugins: [bundledBetterSqlite3],
+  ...CJS_IMPORT_META,
+  define: { ...CJS_IMPORT_META.define, BUNDLED_BETTER_SQLITE3_VERSION: JSON.stringify(BETTER_SQLITE3_VERSION) },
   logLevel: 'warning',
 });
 const bundled = fs.readFileSync(BUNDLE, 'utf8');
