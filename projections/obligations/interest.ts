@@ -89,7 +89,7 @@ const holderModel = (only: HolderId | undefined): SubjectModel => {
   };
   return {
     all: (state, cls) => (only !== undefined ? [only] : (state.holdings.get(cls)?.keys() ?? [])),
-    reaching: (state, cls, reaches) => (only !== undefined ? [only] : rankedOf(state, cls).while(reaches)),
+    reaching: (state, cls, reaches) => (only !== undefined ? [only] : rankedOf(state, cls).reaching(reaches)),
     // The ranking is brought up to date only on the days that read it.
     settle: (_state, day) => {
       if (only !== undefined) return;
