@@ -49,6 +49,8 @@ type Day = {
   startOutstanding: Map<ClassId, bigint>;
   /** In timeline order: per event, the net change of each position it changed. */
   changes: Array<{ eventId: EventId; deltas: Map<string, bigint> }>;
+  /** Per position, the last event of `changes` that changed it. */
+  lastChangeOf: Map<string, EventId>;
   lastOutstandingChange: Map<ClassId, EventId>;
   lastEvent: EventId | undefined;
   registryEvent: EventId | undefined;
@@ -104,7 +106,7 @@ const holderModel = (only: HolderId | undefined): SubjectModel => {
       before: day.startShares.get(keyOf(cls, holder)) ?? sharesOf(state, cls, holder),
       after: sharesOf(state, cls, holder),
     }),
-    lastOwnChange: (day, cls, holder) => lastChange(day, (deltas) => deltas.get(keyOf(cls, holder)) ?? 0n),
+    lastOwnChange: (day, cls, holder) => day.lastChangeOf.get(keyOf(cls, holder)),
   };
 };
 
@@ -220,6 +222,7 @@ export class InterestWalk {
       touched: new Map(),
       startOutstanding: new Map([...this.state.classes.keys()].map((c) => [c, outstandingOf(this.state, c)])),
       changes: [],
+      lastChangeOf: new Map(),
       lastOutstandingChange: new Map(),
       lastEvent: undefined,
       registryEvent: this.registryDates.get(date),
@@ -280,7 +283,7 @@ export class InterestWalk {
   }
 }
 
-/** The last event of the day whose net change (as `netOf` sums it) is not zero. */
+/** The last event of the day whose net change (as `netOf` sums it) is not zero: for a group, whose members' changes may cancel out. */
 const lastChange = (day: Day, netOf: (deltas: Map<string, bigint>) => bigint): EventId | undefined => {
   for (let k = day.changes.length - 1; k >= 0; k--) if (netOf(day.changes[k]!.deltas) !== 0n) return day.changes[k]!.eventId;
   return undefined;
@@ -299,6 +302,7 @@ const applyEvent = (state: IssuerState, e: PlacedEvent, day: Day): void => {
     const delta = sharesOf(state, cls, holder) - before;
     if (delta === 0n) continue;
     deltas.set(key, delta);
+    day.lastChangeOf.set(key, e.id);
     if (!day.startShares.has(key)) day.startShares.set(key, before);
     let holders = day.touched.get(cls);
     if (!holders) day.touched.set(cls, (holders = new Set()));
