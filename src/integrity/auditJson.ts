@@ -1,6 +1,10 @@
 import type { AuditEventJson } from '../../projections/auditEvents.js';
 import { withEvents, type AuditHead } from './auditDocument.js';
 
+/** What JSON.stringify({ events: [e] }, null, 2) writes around an event: `{\n  "events": [\n    ` and `\n  ]\n}`. */
+const NESTED_START = '{\n  "events": [\n    '.length;
+const NESTED_END = '\n  ]\n}'.length;
+
 /** Where the events table goes in the document's text (no event text can hold a NUL unescaped). */
 const MARK = '\u0000events\u0000';
 
@@ -15,7 +19,10 @@ export function* auditJsonText(head: AuditHead, events: Iterable<AuditEventJson>
   yield text.slice(0, at);
   let first = true;
   for (const e of events) {
-    yield `${first ? '[' : ','}\n    ${JSON.stringify(e, null, 2).replace(/\n/g, '\n    ')}`;
+    // Stringified where it sits in the document (in a list in an object), it comes indented as
+    // there: cheaper than indenting its text afterwards.
+    const nested = JSON.stringify({ events: [e] }, null, 2);
+    yield `${first ? '[' : ','}\n    ${nested.slice(NESTED_START, nested.length - NESTED_END)}`;
     first = false;
   }
   yield first ? '[]' : '\n  ]';
