@@ -156,8 +156,9 @@ const registryOf = async (store: EventStore, stream: string, trusted: boolean): 
 
 /**
  * Gathers an issuer's audit report: reads the options as given, verifies the issuer's stream and
- * the `holders` and `fx` streams, reads the issuer's stream once in revision order and its
- * timeline once, and the registries, and hands them to the audit projection.
+ * the `holders` and `fx` streams (on a worker thread where one can run) and meanwhile reads the
+ * issuer's stream once in revision order and its timeline once, and the registries, and hands
+ * them to the audit projection.
  */
 export const openAuditReport = async (store: EventStore, options: AuditOptions): Promise<AuditReport> => {
   const issuer = IssuerId.is(options.issuer)
@@ -174,27 +175,45 @@ export const openAuditReport = async (store: EventStore, options: AuditOptions):
   const knownAt = instantOf(options.now);
   const stream = toIssuerStreamId(issuer);
   const streams = [stream, HOLDERS_STREAM, FX_STREAM];
-  const verification = await verifyLedger(store, { streams, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  // The streams are verified on a worker thread (where one can run) while this one reads them.
+  const verifying = verifyLedger(store, { streams, offThread: true, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  verifying.catch(() => undefined); // awaited below: a failure meanwhile is not an unhandled rejection
   const { facts, envelopes, head } = await readFacts(store, stream, store.iterateStream(stream), knownAt);
-  if (facts.registration === undefined) fail('UnknownIssuer', `unknown issuer ${issuer}`, { issuer });
+  if (facts.registration === undefined) {
+    await verifying;
+    fail('UnknownIssuer', `unknown issuer ${issuer}`, { issuer });
+  }
   const request = { issuer, knownAt, calendar, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
   const period = auditPeriod(request, facts);
-  // A stream that does not verify is read from its envelopes, as they are, not from rows derived from them.
-  const trusted = (s: string): boolean => !verification.problems.some((p) => p.stream === s);
-  const holders = await registryOf(store, HOLDERS_STREAM, trusted(HOLDERS_STREAM));
-  const fx = await registryOf(store, FX_STREAM, trusted(FX_STREAM));
-  // The timeline at the start is the one at the end up to that date: the same events are selected by knownAt.
-  const holdersAtEnd = holders.at({ asOf: period.to, knownAt });
-  const dayBeforeStart = dayBefore(period.from);
-  const registries = {
-    start: holderRegistry(holdersAtEnd.filter((e) => e.date <= dayBeforeStart)),
-    end: holderRegistry(holdersAtEnd),
-    fx: fxRates(fx.at({ asOf: END_OF_TIME, knownAt })),
-  };
-  const heads = headsOf([head, holders.head, fx.head]);
-  const timeline = await timelineOf(store, stream, knownAt, envelopes, trusted(stream));
   const listUpTo = options.listEveryEventUpTo ?? LIST_EVERY_EVENT_UP_TO;
-  const figures = projectAudit(timeline(period.to), facts, registries, request, listUpTo);
+  /** The figures, each stream read from its derived rows if `trusted`, else from its envelopes. */
+  const figure = async (trusted: (stream: string) => boolean) => {
+    const holders = await registryOf(store, HOLDERS_STREAM, trusted(HOLDERS_STREAM));
+    const fx = await registryOf(store, FX_STREAM, trusted(FX_STREAM));
+    // The timeline at the start is the one at the end up to that date: the same events are selected by knownAt.
+    const holdersAtEnd = holders.at({ asOf: period.to, knownAt });
+    const dayBeforeStart = dayBefore(period.from);
+    const registries = {
+      start: holderRegistry(holdersAtEnd.filter((e) => e.date <= dayBeforeStart)),
+      end: holderRegistry(holdersAtEnd),
+      fx: fxRates(fx.at({ asOf: END_OF_TIME, knownAt })),
+    };
+    const timeline = await timelineOf(store, stream, knownAt, envelopes, trusted(stream));
+    const figures = projectAudit(timeline(period.to), facts, registries, request, listUpTo);
+    return { figures, timeline, heads: headsOf([head, holders.head, fx.head]) };
+  };
+  // Built meanwhile from the derived rows, as a sound ledger allows; built again if a stream does
+  // not verify, reading it from its envelopes, as they are, not from rows derived from them
+  // (damaged rows may even have failed the first build).
+  const trusting = await figure(() => true).then(
+    (built) => ({ built }),
+    (error: unknown) => ({ error }),
+  );
+  const verification = await verifying;
+  const untrusted = new Set(verification.problems.map((p) => p.stream));
+  if (!streams.some((s) => untrusted.has(s)) && 'error' in trusting) throw trusting.error;
+  const { figures, timeline, heads } =
+    'built' in trusting && !streams.some((s) => untrusted.has(s)) ? trusting.built : await figure((s) => !untrusted.has(s));
   const kept = figures.events;
   return {
     head: auditDocument(figures, verification, heads),

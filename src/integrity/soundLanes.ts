@@ -12,8 +12,13 @@ import type { LaneMessage, LaneRequest } from './soundWorker.js';
  * stream a lane could not prove, so its report is the one a single thread gives (docs/integrity.md).
  */
 
-/** Below this many events, starting two threads costs more than it saves. */
-export const PARALLEL_FROM = 20_000;
+/**
+ * Below this many events, splitting the pass costs more than it saves: two threads side by side
+ * each run slower on a two-core machine, and starting one costs ~0.1 s.
+ */
+export const PARALLEL_FROM = 100_000;
+/** Below this many events, a pass on the worker while this thread does other work gains less than the worker costs to start. */
+export const OFF_THREAD_FROM = 10_000;
 
 /**
  * The worker's file beside this module: soundWorker.js in the library build, soundWorker.cjs
@@ -56,20 +61,21 @@ const runLane = (file: string, request: LaneRequest, onRows: (n: number) => void
 
 /**
  * Tries to prove each stream sound, half of them (by events) on a worker thread reading `file`,
- * the other half here with `here`: the proofs found. Undefined when no worker can run (no worker
- * file): the caller then checks every stream itself. A worker that fails proves nothing; the
- * caller checks its streams itself. `hashAt`: per stream, the revision whose hash a digest pins.
+ * the other half here with `here`, or all of them on the worker when there is no `here` (this
+ * thread stays free for other work): the proofs found. Undefined when no worker can run (no
+ * worker file): the caller then checks every stream itself. A worker that fails proves nothing;
+ * the caller checks its streams itself. `hashAt`: per stream, the revision whose hash a digest pins.
  */
 export const proveInLanes = async (
   file: string,
   streams: ReadonlyArray<{ stream: string; events: number }>,
   hashAt: Readonly<Record<string, number>>,
   onRows: (n: number) => void,
-  here: (stream: string) => SoundStream | undefined,
+  here: ((stream: string) => SoundStream | undefined) | undefined,
 ): Promise<Map<string, SoundStream> | undefined> => {
   const worker = workerFile();
   if (worker === undefined) return undefined;
-  const [mine, theirs] = lanesOf(streams);
+  const [mine, theirs] = here ? lanesOf(streams) : [[], streams.map((s) => s.stream)];
   const fromWorker = new Map<string, SoundStream | undefined>();
   const lane = runLane(worker, { file, streams: theirs, hashAt }, onRows, fromWorker).then(
     () => true,
@@ -77,7 +83,7 @@ export const proveInLanes = async (
   );
   const proofs = new Map<string, SoundStream>();
   for (const stream of mine) {
-    const proven = here(stream);
+    const proven = here?.(stream);
     if (proven) proofs.set(stream, proven);
     // Between streams, the worker's messages (its progress) are taken in.
     await new Promise((resolve) => setImmediate(resolve));

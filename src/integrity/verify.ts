@@ -5,7 +5,7 @@ import type { Digest, DigestEntry } from './digest.js';
 import { firstDerivedBreak } from './derivedCheck.js';
 import { firstInvariantBreak } from './replayCheck.js';
 import { IdIndex } from './idIndex.js';
-import { PARALLEL_FROM, proveInLanes } from './soundLanes.js';
+import { OFF_THREAD_FROM, PARALLEL_FROM, proveInLanes } from './soundLanes.js';
 import { soundStream, type SoundStream } from './soundStream.js';
 import { storedRowsOf, type StoredRow, type StoredRows } from './storedRows.js';
 
@@ -41,8 +41,14 @@ export type VerifyOptions = Readonly<{
   onProgress?: (checked: number, total: number) => void;
   /** Where the rows come from; by default straight from the store (see storedRowsOf). */
   rows?: StoredRows;
-  /** From how many events the one-pass check runs in two lanes, one on a worker thread (soundLanes.ts); PARALLEL_FROM by default. */
+  /**
+   * From how many events the one-pass check leaves this thread: in two lanes, one on a worker
+   * thread (soundLanes.ts), from PARALLEL_FROM by default; all on the worker with `offThread`,
+   * from OFF_THREAD_FROM by default.
+   */
   parallelFrom?: number;
+  /** Run the one-pass check on the worker thread only, leaving this one free meanwhile (the audit report builds its figures). */
+  offThread?: boolean;
 }>;
 
 type Decoded = Extract<StoredRow, { event: StoredEvent }>;
@@ -209,8 +215,9 @@ export const verifyLedger = async (store: EventStore, options: VerifyOptions = {
 };
 
 /**
- * The one-pass proofs of the streams, run ahead in two lanes (one on a worker thread) when the
- * ledger is an SQLite file of at least `from` events; undefined otherwise, or when no worker can run.
+ * The one-pass proofs of the streams, run ahead in two lanes (one on a worker thread), or all on
+ * the worker (`offThread`), when the ledger is an SQLite file of enough events; undefined
+ * otherwise, or when no worker can run.
  */
 const provenAhead = async (
   rows: StoredRows,
@@ -220,8 +227,9 @@ const provenAhead = async (
   options: VerifyOptions,
   progress: (n: number) => void,
 ): Promise<ReadonlyMap<string, SoundStream | undefined> | undefined> => {
-  const from = options.parallelFrom ?? PARALLEL_FROM;
-  if (rows.file === undefined || rows.pairedOf === undefined || total < from || streams.length < 2) return undefined;
+  const from = options.parallelFrom ?? (options.offThread ? OFF_THREAD_FROM : PARALLEL_FROM);
+  if (rows.file === undefined || rows.pairedOf === undefined || total < from || (streams.length < 2 && !options.offThread))
+    return undefined;
   const sized = await Promise.all(streams.map(async (stream) => ({ stream, events: await rows.count([stream]) })));
   const hashAt = Object.fromEntries([...digest.values()].map((entry) => [entry.stream, entry.revision]));
   let read = 0;
@@ -231,7 +239,7 @@ const provenAhead = async (
     const paired = pairedOf(stream);
     return paired && soundStream(stream, paired, onRows);
   };
-  const proofs = await proveInLanes(rows.file, sized, hashAt, onRows, here);
+  const proofs = await proveInLanes(rows.file, sized, hashAt, onRows, options.offThread ? undefined : here);
   if (proofs === undefined) return undefined;
   // A proof counts only if it covers the stream as this thread's snapshot holds it (a writer may
   // have appended since); the others are dropped, and their streams checked here.

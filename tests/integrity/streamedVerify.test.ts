@@ -98,11 +98,14 @@ const run = async (verify: typeof verifyLedger, file: string, withDigest: boolea
  * verify from the built library (`npm test` builds first), in two lanes whatever the ledger's size:
  * there its worker file lies beside it, so one lane runs on a worker thread (src/integrity/soundLanes.ts).
  */
-const inLanes: typeof verifyLedger = async (store, options) => {
+const builtVerify = async (): Promise<typeof verifyLedger> => {
   const built = new URL('../../dist/src/integrity/verify.js', import.meta.url).href;
-  const { verifyLedger: verify } = (await import(built)) as { verifyLedger: typeof verifyLedger };
-  return verify(store, { ...options, parallelFrom: 0 });
+  return ((await import(built)) as { verifyLedger: typeof verifyLedger }).verifyLedger;
 };
+const inLanes: typeof verifyLedger = async (store, options) => (await builtVerify())(store, { ...options, parallelFrom: 0 });
+/** The same, every stream on the worker thread (as the audit verifies). */
+const offThread: typeof verifyLedger = async (store, options) =>
+  (await builtVerify())(store, { ...options, parallelFrom: 0, offThread: true });
 
 describe('the streamed verify reports what verify reported before it was streamed', () => {
   for (const [name, damage] of Object.entries(DAMAGE))
@@ -115,6 +118,7 @@ describe('the streamed verify reports what verify reported before it was streame
         const now = await run(verifyLedger, file, withDigest);
         expect(now, withDigest ? 'against the digest' : 'alone').toEqual(before);
         expect(await run(inLanes, file, withDigest), `in two lanes, ${withDigest ? 'against the digest' : 'alone'}`).toEqual(before);
+        if (withDigest) expect(await run(offThread, file, withDigest), 'on the worker thread, against the digest').toEqual(before);
         found.push(!now.ok);
       }
       // Damage at the end is invisible without a digest; rows past the head are left alone.

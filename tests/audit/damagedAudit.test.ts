@@ -1,0 +1,56 @@
+import type Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditReport } from '../../src/auditReport.js';
+import type { AuditJson } from '../../src/integrity/auditDocument.js';
+import { openSqliteStore } from '../../src/store/sqliteStore.js';
+import { copyOf, fixtureFile, removeTempFiles, tamper } from '../integrity/fixtureLedger.js';
+
+/**
+ * The audit builds its figures from the derived rows while its streams are verified, and again
+ * from the envelopes of any stream that does not verify (src/auditReport.ts). So a ledger whose
+ * derived rows alone were damaged reports the problems and the figures its envelopes give: those
+ * of the undamaged ledger.
+ */
+
+const NOW = new Date('2024-01-01T00:00:00.000Z');
+let pristine: string;
+
+beforeAll(async () => {
+  pristine = await fixtureFile();
+});
+afterAll(removeTempFiles);
+
+const auditOf = async (file: string): Promise<AuditJson> => {
+  const store = openSqliteStore(file);
+  try {
+    return await auditReport(store, { issuer: 'acme', now: NOW });
+  } finally {
+    await store.close();
+  }
+};
+
+const DERIVED_DAMAGE: Record<string, (db: Database.Database) => void> = {
+  'a timeline row edited': (db) =>
+    db.prepare("UPDATE timeline SET body = replace(body, '100000', '100001') WHERE stream = 'issuer-acme' AND revision = 5").run(),
+  'a timeline row deleted': (db) => db.prepare("DELETE FROM timeline WHERE stream = 'issuer-acme' AND revision = 6").run(),
+  'a timeline row that does not decode': (db) =>
+    db.prepare("UPDATE timeline SET body = 'x' WHERE stream = 'issuer-acme' AND revision = 4").run(),
+  'a retraction row deleted': (db) => db.prepare("DELETE FROM retractions WHERE stream = 'issuer-acme'").run(),
+  'a holders row edited': (db) =>
+    db.prepare("UPDATE timeline SET body = replace(body, 'Temasek', 'Mallory') WHERE stream = 'holders'").run(),
+  'an fx row deleted': (db) => db.prepare("DELETE FROM timeline WHERE stream = 'fx'").run(),
+};
+
+describe('the audit of a ledger whose derived rows were damaged', () => {
+  for (const [name, damage] of Object.entries(DERIVED_DAMAGE))
+    it(`${name}: the problems, and the figures of its envelopes`, async () => {
+      const expected = await auditOf(pristine);
+      const file = copyOf(pristine);
+      tamper(file, damage);
+      const { verification, ...figures } = await auditOf(file);
+      expect(verification.ok).toBe(false);
+      expect(verification.problems.length).toBeGreaterThan(0);
+      const { verification: _pristine, ...pristineFigures } = expected;
+      expect(figures).toEqual(pristineFigures);
+    });
+});
