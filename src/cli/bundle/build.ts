@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { buildLine, loadBundle, type RunCli } from './codeCache.js';
 
 /**
@@ -66,34 +66,28 @@ const CJS_IMPORT_META = {
   inject: [path.join(ROOT, 'src/cli/bundle/importMetaUrl.ts')],
 };
 
+/** A CommonJS bundle for Node 20 with better-sqlite3's JavaScript inside (the CLI's, and the verify worker's). */
+const CJS_BUNDLE = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  plugins: [bundledBetterSqlite3],
+  ...CJS_IMPORT_META,
+  define: { ...CJS_IMPORT_META.define, BUNDLED_BETTER_SQLITE3_VERSION: JSON.stringify(BETTER_SQLITE3_VERSION) },
+  logLevel: 'warning',
+} satisfies BuildOptions;
+
 await build({
+  ...CJS_BUNDLE,
   entryPoints: [path.join(ROOT, 'src/cli/program.ts')],
   outfile: BUNDLE,
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
   // ajv, ajv-formats and fflate are loaded only by the OCF commands: outside the bundle, a cold start never reads them.
   external: ['pino', '@eventstore/db-client', 'ajv', 'ajv-formats', 'fflate'],
-  plugins: [bundledBetterSqlite3],
-  ...CJS_IMPORT_META,
-  define: { ...CJS_IMPORT_META.define, BUNDLED_BETTER_SQLITE3_VERSION: JSON.stringify(BETTER_SQLITE3_VERSION) },
   sourcemap: true,
-  logLevel: 'warning',
 });
 // The verify worker (src/integrity/soundLanes.ts looks for it beside the bundle): its own small bundle, started per lane.
-await build({
-  entryPoints: [path.join(ROOT, 'src/integrity/soundWorker.ts')],
-  outfile: SOUND_WORKER,
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  plugins: [bundledBetterSqlite3],
-  ...CJS_IMPORT_META,
-  define: { ...CJS_IMPORT_META.define, BUNDLED_BETTER_SQLITE3_VERSION: JSON.stringify(BETTER_SQLITE3_VERSION) },
-  logLevel: 'warning',
-});
+await build({ ...CJS_BUNDLE, entryPoints: [path.join(ROOT, 'src/integrity/soundWorker.ts')], outfile: SOUND_WORKER });
 const bundled = fs.readFileSync(BUNDLE, 'utf8');
 fs.writeFileSync(BUNDLE, bundled + buildLine(createHash('sha256').update(bundled).digest('hex')));
 
