@@ -51,9 +51,11 @@ const timelineBodies = (db: Database.Database): TimelineBodies => {
     for (let from = after; ;) {
       const date = next.get(stream, from, upTo);
       if (date === null || date === undefined) return;
-      // Every date of the month sorts at or before its day 31, and after the previous month's.
+      // Every date of the month sorts at or before its day 31, and after the previous month's; a
+      // date sorting after that (only a damaged row has one) ends its own page: the read moves on.
       const monthEnd = `${date.slice(0, 7)}-31`;
-      const to = monthEnd < upTo ? monthEnd : upTo;
+      const end = monthEnd < date ? date : monthEnd;
+      const to = end < upTo ? end : upTo;
       yield* page.all(stream, from, to);
       if (to === upTo) return;
       from = to;
