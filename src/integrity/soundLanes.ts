@@ -43,6 +43,15 @@ const lanesOf = (streams: ReadonlyArray<{ stream: string; events: number }>): [s
   return [lanes[0].streams.sort(), lanes[1].streams.sort()];
 };
 
+/**
+ * A proof that keeps only the hash at `at` (the revision a digest pins): a lane's proofs wait for
+ * the walk over every stream, and the whole stream's hashes are 32 bytes an event.
+ */
+export const pinned = (events: number, at: number | undefined, hash: string | undefined): SoundStream => ({
+  events,
+  hashAt: (revision) => (revision === at ? hash : undefined),
+});
+
 const runLane = (file: string, request: LaneRequest, onRows: (n: number) => void, proofs: Map<string, SoundStream | undefined>) =>
   new Promise<void>((resolve, reject) => {
     // A small young generation: the lane's garbage is short-lived, and the thread's memory counts against the process.
@@ -50,9 +59,7 @@ const runLane = (file: string, request: LaneRequest, onRows: (n: number) => void
     worker.on('message', (m: LaneMessage) => {
       if (m.kind === 'rows') onRows(m.n);
       else {
-        const at = request.hashAt[m.stream];
-        const { events, hash } = m;
-        proofs.set(m.stream, events === undefined ? undefined : { events, hashAt: (revision) => (revision === at ? hash : undefined) });
+        proofs.set(m.stream, m.events === undefined ? undefined : pinned(m.events, request.hashAt[m.stream], m.hash));
       }
     });
     worker.on('error', reject);

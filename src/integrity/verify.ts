@@ -5,7 +5,7 @@ import type { Digest, DigestEntry } from './digest.js';
 import { firstDerivedBreak } from './derivedCheck.js';
 import { firstInvariantBreak } from './replayCheck.js';
 import { IdIndex } from './idIndex.js';
-import { OFF_THREAD_FROM, PARALLEL_FROM, proveInLanes } from './soundLanes.js';
+import { OFF_THREAD_FROM, PARALLEL_FROM, pinned, proveInLanes } from './soundLanes.js';
 import { soundStream, type SoundStream } from './soundStream.js';
 import { storedRowsOf, type StoredRow, type StoredRows } from './storedRows.js';
 
@@ -226,7 +226,7 @@ const provenAhead = async (
   digest: ReadonlyMap<string, DigestEntry>,
   options: VerifyOptions,
   progress: (n: number) => void,
-): Promise<ReadonlyMap<string, SoundStream | undefined> | undefined> => {
+): Promise<ReadonlyMap<string, SoundStream> | undefined> => {
   const from = options.parallelFrom ?? (options.offThread ? OFF_THREAD_FROM : PARALLEL_FROM);
   if (rows.file === undefined || rows.pairedOf === undefined || total < from || (streams.length < 2 && !options.offThread))
     return undefined;
@@ -237,7 +237,9 @@ const provenAhead = async (
   const pairedOf = rows.pairedOf;
   const here = (stream: string) => {
     const paired = pairedOf(stream);
-    return paired && soundStream(stream, paired, onRows);
+    const proven = paired && soundStream(stream, paired, onRows);
+    const at = hashAt[stream];
+    return proven && pinned(proven.events, at, at === undefined ? undefined : proven.hashAt(at));
   };
   const proofs = await proveInLanes(rows.file, sized, hashAt, onRows, options.offThread ? undefined : here);
   if (proofs === undefined) return undefined;
