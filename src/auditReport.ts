@@ -211,9 +211,9 @@ export const openAuditReport = async (store: EventStore, options: AuditOptions):
   );
   const verification = await verifying;
   const untrusted = new Set(verification.problems.map((p) => p.stream));
-  if (!streams.some((s) => untrusted.has(s)) && 'error' in trusting) throw trusting.error;
-  const { figures, timeline, heads } =
-    'built' in trusting && !streams.some((s) => untrusted.has(s)) ? trusting.built : await figure((s) => !untrusted.has(s));
+  const sound = !streams.some((s) => untrusted.has(s));
+  if (sound && 'error' in trusting) throw trusting.error;
+  const { figures, timeline, heads } = sound && 'built' in trusting ? trusting.built : await figure((s) => !untrusted.has(s));
   const kept = figures.events;
   return {
     head: auditDocument(figures, verification, heads),

@@ -14,10 +14,13 @@ const DAY = 86_400_000;
 
 const nextDay = (date: IsoDate): IsoDate => new Date(Date.parse(date) + DAY).toISOString().slice(0, 10) as IsoDate;
 
-export const isBusinessDay = (calendar: BusinessCalendar, date: IsoDate): boolean => {
-  const weekday = new Date(Date.parse(date)).getUTCDay();
-  return weekday !== 0 && weekday !== 6 && !calendar.holidays.has(date);
-};
+/** Days since 1970-01-01 (a Thursday), and the weekday of such a day (0 Sunday … 6 Saturday, as getUTCDay). */
+const dayNumber = (date: IsoDate): number => Date.parse(date) / DAY;
+const weekdayOf = (day: number): number => (((day + 4) % 7) + 7) % 7;
+const isWeekday = (day: number): boolean => weekdayOf(day) !== 0 && weekdayOf(day) !== 6;
+
+export const isBusinessDay = (calendar: BusinessCalendar, date: IsoDate): boolean =>
+  isWeekday(dayNumber(date)) && !calendar.holidays.has(date);
 
 /** The `n`th business day after `date` (the date itself never counts). */
 export const addBusinessDays = (calendar: BusinessCalendar, date: IsoDate, n: number): IsoDate => {
@@ -28,11 +31,6 @@ export const addBusinessDays = (calendar: BusinessCalendar, date: IsoDate, n: nu
   }
   return at;
 };
-
-/** Days since 1970-01-01 (a Thursday), and the weekday of such a day (0 Sunday … 6 Saturday, as getUTCDay). */
-const dayNumber = (date: IsoDate): number => Date.parse(date) / DAY;
-const weekdayOf = (day: number): number => (((day + 4) % 7) + 7) % 7;
-const isWeekday = (day: number): boolean => weekdayOf(day) !== 0 && weekdayOf(day) !== 6;
 
 /**
  * How many business days lie after `from` up to and including `to` (0 when `to` ≤ `from`):

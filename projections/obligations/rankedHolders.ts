@@ -57,23 +57,20 @@ export class RankedHolders {
       // Below an entry that does not reach, no child can: none holds more.
       if (!reaches(this.shares[i]!)) continue;
       yield this.holders[i]!;
-      for (const child of [2 * i + 1, 2 * i + 2]) if (child < this.holders.length) stack.push(child);
+      if (2 * i + 1 < this.holders.length) stack.push(2 * i + 1);
+      if (2 * i + 2 < this.holders.length) stack.push(2 * i + 2);
     }
   }
 
+  /** Removes entry `i`: the last entry takes its place and moves to where it belongs. */
   private remove(i: number): void {
-    const last = this.holders.length - 1;
     this.at.delete(this.holders[i]!);
-    if (i !== last) {
-      this.place(i, this.holders[last]!, this.shares[last]!);
-      this.holders.pop();
-      this.shares.pop();
-      this.up(i);
-      this.down(i);
-    } else {
-      this.holders.pop();
-      this.shares.pop();
-    }
+    const holder = this.holders.pop()!;
+    const shares = this.shares.pop()!;
+    if (i === this.holders.length) return;
+    this.place(i, holder, shares);
+    this.up(i);
+    this.down(i);
   }
 
   private place(i: number, holder: HolderId, shares: bigint): void {
