@@ -21,11 +21,20 @@ export const snapshotPositions = (s: IssuerState, positions: Array<[ClassId, Hol
   return snapshot;
 };
 
-/** The positions of a snapshot whose holdings differ in `after`. */
+/**
+ * The positions of a snapshot whose holdings differ in `after`, by class and holder: an event
+ * that touches a whole class (a split, an IPO's conversions) lists its holders in the order the
+ * state happens to hold them, which depends on how the state was built (replayed, or advanced
+ * event by event), and the same event must report the same changes either way.
+ */
 export const changesSince = (before: PositionSnapshot, after: IssuerState): StakeChange[] =>
   before
     .map(({ cls, holder, shares }) => ({ class: cls, holder, before: shares, after: sharesOf(after, cls, holder) }))
-    .filter((c) => c.before !== c.after);
+    .filter((c) => c.before !== c.after)
+    .sort(byPosition);
+
+const byPosition = (a: StakeChange, b: StakeChange): number =>
+  a.class < b.class ? -1 : a.class > b.class ? 1 : a.holder < b.holder ? -1 : a.holder > b.holder ? 1 : 0;
 
 /** Stake changes of an additive effect applied to `before` with the given sign. */
 export const changesOfEffect = (before: IssuerState, effect: AdditiveEffect, sign: 1n | -1n): StakeChange[] =>
