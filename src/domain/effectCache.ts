@@ -10,7 +10,7 @@ export type AdditiveEffect = Extract<Effect, { kind: 'additive' }>;
  */
 export class EffectCache {
   /**
-   * Each event's effect, cached by revision (an array read, not a hash lookup on a million event
+   * Each event's effect, cached by revision from the base (an array read, not a hash lookup on a million event
    * objects), with the event it was computed for: a rejected event's revision is reused.
    */
   private readonly effectEvents: Array<PlacedEvent | undefined>;
@@ -25,15 +25,18 @@ export class EffectCache {
     return key;
   };
 
-  /** `size`: the number of events the timeline starts with. */
-  constructor(size: number) {
+  /** `size`: the number of events the timeline starts with; `base`: the lowest revision it holds. */
+  constructor(
+    size: number,
+    private readonly base = 0,
+  ) {
     // Sized up front: the timeline fills them in timeline order, not revision order.
     this.effectEvents = new Array<PlacedEvent | undefined>(size);
     this.effects = new Array<Effect | undefined>(size);
   }
 
   of(e: PlacedEvent): Effect {
-    const r = e.revision;
+    const r = e.revision - this.base;
     if (this.effectEvents[r] === e) return this.effects[r]!;
     const effect = effectOf(e, this.keyOf);
     // Appends at the end keep the arrays dense; a gap (never expected) is filled rather than left as a hole.

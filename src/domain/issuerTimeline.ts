@@ -48,17 +48,23 @@ export class IssuerTimeline extends CheckedTimeline {
   private checkpoints: Checkpoint[];
   private readonly effects: EffectCache;
   private readonly positions: PositionIndex;
+  /** Set on a folded timeline (see foldedBefore): every event dated before it is folded into its first state. */
+  readonly foldDate: string | undefined;
 
+  /** `start`: the state the events continue from, the revision after them, and for a folded timeline the date of its fold. */
   private constructor(
     readonly issuer: IssuerId,
     events: ReadonlyArray<StoredEvent | PlacedEvent>,
     private readonly checkpointEvery: number,
-    start?: TimelineStart,
+    start?: Readonly<{ state: IssuerState; nextRevision: number; foldDate?: string }>,
   ) {
     const { known, active } = indexStream(events);
-    super(toIssuerStreamId(issuer), known, (start ? start.revision + 1 : 0) + events.length);
+    super(toIssuerStreamId(issuer), known, start ? start.nextRevision : events.length);
     this.active = active;
-    this.effects = new EffectCache(events.length);
+    this.foldDate = start?.foldDate;
+    let base = start ? start.nextRevision : 0;
+    for (const e of events) if (e.revision < base) base = e.revision;
+    this.effects = new EffectCache(events.length, base);
     this.positions = new PositionIndex(this.effects);
     const initial = start ? cloneIssuerState(start.state) : initialIssuerState(issuer);
     const replay = replayFrom({ index: 0, state: initial }, active, undefined, checkpointEvery, this.effects);
@@ -86,7 +92,31 @@ export class IssuerTimeline extends CheckedTimeline {
    * and has looked their ids up in the whole stream (EventStore.findEvents with the stream).
    */
   static fromSnapshot(issuer: IssuerId, start: TimelineStart, tail: ReadonlyArray<StoredEvent | PlacedEvent>): IssuerTimeline {
-    return new IssuerTimeline(issuer, tail, CHECKPOINT_EVERY, start);
+    return new IssuerTimeline(issuer, tail, CHECKPOINT_EVERY, { state: start.state, nextRevision: start.revision + 1 + tail.length });
+  }
+
+  /**
+   * This timeline with every event dated before `date` folded into its first state, holding only
+   * the events that count from `date` on (the import keeps its memory to the streams' recent
+   * events this way). It decides every event dated on or after `date`, and every retraction of an
+   * event it still holds (`find`), as this one does. It no longer knows the ids of the events it
+   * folded, nor of retractions and retracted events: the caller looks those up in the store, and
+   * decides anything else on the whole stream. Undefined when nothing is dated before `date`.
+   */
+  foldedBefore(date: string): IssuerTimeline | undefined {
+    let lo = 0;
+    let hi = this.active.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.active[mid]!.date < date) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === 0) return undefined;
+    return new IssuerTimeline(this.issuer, this.active.slice(lo), this.checkpointEvery, {
+      state: this.stateAt(lo),
+      nextRevision: this.revision,
+      foldDate: date,
+    });
   }
 
   get endState(): IssuerState {
