@@ -1,5 +1,5 @@
 import type { EventId, Instant } from '../events/index.js';
-import { instantOf } from '../events/index.js';
+import { instantOf, utcDateOf } from '../events/index.js';
 import {
   decideBatch,
   type Decision,
@@ -12,6 +12,7 @@ import {
   timelineOf,
 } from './domain/decide.js';
 import { ImportIds } from './domain/eventIds.js';
+import { IssuerTimeline } from './domain/issuerTimeline.js';
 import { LedgerError } from './domain/problem.js';
 import type { PlacedEvent } from './domain/timeline.js';
 import { UuidSet } from './domain/uuidSet.js';
@@ -69,8 +70,32 @@ export type ImportDeps = Readonly<{
 
 export const LINES_PER_CHUNK = 16_384;
 
-/** A stream as the import knows it: its timeline, and the tip its next chunk is sealed onto. */
-type StreamState = { timeline: StreamTimeline; tip: StreamTip; lastRecordedAt: Instant | undefined };
+/**
+ * A stream as the import knows it: its timeline, and the tip its next chunk is sealed onto. An
+ * issuer's timeline is folded into a snapshot now and then (`foldEarlier`): `lookbackDays` is how
+ * far before its latest date it keeps events, and `heldAtFold` how many it held just after.
+ */
+type StreamState = {
+  timeline: StreamTimeline;
+  tip: StreamTip;
+  lastRecordedAt: Instant | undefined;
+  lookbackDays: number;
+  heldAtFold: number;
+};
+
+/**
+ * When the import folds the earlier events of an issuer's timeline into its state
+ * (IssuerTimeline.foldedBefore), so that what it keeps follows the streams' recent events, not
+ * the file: once the timeline holds `from` events, and again each time that count has doubled
+ * since (folding then costs a constant per event), keeping the events of the last `lookbackDays`
+ * of its dates. A later line dated before what a timeline keeps, or retracting an event it has
+ * folded, makes the import read that stream whole again from the store (which holds every earlier
+ * chunk, inside the import's transaction) and keep twice as far back (at least) from then on, so
+ * a file back-dated deeply costs a few reads of its streams, not one per line. Mutable so tests
+ * can fold small streams often.
+ */
+export const foldPolicy = { from: 64, lookbackDays: 92 };
+const DAY_MS = 86_400_000;
 
 const pieces = (input: ImportInput): Exclude<ImportInput, string | Uint8Array> =>
   typeof input === 'string' || input instanceof Uint8Array ? [input] : input;
@@ -117,6 +142,8 @@ class ImportRun {
   private readonly fileIds = new UuidSet();
   private checked = 0;
   private recordedAt: Instant;
+  /** Whether any timeline has been folded: then an id the file used may be found only in the store. */
+  private folded = false;
 
   constructor(
     private readonly deps: ImportDeps,
@@ -130,6 +157,7 @@ class ImportRun {
   async chunk(lines: ReadonlyArray<ParsedLine>): Promise<void> {
     const submissions: Submission[] = lines.map((l) => ({ draft: l.draft, id: this.ids.idFor(l.draft), line: l.line }));
     const stored = this.storeWasEmpty ? new Map<EventId, StoredRef>() : await lookUpStored(this.deps.store, submissions);
+    if (this.storeWasEmpty && this.folded) await this.lookUpFolded(submissions, stored);
     const earlier = (id: EventId): StoredRef | undefined => stored.get(id) ?? this.inFile(id);
     await this.loadStreams(submissions, earlier);
     const ctx: DecisionContext = { timeline: (stream) => this.streams.get(stream)!.timeline, stored: earlier };
@@ -138,7 +166,10 @@ class ImportRun {
     if (!decision.ok) throw rejection(decision);
     for (const s of submissions) this.fileIds.add(s.id);
     this.checked += submissions.length;
-    if (!this.options.dryRun) await this.write(decision.planned, decision.placed!);
+    if (!this.options.dryRun) {
+      await this.write(decision.planned, decision.placed!);
+      this.foldEarlier();
+    }
     for (const p of decision.planned) {
       let counts = this.counts.get(p.stream);
       if (!counts) this.counts.set(p.stream, (counts = { appended: 0, alreadyPresent: 0 }));
@@ -164,24 +195,74 @@ class ImportRun {
     return undefined;
   }
 
-  /** Reads the streams the chunk goes to that are not read yet (a retraction goes where its target is). */
+  /**
+   * Adds to `stored` the events of earlier chunks that the chunk's ids or retraction targets name
+   * but no timeline holds any more (folded): the store has them. Only an id the file has used can
+   * be one, so this asks the store about a few lines a chunk at most.
+   */
+  private async lookUpFolded(submissions: ReadonlyArray<Submission>, stored: Map<EventId, StoredRef>): Promise<void> {
+    const gone = (id: EventId) => this.fileIds.has(id) && this.inFile(id) === undefined;
+    const wanted = submissions.filter((s) => gone(s.id) || (s.draft.type === 'EventRetracted' && gone(s.draft.data.eventId)));
+    if (wanted.length === 0) return;
+    for (const [id, ref] of await lookUpStored(this.deps.store, wanted)) if (!stored.has(id)) stored.set(id, ref);
+  }
+
+  /**
+   * Reads the streams the chunk goes to that are not read yet (a retraction goes where its
+   * target is), and reads whole again an issuer stream whose folded timeline cannot decide one of
+   * the chunk's lines (see keeps).
+   */
   private async loadStreams(submissions: ReadonlyArray<Submission>, earlier: (id: EventId) => StoredRef | undefined): Promise<void> {
     const targets = new Set<EventId>();
     for (const s of submissions) if (s.draft.type === 'EventRetracted') targets.add(s.draft.data.eventId);
+    const submitted = new Set(submissions.map((s) => s.id));
     const inChunk = new Map<EventId, string>();
     for (const s of submissions) {
       const where = streamOfDraft(s.draft, (id) => inChunk.get(id) ?? earlier(id)?.stream);
       if (!('stream' in where)) continue;
-      if (!this.streams.has(where.stream)) {
-        const events = await this.deps.store.readStream(where.stream);
-        const last = events[events.length - 1];
-        this.streams.set(where.stream, {
-          timeline: timelineOf(where.stream, events),
-          tip: last ? { revision: last.revision, hash: last.hash } : EMPTY_TIP,
-          lastRecordedAt: last?.recordedAt,
-        });
+      const known = this.streams.get(where.stream);
+      const timeline = known?.timeline;
+      if (!known) this.streams.set(where.stream, await this.readWhole(where.stream, foldPolicy.lookbackDays));
+      else if (timeline instanceof IssuerTimeline && timeline.foldDate !== undefined && !keeps(timeline, s, earlier, submitted)) {
+        const { draft } = s;
+        const date = draft.type === 'EventRetracted' ? (earlier(draft.data.eventId)?.event.date ?? timeline.foldDate) : draft.date;
+        const depth = Math.ceil((Date.parse(latestDate(timeline) ?? date) - Date.parse(date)) / DAY_MS);
+        this.streams.set(where.stream, await this.readWhole(where.stream, Math.max(2 * known.lookbackDays, 2 * depth)));
       }
       if (targets.has(s.id)) inChunk.set(s.id, where.stream);
+    }
+  }
+
+  private async readWhole(stream: string, lookbackDays: number): Promise<StreamState> {
+    const events = await this.deps.store.readStream(stream);
+    const last = events[events.length - 1];
+    return {
+      timeline: timelineOf(stream, events),
+      tip: last ? { revision: last.revision, hash: last.hash } : EMPTY_TIP,
+      lastRecordedAt: last?.recordedAt,
+      lookbackDays,
+      heldAtFold: 0,
+    };
+  }
+
+  /**
+   * Folds the earlier events of each issuer timeline that has doubled since its last fold (see
+   * foldPolicy): what validation keeps is then about the streams' recent events, not the file.
+   * Only after a chunk is written, so the store holds whatever a later line may need read back.
+   */
+  private foldEarlier(): void {
+    for (const state of this.streams.values()) {
+      const timeline = state.timeline;
+      if (!(timeline instanceof IssuerTimeline)) continue;
+      const held = heldBy(timeline);
+      if (held < foldPolicy.from || held < 2 * state.heldAtFold) continue;
+      const latest = latestDate(timeline);
+      const folded = latest && timeline.foldedBefore(utcDateOf(new Date(Date.parse(latest) - state.lookbackDays * DAY_MS)));
+      if (folded) {
+        state.timeline = folded;
+        this.folded = true;
+      }
+      state.heldAtFold = heldBy(folded || timeline);
     }
   }
 
@@ -214,6 +295,28 @@ class ImportRun {
     await this.deps.store.append(batches);
   }
 }
+
+/** How many events an issuer timeline holds (those after its window, if it started from one). */
+const heldBy = (timeline: IssuerTimeline): number => timeline.events.length;
+
+/**
+ * Whether a folded timeline decides `s` as the whole stream would (IssuerTimeline.foldedBefore):
+ * it is stored already (decided without a timeline), dated on or after the fold, or the
+ * retraction of an event the timeline holds or the chunk submits.
+ */
+const keeps = (
+  timeline: IssuerTimeline,
+  { draft, id }: Submission,
+  earlier: (id: EventId) => StoredRef | undefined,
+  submitted: ReadonlySet<EventId>,
+): boolean => {
+  if (earlier(id)) return true;
+  if (draft.type !== 'EventRetracted') return draft.date >= timeline.foldDate!;
+  return submitted.has(draft.data.eventId) || timeline.find(draft.data.eventId) !== undefined;
+};
+
+/** The latest date on an issuer timeline, if it has events that count. */
+const latestDate = (timeline: IssuerTimeline): string | undefined => timeline.events[timeline.events.length - 1]?.date;
 
 /** A decision's rejection as the error the import fails with, naming the line. */
 const rejection = (decision: Extract<Decision, { ok: false }>): LedgerError => {

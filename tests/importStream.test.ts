@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { encodeStored } from '../events/index.js';
+import { IssuerTimeline } from '../src/domain/issuerTimeline.js';
 import { isLedgerError } from '../src/domain/problem.js';
 import { UuidSet } from '../src/domain/uuidSet.js';
+import { foldPolicy } from '../src/importer.js';
 import { Ledger } from '../src/ledger.js';
 import type { EventStore } from '../src/store/eventStore.js';
 import { createMemoryStore } from '../src/store/memoryStore.js';
@@ -137,6 +139,56 @@ describe('a streamed import', () => {
       const [a, b] = [(await stored(store)).map(withoutRecording), (await stored(whole)).map(withoutRecording)];
       const i = a.findIndex((x, j) => x !== b[j]);
       expect(i < 0 ? undefined : [a[i], b[i]]).toBeUndefined();
+    });
+  });
+
+  describe("with the streams' earlier events folded often (a few days kept)", () => {
+    const policy = { ...foldPolicy };
+    beforeAll(() => Object.assign(foldPolicy, { from: 4, lookbackDays: 3 }));
+    afterAll(() => Object.assign(foldPolicy, policy));
+
+    it('stores and reports what one decision does, reading a stream again for a line dated or retracting before its fold', async () => {
+      const whole = createMemoryStore();
+      const reference = await ledgerOn(whole).import(FILE);
+      const folds = vi.spyOn(IssuerTimeline.prototype, 'foldedBefore');
+      const file = path.join(dir, 'folded.db');
+      for (const [store, linesPerChunk] of [
+        [createMemoryStore(), 7],
+        [openSqliteStore(file), 50],
+      ] as const) {
+        folds.mockClear();
+        const reads = vi.spyOn(store, 'readStream');
+        const events: unknown[] = [];
+        const summary = await ledgerOn(store).importStreamed(FILE, { linesPerChunk, onEvent: (p) => events.push(p) });
+        expect(folds.mock.results.filter((r) => r.value !== undefined).length).toBeGreaterThan(50);
+        const streams = new Set(reads.mock.calls.map(([stream]) => stream));
+        expect(reads.mock.calls.length).toBeGreaterThan(streams.size); // some streams read again
+        expect(summary).toMatchObject({ appended: reference.appended, alreadyPresent: reference.alreadyPresent });
+        expect(events).toEqual(reference.planned);
+        expect(await stored(store)).toEqual(await stored(whole));
+        await store.close();
+      }
+      folds.mockRestore();
+    });
+
+    it('rejects, naming its line, an id or a retraction that only a folded event makes wrong', async () => {
+      const lines = FILE.trim().split('\n');
+      const old = JSON.parse(lines.find((l) => l.includes('"SharesIssued"') && l.includes('"id"'))!) as { id: string; issuer: string };
+      const retraction = lines.find((l) => l.includes('"EventRetracted"'))!;
+      const cases = [
+        // a folded event's id with other content
+        JSON.stringify({ ...old, date: '2029-12-31', note: 'other content' }),
+        // the retraction of a folded event that is retracted already
+        JSON.stringify({ ...(JSON.parse(retraction) as object), id: undefined, date: '2030-02-01' }),
+      ];
+      for (const extra of cases) {
+        const text = [...lines, extra].join('\n');
+        const expected = await rejectionOf(ledgerOn(createMemoryStore()).import(text));
+        expect(expected).toMatchObject({ details: { line: lines.length + 1 } });
+        const store = createMemoryStore();
+        expect(await rejectionOf(ledgerOn(store).importStreamed(text, { linesPerChunk: 9 }))).toEqual(expected);
+        expect(await stored(store)).toEqual([]);
+      }
     });
   });
 
