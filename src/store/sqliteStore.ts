@@ -304,6 +304,8 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
     async transaction(work) {
       if (db.inTransaction) return work();
       guard(() => db.exec('BEGIN IMMEDIATE'));
+      // A transaction is a chunked import or a copy: many appends, each one too small to be bulk on its own.
+      guard(() => db.pragma(BULK_CACHE));
       let result;
       try {
         result = await work();
@@ -311,6 +313,8 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
       } catch (error) {
         if (db.open && db.inTransaction) db.exec('ROLLBACK');
         throw error;
+      } finally {
+        if (db.open) db.pragma(READ_CACHE);
       }
       wakeAll();
       return result;
@@ -318,7 +322,7 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
 
     async append(batches) {
       batches.forEach(assertBatchShape);
-      const bulk = batches.reduce((n, b) => n + b.events.length, 0) >= BULK_EVENTS;
+      const bulk = !db.inTransaction && batches.reduce((n, b) => n + b.events.length, 0) >= BULK_EVENTS;
       if (bulk) guard(() => db.pragma(BULK_CACHE));
       try {
         guard(() => appendAll.immediate(batches));
