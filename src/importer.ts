@@ -138,12 +138,18 @@ class ImportRun {
   readonly counts = new Map<string, StreamCounts>();
   private readonly streams = new Map<string, StreamState>();
   private readonly ids = new ImportIds();
-  /** Every id the file has used so far (each line's own or derived), whatever became of the line. */
+  /**
+   * Whether the store says which ids earlier chunks took: a store with transactions (SQLite,
+   * memory) has them written inside the import's and finds any id by its index. Then nothing per
+   * line is kept and timelines are folded (foldEarlier). Otherwise (a dry run writes nothing;
+   * EventStoreDB finds an id only in the stream it names) the file's ids are kept in `fileIds`
+   * and every event in its stream's timeline, as `inFile` needs.
+   */
+  private readonly indexed: boolean;
+  /** Unless `indexed`: every id the file has used so far (each line's own or derived), whatever became of the line. */
   private readonly fileIds = new UuidSet();
   private checked = 0;
   private recordedAt: Instant;
-  /** Whether any timeline has been folded: then an id the file used may be found only in the store. */
-  private folded = false;
 
   constructor(
     private readonly deps: ImportDeps,
@@ -152,24 +158,26 @@ class ImportRun {
     private readonly storeWasEmpty: boolean,
   ) {
     this.recordedAt = instantOf(deps.now());
+    this.indexed = options.dryRun !== true && deps.store.transaction !== undefined;
   }
 
   async chunk(lines: ReadonlyArray<ParsedLine>): Promise<void> {
     const submissions: Submission[] = lines.map((l) => ({ draft: l.draft, id: this.ids.idFor(l.draft), line: l.line }));
-    const stored = this.storeWasEmpty ? new Map<EventId, StoredRef>() : await lookUpStored(this.deps.store, submissions);
-    if (this.storeWasEmpty && this.folded) await this.lookUpFolded(submissions, stored);
-    const earlier = (id: EventId): StoredRef | undefined => stored.get(id) ?? this.inFile(id);
+    // The store is not asked while it is known to hold nothing, nor what only the file holds (see indexed).
+    const asked = !this.storeWasEmpty || (this.indexed && this.checked > 0);
+    const stored = asked ? await lookUpStored(this.deps.store, submissions) : new Map<EventId, StoredRef>();
+    const earlier = this.indexed
+      ? (id: EventId) => stored.get(id)
+      : (id: EventId): StoredRef | undefined => stored.get(id) ?? this.inFile(id);
     await this.loadStreams(submissions, earlier);
     const ctx: DecisionContext = { timeline: (stream) => this.streams.get(stream)!.timeline, stored: earlier };
     const progress = this.options.progress;
     const decision = decideBatch(ctx, submissions, progress && ((n) => progress(this.checked + n)));
     if (!decision.ok) throw rejection(decision);
-    for (const s of submissions) this.fileIds.add(s.id);
+    if (!this.indexed) for (const s of submissions) this.fileIds.add(s.id);
     this.checked += submissions.length;
-    if (!this.options.dryRun) {
-      await this.write(decision.planned, decision.placed!);
-      this.foldEarlier();
-    }
+    if (!this.options.dryRun) await this.write(decision.planned, decision.placed!);
+    if (this.indexed) this.foldEarlier();
     for (const p of decision.planned) {
       let counts = this.counts.get(p.stream);
       if (!counts) this.counts.set(p.stream, (counts = { appended: 0, alreadyPresent: 0 }));
@@ -183,8 +191,9 @@ class ImportRun {
   }
 
   /**
-   * An earlier line's event with this id: only an id the file has used can be one, and then it is
-   * in the timeline of the stream it went to (rare: a repeated id or a retraction's target).
+   * Unless `indexed`, an earlier line's event with this id: only an id the file has used can be
+   * one, and then it is in the timeline of the stream it went to (rare: a repeated id or a
+   * retraction's target; such timelines are never folded).
    */
   private inFile(id: EventId): StoredRef | undefined {
     if (!this.fileIds.has(id)) return undefined;
@@ -193,18 +202,6 @@ class ImportRun {
       if (known) return { stream, revision: known.event.revision, event: known.event };
     }
     return undefined;
-  }
-
-  /**
-   * Adds to `stored` the events of earlier chunks that the chunk's ids or retraction targets name
-   * but no timeline holds any more (folded): the store has them. Only an id the file has used can
-   * be one, so this asks the store about a few lines a chunk at most.
-   */
-  private async lookUpFolded(submissions: ReadonlyArray<Submission>, stored: Map<EventId, StoredRef>): Promise<void> {
-    const gone = (id: EventId) => this.fileIds.has(id) && this.inFile(id) === undefined;
-    const wanted = submissions.filter((s) => gone(s.id) || (s.draft.type === 'EventRetracted' && gone(s.draft.data.eventId)));
-    if (wanted.length === 0) return;
-    for (const [id, ref] of await lookUpStored(this.deps.store, wanted)) if (!stored.has(id)) stored.set(id, ref);
   }
 
   /**
@@ -258,10 +255,7 @@ class ImportRun {
       if (held < foldPolicy.from || held < 2 * state.heldAtFold) continue;
       const latest = latestDate(timeline);
       const folded = latest && timeline.foldedBefore(utcDateOf(new Date(Date.parse(latest) - state.lookbackDays * DAY_MS)));
-      if (folded) {
-        state.timeline = folded;
-        this.folded = true;
-      }
+      if (folded) state.timeline = folded;
       state.heldAtFold = heldBy(folded || timeline);
     }
   }
