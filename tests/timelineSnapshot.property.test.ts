@@ -1,30 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { EventEnvelope, EventId } from '../events/index.js';
+import type { EventId } from '../events/index.js';
 import { evolveIssuer, initialIssuerState } from '../src/domain/issuerState.js';
 import { IssuerTimeline } from '../src/domain/issuerTimeline.js';
 import { indexStream, type PlacedEvent } from '../src/domain/timeline.js';
-import { ACME, acmeRegistration, op, toDraft } from './support/randomOps.js';
-
-/** A stream of random events the ledger accepts (in revision order). */
-const streamOf = (ops: ReadonlyArray<Parameters<typeof toDraft>[0]>): PlacedEvent[] => {
-  const timeline = IssuerTimeline.of(ACME);
-  const stored: PlacedEvent[] = [];
-  const add = (d: EventEnvelope) => {
-    const e = { ...d, revision: timeline.nextRevision } as PlacedEvent;
-    if ('changes' in timeline.add(e)) stored.push(e);
-  };
-  add({ ...acmeRegistration(), id: randomUUID() as EventId });
-  for (const o of ops) {
-    const d = toDraft(
-      o,
-      stored.filter((s) => s.type !== 'IssuerRegistered').map((s) => s.id),
-    );
-    if (d) add({ ...d, id: randomUUID() as EventId });
-  }
-  return stored;
-};
+import { ACME, acceptedStream, op, toDraft } from './support/randomOps.js';
 
 describe('an issuer timeline started from a snapshot (src/tailSnapshots.ts)', () => {
   it('decides every event dated on or after the snapshot, and every retraction of a tail event, as the whole stream does', () => {
@@ -36,7 +17,7 @@ describe('an issuer timeline started from a snapshot (src/tailSnapshots.ts)', ()
         fc.nat(),
         fc.array(op, { minLength: 1, maxLength: 25 }),
         (ops, split, more) => {
-          const stored = streamOf(ops);
+          const stored = acceptedStream(ops);
           const revision = split % stored.length;
           const folded = stored.slice(0, revision + 1);
           const tail = stored.slice(revision + 1);

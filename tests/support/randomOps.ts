@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import type { IssuerId } from '../../events/index.js';
+import type { EventEnvelope, EventId, IssuerId } from '../../events/index.js';
+import { IssuerTimeline } from '../../src/domain/issuerTimeline.js';
+import type { PlacedEvent } from '../../src/domain/timeline.js';
 import { draft } from './decideHarness.js';
 
 /** Random operations on one issuer `acme` (classes A and B), and the drafts they become. */
@@ -138,3 +141,22 @@ export const acmeRegistration = () =>
       ],
     },
   });
+
+/** A stream of `acme` events the ledger accepts (in revision order): the registration, then each op that passes. */
+export const acceptedStream = (ops: ReadonlyArray<Op>): PlacedEvent[] => {
+  const timeline = IssuerTimeline.of(ACME);
+  const stored: PlacedEvent[] = [];
+  const add = (d: EventEnvelope) => {
+    const e = { ...d, revision: timeline.nextRevision } as PlacedEvent;
+    if ('changes' in timeline.add(e)) stored.push(e);
+  };
+  add({ ...acmeRegistration(), id: randomUUID() as EventId });
+  for (const o of ops) {
+    const d = toDraft(
+      o,
+      stored.filter((s) => s.type !== 'IssuerRegistered').map((s) => s.id),
+    );
+    if (d) add({ ...d, id: randomUUID() as EventId });
+  }
+  return stored;
+};
