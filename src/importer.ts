@@ -72,8 +72,9 @@ export const LINES_PER_CHUNK = 16_384;
 
 /**
  * A stream as the import knows it: its timeline, and the tip its next chunk is sealed onto. An
- * issuer's timeline is folded into a snapshot now and then (`foldEarlier`): `lookbackDays` is how
- * far before its latest date it keeps events, and `heldAtFold` how many it held just after.
+ * issuer's timeline has its earlier events folded into its state now and then (`foldEarlier`):
+ * `lookbackDays` is how far before its latest date it keeps events, and `heldAtFold` how many
+ * events it held just after its last fold.
  */
 type StreamState = {
   timeline: StreamTimeline;
@@ -251,12 +252,13 @@ class ImportRun {
     for (const state of this.streams.values()) {
       const timeline = state.timeline;
       if (!(timeline instanceof IssuerTimeline)) continue;
-      const held = heldBy(timeline);
+      const held = timeline.events.length;
       if (held < foldPolicy.from || held < 2 * state.heldAtFold) continue;
       const latest = latestDate(timeline);
-      const folded = latest && timeline.foldedBefore(utcDateOf(new Date(Date.parse(latest) - state.lookbackDays * DAY_MS)));
+      const folded =
+        latest === undefined ? undefined : timeline.foldedBefore(utcDateOf(new Date(Date.parse(latest) - state.lookbackDays * DAY_MS)));
       if (folded) state.timeline = folded;
-      state.heldAtFold = heldBy(folded || timeline);
+      state.heldAtFold = (folded ?? timeline).events.length;
     }
   }
 
@@ -289,9 +291,6 @@ class ImportRun {
     await this.deps.store.append(batches);
   }
 }
-
-/** How many events an issuer timeline holds (those after its window, if it started from one). */
-const heldBy = (timeline: IssuerTimeline): number => timeline.events.length;
 
 /**
  * Whether a folded timeline decides `s` as the whole stream would (IssuerTimeline.foldedBefore):

@@ -10,8 +10,9 @@ export type AdditiveEffect = Extract<Effect, { kind: 'additive' }>;
  */
 export class EffectCache {
   /**
-   * Each event's effect, cached by revision from the base (an array read, not a hash lookup on a million event
-   * objects), with the event it was computed for: a rejected event's revision is reused.
+   * Each event's effect, cached by revision counted from `base` (an array read, not a hash lookup
+   * on a million event objects), with the event it was computed for: a rejected event's revision
+   * is reused.
    */
   private readonly effectEvents: Array<PlacedEvent | undefined>;
   private readonly effects: Array<Effect | undefined>;
