@@ -48,10 +48,11 @@ describe('an issuer timeline with its earlier events folded (IssuerTimeline.fold
           expect(folded.events).toEqual(full.events.filter((e) => e.date >= date));
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 400 },
     );
-    expect(decided).toBeGreaterThan(500);
-    expect(refused).toBeGreaterThan(20);
-    expect(retractions).toBeGreaterThan(20);
+    // What the runs covered (about 720, 330 and 140 on average; the bounds leave room for the seed).
+    expect(decided).toBeGreaterThan(400);
+    expect(refused).toBeGreaterThan(100);
+    expect(retractions).toBeGreaterThan(40);
   });
 });
