@@ -18,7 +18,7 @@ import {
 } from './auditEvents.js';
 import { PERCENT_TOLERANCE_PP, reconcileDisclosure, type Disclosed, type ReconciliationJson } from './auditDisclosures.js';
 import { StakeChartWalk, type StakeChartJson } from './auditChart.js';
-import { disposalsOf, type Disposal } from './disposals.js';
+import { eachDisposal } from './disposals.js';
 import { compareText } from './format.js';
 import { CurrencyConverter, type FxRates } from './fx.js';
 import type { BusinessCalendar } from './obligations/businessDays.js';
@@ -26,7 +26,7 @@ import { auditObligations, auditRegime, type AuditObligationsJson } from './obli
 import { InterestWalk } from './obligations/interest.js';
 import type { Disclosure } from './obligations/reconcile.js';
 import { capTableFromState, type CapTableJson } from './ownership.js';
-import { proceedsOfDisposals, type DisposalJson, type ProceedsTotalJson } from './proceeds.js';
+import { ProceedsTally, type DisposalJson, type ProceedsTotalJson } from './proceeds.js';
 import { displayName, type HolderRegistry } from './registry.js';
 
 export type HolderProceedsJson = { holder: HolderId; name: string; disposals: DisposalJson[]; totals: ProceedsTotalJson[] };
@@ -130,7 +130,9 @@ export const projectAudit = (
   const state = initialIssuerState(issuer);
   const chart = new StakeChartWalk({ from, to });
   const interest =
-    facts.listing === undefined ? undefined : new InterestWalk(issuer, { group: false }, facts.listing, auditRegime().threshold);
+    facts.listing === undefined
+      ? undefined
+      : new InterestWalk(issuer, { group: false }, facts.listing, auditRegime().threshold, 'crossable');
   const noticeDisclosures: Disclosure[] = [];
   const disclosures: ReconciliationJson[] = [];
   let events: AuditEventJson[] | undefined = [];
@@ -200,17 +202,27 @@ export const projectAudit = (
 
   // Proceeds by holder in the period (fifo): the lots of every holder the stream names, so those
   // of each seller are as a replay for that seller alone would have them.
-  const sold = disposalsOf(issuer, fold(), 'fifo', facts.holders, (_holder, on) => on >= from);
-  const bySeller = new Map<HolderId, Disposal[]>();
-  for (const d of sold) {
-    const list = bySeller.get(d.seller);
-    if (list) list.push(d);
-    else bySeller.set(d.seller, [d]);
-  }
+  // Each disposal is priced as the fold makes it, so its lots are not kept.
+  const bySeller = new Map<HolderId, { tally: ProceedsTally; fx: CurrencyConverter }>();
+  eachDisposal(
+    issuer,
+    fold(),
+    'fifo',
+    facts.holders,
+    (_holder, on) => on >= from,
+    (d) => {
+      let seller = bySeller.get(d.seller);
+      if (!seller) {
+        const fx = new CurrencyConverter(registries.fx);
+        bySeller.set(d.seller, (seller = { tally: new ProceedsTally({ holder: d.seller, method: 'fifo' }, fx), fx }));
+      }
+      seller.tally.add(d);
+    },
+  );
   const warnings: string[] = [];
   const proceeds = [...bySeller.keys()].sort(compareText).map((holder): HolderProceedsJson => {
-    const fx = new CurrencyConverter(registries.fx);
-    const answer = proceedsOfDisposals({ holder, method: 'fifo' }, bySeller.get(holder)!, fx);
+    const { tally, fx } = bySeller.get(holder)!;
+    const answer = tally.proceeds();
     warnings.push(...fx.warnings);
     return { holder, name: displayName(registries.end, holder), disposals: answer.disposals, totals: answer.totals };
   });

@@ -194,24 +194,25 @@ class IssuerLots extends IgnoreSteps {
 }
 
 /**
- * Replays one issuer's timeline through the lots of the tracked holders and returns the
- * disposals of the holders `counts` accepts (a holder, or a group member on the disposal's
- * date), in timeline order. Pure.
+ * Replays one issuer's timeline through the lots of the tracked holders and hands each disposal
+ * of the holders `counts` accepts (a holder, or a group member on the disposal's date) to
+ * `found`, in timeline order, as it is made: a reader that prices them at once keeps none of
+ * their lots. Pure but for `found`.
  */
-export const disposalsOf = (
+export const eachDisposal = (
   issuer: IssuerId,
   timeline: Iterable<PlacedEvent>,
   method: CostMethod,
   tracked: ReadonlySet<HolderId>,
   counts: (holder: HolderId, date: IsoDate) => boolean,
+  found: (d: Disposal) => void,
   datesMatter: DatesMatter = () => true,
-): Disposal[] => {
-  const disposals: Disposal[] = [];
+): void => {
   const lots = new IssuerLots(method, tracked, datesMatter, (cls, seller, shares, currency, price, taken) => {
     const e = lots.event!;
     if (!counts(seller, e.date)) return;
     const paid = price();
-    disposals.push({
+    found({
       eventId: e.id,
       issuer,
       date: e.date,
@@ -231,5 +232,4 @@ export const disposalsOf = (
     lots.event = e;
     stepsOf(e, lots);
   }
-  return disposals;
 };

@@ -1,7 +1,7 @@
 import type { CurrencyCode, EventId, EventType, HolderId, Instant, IsoDate, IssuerId, Rational, StoredEvent } from '../events/index.js';
 import { add, issuerOfStream, sub, ZERO } from '../events/index.js';
 import type { CostMethod } from './costLots.js';
-import { type Disposal, disposalsOf, feedingAndSales } from './disposals.js';
+import { type Disposal, eachDisposal, feedingAndSales } from './disposals.js';
 import { compareText, formatMoney, formatPrice } from './format.js';
 import { CurrencyConverter, fxRates } from './fx.js';
 import { everMembers, groupHistory, isMemberOn } from './registry.js';
@@ -163,8 +163,16 @@ export const issuerDisposals = (
   const into = request.currency ? [request.currency] : [...saleCurrencies];
   const datesMatter = (c: CurrencyCode) => into.some((target) => target !== c);
   const found: Disposal[] = [];
-  for (const d of disposalsOf(issuer, timeline, request.method, feeding, who.counts, datesMatter))
-    if (request.from === undefined || d.date >= request.from) found.push(d);
+  const { from } = request;
+  eachDisposal(
+    issuer,
+    timeline,
+    request.method,
+    feeding,
+    who.counts,
+    (d) => (from === undefined || d.date >= from) && found.push(d),
+    datesMatter,
+  );
   return found;
 };
 
@@ -195,27 +203,32 @@ export const proceedsOf = (
 ): ProceedsAnswer => {
   found.sort(bySale);
   const fx = new CurrencyConverter(fxRates(fxTimeline));
-  const proceeds = proceedsOfDisposals(request, found, fx);
+  const tally = new ProceedsTally(request, fx);
+  for (const d of found) tally.add(d);
+  const proceeds = tally.proceeds();
   if (who.members) proceeds.holders = who.members;
   return { proceeds, warnings: fx.warnings };
 };
 
 /**
- * The proceeds of disposals already found, in sale order: each priced in the output currency
- * (converted by `fx`, which collects the warnings), and their totals by currency.
+ * The proceeds of disposals, added in sale order: each priced in the output currency as it comes
+ * (converted by `fx`, which collects the warnings), and their totals by currency. A long fold
+ * keeps the lines and running totals, not the disposals and the lots they used up.
  */
-export const proceedsOfDisposals = (
-  request: Pick<ProceedsRequest, 'holder' | 'method' | 'currency'>,
-  found: ReadonlyArray<Disposal>,
-  fx: CurrencyConverter,
-): ProceedsJson => {
-  const { holder, method } = request;
-  const totals = new Map<CurrencyCode, Amounts>();
-  const disposals = found.map((d): DisposalJson => {
-    const currency = request.currency ?? d.currency;
-    const a = amountsOf(d, currency, fx);
-    const t = totals.get(currency);
-    totals.set(
+export class ProceedsTally {
+  private readonly totals = new Map<CurrencyCode, Amounts>();
+  private readonly disposals: DisposalJson[] = [];
+
+  constructor(
+    private readonly request: Pick<ProceedsRequest, 'holder' | 'method' | 'currency'>,
+    private readonly fx: CurrencyConverter,
+  ) {}
+
+  add(d: Disposal): void {
+    const currency = this.request.currency ?? d.currency;
+    const a = amountsOf(d, currency, this.fx);
+    const t = this.totals.get(currency);
+    this.totals.set(
       currency,
       t
         ? {
@@ -227,7 +240,7 @@ export const proceedsOfDisposals = (
           }
         : a,
     );
-    return {
+    this.disposals.push({
       eventId: d.eventId,
       issuer: d.issuer,
       date: d.date,
@@ -237,13 +250,17 @@ export const proceedsOfDisposals = (
       pricePerShare: formatPrice(a.price),
       currency,
       ...money(a),
+    });
+  }
+
+  proceeds(): ProceedsJson {
+    const { holder, method } = this.request;
+    return {
+      holder,
+      method,
+      currency: this.request.currency ?? null,
+      disposals: this.disposals,
+      totals: [...this.totals].sort(([a], [b]) => compareText(a, b)).map(([currency, a]) => ({ currency, ...money(a) })),
     };
-  });
-  return {
-    holder,
-    method,
-    currency: request.currency ?? null,
-    disposals,
-    totals: [...totals].sort(([a], [b]) => compareText(a, b)).map(([currency, a]) => ({ currency, ...money(a) })),
-  };
-};
+  }
+}

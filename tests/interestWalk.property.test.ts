@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EventId, HolderId, Instant, IsoDate, StoredEvent } from '../events/index.js';
-import { rational } from '../events/index.js';
+import { compare, rational, type Rational } from '../events/index.js';
+import { noticesOf } from '../projections/obligations/index.js';
 import { interestSteps } from '../projections/obligations/interest.js';
+import { findRegime } from '../projections/obligations/regimes.js';
 import { selectTimeline } from '../projections/timeline.js';
 import type { PlacedEvent } from '../src/domain/timeline.js';
 import { accepts } from '../src/domain/writeModel.js';
@@ -79,6 +81,25 @@ describe('interest walk (property)', () => {
           );
         },
       ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps, when asked for the crossable steps only, those at or above the threshold on a side, and the same notices', () => {
+    const regime = findRegime('hk')!;
+    const reaches = (r: Rational | null) => r !== null && compare(r, regime.threshold) >= 0;
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 120, size: 'max' }), fc.nat(), (ops, startPick) => {
+        const timeline = timelineOf(ops);
+        const dates = [...new Set(timeline.map((e) => e.date))];
+        const start = dates[startPick % dates.length]!;
+        const subjects = { group: false as const };
+        const every = interestSteps(ACME, timeline, subjects, start, regime.threshold);
+        const crossable = interestSteps(ACME, timeline, subjects, start, regime.threshold, 'crossable');
+        expect(crossable).toEqual(every.filter((s) => reaches(s.before) || reaches(s.after)));
+        const request = { regime, from: start };
+        expect(noticesOf(crossable, [], request, '2030-12-31' as IsoDate)).toEqual(noticesOf(every, [], request, '2030-12-31' as IsoDate));
+      }),
       { numRuns: 300 },
     );
   });

@@ -101,7 +101,7 @@ export const projectObligations = (streams: ObligationsStreams, request: Obligat
     const heads = request.holder !== undefined ? [request.holder] : groupHeads(timeline, holdersTimeline);
     subjects = { group: true, heads, holdersTimeline };
   } else subjects = request.holder !== undefined ? { group: false, holder: request.holder } : { group: false };
-  const steps = interestSteps(issuer, timeline, subjects, start, regime.threshold);
+  const steps = interestSteps(issuer, timeline, subjects, start, regime.threshold, regime.rule === 'levels' ? 'crossable' : 'every');
   const disclosures: Disclosure[] = [];
   for (const e of timeline)
     if (e.type === 'StakeDisclosed') disclosures.push({ eventId: e.id, date: e.date, holder: e.data.holder, class: e.data.class });

@@ -143,6 +143,14 @@ const groupModel = (heads: ReadonlyArray<HolderId>, holdersTimeline: ReadonlyArr
 };
 
 /**
+ * Which steps a walk keeps: `every` one, or only the `crossable` ones, at or above the threshold
+ * on at least one side. Under a levels regime a step below the threshold on both sides is no
+ * notice and no passive crossing, so its reader can skip it; a large register has one for every
+ * small holder's every trade.
+ */
+export type KeptSteps = 'every' | 'crossable';
+
+/**
  * Walks the issuer's timeline (selected for the question's asOf and knownAt) date by date and
  * returns the interest steps of the subjects from `start` on (the listing date, docs/obligations.md),
  * in date order, then holder, then class. A day on which only the outstanding changed is reported
@@ -156,8 +164,9 @@ export const interestSteps = (
   subjects: InterestSubjects,
   start: IsoDate,
   threshold: Rational,
+  kept: KeptSteps = 'every',
 ): InterestStep[] => {
-  const walk = new InterestWalk(issuer, subjects, start, threshold);
+  const walk = new InterestWalk(issuer, subjects, start, threshold, kept);
   for (const e of timeline) walk.add(e);
   return walk.finish();
 };
@@ -183,6 +192,7 @@ export class InterestWalk {
     subjects: InterestSubjects,
     private readonly start: IsoDate,
     private readonly threshold: Rational,
+    private readonly kept: KeptSteps = 'every',
   ) {
     this.state = initialIssuerState(issuer);
     this.model = subjects.group ? groupModel(subjects.heads, subjects.holdersTimeline) : holderModel(subjects.holder);
@@ -235,7 +245,7 @@ export class InterestWalk {
   }
 
   private evaluate(date: IsoDate, day: Day): void {
-    const { state, model, start, threshold } = this;
+    const { state, model, start, threshold, kept } = this;
     const atOrAbove = (shares: bigint, outstanding: bigint): boolean =>
       outstanding > 0n && shares * 100n * threshold.den >= threshold.num * outstanding;
     const isStart = date === start;
@@ -262,7 +272,8 @@ export class InterestWalk {
         else above.delete(subject);
         if (date < start || (isStart ? after === 0n : before === after && !outstandingChanged)) continue;
         const own = before !== after;
-        if (!isStart && !own && !atOrAbove(before, outstandingBefore) && !atOrAbove(after, outstandingAfter)) continue;
+        const near = (!isStart && atOrAbove(before, outstandingBefore)) || atOrAbove(after, outstandingAfter);
+        if (!near && (kept === 'crossable' || (!isStart && !own))) continue;
         const eventId =
           (own ? model.lastOwnChange(day, cls, subject, date) : undefined) ??
           day.lastOutstandingChange.get(cls) ??
