@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { add, div, parseDecimal, percentOf, rational, toDecimalString, toFixed } from './rational.js';
 
@@ -29,5 +30,19 @@ describe('Rational', () => {
     expect(toDecimalString(rational(1013740000n))).toBe('1013740000');
     expect(toDecimalString(rational(1n, 8n))).toBe('0.125');
     expect(toDecimalString(rational(1n, 3n))).toBeUndefined();
+  });
+  it('keeps every value in lowest terms with a positive denominator', () => {
+    const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? (a < 0n ? -a : a) : gcd(b, a % b));
+    const nonZero = fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).filter((d) => d !== 0n);
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.oneof(nonZero, fc.constantFrom(1n, -1n)), (num, den) => {
+        const r = rational(num, den);
+        expect(r.den > 0n).toBe(true);
+        expect(gcd(r.num, r.den)).toBe(1n);
+        expect(r.num * den).toBe(num * r.den);
+      }),
+    );
+    expect(rational(0n, -7n)).toEqual({ num: 0n, den: 1n });
+    expect(rational(6n, -4n)).toEqual({ num: -3n, den: 2n });
   });
 });
