@@ -343,8 +343,19 @@ ${table(
 };
 
 /**
+ * How many events a report flags at most, from its summary: each is back-dated, retracted or
+ * retracting, a disclosure, or the event of a notice (some are several), known before the events
+ * are read again.
+ */
+const flaggedAtMost = (a: LargeReport['head']): number =>
+  a.summary.backDated + a.summary.retracted + a.summary.retractions + a.summary.disclosures + a.summary.notices;
+
+/**
  * A large report as HTML, written as it is read (docs/audit.md#large-reports): the events per
- * month and type, then only the flagged events, in the rows the full table has.
+ * month and type, then only the flagged events, in the rows the full table has. When the flagged
+ * events may be more than a full report lists (every event of a ledger imported long after its
+ * dates is back-dated), each month's are a table in a closed `<details>`: a browser then lays out
+ * only the months opened (or searched), and a page of hundreds of thousands of rows still opens.
  */
 export function* auditHtmlLarge(report: LargeReport): Generator<string> {
   const a = report.head;
@@ -356,20 +367,36 @@ export function* auditHtmlLarge(report: LargeReport): Generator<string> {
     months.rows.map(([month, ...counts]) => ({ cells: [month!, ...counts.map(num)] })),
     'No events are dated in the period.',
   )}\n<h3>Flagged events</h3>\n`;
+  const byMonth = flaggedAtMost(a) > report.listUpTo;
   let n = 0;
   let listed = 0;
+  // With byMonth, the rows of the month being read, written with its count once it ends.
+  let month: { name: string; rows: string[] } | undefined;
+  const monthText = (m: { name: string; rows: string[] }): string =>
+    `<details class="month"><summary>${esc(m.name)}: ${groupThousands(String(m.rows.length))} flagged</summary>\n${tableTop(EVENT_HEADERS, 'events')}${m.rows.join('\n')}${TABLE_END}</details>\n`;
   let chunk = '';
   for (const e of report.events()) {
     n++;
     if (!report.flagged(e)) continue;
-    chunk += `${listed === 0 ? tableTop(EVENT_HEADERS, 'events') : '\n'}${tableRow(eventRow(e))}`;
     listed++;
+    if (byMonth) {
+      const name = e.date.slice(0, 7);
+      if (month?.name !== name) {
+        if (month) yield monthText(month);
+        month = { name, rows: [] };
+      }
+      month.rows.push(tableRow(eventRow(e)));
+      continue;
+    }
+    chunk += `${listed === 1 ? tableTop(EVENT_HEADERS, 'events') : '\n'}${tableRow(eventRow(e))}`;
     if (chunk.length > 1 << 16) {
       yield chunk;
       chunk = '';
     }
   }
-  yield `${chunk}${listed === 0 ? '<p class="empty">No event in the period is flagged.</p>' : TABLE_END}
-<p class="note">${esc(`${groupThousands(String(listed))} flagged of ${groupThousands(String(n))} events, in timeline order (effective date, then revision), retracted ones struck through. Back-dated: recorded more than ${a.summary.thresholds.backDatedAfterDays} days after its effective date.`)}</p>
+  if (month) yield monthText(month);
+  const end = listed === 0 ? '<p class="empty">No event in the period is flagged.</p>' : byMonth ? '' : TABLE_END;
+  yield `${chunk}${end}
+<p class="note">${esc(`${groupThousands(String(listed))} flagged of ${groupThousands(String(n))} events, in timeline order (effective date, then revision)${byMonth ? ', by month: open a month to see its events (a search of the page opens the months it finds)' : ''}, retracted ones struck through. Back-dated: recorded more than ${a.summary.thresholds.backDatedAfterDays} days after its effective date.`)}</p>
 ${htmlTail(a)}`;
 }

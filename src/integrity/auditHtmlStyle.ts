@@ -60,6 +60,8 @@ table.events th:nth-child(7) { width: 124px; }
 table.events td.flags .tag { white-space: normal; }
 table.events th { white-space: normal; }
 table.events td { overflow-wrap: anywhere; }
+details.month > summary { cursor: pointer; padding: 5px 0; font-weight: 600; }
+details.month[open] > summary { color: var(--accent); }
 .note-text { color: var(--muted); font-size: 11.5px; margin-top: 3px; }
 ul.changes li { margin-bottom: 2px; }
 .scroll { overflow-x: auto; }

@@ -83,12 +83,32 @@ describe('audit: a period with more events than md and html list', () => {
     expect([...auditMarkdownLarge(quiet)].join('')).toContain('1 flagged of 1 event');
   });
 
+  /** The rows of the events tables (the flagged events), in the order written. */
+  const eventRows = (html: string): string[] =>
+    [...html.matchAll(/<table class="events">[\s\S]*?<\/table>/g)].flatMap((t) => t[0].match(/<tr[ >][\s\S]*?<\/tr>/g)!.slice(1));
+
   it("html has the month table and the flagged rows, in the full table's row format", () => {
-    const html = [...auditHtmlLarge(large)].join('');
+    // Flagged events no more than a full report lists: one table.
+    const html = [...auditHtmlLarge({ ...large, listUpTo: 1000 })].join('');
     expect(html).toContain('id="large-report"');
     expect(html).toContain('<h3>Events per month and type</h3>');
     expect(html.match(/<table class="events">/g)).toHaveLength(1);
-    expect(html).toContain('10 flagged of 10 events');
+    expect(html).not.toContain('<details');
+    expect(eventRows(html)).toHaveLength(10);
+    expect(html).toContain('10 flagged of 10 events, in timeline order');
+    expect(html).toMatch(/<\/html>\n$/);
+  });
+
+  it('html groups the flagged rows by month, each in a closed details, when they may be more than a full report lists', () => {
+    const html = [...auditHtmlLarge(large)].join('');
+    const months = [...html.matchAll(/<details class="month"><summary>(\d{4}-\d{2}): (\d+) flagged<\/summary>/g)];
+    expect(months.length).toBeGreaterThan(1);
+    expect(html.match(/<table class="events">/g)).toHaveLength(months.length);
+    expect(months.map((m) => m[1])).toEqual([...new Set(months.map((m) => m[1]))].sort());
+    expect(months.reduce((n, m) => n + Number(m[2]), 0)).toBe(10);
+    // The same rows as the single table, in the same order.
+    expect(eventRows(html)).toEqual(eventRows([...auditHtmlLarge({ ...large, listUpTo: 1000 })].join('')));
+    expect(html).toContain('10 flagged of 10 events, in timeline order (effective date, then revision), by month');
     expect(html).toMatch(/<\/html>\n$/);
   });
 });
