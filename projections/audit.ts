@@ -201,9 +201,9 @@ export const projectAudit = (
   }
 
   // Proceeds by holder in the period (fifo): the lots of every holder the stream names, so those
-  // of each seller are as a replay for that seller alone would have them.
-  // Each disposal is priced as the fold makes it, so its lots are not kept.
-  const bySeller = new Map<HolderId, { tally: ProceedsTally; fx: CurrencyConverter }>();
+  // of each seller are as a replay for that seller alone would have them. Each disposal is priced
+  // as the fold makes it, so its lots are not kept.
+  const bySeller = new Map<HolderId, ProceedsTally>();
   eachDisposal(
     issuer,
     fold(),
@@ -211,19 +211,17 @@ export const projectAudit = (
     facts.holders,
     (_holder, on) => on >= from,
     (d) => {
-      let seller = bySeller.get(d.seller);
-      if (!seller) {
-        const fx = new CurrencyConverter(registries.fx);
-        bySeller.set(d.seller, (seller = { tally: new ProceedsTally({ holder: d.seller, method: 'fifo' }, fx), fx }));
-      }
-      seller.tally.add(d);
+      let tally = bySeller.get(d.seller);
+      if (!tally)
+        bySeller.set(d.seller, (tally = new ProceedsTally({ holder: d.seller, method: 'fifo' }, new CurrencyConverter(registries.fx))));
+      tally.add(d);
     },
   );
   const warnings: string[] = [];
   const proceeds = [...bySeller.keys()].sort(compareText).map((holder): HolderProceedsJson => {
-    const { tally, fx } = bySeller.get(holder)!;
+    const tally = bySeller.get(holder)!;
     const answer = tally.proceeds();
-    warnings.push(...fx.warnings);
+    warnings.push(...tally.warnings);
     return { holder, name: displayName(registries.end, holder), disposals: answer.disposals, totals: answer.totals };
   });
 

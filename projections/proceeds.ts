@@ -170,7 +170,9 @@ export const issuerDisposals = (
     request.method,
     feeding,
     who.counts,
-    (d) => (from === undefined || d.date >= from) && found.push(d),
+    (d) => {
+      if (from === undefined || d.date >= from) found.push(d);
+    },
     datesMatter,
   );
   return found;
@@ -251,6 +253,11 @@ export class ProceedsTally {
       currency,
       ...money(a),
     });
+  }
+
+  /** The missing exchange rates met so far (the converter's warnings). */
+  get warnings(): string[] {
+    return this.fx.warnings;
   }
 
   proceeds(): ProceedsJson {

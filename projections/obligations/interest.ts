@@ -148,7 +148,7 @@ const groupModel = (heads: ReadonlyArray<HolderId>, holdersTimeline: ReadonlyArr
  * notice and no passive crossing, so its reader can skip it; a large register has one for every
  * small holder's every trade.
  */
-export type KeptSteps = 'every' | 'crossable';
+type KeptSteps = 'every' | 'crossable';
 
 /**
  * Walks the issuer's timeline (selected for the question's asOf and knownAt) date by date and
