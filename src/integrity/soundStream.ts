@@ -80,8 +80,18 @@ export const soundStream = (stream: string, rows: PairedStream, onRows?: (n: num
   const n = rows.events;
   const seen = new Uint8Array(n);
   const hashes = Buffer.alloc(n * HASH_BYTES);
-  const previous = Buffer.alloc(n * HASH_BYTES);
-  const recordedAt: string[] = new Array<string>(n);
+  // Each revision's recordedAt in epoch milliseconds: the stored form is canonical
+  // (YYYY-MM-DDTHH:MM:SS.sssZ, checked by the decoder), so the numbers order as the texts do.
+  const recordedMs = new Float64Array(n);
+  // The prevHash of a revision read before the revision it links to (a back-dated event's
+  // successor): checked, and dropped, when that one is read. Rows mostly come in revision order.
+  const waiting = new Map<number, string>();
+  const scratch = Buffer.alloc(HASH_BYTES);
+  /** Whether `prevHash` is the hash of the revision before `revision` (the genesis hash before the first). */
+  const linksBack = (prevHash: string, revision: number): boolean => {
+    scratch.write(prevHash, 0, 'hex');
+    return revision === 0 ? scratch.equals(GENESIS) : scratch.compare(hashes, (revision - 1) * HASH_BYTES, revision * HASH_BYTES) === 0;
+  };
   const retractionAt = new Map(rows.retractions.map((r) => [r[0], r]));
   // The retracted ids, from the retraction rows: used only once every row is shown to match.
   const retractedAt = new Map<string, string>();
@@ -118,8 +128,17 @@ export const soundStream = (stream: string, rows: PairedStream, onRows?: (n: num
       const derived = deriveRow(e);
       if (derived.body !== body) return undefined;
       hashes.write(e.hash, revision * HASH_BYTES, 'hex');
-      previous.write(e.prevHash, revision * HASH_BYTES, 'hex');
-      recordedAt[revision] = e.recordedAt;
+      recordedMs[revision] = Date.parse(e.recordedAt);
+      // The chain: linked to the revision before once both are read, and recordedAt never going back.
+      if (revision === 0 || seen[revision - 1] === 1) {
+        if (!linksBack(e.prevHash, revision)) return undefined;
+        if (revision > 0 && recordedMs[revision]! < recordedMs[revision - 1]!) return undefined;
+      } else waiting.set(revision, e.prevHash);
+      const next = waiting.get(revision + 1);
+      if (next !== undefined) {
+        waiting.delete(revision + 1);
+        if (!linksBack(next, revision + 1) || recordedMs[revision + 1]! < recordedMs[revision]!) return undefined;
+      }
       if (targetRevisions.has(revision)) targetTypes.set(revision, e.type);
       const retraction = retractionAt.get(revision);
       retractionAt.delete(revision);
@@ -144,12 +163,8 @@ export const soundStream = (stream: string, rows: PairedStream, onRows?: (n: num
     }
     onRows?.(page.length);
   }
-  if (timelineRows !== n || retractionAt.size > 0 || !snapshotHolds(undefined)) return undefined;
-  for (let r = 0; r < n; r++) {
-    const link = r === 0 ? GENESIS : hashes.subarray((r - 1) * HASH_BYTES, r * HASH_BYTES);
-    if (previous.compare(link, 0, HASH_BYTES, r * HASH_BYTES, (r + 1) * HASH_BYTES) !== 0) return undefined;
-    if (r > 0 && recordedAt[r]! < recordedAt[r - 1]!) return undefined;
-  }
+  // Every revision 0…n-1 read once, so every link was checked (none is still waiting).
+  if (timelineRows !== n || waiting.size > 0 || retractionAt.size > 0 || !snapshotHolds(undefined)) return undefined;
   // A retraction's target: an earlier event of the stream that may be retracted (the replay's rule).
   for (const [revision, , targetRevision] of rows.retractions) {
     const type = targetTypes.get(targetRevision!);
