@@ -371,9 +371,9 @@ export function* auditHtmlLarge(report: LargeReport): Generator<string> {
   let n = 0;
   let listed = 0;
   // With byMonth, the rows of the month being read, written with its count once it ends.
-  let month: { name: string; rows: string[] } | undefined;
-  const monthText = (m: { name: string; rows: string[] }): string =>
-    `<details class="month"><summary>${esc(m.name)}: ${groupThousands(String(m.rows.length))} flagged</summary>\n${tableTop(EVENT_HEADERS, 'events')}${m.rows.join('\n')}${TABLE_END}</details>\n`;
+  let month: { name: string; rows: Array<{ cells: Cell[]; className?: string }> } | undefined;
+  const monthText = (m: NonNullable<typeof month>): string =>
+    `<details class="month"><summary>${esc(m.name)}: ${groupThousands(String(m.rows.length))} flagged</summary>\n${table(EVENT_HEADERS, m.rows, '', 'events')}</details>\n`;
   let chunk = '';
   for (const e of report.events()) {
     n++;
@@ -385,7 +385,7 @@ export function* auditHtmlLarge(report: LargeReport): Generator<string> {
         if (month) yield monthText(month);
         month = { name, rows: [] };
       }
-      month.rows.push(tableRow(eventRow(e)));
+      month.rows.push(eventRow(e));
       continue;
     }
     chunk += `${listed === 1 ? tableTop(EVENT_HEADERS, 'events') : '\n'}${tableRow(eventRow(e))}`;
