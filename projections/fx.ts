@@ -17,7 +17,7 @@ export type FxRates = Readonly<{
 
 const pairKey = (a: CurrencyCode, b: CurrencyCode): string => (a < b ? `${a}/${b}` : `${b}/${a}`);
 
-export const fxRates = (fxTimeline: ReadonlyArray<PlacedEvent>): FxRates => {
+export const fxRates = (fxTimeline: Iterable<PlacedEvent>): FxRates => {
   // The timeline is in (date, revision) order, so each pair's list is too: the last match wins.
   const pairs = new Map<string, PairRate[]>();
   for (const e of fxTimeline) {

@@ -106,7 +106,7 @@ export type ProceedsTargets = Readonly<{
 }>;
 
 /** The holders a request is about, from the `holders` timeline (every date, as known at knownAt). */
-export const proceedsTargets = (holderTimeline: ReadonlyArray<PlacedEvent>, request: ProceedsRequest): ProceedsTargets => {
+export const proceedsTargets = (holderTimeline: Iterable<PlacedEvent>, request: ProceedsRequest): ProceedsTargets => {
   const { holder } = request;
   if (!request.group) return { targets: [holder], counts: (h) => h === holder, members: undefined };
   const group = groupHistory(holderTimeline, holder);
@@ -199,7 +199,7 @@ export const projectProceeds = (streams: ProceedsStreams, request: ProceedsReque
 /** The answer from the counted disposals of every issuer (in any order) and the `fx` timeline. */
 export const proceedsOf = (
   found: Disposal[],
-  fxTimeline: ReadonlyArray<PlacedEvent>,
+  fxTimeline: Iterable<PlacedEvent>,
   request: ProceedsRequest,
   who: ProceedsTargets,
 ): ProceedsAnswer => {

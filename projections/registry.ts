@@ -12,12 +12,23 @@ export type HolderRegistry = ReadonlyMap<HolderId, HolderEntry>;
  * Folds the `holders` timeline (already selected for asOf/knownAt): a later HolderRegistered for
  * the same holder replaces its name and controlledBy (docs/events.md).
  */
-export const holderRegistry = (holdersTimeline: ReadonlyArray<PlacedEvent>): Map<HolderId, HolderEntry> => {
+export const holderRegistry = (holdersTimeline: Iterable<PlacedEvent>): HolderRegistry => holderRegistries(holdersTimeline, undefined).end;
+
+/**
+ * The registry at the end of the timeline and, in the same pass, as it stood after the events
+ * dated up to `split` (the audit's start and end): the rows are read once, not kept.
+ */
+export const holderRegistries = (
+  holdersTimeline: Iterable<PlacedEvent>,
+  split: IsoDate | undefined,
+): { atSplit: HolderRegistry; end: HolderRegistry } => {
   const registry = new Map<HolderId, HolderEntry>();
+  let atSplit: Map<HolderId, HolderEntry> | undefined;
   for (const e of holdersTimeline) {
+    if (atSplit === undefined && split !== undefined && e.date > split) atSplit = new Map(registry);
     if (e.type === 'HolderRegistered') registry.set(e.data.holder, { name: e.data.name, controlledBy: e.data.controlledBy });
   }
-  return registry;
+  return { atSplit: atSplit ?? registry, end: registry };
 };
 
 const PUBLIC_NAME = 'Public (free float)';
@@ -60,15 +71,17 @@ export const groupMembers = (registry: HolderRegistry, head: HolderId): HolderId
  */
 export type GroupHistory = Readonly<{ head: HolderId; periods: ReadonlyArray<{ from: IsoDate; members: ReadonlySet<HolderId> }> }>;
 
-export const groupHistory = (holdersTimeline: ReadonlyArray<PlacedEvent>, head: HolderId): GroupHistory => {
+export const groupHistory = (holdersTimeline: Iterable<PlacedEvent>, head: HolderId): GroupHistory => {
   const periods: Array<{ from: IsoDate; members: ReadonlySet<HolderId> }> = [];
   const registry = new Map<HolderId, HolderEntry>();
-  for (let i = 0; i < holdersTimeline.length; i++) {
-    const e = holdersTimeline[i]!;
+  // A date's members are known once its last event is folded: when the next date begins, or at the end.
+  let date: IsoDate | undefined;
+  for (const e of holdersTimeline) {
+    if (date !== undefined && e.date !== date) periods.push({ from: date, members: new Set(groupMembers(registry, head)) });
+    date = e.date;
     if (e.type === 'HolderRegistered') registry.set(e.data.holder, { name: e.data.name, controlledBy: e.data.controlledBy });
-    const next = holdersTimeline[i + 1];
-    if (next === undefined || next.date !== e.date) periods.push({ from: e.date, members: new Set(groupMembers(registry, head)) });
   }
+  if (date !== undefined) periods.push({ from: date, members: new Set(groupMembers(registry, head)) });
   return { head, periods };
 };
 

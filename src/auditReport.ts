@@ -4,7 +4,7 @@ import { auditPeriod, dayBefore, flaggedEvents, projectAudit, type StreamFacts }
 import { auditEventRows, type AuditEntry, type AuditEventJson, type Retracted } from '../projections/auditEvents.js';
 import { fxRates } from '../projections/fx.js';
 import { compareText } from '../projections/format.js';
-import { holderRegistry } from '../projections/registry.js';
+import { holderRegistries } from '../projections/registry.js';
 import { END_OF_TIME, selectTimeline, type PointInTime } from '../projections/timeline.js';
 import { fail } from './domain/problem.js';
 import { holdersNamedBy } from './domain/mentions.js';
@@ -136,7 +136,7 @@ const timelineOf = async (
 };
 
 /** A registry stream (`holders`, `fx`) as the report reads it: its timeline at a point, and its last event. */
-type Registry = Readonly<{ at: (point: PointInTime) => PlacedEvent[]; head: StoredEvent | undefined }>;
+type Registry = Readonly<{ at: (point: PointInTime) => Iterable<PlacedEvent>; head: StoredEvent | undefined }>;
 
 /**
  * A registry stream from the store's derived timeline when the stream verified (a row decodes for
@@ -148,7 +148,7 @@ const registryOf = async (store: EventStore, stream: string, trusted: boolean): 
     let head: StoredEvent | undefined;
     const last = derived.head(stream);
     if (last >= 0) for await (const e of store.iterateStream(stream, last)) head = e;
-    return { at: (point) => [...selectRows(derived, stream, '', point)], head };
+    return { at: (point) => selectRows(derived, stream, '', point), head };
   }
   const events = await store.readStream(stream);
   return { at: (point) => selectTimeline(events, point), head: events[events.length - 1] };
@@ -191,13 +191,8 @@ export const openAuditReport = async (store: EventStore, options: AuditOptions):
     const holders = await registryOf(store, HOLDERS_STREAM, trusted(HOLDERS_STREAM));
     const fx = await registryOf(store, FX_STREAM, trusted(FX_STREAM));
     // The timeline at the start is the one at the end up to that date: the same events are selected by knownAt.
-    const holdersAtEnd = holders.at({ asOf: period.to, knownAt });
-    const dayBeforeStart = dayBefore(period.from);
-    const registries = {
-      start: holderRegistry(holdersAtEnd.filter((e) => e.date <= dayBeforeStart)),
-      end: holderRegistry(holdersAtEnd),
-      fx: fxRates(fx.at({ asOf: END_OF_TIME, knownAt })),
-    };
+    const { atSplit: start, end } = holderRegistries(holders.at({ asOf: period.to, knownAt }), dayBefore(period.from));
+    const registries = { start, end, fx: fxRates(fx.at({ asOf: END_OF_TIME, knownAt })) };
     const timeline = await timelineOf(store, stream, knownAt, envelopes, trusted(stream));
     const figures = projectAudit(timeline(period.to), facts, registries, request, listUpTo);
     return { figures, timeline, heads: headsOf([head, holders.head, fx.head]) };

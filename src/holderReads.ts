@@ -99,7 +99,8 @@ export const indexedProceeds = (
       'of any issuer',
     );
     const everything: PointInTime = { asOf: END_OF_TIME, knownAt };
-    const who = proceedsTargets([...selectRows(reads, HOLDERS_STREAM, '', everything)], request);
+    // Rows read as they are folded, and only for a group: a holder's own proceeds need none of them.
+    const who = proceedsTargets(selectRows(reads, HOLDERS_STREAM, '', everything), request);
     // Disposals after --to cannot depend on anything later: the timeline stops there.
     const at: PointInTime = { asOf: request.to ?? END_OF_TIME, knownAt };
     const streams = issuer !== undefined ? [toIssuerStreamId(issuer)] : issuerStreamsOf(reads, who.targets, knownAt);
@@ -108,5 +109,5 @@ export const indexedProceeds = (
       const timeline = lotTimeline(reads, stream, at, who.targets, !foldsFromPart(request));
       for (const d of issuerDisposals(issuerOfStream(stream)!, timeline, request, who)) found.push(d);
     }
-    return proceedsOf(found, [...selectRows(reads, FX_STREAM, '', everything)], request, who);
+    return proceedsOf(found, selectRows(reads, FX_STREAM, '', everything), request, who);
   });
