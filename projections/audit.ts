@@ -84,8 +84,6 @@ export type StreamFacts = RetractionFacts &
     registration: Extract<StoredEvent, { type: 'IssuerRegistered' }> | undefined;
     /** The date disclosure rules apply from (its first counted IPOCompleted, else its registration; docs/obligations.md). */
     listing: IsoDate | undefined;
-    /** Every holder its events name: whose cost lots the proceeds follow. */
-    holders: ReadonlySet<HolderId>;
   }>;
 
 export type AuditRequest = Readonly<{
@@ -208,7 +206,8 @@ export const projectAudit = (
     issuer,
     fold(),
     'fifo',
-    facts.holders,
+    // Every holder's lots: a position exists only for a holder some event names.
+    () => true,
     (_holder, on) => on >= from,
     (d) => {
       let tally = bySeller.get(d.seller);

@@ -117,7 +117,7 @@ class IssuerLots extends IgnoreSteps {
 
   constructor(
     private readonly method: CostMethod,
-    private readonly tracked: ReadonlySet<HolderId>,
+    private readonly tracked: (holder: HolderId) => boolean,
     private readonly datesMatter: DatesMatter,
     private readonly dispose: Dispose,
   ) {
@@ -125,7 +125,7 @@ class IssuerLots extends IgnoreSteps {
   }
 
   private position(cls: ClassId, holder: HolderId): CostPosition | undefined {
-    if (!this.tracked.has(holder)) return undefined;
+    if (!this.tracked(holder)) return undefined;
     let byHolder = this.positions.get(cls);
     if (!byHolder) this.positions.set(cls, (byHolder = new Map()));
     let p = byHolder.get(holder);
@@ -163,7 +163,7 @@ class IssuerLots extends IgnoreSteps {
     let paid: Priced | undefined;
     const price = () => (paid ??= priced(shares, sale));
     this.dispose(cls, from, shares, sale.currency, price, taken);
-    if (this.tracked.has(to)) this.acquire(cls, to, shares, price().gross, sale.currency);
+    if (this.tracked(to)) this.acquire(cls, to, shares, price().gross, sale.currency);
   }
 
   override cancel(cls: ClassId, holder: HolderId, shares: bigint, sale: Payment | undefined): void {
@@ -203,7 +203,7 @@ export const eachDisposal = (
   issuer: IssuerId,
   timeline: Iterable<PlacedEvent>,
   method: CostMethod,
-  tracked: ReadonlySet<HolderId>,
+  tracked: (holder: HolderId) => boolean,
   counts: (holder: HolderId, date: IsoDate) => boolean,
   found: (d: Disposal) => void,
   datesMatter: DatesMatter = () => true,

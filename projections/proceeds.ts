@@ -168,7 +168,7 @@ export const issuerDisposals = (
     issuer,
     timeline,
     request.method,
-    feeding,
+    (h) => feeding.has(h),
     who.counts,
     (d) => {
       if (from === undefined || d.date >= from) found.push(d);

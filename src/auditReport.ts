@@ -7,13 +7,12 @@ import { compareText } from '../projections/format.js';
 import { holderRegistries } from '../projections/registry.js';
 import { END_OF_TIME, selectTimeline, type PointInTime } from '../projections/timeline.js';
 import { fail } from './domain/problem.js';
-import { holdersNamedBy } from './domain/mentions.js';
 import { byEffectivePoint, type PlacedEvent } from './domain/timeline.js';
 import { readHolidays } from './obligationsQuery.js';
 import { auditDocument, withEvents, type AuditJson } from './integrity/auditDocument.js';
 import type { LargeReport } from './integrity/auditText.js';
 import { verifyLedger } from './integrity/verify.js';
-import type { EventStore, StreamHead } from './store/eventStore.js';
+import { recordsOf, type EventRecord, type EventStore, type StreamHead } from './store/eventStore.js';
 import { selectRows } from './snapshots.js';
 import { parseDate } from './timeArguments.js';
 
@@ -46,37 +45,40 @@ export type AuditReport = LargeReport &
 /** The envelope's own fields of each revision of a stream (a derived timeline carries the event only). */
 type Envelopes = Readonly<{ actor: string[]; source: Array<string | undefined>; note: Array<string | undefined> }>;
 
+/** The events the audit's first pass reads whole; of the others it needs only their records. */
+const READ_WHOLE = ['IssuerRegistered', 'EventRetracted', 'IPOCompleted'] as const;
+
 /**
  * One pass over the issuer's stream in revision order: what the report must know before it reads
- * the timeline (the retractions and their targets, the registration, the listing date, every
- * holder named), and the envelope fields of each revision.
+ * the timeline (the retractions and their targets, the registration, the listing date), the
+ * records (actor, source, note) of each revision, and the stream's last event.
  */
 const readFacts = async (
   store: EventStore,
   stream: string,
-  events: AsyncIterable<StoredEvent> | Iterable<StoredEvent>,
   knownAt: Instant,
 ): Promise<{ facts: StreamFacts; envelopes: Envelopes; head: StoredEvent | undefined }> => {
   let registration: StreamFacts['registration'];
   const retractions: Retracted[] = [];
   const listings: StoredEvent[] = [];
-  const holders = new Set<HolderId>();
   const actors = new Map<string, string>();
   const envelopes: Envelopes = { actor: [], source: [], note: [] };
-  let head: StoredEvent | undefined;
-  for await (const e of events) {
-    head = e;
-    if (e.recordedAt > knownAt) continue;
-    let actor = actors.get(e.actor);
-    if (actor === undefined) actors.set(e.actor, (actor = e.actor));
-    envelopes.actor[e.revision] = actor;
-    envelopes.source[e.revision] = e.source;
-    envelopes.note[e.revision] = e.note;
-    for (const h of holdersNamedBy(e)) holders.add(h);
-    if (e.type === 'IssuerRegistered') registration ??= e;
-    else if (e.type === 'EventRetracted') retractions.push(e);
-    else if (e.type === 'IPOCompleted') listings.push(e);
+  let last: EventRecord | undefined;
+  for await (const r of recordsOf(store, stream, READ_WHOLE)) {
+    last = r;
+    if (r.recordedAt > knownAt) continue;
+    let actor = actors.get(r.actor);
+    if (actor === undefined) actors.set(r.actor, (actor = r.actor));
+    envelopes.actor[r.revision] = actor;
+    envelopes.source[r.revision] = r.source;
+    envelopes.note[r.revision] = r.note;
+    const e = r.event;
+    if (e?.type === 'IssuerRegistered') registration ??= e;
+    else if (e?.type === 'EventRetracted') retractions.push(e);
+    else if (e?.type === 'IPOCompleted') listings.push(e);
   }
+  let head = last?.event;
+  if (last !== undefined && head === undefined) for await (const e of store.iterateStream(stream, last.revision)) head = e;
   const targets = new Map<EventId, StoredEvent>();
   for (const r of retractions) {
     const id = r.data.eventId;
@@ -85,11 +87,7 @@ const readFacts = async (
   }
   const retracted = new Set(retractions.map((r) => r.data.eventId));
   const listing = listings.filter((e) => !retracted.has(e.id)).sort(byEffectivePoint)[0]?.date ?? registration?.date;
-  return {
-    facts: { registration, retractions, targets, holders, listing },
-    envelopes,
-    head,
-  };
+  return { facts: { registration, retractions, targets, listing }, envelopes, head };
 };
 
 /** The head of each stream read (its last event), sorted by stream name as `EventStore.heads` gives them. */
@@ -178,7 +176,7 @@ export const openAuditReport = async (store: EventStore, options: AuditOptions):
   // The streams are verified on a worker thread (where one can run) while this one reads them.
   const verifying = verifyLedger(store, { streams, offThread: true, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   verifying.catch(() => undefined); // awaited below: a failure meanwhile is not an unhandled rejection
-  const { facts, envelopes, head } = await readFacts(store, stream, store.iterateStream(stream), knownAt);
+  const { facts, envelopes, head } = await readFacts(store, stream, knownAt);
   if (facts.registration === undefined) {
     await verifying;
     fail('UnknownIssuer', `unknown issuer ${issuer}`, { issuer });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isLedgerError, type Problem } from '../src/domain/problem.js';
+import { recordsOf } from '../src/store/eventStore.js';
 import { openSqliteStore } from '../src/store/sqliteStore.js';
 import { batchOf, issuerRegistered, moreIssues, newIssuerHistory, seal, sharesIssued, withId } from './fixtures/sealed.js';
 import { describeStoreContract } from './storeContract.js';
@@ -140,6 +141,49 @@ describe('SQLite store', () => {
       expect(problem.message).toContain(`${history.stream}@0`);
     });
   });
+
+  it("reads a stream's records from the envelopes' fields as decoding them gives, across pages", async () => {
+    const file = freshPath();
+    const history = newIssuerHistory(2_500);
+    await withStore(file, async (store) => {
+      await store.append([batchOf(history.events, -1)]);
+      const records = [];
+      for await (const r of store.iterateRecords(history.stream, ['IssuerRegistered'])) records.push(r);
+      const whole = [];
+      for await (const r of recordsOf({ ...store, iterateRecords: undefined }, history.stream, ['IssuerRegistered'])) whole.push(r);
+      expect(records).toEqual(whole.map((r) => ({ ...r, event: r.event?.type === 'IssuerRegistered' ? r.event : undefined })));
+      expect(records.map((r) => r.revision)).toEqual(history.events.map((e) => e.revision));
+    });
+  });
+
+  const RECORD_DAMAGE: Record<string, string> = {
+    'is not JSON': `substr(envelope, 2)`,
+    'has a number for actor': `json_set(envelope, '$.actor', 5)`,
+    'has a recordedAt that is no instant': `json_set(envelope, '$.recordedAt', '2023-02-30T00:00:00.000Z')`,
+    'has an empty source': `json_set(envelope, '$.source', '')`,
+    'is an array': `'[]'`,
+  };
+  for (const [what, edit] of Object.entries(RECORD_DAMAGE))
+    it(`reports a record whose envelope ${what} as CorruptEvent, as reading the stream does`, async () => {
+      const file = freshPath();
+      const history = newIssuerHistory(3);
+      await withStore(file, (store) => store.append([batchOf(history.events, -1)]));
+      const db = new Database(file);
+      db.prepare(`UPDATE events SET envelope = ${edit} WHERE stream = ? AND revision = 2`).run(history.stream);
+      db.close();
+      await withStore(file, async (store) => {
+        const read = await problemOf(store.readStream(history.stream));
+        const records = await problemOf(
+          (async () => {
+            for await (const _ of store.iterateRecords(history.stream, [])) {
+              /* read through */
+            }
+          })(),
+        );
+        expect(read.kind).toBe('CorruptEvent');
+        expect(records).toEqual(read);
+      });
+    });
 
   it('leaves no rows when a batch fails midway through the transaction', async () => {
     const file = freshPath();

@@ -114,6 +114,26 @@ export const describeStoreContract = (
         expect(await collect(store.iterateStream(history.stream, 9))).toEqual([]);
       });
 
+      it("reads a stream's records, whole only for the types asked, when the store offers it", async () => {
+        if (!store.iterateRecords) return;
+        const history = newIssuerHistory(3);
+        await store.append([batchOf(history.events, -1)]);
+
+        const records = await collect(store.iterateRecords(history.stream, ['IssuerRegistered']));
+        expect(records).toEqual(
+          history.events.map(({ revision, recordedAt, actor, source, note, ...e }) => ({
+            revision,
+            recordedAt,
+            actor,
+            source,
+            note,
+            event: e.type === 'IssuerRegistered' ? history.events[revision] : undefined,
+          })),
+        );
+        expect(history.events.some((e) => e.note !== undefined) && history.events.some((e) => e.source !== undefined)).toBe(true);
+        expect(await collect(store.iterateRecords(newIssuerHistory(0).stream, []))).toEqual([]);
+      });
+
       it('appends to several streams in one call', async () => {
         const a = newIssuerHistory(1);
         const b = newIssuerHistory(2);

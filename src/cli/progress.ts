@@ -112,7 +112,7 @@ const clock = (seconds: number): string => {
 export const countEvents = async (store: EventStore): Promise<number> => (await store.heads()).reduce((n, h) => n + h.revision + 1, 0);
 
 /**
- * The store, counting as the work goes: events read (`readStream`, `readAll`), ids looked up
+ * The store, counting as the work goes: events read (`readStream`, `iterateStream`, `iterateRecords`, `readAll`), ids looked up
  * (`findEvent`: the ledger looks up every submitted id before deciding) and events written.
  */
 export const meteredStore = (
@@ -159,6 +159,17 @@ export const meteredStore = (
             lookedUp += ids.length;
             on.lookedUp?.(lookedUp);
             return found;
+          },
+        }
+      : {}),
+    ...(store.iterateRecords
+      ? {
+          async *iterateRecords(stream: string, whole: Parameters<NonNullable<EventStore['iterateRecords']>>[1]) {
+            for await (const r of store.iterateRecords!(stream, whole)) {
+              read += 1;
+              on.read?.(read);
+              yield r;
+            }
           },
         }
       : {}),

@@ -1,4 +1,4 @@
-import type { EventId, StoredEvent } from '../../events/index.js';
+import type { EventId, EventType, Instant, StoredEvent } from '../../events/index.js';
 import type { DerivedReads } from './derivedReads.js';
 import type { StreamSnapshots } from './streamSnapshot.js';
 
@@ -13,6 +13,17 @@ export const NO_STREAM: ExpectedRevision = -1;
 export type AppendBatch = Readonly<{ stream: string; expectedRevision: ExpectedRevision; events: ReadonlyArray<StoredEvent> }>;
 
 export type StreamHead = Readonly<{ stream: string; revision: number; hash: string }>;
+
+/** An event's record-keeping fields: when and by whom it was recorded, from what source, with what note (EventStore.iterateRecords). */
+export type EventRecord = Readonly<{
+  revision: number;
+  recordedAt: Instant;
+  actor: string;
+  source: string | undefined;
+  note: string | undefined;
+  /** The whole event, where its type is one of those asked for whole (and wherever the store decoded it anyway). */
+  event: StoredEvent | undefined;
+}>;
 
 /**
  * The port every store implements (memory, SQLite, EventStoreDB) and the shared contract suite
@@ -52,6 +63,15 @@ export interface EventStore {
    */
   findEvents?(ids: ReadonlyArray<EventId>, stream?: string): Promise<Map<string, StoredEvent>>;
   /**
+   * Optional: the stream's events from the first in revision order as their records (EventRecord),
+   * whole only where their type is one of `whole`: a pass over a large stream that needs those
+   * fields without decoding every envelope (the audit's). An event whose record fields do not
+   * decode is CorruptEvent, as in iterateStream; the rest of an envelope not read whole is not
+   * checked here (verify does). SQLite offers it (reading the fields by SQL); elsewhere `recordsOf`
+   * gives the same from iterateStream.
+   */
+  iterateRecords?(stream: string, whole: ReadonlyArray<EventType>): AsyncIterable<EventRecord>;
+  /**
    * Optional: reads of what the store derives from each event as it appends it (timelines in
    * effective order, who each event names, retractions, snapshots of issuer state), so that stake
    * and cap-table questions need not replay envelopes. Answers as a replay would. SQLite offers it;
@@ -85,3 +105,13 @@ export interface EventStore {
   subscribe(options: Readonly<{ stream?: string; signal: AbortSignal }>): AsyncIterable<StoredEvent>;
   close(): Promise<void>;
 }
+
+/** A stream's records (EventStore.iterateRecords), by the store's own read where it has one. */
+export const recordsOf = (store: EventStore, stream: string, whole: ReadonlyArray<EventType>): AsyncIterable<EventRecord> =>
+  store.iterateRecords?.(stream, whole) ??
+  (async function* () {
+    for await (const event of store.iterateStream(stream)) {
+      const { revision, recordedAt, actor, source, note } = event;
+      yield { revision, recordedAt, actor, source, note, event };
+    }
+  })();
