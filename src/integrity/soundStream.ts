@@ -21,7 +21,8 @@ export type PairedStream = Readonly<{
   events: number;
   pages(): Iterable<ReadonlyArray<PairedRow>>;
   retractions: DerivedRows['retractions'];
-  mentions: DerivedRows['mentions'];
+  /** The mention rows, read as they are compared (a `holders` stream has one per holder). */
+  mentions(): Iterable<DerivedRows['mentions'][number]>;
   snapshots: DerivedRows['snapshots'];
   /** The revision of the stream's event filed under `id` before `before`, or null (as the store derives a retraction's target). */
   targetRevision(id: string, before: number): number | null;
@@ -102,7 +103,8 @@ export const soundStream = (stream: string, rows: PairedStream, onRows?: (n: num
   const targetRevisions = new Set<number>();
   for (const [, , targetRevision] of rows.retractions) if (targetRevision !== null) targetRevisions.add(targetRevision);
   const targetTypes = new Map<number, string>();
-  const mentions = new Map<string, { recordedAt: string; revision: number }>();
+  // Each name's first mention: the revision of the earliest (recordedAt, revision) naming it.
+  const mentions = new Map<string, number>();
   const snapshots = [...rows.snapshots].filter((s) => s[2] <= n - 1).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   let nextSnapshot = 0;
   let latest = '';
@@ -148,8 +150,8 @@ export const soundStream = (stream: string, rows: PairedStream, onRows?: (n: num
       } else if (retraction) return undefined;
       for (const name of derived.mentions) {
         const known = mentions.get(name);
-        if (!known || e.recordedAt < known.recordedAt || (e.recordedAt === known.recordedAt && revision < known.revision))
-          mentions.set(name, { recordedAt: e.recordedAt, revision });
+        const at = recordedMs[revision]!;
+        if (known === undefined || at < recordedMs[known]! || (at === recordedMs[known] && revision < known)) mentions.set(name, revision);
       }
       if (e.type === 'EventRetracted') continue;
       if (!snapshotHolds(e.date)) return undefined;
@@ -170,7 +172,7 @@ export const soundStream = (stream: string, rows: PairedStream, onRows?: (n: num
     const type = targetTypes.get(targetRevision!);
     if (targetRevision! >= revision || type === undefined || type === 'IssuerRegistered' || type === 'EventRetracted') return undefined;
   }
-  if (!sameMentions(mentions, rows.mentions, n - 1)) return undefined;
+  if (!sameMentions(mentions, recordedMs, rows.mentions(), n - 1)) return undefined;
   return {
     events: n,
     hashAt: (revision) => (revision < n ? hashes.toString('hex', revision * HASH_BYTES, (revision + 1) * HASH_BYTES) : undefined),
@@ -186,17 +188,21 @@ const decoded = (envelope: string): StoredEvent | undefined => {
   }
 };
 
+/**
+ * Whether the stored mention rows are the first mentions the pass found (`expected`: name → revision,
+ * whose recordedAt is `recordedMs[revision]`, stored as its canonical text).
+ */
 const sameMentions = (
-  expected: ReadonlyMap<string, { recordedAt: string; revision: number }>,
-  stored: DerivedRows['mentions'],
+  expected: ReadonlyMap<string, number>,
+  recordedMs: Float64Array,
+  stored: Iterable<DerivedRows['mentions'][number]>,
   head: number,
 ): boolean => {
   let count = 0;
   for (const [name, at, revision] of stored) {
     if (revision > head) continue; // left by a cut at the end: only a digest tells (derivedCheck.ts)
     count += 1;
-    const known = expected.get(name);
-    if (known?.recordedAt !== at || known.revision !== revision) return false;
+    if (expected.get(name) !== revision || new Date(recordedMs[revision]!).toISOString() !== at) return false;
   }
   return count === expected.size;
 };

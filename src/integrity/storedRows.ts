@@ -111,6 +111,11 @@ export const openSqliteRows = (path: string): StoredRows => {
           )
           .raw(),
         mentions: db.prepare<[string], [string, string, number]>('SELECT name, recorded_at, revision FROM mentions WHERE stream = ?').raw(),
+        mentionPage: db
+          .prepare<[string, string, number], [string, string, number]>(
+            'SELECT name, recorded_at, revision FROM mentions WHERE stream = ? AND name > ? ORDER BY name LIMIT ?',
+          )
+          .raw(),
         snapshots: db
           .prepare<[string], [string, string, number, string]>('SELECT date, recorded_at, revision, state FROM snapshots WHERE stream = ?')
           .raw(),
@@ -174,7 +179,14 @@ export const openSqliteRows = (path: string): StoredRows => {
                   }
                 },
                 retractions: derived.retractions.all(stream),
-                mentions: derived.mentions.all(stream),
+                mentions: function* () {
+                  for (let after = ''; ;) {
+                    const page = guard(() => derived.mentionPage.all(stream, after, PAGE_ROWS));
+                    yield* page;
+                    if (page.length < PAGE_ROWS) return;
+                    after = page[page.length - 1]![0];
+                  }
+                },
                 snapshots: derived.snapshots.all(stream),
                 targetRevision: (id: string, before: number) => guard(() => derived.targetRevision.get(id, stream, before) ?? null),
               },

@@ -6,7 +6,7 @@ import { verifyLedger } from '../../src/integrity/verify.js';
 import { migrate } from '../../src/store/sqliteSchema.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
 import { verifyLedger as verifyBefore } from './before/verify.js';
-import { copyOf, fixtureFile, ID, rehashFrom, removeTempFiles, rowAt, rowsOf, setEnvelope, tamper } from './fixtureLedger.js';
+import { copyOf, fixtureFile, freshPath, ID, rehashFrom, removeTempFiles, rowAt, rowsOf, setEnvelope, tamper } from './fixtureLedger.js';
 
 const ACME = 'issuer-acme';
 const OTHER = 'issuer-other';
@@ -171,5 +171,36 @@ describe('the one-pass check', () => {
       tamper(damaged, DAMAGE[damage]!);
       expect(await proven(damaged, damage.includes('holders') ? 'holders' : 'fx'), damage).toBeUndefined();
     }
+  });
+
+  it('reads the mention rows a page at a time: a holders stream of 2,500 holders, and one row edited on its second page', async () => {
+    const { storedRowsOf } = await import('../../src/integrity/storedRows.js');
+    const { soundStream } = await import('../../src/integrity/soundStream.js');
+    const { Ledger } = await import('../../src/ledger.js');
+    const file = freshPath();
+    const store = openSqliteStore(file);
+    const lines = Array.from({ length: 2_500 }, (_, i) =>
+      JSON.stringify({
+        type: 'HolderRegistered',
+        date: '2024-01-02',
+        data: { holder: `h-${String(i).padStart(4, '0')}`, name: `Holder ${i}` },
+      }),
+    );
+    await new Ledger({ store, actor: 'test', now: () => new Date('2024-01-03T00:00:00.000Z') }).import(lines.join('\n'));
+    await store.close();
+    const proven = async (path: string) => {
+      const opened = openSqliteStore(path);
+      const rows = storedRowsOf(opened);
+      try {
+        return soundStream('holders', rows.pairedOf!('holders')!)?.events;
+      } finally {
+        await rows.close();
+        await opened.close();
+      }
+    };
+    expect(await proven(file)).toBe(2_500);
+    const damaged = copyOf(file);
+    tamper(damaged, (db) => db.prepare("UPDATE mentions SET recorded_at = '2024-01-03T00:00:00.001Z' WHERE name = 'h-2400'").run());
+    expect(await proven(damaged)).toBeUndefined();
   });
 });
