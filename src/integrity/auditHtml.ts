@@ -30,15 +30,20 @@ const tableRow = (r: { cells: Cell[]; className?: string }): string =>
   `<tr${r.className ? ` class="${r.className}"` : ''}>${r.cells.map(td).join('')}</tr>`;
 const TABLE_END = '\n</tbody>\n</table></div>';
 
+/** A table of rows already written as `<tr>` text (a large report writes each as it reads it). */
+const writtenTable = (
+  headers: ReadonlyArray<string | { text: string; num: true }>,
+  rows: ReadonlyArray<string>,
+  empty: string,
+  tableClass?: string,
+): string => (rows.length === 0 ? `<p class="empty">${esc(empty)}</p>` : `${tableTop(headers, tableClass)}${rows.join('\n')}${TABLE_END}`);
+
 const table = (
   headers: ReadonlyArray<string | { text: string; num: true }>,
   rows: ReadonlyArray<{ cells: Cell[]; className?: string }>,
   empty: string,
   tableClass?: string,
-): string => {
-  if (rows.length === 0) return `<p class="empty">${esc(empty)}</p>`;
-  return `${tableTop(headers, tableClass)}${rows.map(tableRow).join('\n')}${TABLE_END}`;
-};
+): string => writtenTable(headers, rows.map(tableRow), empty, tableClass);
 const N = (text: string) => ({ text, num: true as const });
 
 const signedShares = (delta: string): string =>
@@ -370,10 +375,10 @@ export function* auditHtmlLarge(report: LargeReport): Generator<string> {
   const byMonth = flaggedAtMost(a) > report.listUpTo;
   let n = 0;
   let listed = 0;
-  // With byMonth, the rows of the month being read, written with its count once it ends.
-  let month: { name: string; rows: Array<{ cells: Cell[]; className?: string }> } | undefined;
+  // With byMonth, the rows of the month being read (as text), written with its count once it ends.
+  let month: { name: string; rows: string[] } | undefined;
   const monthText = (m: NonNullable<typeof month>): string =>
-    `<details class="month"><summary>${esc(m.name)}: ${groupThousands(String(m.rows.length))} flagged</summary>\n${table(EVENT_HEADERS, m.rows, '', 'events')}</details>\n`;
+    `<details class="month"><summary>${esc(m.name)}: ${groupThousands(String(m.rows.length))} flagged</summary>\n${writtenTable(EVENT_HEADERS, m.rows, '', 'events')}</details>\n`;
   let chunk = '';
   for (const e of report.events()) {
     n++;
@@ -385,7 +390,7 @@ export function* auditHtmlLarge(report: LargeReport): Generator<string> {
         if (month) yield monthText(month);
         month = { name, rows: [] };
       }
-      month.rows.push(eventRow(e));
+      month.rows.push(tableRow(eventRow(e)));
       continue;
     }
     chunk += `${listed === 1 ? tableTop(EVENT_HEADERS, 'events') : '\n'}${tableRow(eventRow(e))}`;
