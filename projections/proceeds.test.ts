@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CurrencyCode, HolderId, Instant, IsoDate } from '../events/index.js';
-import { FX_STREAM, HOLDERS_STREAM, toIssuerStreamId } from '../events/index.js';
+import { FX_STREAM, HOLDERS_STREAM } from '../events/index.js';
 import { Ledger } from '../src/ledger.js';
 import type { EventStore } from '../src/store/eventStore.js';
 import { createMemoryStore } from '../src/store/memoryStore.js';

@@ -1,7 +1,7 @@
-import type { EventId, HolderId, Instant, IsoDate, StoredEvent } from '../events/index.js';
+import type { EventId, Instant, IsoDate, StoredEvent } from '../events/index.js';
 import { FX_STREAM, HOLDERS_STREAM, instantOf, IssuerId, toIssuerStreamId } from '../events/index.js';
 import { auditPeriod, dayBefore, flaggedEvents, projectAudit, type StreamFacts } from '../projections/audit.js';
-import { auditEventRows, type AuditEntry, type AuditEventJson, type Retracted } from '../projections/auditEvents.js';
+import { auditEventRows, type AuditEntry, type Retracted } from '../projections/auditEvents.js';
 import { fxRates } from '../projections/fx.js';
 import { compareText } from '../projections/format.js';
 import { holderRegistries } from '../projections/registry.js';

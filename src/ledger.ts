@@ -18,7 +18,7 @@ import { BULK, isEmpty, lookUpStored } from './storedIds.js';
 import { fail, isLedgerError, LedgerError, problem } from './domain/problem.js';
 import type { AppendBatch, EventStore } from './store/eventStore.js';
 import { EMPTY_TIP, sealEvents, sealPlaced, type StreamTip } from './store/hashChain.js';
-import { FX_STREAM, HOLDERS_STREAM, issuerOfStream, toIssuerStreamId, type IssuerId } from '../events/index.js';
+import { issuerOfStream, toIssuerStreamId, type IssuerId } from '../events/index.js';
 import { keepSnapshot, readSnapshotView, type SnapshotView } from './tailSnapshots.js';
 
 export type AppendedEvent = Readonly<{ id: EventId; stream: string; revision: number; status: 'appended' | 'alreadyPresent' }>;
