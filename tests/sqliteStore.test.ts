@@ -185,6 +185,24 @@ describe('SQLite store', () => {
       });
     });
 
+  it("reads a record whose envelope repeats a field's key as decoding it does (the last one counts, as for verify)", async () => {
+    const file = freshPath();
+    const history = newIssuerHistory(3);
+    await withStore(file, (store) => store.append([batchOf(history.events, -1)]));
+    const db = new Database(file);
+    db.prepare(`UPDATE events SET envelope = '{"actor":"mallory",' || substr(envelope, 2) WHERE stream = ? AND revision = 2`).run(
+      history.stream,
+    );
+    db.close();
+    await withStore(file, async (store) => {
+      const records = [];
+      for await (const r of store.iterateRecords(history.stream, [])) records.push(r);
+      const decoded = await store.readStream(history.stream);
+      expect(decoded[2]!.actor).not.toBe('mallory');
+      expect(records.map((r) => r.actor)).toEqual(decoded.map((e) => e.actor));
+    });
+  });
+
   it('leaves no rows when a batch fails midway through the transaction', async () => {
     const file = freshPath();
     const stored = newIssuerHistory(0);

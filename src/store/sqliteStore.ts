@@ -41,12 +41,19 @@ const optionalText = (v: unknown): v is string | null => v === null || LongText.
 
 /**
  * Reads records from envelope fields: the record of the event at `revision`, and its type; or
- * undefined when a field is not what the envelope's codec accepts (the caller then decodes the
- * envelope whole). An import records a run of events at one instant: it is checked once.
+ * undefined when a field is not what the envelope's codec accepts or its key is not there exactly
+ * once (`keys`: how many of the fields' keys the envelope has), and the caller then decodes the
+ * envelope whole. An import records a run of events at one instant: it is checked once.
  */
-const recordReader = (): ((revision: number, fields: RecordFields) => { record: EventRecord; type: string } | undefined) => {
+const recordReader = (): ((
+  revision: number,
+  fields: RecordFields,
+  keys: number | null,
+) => { record: EventRecord; type: string } | undefined) => {
   let instant: unknown;
-  return (revision, [recordedAt, actor, source, note, type]) => {
+  return (revision, [recordedAt, actor, source, note, type], keys) => {
+    // Each field present once: as many of their keys as fields read (source and note may be absent).
+    if (keys !== 3 + (source === null ? 0 : 1) + (note === null ? 0 : 1)) return undefined;
     if (recordedAt !== instant) {
       if (!Instant.is(recordedAt)) return undefined;
       instant = recordedAt;
@@ -158,8 +165,13 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
     'SELECT revision, stream, revision, envelope FROM events WHERE stream = ? AND revision > ? ORDER BY revision LIMIT ?',
   ).raw();
   // The envelope's own fields read by SQLite's JSON functions: a fraction of decoding the envelope in JavaScript.
-  const recordPage = prepare<[string, number, number], [number, string | null]>(
-    `SELECT revision, CASE WHEN json_valid(envelope) THEN json_extract(envelope, '$.recordedAt', '$.actor', '$.source', '$.note', '$.type') END
+  // SQLite reads the first of two equal keys where JSON.parse (and so verify) reads the last: each
+  // field's key is counted, so that an envelope repeating one is decoded whole, as verify reads it.
+  const recordPage = prepare<[string, number, number], [number, string | null, number | null]>(
+    `SELECT revision,
+            CASE WHEN json_valid(envelope) THEN json_extract(envelope, '$.recordedAt', '$.actor', '$.source', '$.note', '$.type') END,
+            CASE WHEN json_valid(envelope) THEN
+              (SELECT count(*) FROM json_each(envelope) WHERE key IN ('recordedAt', 'actor', 'source', 'note', 'type')) END
        FROM events WHERE stream = ? AND revision > ? ORDER BY revision LIMIT ?`,
   ).raw();
   const rowAt = prepare<[string, number], Row>(
@@ -301,8 +313,8 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
       const recordOf = recordReader();
       for (let after = -1; ;) {
         const rows = guard(() => recordPage.all(stream, after, PAGE_SIZE));
-        for (const [revision, fields] of rows) {
-          const read = fields === null ? undefined : recordOf(revision, JSON.parse(fields) as RecordFields);
+        for (const [revision, fields, keys] of rows) {
+          const read = fields === null ? undefined : recordOf(revision, JSON.parse(fields) as RecordFields, keys);
           if (read !== undefined && !wanted.has(read.type)) {
             yield read.record;
             continue;

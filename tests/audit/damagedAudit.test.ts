@@ -82,9 +82,13 @@ const ENVELOPE_DAMAGE: Record<string, (db: Database.Database) => void> = {
       .prepare("UPDATE events SET envelope = json_set(envelope, '$.data.shares', '-5') WHERE stream = 'issuer-acme' AND revision = 5")
       .run(),
   'an actor edited': (db) =>
-    db.prepare("UPDATE events SET envelope = json_set(envelope, '$.actor', 'mallory') WHERE stream = 'issuer-acme' AND revision = 3").run(),
+    db.prepare("UPDATE events SET envelope = json_set(envelope, '$.actor', 'mallory') WHERE stream = 'issuer-acme' AND revision = 5").run(),
+  'an actor given twice, the first one forged': (db) =>
+    db
+      .prepare(`UPDATE events SET envelope = '{"actor":"mallory",' || substr(envelope, 2) WHERE stream = 'issuer-acme' AND revision = 5`)
+      .run(),
   'an actor that no longer decodes': (db) =>
-    db.prepare("UPDATE events SET envelope = json_set(envelope, '$.actor', 7) WHERE stream = 'issuer-acme' AND revision = 3").run(),
+    db.prepare("UPDATE events SET envelope = json_set(envelope, '$.actor', 7) WHERE stream = 'issuer-acme' AND revision = 5").run(),
   'an envelope that is not JSON': (db) =>
     db.prepare("UPDATE events SET envelope = substr(envelope, 2) WHERE stream = 'issuer-acme' AND revision = 4").run(),
 };
@@ -96,6 +100,6 @@ describe('the audit of a ledger whose envelopes were damaged', () => {
       tamper(file, damage);
       const [bySql, decoded] = await bothWays(file);
       expect(bySql).toEqual(decoded);
-      if ('report' in bySql!) expect(bySql.report.verification.ok).toBe(false);
+      if ('report' in bySql! && !name.includes('twice')) expect(bySql.report.verification.ok).toBe(false);
     });
 });
