@@ -106,12 +106,15 @@ export interface EventStore {
   close(): Promise<void>;
 }
 
+/** The record of an event read whole. */
+export const recordOfEvent = (event: StoredEvent): EventRecord => {
+  const { revision, recordedAt, actor, source, note } = event;
+  return { revision, recordedAt, actor, source, note, event };
+};
+
 /** A stream's records (EventStore.iterateRecords), by the store's own read where it has one. */
 export const recordsOf = (store: EventStore, stream: string, whole: ReadonlyArray<EventType>): AsyncIterable<EventRecord> =>
   store.iterateRecords?.(stream, whole) ??
   (async function* () {
-    for await (const event of store.iterateStream(stream)) {
-      const { revision, recordedAt, actor, source, note } = event;
-      yield { revision, recordedAt, actor, source, note, event };
-    }
+    for await (const event of store.iterateStream(stream)) yield recordOfEvent(event);
   })();

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { Instant, LongText, ShortText, storedText, type StoredEvent } from '../../events/index.js';
 import { decodeStoredFast } from '../../events/storedFast.js';
 import { fail, isLedgerError } from '../domain/problem.js';
-import type { AppendBatch, EventRecord, EventStore, StreamHead } from './eventStore.js';
+import { recordOfEvent, type AppendBatch, type EventRecord, type EventStore, type StreamHead } from './eventStore.js';
 import { assertBatchShape, duplicateEventId, revisionAfter, versionConflict } from './appendRules.js';
 import type { DerivedReads } from './derivedReads.js';
 import { sqliteReads } from './sqliteReads.js';
@@ -320,8 +320,7 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
             continue;
           }
           // Asked for whole, or not as the codec requires: decoded whole, which reports a CorruptEvent as iterateStream does.
-          const event = decodeRow(guard(() => rowAt.get(stream, revision))!);
-          yield { revision, recordedAt: event.recordedAt, actor: event.actor, source: event.source, note: event.note, event };
+          yield recordOfEvent(decodeRow(guard(() => rowAt.get(stream, revision))!));
         }
         if (rows.length < PAGE_SIZE) return;
         after = rows[rows.length - 1]![0];
