@@ -3,6 +3,7 @@ import { add, compare, div, isZero, mul, rational, sub, ZERO } from '../events/i
 
 export type CostMethod = 'fifo' | 'avg';
 export const COST_METHODS: ReadonlyArray<CostMethod> = ['fifo', 'avg'];
+export const isCostMethod = (value: string): value is CostMethod => (COST_METHODS as ReadonlyArray<string>).includes(value);
 
 /**
  * Shares acquired together (docs/proceeds.md): their cost in its currency and their acquisition point

@@ -194,20 +194,19 @@ class IssuerLots extends IgnoreSteps {
 }
 
 /**
- * Replays one issuer's timeline through the lots of the tracked holders and hands each disposal
- * of the holders `counts` accepts (a holder, or a group member on the disposal's date) to
- * `found`, in timeline order, as it is made: a reader that prices them at once keeps none of
- * their lots. Pure but for `found`.
+ * The fold of one issuer's timeline through the lots of the tracked holders, one event at a time
+ * in timeline order: each disposal of the holders `counts` accepts (a holder, or a group member on
+ * the disposal's date) goes to `found` as it is made, so a reader that prices them at once keeps
+ * none of their lots. Pure but for `found`.
  */
-export const eachDisposal = (
+export const disposalFold = (
   issuer: IssuerId,
-  timeline: Iterable<PlacedEvent>,
   method: CostMethod,
   tracked: (holder: HolderId) => boolean,
   counts: (holder: HolderId, date: IsoDate) => boolean,
   found: (d: Disposal) => void,
   datesMatter: DatesMatter = () => true,
-): void => {
+): ((e: PlacedEvent) => void) => {
   const lots = new IssuerLots(method, tracked, datesMatter, (cls, seller, shares, currency, price, taken) => {
     const e = lots.event!;
     if (!counts(seller, e.date)) return;
@@ -228,8 +227,22 @@ export const eachDisposal = (
       lots: taken.lots,
     });
   });
-  for (const e of timeline) {
+  return (e) => {
     lots.event = e;
     stepsOf(e, lots);
-  }
+  };
+};
+
+/** `disposalFold` over a whole timeline. */
+export const eachDisposal = (
+  issuer: IssuerId,
+  timeline: Iterable<PlacedEvent>,
+  method: CostMethod,
+  tracked: (holder: HolderId) => boolean,
+  counts: (holder: HolderId, date: IsoDate) => boolean,
+  found: (d: Disposal) => void,
+  datesMatter: DatesMatter = () => true,
+): void => {
+  const step = disposalFold(issuer, method, tracked, counts, found, datesMatter);
+  for (const e of timeline) step(e);
 };

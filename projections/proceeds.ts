@@ -8,7 +8,7 @@ import { everMembers, groupHistory, isMemberOn } from './registry.js';
 import { END_OF_TIME, selectTimeline } from './timeline.js';
 import type { PlacedEvent } from '../src/domain/timeline.js';
 
-export { COST_METHODS, type CostMethod } from './costLots.js';
+export { COST_METHODS, isCostMethod, type CostMethod } from './costLots.js';
 
 export type DisposalJson = {
   eventId: EventId;
@@ -177,6 +177,18 @@ export const issuerDisposals = (
   );
   return found;
 };
+
+/**
+ * Whether a disposal of a fold of the whole timeline (every date, every holder tracked) is one
+ * `issuerDisposals` gives for the request: its seller counts on its date, and it is dated in
+ * `--from`…`--to` (a disposal depends only on the events before it).
+ */
+export const isCounted =
+  (request: ProceedsRequest, who: ProceedsTargets) =>
+  (d: Disposal): boolean =>
+    who.counts(d.seller, d.date) &&
+    (request.from === undefined || d.date >= request.from) &&
+    (request.to === undefined || d.date <= request.to);
 
 /**
  * Realized proceeds (docs/proceeds.md) of a holder, or of its control group (each member's

@@ -4,6 +4,7 @@ import { holdersFeeding, type Disposal } from '../projections/disposals.js';
 import { historyOf, HOLDER_HISTORY_TYPES, holderHistoryOf, type HistoryJson } from '../projections/history.js';
 import {
   foldsFromPart,
+  isCounted,
   issuerDisposals,
   LOT_CONTEXT_TYPES,
   proceedsOf,
@@ -13,6 +14,7 @@ import {
 } from '../projections/proceeds.js';
 import { END_OF_TIME, type PointInTime } from '../projections/timeline.js';
 import type { PlacedEvent } from './domain/timeline.js';
+import { keepCaches, streamDisposals, type PendingCache } from './disposalCache.js';
 import { checkHolderKnown, checkIssuerKnown } from './knownNames.js';
 import { selectRows } from './snapshots.js';
 import type { DerivedReads } from './store/derivedReads.js';
@@ -80,14 +82,15 @@ const issuerStreamsOf = (reads: DerivedReads, targets: HolderId[], knownAt: Inst
   return [...new Set(streams)].filter((s) => issuerOfStream(s) !== undefined).sort();
 };
 
-/** `proceeds`: the issuers naming the holder (or a group member), each folded from the rows its lots depend on. */
+/** `proceeds`: the issuers naming the holder (or a group member), each from its disposal cache or folded from the rows its lots depend on. */
 export const indexedProceeds = (
   reads: DerivedReads,
   request: ProceedsRequest,
   issuer: IssuerId | undefined,
   knownAt: Instant,
-): ProceedsAnswer | undefined =>
-  reads.consistent(() => {
+): ProceedsAnswer | undefined => {
+  const caches: PendingCache[] = [];
+  const answer = reads.consistent(() => {
     if (anyDamaged(reads)) return undefined;
     if (issuer !== undefined) checkIssuer(reads, issuer, knownAt);
     checkHolderKnown(
@@ -105,9 +108,18 @@ export const indexedProceeds = (
     const at: PointInTime = { asOf: request.to ?? END_OF_TIME, knownAt };
     const streams = issuer !== undefined ? [toIssuerStreamId(issuer)] : issuerStreamsOf(reads, who.targets, knownAt);
     const found: Disposal[] = [];
+    const counted = isCounted(request, who);
     for (const stream of streams) {
+      const cached = streamDisposals(reads, issuerOfStream(stream)!, request.method, who.targets, knownAt, (c) => caches.push(c));
+      if (cached) {
+        for (const d of cached) if (counted(d)) found.push(d);
+        continue;
+      }
       const timeline = lotTimeline(reads, stream, at, who.targets, !foldsFromPart(request));
       for (const d of issuerDisposals(issuerOfStream(stream)!, timeline, request, who)) found.push(d);
     }
     return proceedsOf(found, selectRows(reads, FX_STREAM, '', everything), request, who);
   });
+  keepCaches(reads, caches);
+  return answer;
+};

@@ -20,7 +20,14 @@ import {
   type StakeJson,
 } from '../projections/ownership.js';
 import { groupMembers, holderRegistry } from '../projections/registry.js';
-import { COST_METHODS, projectProceeds, type CostMethod, type ProceedsJson, type ProceedsRequest } from '../projections/proceeds.js';
+import {
+  COST_METHODS,
+  isCostMethod,
+  projectProceeds,
+  type CostMethod,
+  type ProceedsJson,
+  type ProceedsRequest,
+} from '../projections/proceeds.js';
 import type { PointInTime } from '../projections/timeline.js';
 import { indexedHistory, indexedProceeds } from './holderReads.js';
 import { checkHolderKnown, checkIssuerKnown, isNamedIn, issuerFoundIn } from './knownNames.js';
@@ -66,8 +73,8 @@ const holderArg = (value: string): HolderId =>
 
 const methodArg = (value: string | undefined): CostMethod => {
   if (value === undefined) return 'fifo';
-  return (COST_METHODS as ReadonlyArray<string>).includes(value)
-    ? (value as CostMethod)
+  return isCostMethod(value)
+    ? value
     : fail('InvalidInput', `--method: expected one of ${COST_METHODS.join(', ')}, got ${JSON.stringify(value)}`, {
         flag: '--method',
         value,

@@ -7,6 +7,7 @@ import type { ClassId, HolderId, Instant, IsoDate, IssuerId } from '../events/in
 import { decodeDraft, toIssuerStreamId } from '../events/index.js';
 import { replayIssuer } from '../projections/ownership.js';
 import { END_OF_TIME, selectTimeline } from '../projections/timeline.js';
+import { disposalCachePolicy } from '../src/disposalCache.js';
 import { isLedgerError } from '../src/domain/problem.js';
 import { Ledger } from '../src/ledger.js';
 import { queryHistory, queryProceeds } from '../src/queries.js';
@@ -343,6 +344,35 @@ describe('one holder from the derived rows', () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('proceeds from disposal caches equal the replay, asked as the cache is taken and once it is kept', async () => {
+    const minEvents = disposalCachePolicy.minEvents;
+    disposalCachePolicy.minEvents = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(ops, fc.array(proceedsQuestion, { minLength: 1, maxLength: 4 }), async (generated, questions) => {
+          const { store, minutes } = await build(generated);
+          try {
+            for (const q of questions) {
+              const query = {
+                ...q,
+                knownAt: q.knownAt === undefined ? undefined : instant(q.knownAt % (minutes + 2)),
+                ...(q.from !== undefined && q.to !== undefined && q.from > q.to ? { from: q.to, to: q.from } : {}),
+              };
+              const replayed = await outcome(() => queryProceeds(withoutDerivedReads(store), query, NOW));
+              expect(await outcome(() => queryProceeds(store, query, NOW)), 'as the cache is taken').toEqual(replayed);
+              expect(await outcome(() => queryProceeds(store, query, NOW)), 'from the cache').toEqual(replayed);
+            }
+          } finally {
+            await store.close();
+          }
+        }),
+        { numRuns: 30 },
+      );
+    } finally {
+      disposalCachePolicy.minEvents = minEvents;
+    }
   });
 
   it('history equals the replay of the issuer, for one holder or all, at any --known-at', async () => {

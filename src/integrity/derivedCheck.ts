@@ -4,6 +4,10 @@ import { selectTimeline } from '../../projections/timeline.js';
 import { evolveIssuer, initialIssuerState } from '../domain/issuerState.js';
 import { deriveRow } from '../store/sqliteTimeline.js';
 import { encodeState } from '../store/snapshotState.js';
+import type { CachedDisposal } from '../store/derivedReads.js';
+import { isCostMethod } from '../../projections/costLots.js';
+import { encodeDisposal } from '../../projections/disposalRows.js';
+import { eachDisposal } from '../../projections/disposals.js';
 
 /**
  * The derived rows of one stream in an SQLite store of schema v2 (see src/store/sqliteSchema.ts),
@@ -19,7 +23,15 @@ export type DerivedRows = Readonly<{
   mentions: ReadonlyArray<readonly [string, string, number]>;
   /** Snapshot rows: [date, recordedAt, revision, state]. */
   snapshots: ReadonlyArray<readonly [string, string, number, string]>;
+  /** The disposal caches (src/disposalCache.ts), each with its rows in fold order. */
+  disposalCaches: ReadonlyArray<DisposalCacheRows>;
 }>;
+
+/** A stream's disposal cache under one method, as stored: the head it folded (revision and id) and the latest recordedAt it read. */
+export type DisposalFoldRow = Readonly<{ method: string; revision: number; headId: string; recordedAt: string }>;
+
+/** A disposal cache and its rows [seq, seller, body]. */
+export type DisposalCacheRows = DisposalFoldRow & Readonly<{ rows: ReadonlyArray<CachedDisposal> }>;
 
 export type DerivedProblem = Readonly<{ revision: number; message: string }>;
 
@@ -89,6 +101,8 @@ export const firstDerivedBreak = (
       head,
     );
     if (snapshot) problems.push(snapshot);
+    const cache = disposalCacheBreak(stream, events, derived.disposalCaches, head);
+    if (cache) problems.push(cache);
   }
   return problems.reduce<DerivedProblem | undefined>((a, b) => (a === undefined || b.revision < a.revision ? b : a), undefined);
 };
@@ -129,6 +143,46 @@ const snapshotBreak = (
     }
     if (encodeState(state) !== stored || recordedAt < latest)
       return { revision: head, message: `the snapshot at ${date} is not the replay of the stream to that date (derived data was edited)` };
+  }
+  return undefined;
+};
+
+/**
+ * Disposal caches folded at the head: each must be every disposal of a replay of the envelopes
+ * with full knowledge, in order, its head the stream's last event and its recordedAt no earlier
+ * than any event's. A cache of another head is never used (the reads tie it to the head) and is
+ * left alone.
+ */
+const disposalCacheBreak = (
+  stream: string,
+  events: ReadonlyArray<StoredEvent>,
+  caches: ReadonlyArray<DisposalCacheRows>,
+  head: number,
+): DerivedProblem | undefined => {
+  const current = caches.filter((c) => c.revision === head);
+  if (current.length === 0) return undefined;
+  const issuer = issuerOfStream(stream) as IssuerId | undefined;
+  const timeline = selectTimeline(events, { asOf: '9999-12-31' as IsoDate, knownAt: ALL_KNOWN });
+  const latest = events.reduce((at, e) => (e.recordedAt > at ? e.recordedAt : at), '');
+  for (const cache of current) {
+    const expected: Array<readonly [string, string]> = [];
+    if (issuer !== undefined && isCostMethod(cache.method))
+      eachDisposal(
+        issuer,
+        timeline,
+        cache.method,
+        () => true,
+        () => true,
+        (d) => expected.push([d.seller, encodeDisposal(d)]),
+      );
+    const same =
+      issuer !== undefined &&
+      cache.headId === events[head]?.id.toLowerCase() &&
+      cache.recordedAt >= latest &&
+      cache.rows.length === expected.length &&
+      cache.rows.every(([seq, seller, body], i) => seq === i && seller === expected[i]![0] && body === expected[i]![1]);
+    if (!same)
+      return { revision: head, message: `the ${cache.method} disposal cache is not the replay of the stream (derived data was edited)` };
   }
   return undefined;
 };

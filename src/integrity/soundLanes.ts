@@ -5,7 +5,7 @@ import type { SoundStream } from './soundStream.js';
 import type { LaneMessage, LaneRequest } from './soundWorker.js';
 
 /**
- * The one-pass check of many streams in two lanes balanced by events: one in the caller's thread,
+ * The one-pass check of many streams in two lanes balanced by cost (events): one in the caller's thread,
  * one on a worker thread (soundWorker.ts), so on a multi-core machine `verify` proves streams at
  * about twice the speed of one thread, for the memory of one more thread. Only proofs cross
  * threads; `verify` still walks the streams in order and checks there, the exact way, every
@@ -28,16 +28,19 @@ export const OFF_THREAD_FROM = 10_000;
 const workerFile = (): string | undefined =>
   ['./soundWorker.js', './soundWorker.cjs'].map((name) => fileURLToPath(new URL(name, import.meta.url))).find((f) => fs.existsSync(f));
 
-/** Splits streams into two lanes of about equal events: the largest first, each to the lighter lane. */
-const lanesOf = (streams: ReadonlyArray<{ stream: string; events: number }>): [string[], string[]] => {
-  type Lane = { events: number; streams: string[] };
+/** A stream to prove, and what proving it costs (its events, weighted by what else its check folds). */
+export type LaneStream = Readonly<{ stream: string; cost: number }>;
+
+/** Splits streams into two lanes of about equal cost: the costliest first, each to the lighter lane. */
+const lanesOf = (streams: ReadonlyArray<LaneStream>): [string[], string[]] => {
+  type Lane = { cost: number; streams: string[] };
   const lanes: [Lane, Lane] = [
-    { events: 0, streams: [] },
-    { events: 0, streams: [] },
+    { cost: 0, streams: [] },
+    { cost: 0, streams: [] },
   ];
-  for (const s of [...streams].sort((a, b) => b.events - a.events)) {
-    const lighter = lanes[0].events <= lanes[1].events ? lanes[0] : lanes[1];
-    lighter.events += s.events;
+  for (const s of [...streams].sort((a, b) => b.cost - a.cost)) {
+    const lighter = lanes[0].cost <= lanes[1].cost ? lanes[0] : lanes[1];
+    lighter.cost += s.cost;
     lighter.streams.push(s.stream);
   }
   return [lanes[0].streams.sort(), lanes[1].streams.sort()];
@@ -75,7 +78,7 @@ const runLane = (file: string, request: LaneRequest, onRows: (n: number) => void
  */
 export const proveInLanes = async (
   file: string,
-  streams: ReadonlyArray<{ stream: string; events: number }>,
+  streams: ReadonlyArray<LaneStream>,
   hashAt: Readonly<Record<string, number>>,
   onRows: (n: number) => void,
   here: ((stream: string) => SoundStream | undefined) | undefined,

@@ -6,7 +6,11 @@ import { controlFold, fxRateProblem } from '../domain/registryTimelines.js';
 import { hashOf } from '../store/hashChain.js';
 import { deriveRow } from '../store/sqliteTimeline.js';
 import { encodeState } from '../store/snapshotState.js';
-import type { DerivedRows } from './derivedCheck.js';
+import { isCostMethod } from '../../projections/costLots.js';
+import { encodeDisposal } from '../../projections/disposalRows.js';
+import { disposalFold } from '../../projections/disposals.js';
+import type { CachedDisposal } from '../store/derivedReads.js';
+import type { DerivedRows, DisposalFoldRow } from './derivedCheck.js';
 import { misplaced } from './replayCheck.js';
 
 /** A timeline row beside the envelope stored at its revision: [date, revision, body, id column, envelope] (null, null when none). */
@@ -24,6 +28,10 @@ export type PairedStream = Readonly<{
   /** The mention rows, read as they are compared (a `holders` stream has one per holder). */
   mentions(): Iterable<DerivedRows['mentions'][number]>;
   snapshots: DerivedRows['snapshots'];
+  /** The stream's disposal caches (src/disposalCache.ts). */
+  disposalCaches: ReadonlyArray<DisposalFoldRow>;
+  /** A disposal cache's rows in seq order, read as they are compared. */
+  disposals(method: string): Iterable<CachedDisposal>;
   /** The revision of the stream's event filed under `id` before `before`, or null (as the store derives a retraction's target). */
   targetRevision(id: string, before: number): number | null;
 }>;
@@ -61,6 +69,30 @@ const foldOf = (stream: string): Fold | undefined => {
   };
 };
 
+/** A disposal cache compared with the fold of the stream, row by row as the fold makes them. */
+type CacheCheck = Readonly<{ fold: DisposalFoldRow; step(e: StoredEvent): boolean; finished(): boolean }>;
+
+const cacheCheck = (issuer: IssuerId, fold: DisposalFoldRow, stored: Iterable<CachedDisposal>): CacheCheck | undefined => {
+  if (!isCostMethod(fold.method)) return undefined;
+  const rows = stored[Symbol.iterator]();
+  let seq = 0;
+  let same = true;
+  const all = () => true;
+  const step = disposalFold(issuer, fold.method, all, all, (d) => {
+    const next = rows.next();
+    same &&= !next.done && next.value[0] === seq && next.value[1] === d.seller && next.value[2] === encodeDisposal(d);
+    seq += 1;
+  });
+  return {
+    fold,
+    step(e) {
+      step(e);
+      return same;
+    },
+    finished: () => same && rows.next().done === true,
+  };
+};
+
 /**
  * Proves a stream sound in one pass over its rows in timeline order, decoding each envelope
  * once, or says it cannot (undefined): then `verify` checks the stream the exact way, which finds
@@ -72,7 +104,8 @@ const foldOf = (stream: string): Fold | undefined => {
  *   the one the envelopes give: the derived rows say what the envelopes say;
  * - so the timeline rows, read in their order, are the stream's timeline: folding it (as a replay
  *   does) re-checks every event that counts against the state before it, and every snapshot is
- *   compared with the fold at its date.
+ *   compared with the fold at its date; every disposal cache folded at the head is compared, row
+ *   by row, with the lot fold of the same events (its head and recordedAt too).
  * Only a few hashes, dates and names per event are kept, never the events.
  */
 export const soundStream = (stream: string, rows: PairedStream, onRows?: (n: number) => void): SoundStream | undefined => {
@@ -117,6 +150,17 @@ export const soundStream = (stream: string, rows: PairedStream, onRows?: (n: num
     }
     return true;
   };
+  // Disposal caches folded at the head (the reads use no other): each compared with the lot fold.
+  const issuer = issuerOfStream(stream) as IssuerId | undefined;
+  const caches: CacheCheck[] = [];
+  for (const c of rows.disposalCaches) {
+    if (c.revision !== n - 1) continue;
+    const check = issuer === undefined ? undefined : cacheCheck(issuer, c, rows.disposals(c.method));
+    if (check === undefined) return undefined;
+    caches.push(check);
+  }
+  let headId: string | undefined;
+  let headRecordedAt = '';
   let timelineRows = 0;
   for (const page of rows.pages()) {
     for (const [date, revision, body, indexedId, envelope] of page) {
@@ -142,6 +186,10 @@ export const soundStream = (stream: string, rows: PairedStream, onRows?: (n: num
         if (!linksBack(next, revision + 1) || recordedMs[revision + 1]! < recordedMs[revision]!) return undefined;
       }
       if (targetRevisions.has(revision)) targetTypes.set(revision, e.type);
+      if (revision === n - 1) {
+        headId = indexedId;
+        headRecordedAt = e.recordedAt;
+      }
       const retraction = retractionAt.get(revision);
       retractionAt.delete(revision);
       if (derived.retracts !== undefined) {
@@ -162,6 +210,7 @@ export const soundStream = (stream: string, rows: PairedStream, onRows?: (n: num
         continue;
       }
       if (!fold.step(e)) return undefined;
+      for (const c of caches) if (!c.step(e)) return undefined;
     }
     onRows?.(page.length);
   }
@@ -173,6 +222,8 @@ export const soundStream = (stream: string, rows: PairedStream, onRows?: (n: num
     if (targetRevision! >= revision || type === undefined || type === 'IssuerRegistered' || type === 'EventRetracted') return undefined;
   }
   if (!sameMentions(mentions, recordedMs, rows.mentions(), n - 1)) return undefined;
+  // recordedAt never goes back (checked above), so the head's is the latest a cache read.
+  for (const c of caches) if (!c.finished() || c.fold.headId !== headId || c.fold.recordedAt < headRecordedAt) return undefined;
   return {
     events: n,
     hashAt: (revision) => (revision < n ? hashes.toString('hex', revision * HASH_BYTES, (revision + 1) * HASH_BYTES) : undefined),

@@ -4,7 +4,8 @@ import { decodeStoredFast } from '../../events/storedFast.js';
 import { fail, isLedgerError } from '../domain/problem.js';
 import type { EventStore } from '../store/eventStore.js';
 import { STREAM_NAMES } from '../store/sqliteSchema.js';
-import type { DerivedRows } from './derivedCheck.js';
+import type { CachedDisposal } from '../store/derivedReads.js';
+import type { DerivedRows, DisposalFoldRow } from './derivedCheck.js';
 import type { PairedRow, PairedStream } from './soundStream.js';
 
 /**
@@ -44,6 +45,8 @@ export interface StoredRows {
    * the store keeps none, or the stream's were left incomplete at migration (a damaged stream).
    */
   derivedOf?(stream: string): Promise<DerivedRows | undefined>;
+  /** How many disposal caches the stream holds at its head: each adds a lot fold to its one-pass check. */
+  cachesAtHead?(stream: string): number;
   close(): Promise<void>;
 }
 
@@ -132,6 +135,38 @@ export const openSqliteRows = (path: string): StoredRows => {
           .pluck(),
       }))
     : undefined;
+  // The disposal cache's tables exist once a cache was first saved (src/store/sqliteSchema.ts).
+  const hasDisposalCache = guard(
+    () => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'disposal_folds'").pluck().get() !== undefined,
+  );
+  const disposalCache = hasDisposalCache
+    ? guard(() => ({
+        atHead: db
+          .prepare<[string, string], number>(
+            'SELECT COUNT(*) FROM disposal_folds WHERE stream = ? AND revision = (SELECT MAX(revision) FROM events WHERE stream = ?)',
+          )
+          .pluck(),
+        folds: db.prepare<[string], DisposalFoldRow>(
+          'SELECT method, revision, head_id AS headId, recorded_at AS recordedAt FROM disposal_folds WHERE stream = ?',
+        ),
+        page: db
+          .prepare<[string, string, number, number], CachedDisposal>(
+            'SELECT seq, seller, body FROM disposals WHERE stream = ? AND method = ? AND seq > ? ORDER BY seq LIMIT ?',
+          )
+          .raw(),
+      }))
+    : undefined;
+  const foldsOf = (stream: string): DisposalFoldRow[] => (disposalCache ? guard(() => disposalCache.folds.all(stream)) : []);
+  /** A disposal cache's rows in seq order, a page at a time. */
+  const disposalRows = function* (stream: string, method: string): Generator<CachedDisposal> {
+    if (!disposalCache) return;
+    for (let after = -1; ;) {
+      const page = guard(() => disposalCache.page.all(stream, method, after, PAGE_ROWS));
+      yield* page;
+      if (page.length < PAGE_ROWS) return;
+      after = page[page.length - 1]![0];
+    }
+  };
   return {
     file: path,
     count: async (streams) =>
@@ -154,9 +189,11 @@ export const openSqliteRows = (path: string): StoredRows => {
                 retractions: derived.retractions.all(stream),
                 mentions: derived.mentions.all(stream),
                 snapshots: derived.snapshots.all(stream),
+                disposalCaches: foldsOf(stream).map((fold) => ({ ...fold, rows: [...disposalRows(stream, fold.method)] })),
               },
         ),
     }),
+    ...(disposalCache && { cachesAtHead: (stream: string) => guard(() => disposalCache.atHead.get(stream, stream) ?? 0) }),
     filedUnder: async (id) => guard(() => filed.all(id)),
     idAt: async (stream, revision) => {
       const text = guard(() => envelopeAt.get(stream, revision));
@@ -188,6 +225,8 @@ export const openSqliteRows = (path: string): StoredRows => {
                   }
                 },
                 snapshots: derived.snapshots.all(stream),
+                disposalCaches: foldsOf(stream),
+                disposals: (method: string) => disposalRows(stream, method),
                 targetRevision: (id: string, before: number) => guard(() => derived.targetRevision.get(id, stream, before) ?? null),
               },
         ),

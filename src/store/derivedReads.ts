@@ -28,6 +28,9 @@ export type SnapshotRow = Readonly<{
   state: string;
 }>;
 
+/** A cached disposal: its place in the fold, its seller and its stored form (projections/disposalRows.ts). */
+export type CachedDisposal = readonly [seq: number, seller: string, body: string];
+
 /**
  * An optional capability of an EventStore (`EventStore.derivedReads`): what the store derives from
  * each event as it appends it, so that a stake or cap-table question reads neither every envelope
@@ -73,6 +76,20 @@ export interface DerivedReads {
    * before a snapshot's date (or of a retraction of one) drops that snapshot in the same write.
    */
   saveSnapshots(stream: string, head: number, snapshots: ReadonlyArray<SnapshotRow>): boolean;
+  /**
+   * The cached disposals (src/disposalCache.ts) of `sellers` in the stream under the cost method,
+   * as [seq, seller, body] in fold order (seq), when the stream holds a cache folded at its current
+   * head (revision and id) that a question as known at `knownAt` may use (its recordedAt ≤ knownAt);
+   * else undefined.
+   */
+  cachedDisposals(stream: string, method: string, sellers: ReadonlyArray<string>, knownAt: string): CachedDisposal[] | undefined;
+  /**
+   * Keeps the stream's disposals under the method, folded with full knowledge at `head` (every
+   * disposal's [seller, body], in fold order; `recordedAt`: the latest of any event it read), in
+   * place of any cache of the stream and method, unless the stream moved since or the store cannot
+   * write now (as `saveSnapshots`). Returns whether they were kept.
+   */
+  saveDisposals(stream: string, method: string, head: number, recordedAt: string, disposals: Iterable<readonly [string, string]>): boolean;
   /** Every stream name, sorted. */
   streams(): string[];
   /**

@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { PUBLIC, type EventType } from '../../events/index.js';
 import { fail } from '../domain/problem.js';
-import type { DerivedReads, SnapshotRow, TimelineEntry } from './derivedReads.js';
-import { STREAM_NAMES } from './sqliteSchema.js';
+import type { CachedDisposal, DerivedReads, SnapshotRow, TimelineEntry } from './derivedReads.js';
+import { DISPOSAL_CACHE, STREAM_NAMES } from './sqliteSchema.js';
 import { decodeBody, REGISTERED, ReplayCodeError, typeLetter } from './sqliteTimeline.js';
 
 /** The derived reads of an SQLite store, and the snapshot writer's connection it closes with the store. */
@@ -109,6 +109,56 @@ export const sqliteReads = (db: Database.Database, path: string): SqliteReads =>
     return writer;
   };
 
+  /**
+   * Writes a cache of the stream taken at head `at` in one IMMEDIATE transaction, unless the stream
+   * moved since (then it may be stale) or the store cannot take it now (busy, read-only): a cache
+   * never waits and never fails a question.
+   */
+  const cacheWrite = (stream: string, at: number, write: (w: Database.Database) => void): boolean => {
+    try {
+      const w = writerDb();
+      const save = w.transaction(() => {
+        const now = w.prepare<[string], number | null>('SELECT MAX(revision) FROM events WHERE stream = ?').pluck().get(stream) ?? -1;
+        if (now !== at) return false;
+        write(w);
+        return true;
+      });
+      return save.immediate();
+    } catch (e) {
+      if (isSqliteError(e) && /^SQLITE_(BUSY|LOCKED|READONLY|CANTOPEN|PERM)/.test(e.code)) return false;
+      throw e;
+    }
+  };
+
+  // The disposal cache's tables exist once a cache was first saved (sqliteSchema.ts).
+  let disposalStatements:
+    | {
+        usable: Database.Statement<[string, string, string], number>;
+        bySeller: Database.Statement<[string, string, string], CachedDisposal>;
+      }
+    | undefined;
+  const disposalReads = () => {
+    if (disposalStatements) return disposalStatements;
+    if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'disposal_folds'").pluck().get() === undefined)
+      return undefined;
+    return (disposalStatements = {
+      // Folded at the stream's current head: its revision, and the same event there.
+      usable: db
+        .prepare<[string, string, string], number>(
+          `SELECT 1 FROM disposal_folds AS f
+            WHERE f.stream = ? AND f.method = ? AND f.recorded_at <= ?
+              AND f.revision = (SELECT MAX(revision) FROM events WHERE stream = f.stream)
+              AND f.head_id = (SELECT id FROM events WHERE stream = f.stream AND revision = f.revision)`,
+        )
+        .pluck(),
+      bySeller: db
+        .prepare<[string, string, string], CachedDisposal>(
+          'SELECT seq, seller, body FROM disposals WHERE stream = ? AND method = ? AND seller = ? ORDER BY seq',
+        )
+        .raw(),
+    });
+  };
+
   return {
     consistent: (read) => (db.inTransaction ? read() : db.transaction(read).deferred()),
     isDamaged: (stream) => damaged.get(stream) !== undefined,
@@ -126,22 +176,33 @@ export const sqliteReads = (db: Database.Database, path: string): SqliteReads =>
     latestSnapshot: (stream) => toSnapshot(latest.get(stream)),
     saveSnapshots(stream, at, snapshots) {
       if (snapshots.length === 0) return false;
-      try {
-        const w = writerDb();
-        const save = w.transaction(() => {
-          const now = w.prepare<[string], number | null>('SELECT MAX(revision) FROM events WHERE stream = ?').pluck().get(stream) ?? -1;
-          if (now !== at) return false;
-          const put = w.prepare<[string, string, number, string, number, string]>(
-            'INSERT OR REPLACE INTO snapshots (stream, date, revision, recorded_at, events, state) VALUES (?, ?, ?, ?, ?, ?)',
-          );
-          for (const s of snapshots) put.run(stream, s.date, s.revision, s.recordedAt, s.events, s.state);
-          return true;
-        });
-        return save.immediate();
-      } catch (e) {
-        if (isSqliteError(e) && /^SQLITE_(BUSY|LOCKED|READONLY|CANTOPEN|PERM)/.test(e.code)) return false;
-        throw e;
-      }
+      return cacheWrite(stream, at, (w) => {
+        const put = w.prepare<[string, string, number, string, number, string]>(
+          'INSERT OR REPLACE INTO snapshots (stream, date, revision, recorded_at, events, state) VALUES (?, ?, ?, ?, ?, ?)',
+        );
+        for (const s of snapshots) put.run(stream, s.date, s.revision, s.recordedAt, s.events, s.state);
+      });
+    },
+    cachedDisposals(stream, method, sellers, knownAt) {
+      const reads = disposalReads();
+      if (!reads || reads.usable.get(stream, method, knownAt) === undefined) return undefined;
+      const rows = sellers.flatMap((seller) => reads.bySeller.all(stream, method, seller));
+      return rows.sort((a, b) => a[0] - b[0]);
+    },
+    saveDisposals(stream, method, at, recordedAt, disposals) {
+      return cacheWrite(stream, at, (w) => {
+        w.exec(DISPOSAL_CACHE);
+        w.prepare<[string, string]>('DELETE FROM disposals WHERE stream = ? AND method = ?').run(stream, method);
+        const put = w.prepare<[string, string, number, string, string]>(
+          'INSERT INTO disposals (stream, method, seq, seller, body) VALUES (?, ?, ?, ?, ?)',
+        );
+        let seq = 0;
+        for (const [seller, body] of disposals) put.run(stream, method, seq++, seller, body);
+        w.prepare<[string, string, string, string, number]>(
+          `INSERT OR REPLACE INTO disposal_folds (stream, method, revision, head_id, recorded_at)
+             SELECT ?, ?, revision, id, ? FROM events WHERE stream = ? AND revision = ?`,
+        ).run(stream, method, recordedAt, stream, at);
+      });
     },
     streams: () => streams.all(),
     ...holderReads(bodies, db, path),

@@ -19,6 +19,10 @@ import { bodyOf, deriveRow } from './sqliteTimeline.js';
  *   unknown-holder and unknown-issuer checks without reading a stream.
  * - `snapshots`: an issuer's state at the end of a date (src/snapshots.ts). A cache: the append
  *   that could make one wrong deletes it in the same transaction.
+ * - `disposal_folds` and `disposals` (DISPOSAL_CACHE): every disposal of an issuer stream under
+ *   one cost method, as its head folds them with full knowledge (src/disposalCache.ts). A cache,
+ *   tied to the head it folds (revision and id): an append makes it unused, never wrong. Created on
+ *   first use, so a file without them (written before they existed) is still schema v3.
  * - `damaged`: streams with a v1 row that did not decode at migration. Their derived rows are
  *   incomplete, so their queries take the envelope path (which reports the CorruptEvent).
  */
@@ -68,6 +72,26 @@ const DERIVED = `
     UNIQUE (stream, date)
   );
   CREATE TABLE IF NOT EXISTS damaged (stream TEXT PRIMARY KEY) WITHOUT ROWID;`;
+
+/** The disposal cache's tables (see above): `disposals` in fold order, and by seller. */
+export const DISPOSAL_CACHE = `
+  CREATE TABLE IF NOT EXISTS disposal_folds (
+    stream      TEXT    NOT NULL,
+    method      TEXT    NOT NULL,
+    revision    INTEGER NOT NULL,
+    head_id     TEXT    NOT NULL,
+    recorded_at TEXT    NOT NULL,
+    PRIMARY KEY (stream, method)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS disposals (
+    stream      TEXT    NOT NULL,
+    method      TEXT    NOT NULL,
+    seq         INTEGER NOT NULL,
+    seller      TEXT    NOT NULL,
+    body        TEXT    NOT NULL,
+    PRIMARY KEY (stream, method, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS disposals_by_seller ON disposals (stream, method, seller, seq);`;
 
 /** Every stream's name, sorted: one index probe per stream (a skip scan), not a pass over every event. */
 export const STREAM_NAMES = `WITH RECURSIVE s (stream) AS (
@@ -172,7 +196,10 @@ const forEachStoredEvent = (db: Database.Database, visit: (e: StoredEvent) => vo
 export const migrate = (db: Database.Database, from: number): void => {
   db.exec(EVENTS);
   db.exec(DERIVED);
-  if (from < 1) return;
+  if (from < 1) {
+    db.exec(DISPOSAL_CACHE);
+    return;
+  }
   if (from === 1) {
     const writer = derivedWriter(db);
     forEachStoredEvent(db, (e) => writer.add(e));

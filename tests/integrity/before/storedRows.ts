@@ -112,6 +112,8 @@ const openSqliteRows = (path: string): StoredRows => {
                 retractions: derived.retractions.all(stream),
                 mentions: derived.mentions.all(stream),
                 snapshots: derived.snapshots.all(stream),
+                // The oracle predates the disposal cache; the ledgers it is compared on keep none.
+                disposalCaches: [],
               },
         ),
     }),

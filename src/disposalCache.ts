@@ -1,0 +1,100 @@
+import type { HolderId, Instant, IssuerId } from '../events/index.js';
+import { toIssuerStreamId } from '../events/index.js';
+import type { CostMethod } from '../projections/costLots.js';
+import { decodeDisposal, DisposalRowError, encodeDisposal } from '../projections/disposalRows.js';
+import { disposalFold, type Disposal } from '../projections/disposals.js';
+import { END_OF_TIME, type PointInTime } from '../projections/timeline.js';
+import { selectRows } from './snapshots.js';
+import type { DerivedReads } from './store/derivedReads.js';
+
+/**
+ * The disposal cache of a store with derived reads (docs/proceeds.md#cache): every disposal of an
+ * issuer stream under one cost method, as the fold of the whole stream with full knowledge gives
+ * them, tracking every holder. The proceeds of a busy issuer depend on nearly all of its events
+ * (lots pass from holder to holder without consideration), so a holder's answer otherwise folds
+ * the whole stream; with the cache it reads the holder's own disposals.
+ *
+ * Why a cached disposal is the one a question's own fold would give:
+ * - The cache is tied to the head it folded (revision and the event's id): an append moves the
+ *   head, and the cache is no longer used (the next long fold replaces it).
+ * - Its recordedAt is the latest of every event and retraction it read: a question as known at
+ *   that instant or later sees the same timeline. An earlier knownAt folds as before.
+ * - A disposal depends only on the events before it in the timeline: `--to` keeps those dated up
+ *   to it, `--from` and a group's membership filter them, as the fold does.
+ * - Tracking every holder gives each holder the lots that tracking only its feeders gives.
+ * - Under `avg` the pool keeps a component per currency and acquisition date (`datesMatter` always
+ *   true). A question whose conversions need no dates keeps one per currency; the cost taken is
+ *   the same exact fraction of the same total, and a cost is only converted when its currency
+ *   differs from the output's, which is when dates matter.
+ * `verify` checks every cache at its stream's head against the replay (docs/integrity.md).
+ */
+
+/** Streams with fewer events than this are folded as before, and leave no cache. Mutable so tests can cache small streams. */
+export const disposalCachePolicy = { minEvents: 20_000 };
+
+const FULL_KNOWLEDGE: PointInTime = { asOf: END_OF_TIME, knownAt: '9999-12-31T23:59:59.999Z' as Instant };
+
+/** A cache to keep once the read is over (saving needs the write lock, which a read must not hold). */
+export type PendingCache = Readonly<{
+  stream: string;
+  method: CostMethod;
+  head: number;
+  recordedAt: string;
+  rows: Array<readonly [string, string]>;
+}>;
+
+/**
+ * The disposals of `sellers` in the issuer's stream under the method, for a question as known at
+ * `knownAt`, from the stream's cache, or from a fold of the whole stream that leaves a cache
+ * (`keep`) behind; undefined when the stream is too short to cache or the question is older than
+ * what the fold read. Synchronous: run it inside `reads.consistent`.
+ */
+export const streamDisposals = (
+  reads: DerivedReads,
+  issuer: IssuerId,
+  method: CostMethod,
+  sellers: ReadonlyArray<HolderId>,
+  knownAt: Instant,
+  keep: (cache: PendingCache) => void,
+): Disposal[] | undefined => {
+  const stream = toIssuerStreamId(issuer);
+  const cached = reads.cachedDisposals(stream, method, sellers, knownAt);
+  if (cached) {
+    try {
+      return cached.map(([, seller, body]) => decodeDisposal(issuer, seller as HolderId, body));
+    } catch (e) {
+      // A damaged cache is only a lost shortcut: fold again, which replaces it.
+      if (!(e instanceof DisposalRowError)) throw e;
+    }
+  }
+  const head = reads.head(stream);
+  if (head + 1 < disposalCachePolicy.minEvents) return undefined;
+  const wanted = new Set<string>(sellers);
+  const found: Disposal[] = [];
+  const rows: Array<readonly [string, string]> = [];
+  const step = disposalFold(
+    issuer,
+    method,
+    () => true,
+    () => true,
+    (d) => {
+      rows.push([d.seller, encodeDisposal(d)]);
+      if (wanted.has(d.seller)) found.push(d);
+    },
+  );
+  let recordedAt = '';
+  const read = function* () {
+    for (const entry of reads.timeline(stream, '', END_OF_TIME)) {
+      if (entry.event.revision <= head && entry.recordedAt > recordedAt) recordedAt = entry.recordedAt;
+      yield entry;
+    }
+  };
+  for (const e of selectRows(reads, stream, '', FULL_KNOWLEDGE, read())) step(e);
+  keep({ stream, method, head, recordedAt, rows });
+  return recordedAt <= knownAt ? found : undefined;
+};
+
+/** Keeps the caches a read left behind; a store that cannot write now simply keeps none. */
+export const keepCaches = (reads: DerivedReads, caches: ReadonlyArray<PendingCache>): void => {
+  for (const c of caches) reads.saveDisposals(c.stream, c.method, c.head, c.recordedAt, c.rows);
+};

@@ -1,0 +1,167 @@
+import fs from 'node:fs';
+import type Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { disposalCachePolicy } from '../../src/disposalCache.js';
+import { verifyLedger } from '../../src/integrity/verify.js';
+import { queryProceeds } from '../../src/queries.js';
+import { openSqliteStore } from '../../src/store/sqliteStore.js';
+import { withoutDerivedReads } from '../derivedReadsContract.js';
+import { copyOf, draftOf, fixtureFile, removeTempFiles, tamper } from './fixtureLedger.js';
+import { Ledger } from '../../src/ledger.js';
+
+/**
+ * The disposal cache (src/disposalCache.ts) on the fixture ledger, every stream cached: proceeds
+ * answer as the replay does, before and after the cache is taken and after an append moves the
+ * head; verify proves a cache that is the replay's, in one pass and the exact way, and reports one
+ * edited in any way the reads would trust.
+ */
+
+const ACME = 'issuer-acme';
+const NOW = new Date('2100-01-01T00:00:00.000Z');
+const QUESTIONS = [
+  { holder: 'taobao-holding' },
+  { holder: 'temasek', method: 'avg' },
+  { holder: 'alibaba-group', group: true, currency: 'USD' },
+  { holder: 'temasek', to: '2020-12-31' },
+  { holder: 'taobao-holding', knownAt: '2000-01-01T00:00:00.000Z' },
+] as const;
+
+let cached: string;
+const minEvents = disposalCachePolicy.minEvents;
+
+const answers = async (file: string, replay = false) => {
+  const store = openSqliteStore(file);
+  try {
+    const s = replay ? withoutDerivedReads(store) : store;
+    const out: unknown[] = [];
+    for (const q of QUESTIONS) out.push(await queryProceeds(s, { ...q }, NOW).catch((e: Error) => e.message));
+    return out;
+  } finally {
+    await store.close();
+  }
+};
+
+const cacheRows = (file: string) =>
+  tamper(file, (db) => ({
+    folds: db.prepare('SELECT stream, method, revision FROM disposal_folds ORDER BY stream, method').all(),
+    disposals: db.prepare<[], number>('SELECT COUNT(*) FROM disposals').pluck().get(),
+  }));
+
+/** verify the exact way (from the sources) and in two lanes from the build (the one-pass check, soundStream.ts). */
+const verifyBoth = async (file: string) => {
+  const built = (await import(new URL('../../dist/src/integrity/verify.js', import.meta.url).href)) as {
+    verifyLedger: typeof verifyLedger;
+  };
+  const results = [];
+  for (const verify of [verifyLedger, (store: Parameters<typeof verifyLedger>[0]) => built.verifyLedger(store, { parallelFrom: 0 })]) {
+    const store = openSqliteStore(file);
+    try {
+      results.push(await verify(store));
+    } finally {
+      await store.close();
+    }
+  }
+  return results;
+};
+
+beforeAll(async () => {
+  disposalCachePolicy.minEvents = 0;
+  cached = copyOf(await fixtureFile());
+  await answers(cached);
+});
+afterEach(() => {
+  disposalCachePolicy.minEvents = 0;
+});
+afterAll(() => {
+  disposalCachePolicy.minEvents = minEvents;
+  removeTempFiles();
+});
+
+describe('the disposal cache', () => {
+  it('is taken by a question, and answers as the replay does', async () => {
+    const rows = cacheRows(cached);
+    expect(rows.folds).toEqual(
+      expect.arrayContaining([
+        { stream: ACME, method: 'fifo', revision: expect.any(Number) },
+        { stream: ACME, method: 'avg', revision: expect.any(Number) },
+      ]),
+    );
+    expect(rows.disposals).toBeGreaterThan(0);
+    expect(await answers(cached)).toEqual(await answers(cached, true));
+  });
+
+  it('is not used once an append moves the head, and the next question takes it again', async () => {
+    const file = copyOf(cached);
+    const store = openSqliteStore(file);
+    const ledger = new Ledger({ store, actor: 'test', now: () => new Date('2024-06-01T00:00:00.000Z') });
+    await ledger.append([
+      draftOf({
+        type: 'BlockSale',
+        issuer: 'acme',
+        date: '2024-05-31',
+        data: { seller: 'temasek', class: 'B', shares: '1000', pricePerShare: '3', currency: 'HKD' },
+      }),
+    ]);
+    const head = (await store.heads()).find((h) => h.stream === ACME)!.revision;
+    await store.close();
+    expect(cacheRows(file).folds).not.toContainEqual({ stream: ACME, method: 'fifo', revision: head });
+    expect(await answers(file)).toEqual(await answers(file, true));
+    expect(cacheRows(file).folds).toContainEqual({ stream: ACME, method: 'fifo', revision: head });
+    for (const result of await verifyBoth(file)) expect(result.problems).toEqual([]);
+  });
+
+  it('is not taken of streams shorter than the policy asks', async () => {
+    disposalCachePolicy.minEvents = 1_000_000;
+    const file = copyOf(await fixtureFile());
+    expect(await answers(file)).toEqual(await answers(file, true));
+    expect(cacheRows(file)).toEqual({ folds: [], disposals: 0 });
+  });
+
+  it('is taken on a file written before its tables existed', async () => {
+    const file = copyOf(await fixtureFile());
+    tamper(file, (db) => db.exec('DROP TABLE disposals; DROP TABLE disposal_folds'));
+    expect(await answers(file)).toEqual(await answers(file, true));
+    expect(cacheRows(file).disposals).toBeGreaterThan(0);
+    for (const result of await verifyBoth(file)) expect(result.problems).toEqual([]);
+  });
+
+  it('that does not decode is folded again and replaced', async () => {
+    const file = copyOf(cached);
+    tamper(file, (db) => db.prepare("UPDATE disposals SET body = 'not json' WHERE stream = ?").run(ACME));
+    expect(await answers(file)).toEqual(await answers(file, true));
+    expect(tamper(file, (db) => db.prepare<[], number>("SELECT COUNT(*) FROM disposals WHERE body = 'not json'").pluck().get())).toBe(0);
+  });
+
+  it('verifies when it is the replay of its stream', async () => {
+    for (const result of await verifyBoth(cached)) expect(result).toMatchObject({ ok: true, problems: [] });
+  });
+
+  const EDITS: Record<string, (db: Database.Database) => void> = {
+    'a cost edited': (db) =>
+      db.prepare("UPDATE disposals SET body = replace(body, '\"HKD\",', '\"USD\",') WHERE stream = ? AND method = 'fifo'").run(ACME),
+    'a seller edited': (db) => db.prepare("UPDATE disposals SET seller = 'temasek' WHERE stream = ? AND seller <> 'temasek'").run(ACME),
+    'a disposal deleted': (db) => db.prepare('DELETE FROM disposals WHERE stream = ? AND seq = 0').run(ACME),
+    'a disposal added': (db) =>
+      db
+        .prepare(
+          'INSERT INTO disposals (stream, method, seq, seller, body) SELECT stream, method, seq + 100, seller, body FROM disposals WHERE stream = ? AND seq = 0',
+        )
+        .run(ACME),
+    'its recordedAt moved back': (db) =>
+      db.prepare("UPDATE disposal_folds SET recorded_at = '2000-01-01T00:00:00.000Z' WHERE stream = ?").run(ACME),
+  };
+
+  for (const [name, edit] of Object.entries(EDITS))
+    it(`is reported by verify when ${name}`, async () => {
+      const file = copyOf(cached);
+      tamper(file, edit);
+      for (const result of await verifyBoth(file)) {
+        expect(result.ok).toBe(false);
+        expect(result.problems.map((p) => [p.stream, p.message])).toContainEqual([
+          ACME,
+          expect.stringMatching(/disposal cache is not the replay/),
+        ]);
+      }
+      fs.rmSync(file);
+    });
+});
