@@ -29,25 +29,21 @@ import type { DerivedReads } from './store/derivedReads.js';
  * `verify` checks every cache at its stream's head against the replay (docs/integrity.md).
  */
 
-/** Streams with fewer events than this are folded as before, and leave no cache. Mutable so tests can cache small streams. */
-export const disposalCachePolicy = { minEvents: 20_000 };
+/**
+ * `minEvents`: streams with fewer events are folded as before, and leave no cache; `batch`:
+ * disposals written per transaction (bounded memory, few commits). Mutable so tests can cache
+ * small streams in several batches.
+ */
+export const disposalCachePolicy = { minEvents: 20_000, batch: 16_384 };
 
 const FULL_KNOWLEDGE: PointInTime = { asOf: END_OF_TIME, knownAt: '9999-12-31T23:59:59.999Z' as Instant };
-
-/** A cache to keep once the read is over (saving needs the write lock, which a read must not hold). */
-export type PendingCache = Readonly<{
-  stream: string;
-  method: CostMethod;
-  head: number;
-  recordedAt: string;
-  rows: Array<readonly [string, string]>;
-}>;
 
 /**
  * The disposals of `sellers` in the issuer's stream under the method, for a question as known at
  * `knownAt`, from the stream's cache, or from a fold of the whole stream that leaves a cache
- * (`keep`) behind; undefined when the stream is too short to cache or the question is older than
- * what the fold read. Synchronous: run it inside `reads.consistent`.
+ * behind (written as the fold goes, through the store's cache writer); undefined when the stream
+ * is too short to cache or the question is older than what the fold read. Synchronous: run it
+ * inside `reads.consistent`.
  */
 export const streamDisposals = (
   reads: DerivedReads,
@@ -55,7 +51,6 @@ export const streamDisposals = (
   method: CostMethod,
   sellers: ReadonlyArray<HolderId>,
   knownAt: Instant,
-  keep: (cache: PendingCache) => void,
 ): Disposal[] | undefined => {
   const stream = toIssuerStreamId(issuer);
   const cached = reads.cachedDisposals(stream, method, sellers, knownAt);
@@ -71,15 +66,23 @@ export const streamDisposals = (
   if (head + 1 < disposalCachePolicy.minEvents) return undefined;
   const wanted = new Set<string>(sellers);
   const found: Disposal[] = [];
-  const rows: Array<readonly [string, string]> = [];
+  const sink = reads.keepDisposals(stream, method, head);
+  // Stops encoding once the store stops keeping (busy, or the stream moved).
+  let keeping = sink !== undefined;
+  let rows: Array<readonly [string, string]> = [];
   const step = disposalFold(
     issuer,
     method,
     () => true,
     () => true,
     (d) => {
-      rows.push([d.seller, encodeDisposal(d)]);
       if (wanted.has(d.seller)) found.push(d);
+      if (!keeping) return;
+      rows.push([d.seller, encodeDisposal(d)]);
+      if (rows.length >= disposalCachePolicy.batch) {
+        keeping = sink!.write(rows);
+        rows = [];
+      }
     },
   );
   let recordedAt = '';
@@ -90,11 +93,6 @@ export const streamDisposals = (
     }
   };
   for (const e of selectRows(reads, stream, '', FULL_KNOWLEDGE, read())) step(e);
-  keep({ stream, method, head, recordedAt, rows });
+  if (keeping && sink!.write(rows)) sink!.finish(recordedAt);
   return recordedAt <= knownAt ? found : undefined;
-};
-
-/** Keeps the caches a read left behind; a store that cannot write now simply keeps none. */
-export const keepCaches = (reads: DerivedReads, caches: ReadonlyArray<PendingCache>): void => {
-  for (const c of caches) reads.saveDisposals(c.stream, c.method, c.head, c.recordedAt, c.rows);
 };

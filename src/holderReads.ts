@@ -14,7 +14,7 @@ import {
 } from '../projections/proceeds.js';
 import { END_OF_TIME, type PointInTime } from '../projections/timeline.js';
 import type { PlacedEvent } from './domain/timeline.js';
-import { keepCaches, streamDisposals, type PendingCache } from './disposalCache.js';
+import { streamDisposals } from './disposalCache.js';
 import { checkHolderKnown, checkIssuerKnown } from './knownNames.js';
 import { selectRows } from './snapshots.js';
 import type { DerivedReads } from './store/derivedReads.js';
@@ -88,9 +88,8 @@ export const indexedProceeds = (
   request: ProceedsRequest,
   issuer: IssuerId | undefined,
   knownAt: Instant,
-): ProceedsAnswer | undefined => {
-  const caches: PendingCache[] = [];
-  const answer = reads.consistent(() => {
+): ProceedsAnswer | undefined =>
+  reads.consistent(() => {
     if (anyDamaged(reads)) return undefined;
     if (issuer !== undefined) checkIssuer(reads, issuer, knownAt);
     checkHolderKnown(
@@ -110,7 +109,7 @@ export const indexedProceeds = (
     const found: Disposal[] = [];
     const counted = isCounted(request, who);
     for (const stream of streams) {
-      const cached = streamDisposals(reads, issuerOfStream(stream)!, request.method, who.targets, knownAt, (c) => caches.push(c));
+      const cached = streamDisposals(reads, issuerOfStream(stream)!, request.method, who.targets, knownAt);
       if (cached) {
         for (const d of cached) if (counted(d)) found.push(d);
         continue;
@@ -120,6 +119,3 @@ export const indexedProceeds = (
     }
     return proceedsOf(found, selectRows(reads, FX_STREAM, '', everything), request, who);
   });
-  keepCaches(reads, caches);
-  return answer;
-};

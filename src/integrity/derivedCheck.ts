@@ -150,8 +150,9 @@ const snapshotBreak = (
 /**
  * Disposal caches folded at the head: each must be every disposal of a replay of the envelopes
  * with full knowledge, in order, its head the stream's last event and its recordedAt no earlier
- * than any event's. A cache of another head is never used (the reads tie it to the head) and is
- * left alone.
+ * than any event's. A cache of another head, or one still being written (its head_id a build
+ * token, storedRows.ts reads none), is never used (the reads tie it to the head's id) and is left
+ * alone.
  */
 const disposalCacheBreak = (
   stream: string,

@@ -143,11 +143,16 @@ export const openSqliteRows = (path: string): StoredRows => {
     ? guard(() => ({
         atHead: db
           .prepare<[string, string], number>(
-            'SELECT COUNT(*) FROM disposal_folds WHERE stream = ? AND revision = (SELECT MAX(revision) FROM events WHERE stream = ?)',
+            `SELECT COUNT(*) FROM disposal_folds AS f
+               JOIN events AS e ON e.stream = f.stream AND e.revision = f.revision AND e.id = f.head_id
+             WHERE f.stream = ? AND f.revision = (SELECT MAX(revision) FROM events WHERE stream = ?)`,
           )
           .pluck(),
         folds: db.prepare<[string], DisposalFoldRow>(
-          'SELECT method, revision, head_id AS headId, recorded_at AS recordedAt FROM disposal_folds WHERE stream = ?',
+          // Only a cache whose head_id is the id filed at its revision can be read (a build's token never is).
+          `SELECT f.method, f.revision, f.head_id AS headId, f.recorded_at AS recordedAt FROM disposal_folds AS f
+             JOIN events AS e ON e.stream = f.stream AND e.revision = f.revision AND e.id = f.head_id
+           WHERE f.stream = ?`,
         ),
         page: db
           .prepare<[string, string, number, number], CachedDisposal>(

@@ -28,6 +28,20 @@ export type SnapshotRow = Readonly<{
   state: string;
 }>;
 
+/**
+ * Where a fold hands its disposals, in fold order, a batch at a time as it makes them (a busy
+ * issuer's are hundreds of MB at 10M events): each batch is written at once, and the cache is
+ * usable only once `finish` records what the fold read. Writing stops for good (every call then
+ * says false) when the stream moved, another process started the same cache, or the store cannot
+ * write now (busy, read-only): a cache never waits and never fails a question.
+ */
+export type DisposalSink = Readonly<{
+  /** A batch of disposals: each one's seller and stored form (projections/disposalRows.ts). */
+  write(rows: ReadonlyArray<readonly [string, string]>): boolean;
+  /** Records the fold (`recordedAt`: the latest of every event it read); whether the cache was kept. */
+  finish(recordedAt: string): boolean;
+}>;
+
 /** A cached disposal: its place in the fold, its seller and its stored form (projections/disposalRows.ts). */
 export type CachedDisposal = readonly [seq: number, seller: string, body: string];
 
@@ -84,12 +98,11 @@ export interface DerivedReads {
    */
   cachedDisposals(stream: string, method: string, sellers: ReadonlyArray<string>, knownAt: string): CachedDisposal[] | undefined;
   /**
-   * Keeps the stream's disposals under the method, folded with full knowledge at `head` (every
-   * disposal's [seller, body], in fold order; `recordedAt`: the latest of any event it read), in
-   * place of any cache of the stream and method, unless the stream moved since or the store cannot
-   * write now (as `saveSnapshots`). Returns whether they were kept.
+   * Starts keeping the stream's disposals under the method, as a fold with full knowledge at
+   * `head` makes them (see DisposalSink), in place of the stream's cache under the method; undefined
+   * when the store keeps no caches.
    */
-  saveDisposals(stream: string, method: string, head: number, recordedAt: string, disposals: Iterable<readonly [string, string]>): boolean;
+  keepDisposals(stream: string, method: string, head: number): DisposalSink | undefined;
   /** Every stream name, sorted. */
   streams(): string[];
   /**

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { PUBLIC, type EventType } from '../../events/index.js';
 import { fail } from '../domain/problem.js';
-import type { CachedDisposal, DerivedReads, SnapshotRow, TimelineEntry } from './derivedReads.js';
+import type { CachedDisposal, DerivedReads, DisposalSink, SnapshotRow, TimelineEntry } from './derivedReads.js';
 import { DISPOSAL_CACHE, STREAM_NAMES } from './sqliteSchema.js';
 import { decodeBody, REGISTERED, ReplayCodeError, typeLetter } from './sqliteTimeline.js';
 
@@ -114,20 +115,62 @@ export const sqliteReads = (db: Database.Database, path: string): SqliteReads =>
    * moved since (then it may be stale) or the store cannot take it now (busy, read-only): a cache
    * never waits and never fails a question.
    */
-  const cacheWrite = (stream: string, at: number, write: (w: Database.Database) => void): boolean => {
+  const cacheWrite = (stream: string, at: number, write: (w: Database.Database) => boolean | void): boolean => {
     try {
       const w = writerDb();
       const save = w.transaction(() => {
         const now = w.prepare<[string], number | null>('SELECT MAX(revision) FROM events WHERE stream = ?').pluck().get(stream) ?? -1;
-        if (now !== at) return false;
-        write(w);
-        return true;
+        return now === at && write(w) !== false;
       });
       return save.immediate();
     } catch (e) {
       if (isSqliteError(e) && /^SQLITE_(BUSY|LOCKED|READONLY|CANTOPEN|PERM)/.test(e.code)) return false;
       throw e;
     }
+  };
+
+  /**
+   * A disposal cache written a batch at a time, each batch its own transaction. The first one
+   * puts a build token in the fold row's head_id, which no read takes for the stream's head, and
+   * drops the old rows; every batch goes on only while the token is there (another process that
+   * starts the same cache replaces it, and this one stops); the last one sets the head's id. So a
+   * cache is never read half-written, nor mixed with another build's rows.
+   */
+  const disposalSink = (stream: string, method: string, at: number): DisposalSink => {
+    const token = `building:${randomUUID()}`;
+    let seq = 0;
+    let alive = true;
+    let started = false;
+    const batch = (rows: ReadonlyArray<readonly [string, string]>, recordedAt?: string): boolean => {
+      alive &&= cacheWrite(stream, at, (w) => {
+        if (!started) {
+          w.exec(DISPOSAL_CACHE);
+          w.prepare<[string, string]>('DELETE FROM disposals WHERE stream = ? AND method = ?').run(stream, method);
+          w.prepare<[string, string, number, string]>(
+            "INSERT OR REPLACE INTO disposal_folds (stream, method, revision, head_id, recorded_at) VALUES (?, ?, ?, ?, '')",
+          ).run(stream, method, at, token);
+          started = true;
+        } else if (
+          w
+            .prepare<[string, string], string>('SELECT head_id FROM disposal_folds WHERE stream = ? AND method = ?')
+            .pluck()
+            .get(stream, method) !== token
+        )
+          return false;
+        const put = w.prepare<[string, string, number, string, string]>(
+          'INSERT INTO disposals (stream, method, seq, seller, body) VALUES (?, ?, ?, ?, ?)',
+        );
+        for (const [seller, body] of rows) put.run(stream, method, seq++, seller, body);
+        if (recordedAt !== undefined)
+          w.prepare<[string, string, number, string, string, string]>(
+            `UPDATE disposal_folds SET recorded_at = ?, head_id = (SELECT id FROM events WHERE stream = ? AND revision = ?)
+              WHERE stream = ? AND method = ? AND head_id = ?`,
+          ).run(recordedAt, stream, at, stream, method, token);
+        return true;
+      });
+      return alive;
+    };
+    return { write: (rows) => batch(rows), finish: (recordedAt) => batch([], recordedAt) };
   };
 
   // The disposal cache's tables exist once a cache was first saved (sqliteSchema.ts).
@@ -189,21 +232,7 @@ export const sqliteReads = (db: Database.Database, path: string): SqliteReads =>
       const rows = sellers.flatMap((seller) => reads.bySeller.all(stream, method, seller));
       return rows.sort((a, b) => a[0] - b[0]);
     },
-    saveDisposals(stream, method, at, recordedAt, disposals) {
-      return cacheWrite(stream, at, (w) => {
-        w.exec(DISPOSAL_CACHE);
-        w.prepare<[string, string]>('DELETE FROM disposals WHERE stream = ? AND method = ?').run(stream, method);
-        const put = w.prepare<[string, string, number, string, string]>(
-          'INSERT INTO disposals (stream, method, seq, seller, body) VALUES (?, ?, ?, ?, ?)',
-        );
-        let seq = 0;
-        for (const [seller, body] of disposals) put.run(stream, method, seq++, seller, body);
-        w.prepare<[string, string, string, string, number]>(
-          `INSERT OR REPLACE INTO disposal_folds (stream, method, revision, head_id, recorded_at)
-             SELECT ?, ?, revision, id, ? FROM events WHERE stream = ? AND revision = ?`,
-        ).run(stream, method, recordedAt, stream, at);
-      });
-    },
+    keepDisposals: (stream, method, at) => disposalSink(stream, method, at),
     streams: () => streams.all(),
     ...holderReads(bodies, db, path),
     close() {

@@ -27,7 +27,9 @@ const QUESTIONS = [
 ] as const;
 
 let cached: string;
-const minEvents = disposalCachePolicy.minEvents;
+const policy = { ...disposalCachePolicy };
+/** Every stream cached, a disposal per batch (so a cache is written in several transactions). */
+const cacheEverything = () => Object.assign(disposalCachePolicy, { minEvents: 0, batch: 1 });
 
 const answers = async (file: string, replay = false) => {
   const store = openSqliteStore(file);
@@ -65,15 +67,13 @@ const verifyBoth = async (file: string) => {
 };
 
 beforeAll(async () => {
-  disposalCachePolicy.minEvents = 0;
+  cacheEverything();
   cached = copyOf(await fixtureFile());
   await answers(cached);
 });
-afterEach(() => {
-  disposalCachePolicy.minEvents = 0;
-});
+afterEach(cacheEverything);
 afterAll(() => {
-  disposalCachePolicy.minEvents = minEvents;
+  Object.assign(disposalCachePolicy, policy);
   removeTempFiles();
 });
 
@@ -123,6 +123,64 @@ describe('the disposal cache', () => {
     expect(await answers(file)).toEqual(await answers(file, true));
     expect(cacheRows(file).disposals).toBeGreaterThan(0);
     for (const result of await verifyBoth(file)) expect(result.problems).toEqual([]);
+  });
+
+  it('left half-built (a process killed while writing it) is neither read nor reported, and is replaced', async () => {
+    const file = copyOf(cached);
+    tamper(file, (db) => {
+      db.prepare("UPDATE disposal_folds SET head_id = 'building:killed', recorded_at = '' WHERE stream = ?").run(ACME);
+      db.prepare('DELETE FROM disposals WHERE stream = ? AND seq > 0').run(ACME);
+    });
+    for (const result of await verifyBoth(file)) expect(result.problems).toEqual([]);
+    expect(await answers(file)).toEqual(await answers(file, true));
+    expect(tamper(file, (db) => db.prepare("SELECT COUNT(*) FROM disposal_folds WHERE head_id LIKE 'building:%'").pluck().get())).toBe(0);
+    for (const result of await verifyBoth(file)) expect(result.problems).toEqual([]);
+  });
+
+  it('started by two processes at once is kept from the one that started last; the other stops', async () => {
+    const file = copyOf(cached);
+    const [first, second] = [openSqliteStore(file), openSqliteStore(file)];
+    try {
+      const head = (await first.heads()).find((h) => h.stream === ACME)!.revision;
+      const a = first.derivedReads!.keepDisposals(ACME, 'fifo', head)!;
+      const b = second.derivedReads!.keepDisposals(ACME, 'fifo', head)!;
+      expect(a.write([['temasek', 'a0']])).toBe(true);
+      expect(b.write([['temasek', 'b0']])).toBe(true);
+      expect(a.write([['temasek', 'a1']])).toBe(false);
+      expect(a.finish('2024-01-01T00:00:00.000Z')).toBe(false);
+      expect(b.write([['founder', 'b1']])).toBe(true);
+      expect(b.finish('2024-01-01T00:00:00.000Z')).toBe(true);
+      const rows = second.derivedReads!.cachedDisposals(ACME, 'fifo', ['temasek', 'founder'], NOW.toISOString());
+      expect(rows).toEqual([
+        [0, 'temasek', 'b0'],
+        [1, 'founder', 'b1'],
+      ]);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
+  it('is not kept when the stream moves while it is written', async () => {
+    const file = copyOf(cached);
+    const store = openSqliteStore(file);
+    try {
+      const head = (await store.heads()).find((h) => h.stream === ACME)!.revision;
+      const sink = store.derivedReads!.keepDisposals(ACME, 'fifo', head)!;
+      expect(sink.write([['temasek', 'x']])).toBe(true);
+      await new Ledger({ store, actor: 'test', now: () => new Date('2024-06-01T00:00:00.000Z') }).append([
+        draftOf({
+          type: 'BlockSale',
+          issuer: 'acme',
+          date: '2024-05-31',
+          data: { seller: 'temasek', class: 'B', shares: '1000', pricePerShare: '3', currency: 'HKD' },
+        }),
+      ]);
+      expect(sink.finish('2024-01-01T00:00:00.000Z')).toBe(false);
+      expect(store.derivedReads!.cachedDisposals(ACME, 'fifo', ['temasek'], NOW.toISOString())).toBeUndefined();
+    } finally {
+      await store.close();
+    }
   });
 
   it('that does not decode is folded again and replaced', async () => {
