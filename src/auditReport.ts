@@ -174,7 +174,13 @@ export const openAuditReport = async (store: EventStore, options: AuditOptions):
   const stream = toIssuerStreamId(issuer);
   const streams = [stream, HOLDERS_STREAM, FX_STREAM];
   // The streams are verified on a worker thread (where one can run) while this one reads them.
-  const verifying = verifyLedger(store, { streams, offThread: true, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  // Not the disposal caches: the report reads none of them (`verify` checks them).
+  const verifying = verifyLedger(store, {
+    streams,
+    offThread: true,
+    disposalCaches: false,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
   verifying.catch(() => undefined); // awaited below: a failure meanwhile is not an unhandled rejection
   const { facts, envelopes, head } = await readFacts(store, stream, knownAt);
   if (facts.registration === undefined) {

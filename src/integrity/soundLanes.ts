@@ -70,16 +70,16 @@ const runLane = (file: string, request: LaneRequest, onRows: (n: number) => void
   });
 
 /**
- * Tries to prove each stream sound, half of them (by events) on a worker thread reading `file`,
- * the other half here with `here`, or all of them on the worker when there is no `here` (this
- * thread stays free for other work): the proofs found. Undefined when no worker can run (no
- * worker file): the caller then checks every stream itself. A worker that fails proves nothing;
- * the caller checks its streams itself. `hashAt`: per stream, the revision whose hash a digest pins.
+ * Tries to prove each stream sound, half of them (by cost) on a worker thread reading the
+ * ledger's file, the other half here with `here`, or all of them on the worker when there is no
+ * `here` (this thread stays free for other work): the proofs found. Undefined when no worker can
+ * run (no worker file): the caller then checks every stream itself. A worker that fails proves
+ * nothing; the caller checks its streams itself. `ledger`: the file, per stream the revision whose
+ * hash a digest pins, and whether disposal caches are checked.
  */
 export const proveInLanes = async (
-  file: string,
+  ledger: Omit<LaneRequest, 'streams'>,
   streams: ReadonlyArray<LaneStream>,
-  hashAt: Readonly<Record<string, number>>,
   onRows: (n: number) => void,
   here: ((stream: string) => SoundStream | undefined) | undefined,
 ): Promise<Map<string, SoundStream> | undefined> => {
@@ -87,7 +87,7 @@ export const proveInLanes = async (
   if (worker === undefined) return undefined;
   const [mine, theirs] = here ? lanesOf(streams) : [[], streams.map((s) => s.stream)];
   const fromWorker = new Map<string, SoundStream | undefined>();
-  const lane = runLane(worker, { file, streams: theirs, hashAt }, onRows, fromWorker).then(
+  const lane = runLane(worker, { ...ledger, streams: theirs }, onRows, fromWorker).then(
     () => true,
     () => false,
   );

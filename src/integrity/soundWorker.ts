@@ -9,15 +9,23 @@ import { openSqliteRows } from './storedRows.js';
  * digest pins, with the rows read as it goes, for progress.
  */
 
-/** What a lane is given: the file, its streams, and per stream the revision whose hash a digest pins. */
-export type LaneRequest = Readonly<{ file: string; streams: ReadonlyArray<string>; hashAt: Readonly<Record<string, number>> }>;
+/**
+ * What a lane is given: the file, its streams, per stream the revision whose hash a digest pins,
+ * and whether the disposal caches are checked.
+ */
+export type LaneRequest = Readonly<{
+  file: string;
+  streams: ReadonlyArray<string>;
+  hashAt: Readonly<Record<string, number>>;
+  disposalCaches: boolean;
+}>;
 
 export type LaneMessage =
   | Readonly<{ kind: 'rows'; n: number }>
   | Readonly<{ kind: 'stream'; stream: string; events: number | undefined; hash: string | undefined }>;
 
 const prove = async (request: LaneRequest, post: (message: LaneMessage) => void): Promise<void> => {
-  const rows = openSqliteRows(request.file);
+  const rows = openSqliteRows(request.file, request.disposalCaches);
   try {
     for (const stream of request.streams) {
       const paired = rows.pairedOf?.(stream);

@@ -70,8 +70,9 @@ const decodeEnvelopeText = (text: string): { event: StoredEvent } | { corrupt: s
  * Reads an SQLite ledger file directly, row by row (also in a worker, soundWorker.ts): the store's own reads stop at the first row
  * that does not decode, and verify must go on past it. All reads share one snapshot (a read
  * transaction), so a writer appending meanwhile cannot make streams disagree with each other.
+ * Without `disposalCaches`, the streams' disposal caches are not read (and so not checked).
  */
-export const openSqliteRows = (path: string): StoredRows => {
+export const openSqliteRows = (path: string, disposalCaches = true): StoredRows => {
   let db: Database.Database;
   try {
     db = new Database(path, { fileMustExist: true });
@@ -139,28 +140,29 @@ export const openSqliteRows = (path: string): StoredRows => {
   const hasDisposalCache = guard(
     () => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'disposal_folds'").pluck().get() !== undefined,
   );
-  const disposalCache = hasDisposalCache
-    ? guard(() => ({
-        atHead: db
-          .prepare<[string, string], number>(
-            `SELECT COUNT(*) FROM disposal_folds AS f
+  const disposalCache =
+    disposalCaches && hasDisposalCache
+      ? guard(() => ({
+          atHead: db
+            .prepare<[string, string], number>(
+              `SELECT COUNT(*) FROM disposal_folds AS f
                JOIN events AS e ON e.stream = f.stream AND e.revision = f.revision AND e.id = f.head_id
              WHERE f.stream = ? AND f.revision = (SELECT MAX(revision) FROM events WHERE stream = ?)`,
-          )
-          .pluck(),
-        folds: db.prepare<[string], DisposalFoldRow>(
-          // Only a cache whose head_id is the id filed at its revision can be read (a build's token never is).
-          `SELECT f.method, f.revision, f.head_id AS headId, f.recorded_at AS recordedAt FROM disposal_folds AS f
+            )
+            .pluck(),
+          folds: db.prepare<[string], DisposalFoldRow>(
+            // Only a cache whose head_id is the id filed at its revision can be read (a build's token never is).
+            `SELECT f.method, f.revision, f.head_id AS headId, f.recorded_at AS recordedAt FROM disposal_folds AS f
              JOIN events AS e ON e.stream = f.stream AND e.revision = f.revision AND e.id = f.head_id
            WHERE f.stream = ?`,
-        ),
-        page: db
-          .prepare<[string, string, number, number], CachedDisposal>(
-            'SELECT seq, seller, body FROM disposals WHERE stream = ? AND method = ? AND seq > ? ORDER BY seq LIMIT ?',
-          )
-          .raw(),
-      }))
-    : undefined;
+          ),
+          page: db
+            .prepare<[string, string, number, number], CachedDisposal>(
+              'SELECT seq, seller, body FROM disposals WHERE stream = ? AND method = ? AND seq > ? ORDER BY seq LIMIT ?',
+            )
+            .raw(),
+        }))
+      : undefined;
   const foldsOf = (stream: string): DisposalFoldRow[] => (disposalCache ? guard(() => disposalCache.folds.all(stream)) : []);
   /** A disposal cache's rows in seq order, a page at a time. */
   const disposalRows = function* (stream: string, method: string): Generator<CachedDisposal> {
@@ -279,8 +281,8 @@ const portRows = (store: EventStore): StoredRows => {
 };
 
 /** The rows of a store: straight from the file for SQLite, through the port otherwise. */
-export const storedRowsOf = (store: EventStore): StoredRows => {
+export const storedRowsOf = (store: EventStore, disposalCaches = true): StoredRows => {
   const path = store.description.startsWith(SQLITE_PREFIX) ? store.description.slice(SQLITE_PREFIX.length) : undefined;
   // An in-memory SQLite database cannot be opened a second time: read it through the port.
-  return path !== undefined && path !== '' && path !== ':memory:' ? openSqliteRows(path) : portRows(store);
+  return path !== undefined && path !== '' && path !== ':memory:' ? openSqliteRows(path, disposalCaches) : portRows(store);
 };

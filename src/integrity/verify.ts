@@ -49,6 +49,11 @@ export type VerifyOptions = Readonly<{
   parallelFrom?: number;
   /** Run the one-pass check on the worker thread only, leaving this one free meanwhile (the audit report builds its figures). */
   offThread?: boolean;
+  /**
+   * Whether the disposal caches (src/disposalCache.ts) are checked too (by default): each costs a
+   * lot fold of its stream. The audit report reads none, and leaves them to `verify`.
+   */
+  disposalCaches?: boolean;
 }>;
 
 type Decoded = Extract<StoredRow, { event: StoredEvent }>;
@@ -154,7 +159,7 @@ const byPlace = (a: VerifyProblem, b: VerifyProblem): number =>
  * first break its later events are not re-checked: nothing after it can be trusted.
  */
 export const verifyLedger = async (store: EventStore, options: VerifyOptions = {}): Promise<VerifyResult> => {
-  const rows = options.rows ?? storedRowsOf(store);
+  const rows = options.rows ?? storedRowsOf(store, options.disposalCaches ?? true);
   try {
     const named = options.streams && new Set(options.streams);
     const streams = named ? (await rows.streams()).filter((s) => named.has(s)) : await rows.streams();
@@ -246,7 +251,12 @@ const provenAhead = async (
     const at = hashAt[stream];
     return proven && pinned(proven.events, at, at === undefined ? undefined : proven.hashAt(at));
   };
-  const proofs = await proveInLanes(rows.file, sized, hashAt, onRows, options.offThread ? undefined : here);
+  const proofs = await proveInLanes(
+    { file: rows.file, hashAt, disposalCaches: options.disposalCaches ?? true },
+    sized,
+    onRows,
+    options.offThread ? undefined : here,
+  );
   if (proofs === undefined) return undefined;
   // A proof counts only if it covers the stream as this thread's snapshot holds it (a writer may
   // have appended since); the others are dropped, and their streams checked here.

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { auditReport } from '../../src/auditReport.js';
 import { disposalCachePolicy } from '../../src/disposalCache.js';
 import { verifyLedger } from '../../src/integrity/verify.js';
 import { queryProceeds } from '../../src/queries.js';
@@ -208,6 +209,19 @@ describe('the disposal cache', () => {
     'its recordedAt moved back': (db) =>
       db.prepare("UPDATE disposal_folds SET recorded_at = '2000-01-01T00:00:00.000Z' WHERE stream = ?").run(ACME),
   };
+
+  it('is left to verify by the audit report, which reads none', async () => {
+    const file = copyOf(cached);
+    tamper(file, EDITS['a cost edited']!);
+    const store = openSqliteStore(file);
+    try {
+      const report = await auditReport(store, { issuer: 'acme', now: NOW });
+      expect(report.verification).toMatchObject({ ok: true, problems: [] });
+    } finally {
+      await store.close();
+    }
+    for (const result of await verifyBoth(file)) expect(result.ok).toBe(false);
+  });
 
   for (const [name, edit] of Object.entries(EDITS))
     it(`is reported by verify when ${name}`, async () => {

@@ -42,6 +42,7 @@ describe('the verify worker', () => {
         file: pristine,
         streams: ['fx', 'holders', 'issuer-acme', 'issuer-other'],
         hashAt: { holders: 1 },
+        disposalCaches: true,
       });
       expect(code).toBe(0);
       const proofs = proofsOf(messages);
@@ -55,7 +56,12 @@ describe('the verify worker', () => {
   it('proves nothing of a damaged stream, and goes on with the others', async () => {
     const file = copyOf(pristine);
     tamper(file, (db) => db.prepare("UPDATE timeline SET body = replace(body, '100000', '100001') WHERE stream = 'issuer-acme'").run());
-    const { messages, code } = await lane(WORKERS[1]!, { file, streams: ['issuer-acme', 'issuer-other'], hashAt: {} });
+    const { messages, code } = await lane(WORKERS[1]!, {
+      file,
+      streams: ['issuer-acme', 'issuer-other'],
+      hashAt: {},
+      disposalCaches: true,
+    });
     expect(code).toBe(0);
     expect(proofsOf(messages).map((p) => [p.stream, p.events])).toEqual([
       ['issuer-acme', undefined],
@@ -64,7 +70,7 @@ describe('the verify worker', () => {
   });
 
   it('fails (a lane the caller then checks itself) on a file it cannot read', async () => {
-    await expect(lane(WORKERS[1]!, { file: '/nonexistent/ledger.db', streams: ['fx'], hashAt: {} })).rejects.toThrow(
+    await expect(lane(WORKERS[1]!, { file: '/nonexistent/ledger.db', streams: ['fx'], hashAt: {}, disposalCaches: true })).rejects.toThrow(
       /cannot read the SQLite store/,
     );
   });
