@@ -323,53 +323,44 @@ const historyQuestion = fc.record({
   knownAt: option(fc.nat()),
 });
 
+/** The proceeds questions asked of random ledgers, each as `check` asks it (knownAt within the ledger's minutes, --from before --to). */
+const everyProceedsQuestion = (check: (store: EventStore, query: Parameters<typeof queryProceeds>[1]) => Promise<void>, numRuns: number) =>
+  fc.assert(
+    fc.asyncProperty(ops, fc.array(proceedsQuestion, { minLength: 1, maxLength: 5 }), async (generated, questions) => {
+      const { store, minutes } = await build(generated);
+      try {
+        for (const q of questions)
+          await check(store, {
+            ...q,
+            knownAt: q.knownAt === undefined ? undefined : instant(q.knownAt % (minutes + 2)),
+            ...(q.from !== undefined && q.to !== undefined && q.from > q.to ? { from: q.to, to: q.from } : {}),
+          });
+      } finally {
+        await store.close();
+      }
+    }),
+    { numRuns },
+  );
+
+const replayed = (store: EventStore, query: Parameters<typeof queryProceeds>[1]) =>
+  outcome(() => queryProceeds(withoutDerivedReads(store), query, NOW));
+
 describe('one holder from the derived rows', () => {
   it('proceeds equal the replay of every issuer (fifo and avg, --group, --currency, --from/--to, --known-at)', async () => {
-    await fc.assert(
-      fc.asyncProperty(ops, fc.array(proceedsQuestion, { minLength: 1, maxLength: 6 }), async (generated, questions) => {
-        const { store, minutes } = await build(generated);
-        try {
-          for (const q of questions) {
-            const query = {
-              ...q,
-              knownAt: q.knownAt === undefined ? undefined : instant(q.knownAt % (minutes + 2)),
-              ...(q.from !== undefined && q.to !== undefined && q.from > q.to ? { from: q.to, to: q.from } : {}),
-            };
-            const indexed = await outcome(() => queryProceeds(store, query, NOW));
-            expect(indexed).toEqual(await outcome(() => queryProceeds(withoutDerivedReads(store), query, NOW)));
-          }
-        } finally {
-          await store.close();
-        }
-      }),
-      { numRuns: 40 },
-    );
+    await everyProceedsQuestion(async (store, query) => {
+      expect(await outcome(() => queryProceeds(store, query, NOW))).toEqual(await replayed(store, query));
+    }, 40);
   });
 
   it('proceeds from disposal caches equal the replay, asked as the cache is taken and once it is kept', async () => {
     const minEvents = disposalCachePolicy.minEvents;
     disposalCachePolicy.minEvents = 0;
     try {
-      await fc.assert(
-        fc.asyncProperty(ops, fc.array(proceedsQuestion, { minLength: 1, maxLength: 4 }), async (generated, questions) => {
-          const { store, minutes } = await build(generated);
-          try {
-            for (const q of questions) {
-              const query = {
-                ...q,
-                knownAt: q.knownAt === undefined ? undefined : instant(q.knownAt % (minutes + 2)),
-                ...(q.from !== undefined && q.to !== undefined && q.from > q.to ? { from: q.to, to: q.from } : {}),
-              };
-              const replayed = await outcome(() => queryProceeds(withoutDerivedReads(store), query, NOW));
-              expect(await outcome(() => queryProceeds(store, query, NOW)), 'as the cache is taken').toEqual(replayed);
-              expect(await outcome(() => queryProceeds(store, query, NOW)), 'from the cache').toEqual(replayed);
-            }
-          } finally {
-            await store.close();
-          }
-        }),
-        { numRuns: 30 },
-      );
+      await everyProceedsQuestion(async (store, query) => {
+        const replay = await replayed(store, query);
+        expect(await outcome(() => queryProceeds(store, query, NOW)), 'as the cache is taken').toEqual(replay);
+        expect(await outcome(() => queryProceeds(store, query, NOW)), 'from the cache').toEqual(replay);
+      }, 30);
     } finally {
       disposalCachePolicy.minEvents = minEvents;
     }

@@ -5,6 +5,7 @@ import { auditReport } from '../../src/auditReport.js';
 import { disposalCachePolicy } from '../../src/disposalCache.js';
 import { verifyLedger } from '../../src/integrity/verify.js';
 import { queryProceeds } from '../../src/queries.js';
+import type { EventStore } from '../../src/store/eventStore.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
 import { withoutDerivedReads } from '../derivedReadsContract.js';
 import { copyOf, draftOf, fixtureFile, removeTempFiles, tamper } from './fixtureLedger.js';
@@ -26,6 +27,17 @@ const QUESTIONS = [
   { holder: 'temasek', to: '2020-12-31' },
   { holder: 'taobao-holding', knownAt: '2000-01-01T00:00:00.000Z' },
 ] as const;
+
+/** A sale by temasek in acme, after everything else: the stream's head moves. */
+const appendSale = (store: EventStore) =>
+  new Ledger({ store, actor: 'test', now: () => new Date('2024-06-01T00:00:00.000Z') }).append([
+    draftOf({
+      type: 'BlockSale',
+      issuer: 'acme',
+      date: '2024-05-31',
+      data: { seller: 'temasek', class: 'B', shares: '1000', pricePerShare: '3', currency: 'HKD' },
+    }),
+  ]);
 
 let cached: string;
 const policy = { ...disposalCachePolicy };
@@ -94,15 +106,7 @@ describe('the disposal cache', () => {
   it('is not used once an append moves the head, and the next question takes it again', async () => {
     const file = copyOf(cached);
     const store = openSqliteStore(file);
-    const ledger = new Ledger({ store, actor: 'test', now: () => new Date('2024-06-01T00:00:00.000Z') });
-    await ledger.append([
-      draftOf({
-        type: 'BlockSale',
-        issuer: 'acme',
-        date: '2024-05-31',
-        data: { seller: 'temasek', class: 'B', shares: '1000', pricePerShare: '3', currency: 'HKD' },
-      }),
-    ]);
+    await appendSale(store);
     const head = (await store.heads()).find((h) => h.stream === ACME)!.revision;
     await store.close();
     expect(cacheRows(file).folds).not.toContainEqual({ stream: ACME, method: 'fifo', revision: head });
@@ -169,14 +173,7 @@ describe('the disposal cache', () => {
       const head = (await store.heads()).find((h) => h.stream === ACME)!.revision;
       const sink = store.derivedReads!.keepDisposals(ACME, 'fifo', head)!;
       expect(sink.write([['temasek', 'x']])).toBe(true);
-      await new Ledger({ store, actor: 'test', now: () => new Date('2024-06-01T00:00:00.000Z') }).append([
-        draftOf({
-          type: 'BlockSale',
-          issuer: 'acme',
-          date: '2024-05-31',
-          data: { seller: 'temasek', class: 'B', shares: '1000', pricePerShare: '3', currency: 'HKD' },
-        }),
-      ]);
+      await appendSale(store);
       expect(sink.finish('2024-01-01T00:00:00.000Z')).toBe(false);
       expect(store.derivedReads!.cachedDisposals(ACME, 'fifo', ['temasek'], NOW.toISOString())).toBeUndefined();
     } finally {
