@@ -53,10 +53,12 @@ export const streamDisposals = (
   knownAt: Instant,
 ): Disposal[] | undefined => {
   const stream = toIssuerStreamId(issuer);
-  const cached = reads.cachedDisposals(stream, method, sellers, knownAt);
-  if (cached) {
+  const cache = reads.disposalCache(stream, method);
+  // An older question folds as before, and leaves the cache as it is.
+  if (cache && cache.recordedAt > knownAt) return undefined;
+  if (cache) {
     try {
-      return cached.map(([, seller, body]) => decodeDisposal(issuer, seller as HolderId, body));
+      return cache.of(sellers).map(([, seller, body]) => decodeDisposal(issuer, seller as HolderId, body));
     } catch (e) {
       // A damaged cache is only a lost shortcut: fold again, which replaces it.
       if (!(e instanceof DisposalRowError)) throw e;

@@ -42,6 +42,14 @@ export type DisposalSink = Readonly<{
   finish(recordedAt: string): boolean;
 }>;
 
+/** A disposal cache at its stream's head. */
+export type DisposalCache = Readonly<{
+  /** The latest recordedAt of any event the fold read: only a question as known at or after it may use the cache. */
+  recordedAt: string;
+  /** The disposals of these sellers, as [seq, seller, body] in fold order (seq). */
+  of(sellers: ReadonlyArray<string>): CachedDisposal[];
+}>;
+
 /** A cached disposal: its place in the fold, its seller and its stored form (projections/disposalRows.ts). */
 export type CachedDisposal = readonly [seq: number, seller: string, body: string];
 
@@ -91,12 +99,10 @@ export interface DerivedReads {
    */
   saveSnapshots(stream: string, head: number, snapshots: ReadonlyArray<SnapshotRow>): boolean;
   /**
-   * The cached disposals (src/disposalCache.ts) of `sellers` in the stream under the cost method,
-   * as [seq, seller, body] in fold order (seq), when the stream holds a cache folded at its current
-   * head (revision and id) that a question as known at `knownAt` may use (its recordedAt ≤ knownAt);
-   * else undefined.
+   * The stream's disposal cache (src/disposalCache.ts) under the cost method, when it holds one
+   * folded at its current head (revision and id); else undefined.
    */
-  cachedDisposals(stream: string, method: string, sellers: ReadonlyArray<string>, knownAt: string): CachedDisposal[] | undefined;
+  disposalCache(stream: string, method: string): DisposalCache | undefined;
   /**
    * Starts keeping the stream's disposals under the method, as a fold with full knowledge at
    * `head` makes them (see DisposalSink), in place of the stream's cache under the method; undefined

@@ -176,7 +176,7 @@ export const sqliteReads = (db: Database.Database, path: string): SqliteReads =>
   // The disposal cache's tables exist once a cache was first saved (sqliteSchema.ts).
   let disposalStatements:
     | {
-        usable: Database.Statement<[string, string, string], number>;
+        atHead: Database.Statement<[string, string], string>;
         bySeller: Database.Statement<[string, string, string], CachedDisposal>;
       }
     | undefined;
@@ -186,10 +186,10 @@ export const sqliteReads = (db: Database.Database, path: string): SqliteReads =>
       return undefined;
     return (disposalStatements = {
       // Folded at the stream's current head: its revision, and the same event there.
-      usable: db
-        .prepare<[string, string, string], number>(
-          `SELECT 1 FROM disposal_folds AS f
-            WHERE f.stream = ? AND f.method = ? AND f.recorded_at <= ?
+      atHead: db
+        .prepare<[string, string], string>(
+          `SELECT f.recorded_at FROM disposal_folds AS f
+            WHERE f.stream = ? AND f.method = ?
               AND f.revision = (SELECT MAX(revision) FROM events WHERE stream = f.stream)
               AND f.head_id = (SELECT id FROM events WHERE stream = f.stream AND revision = f.revision)`,
         )
@@ -226,11 +226,14 @@ export const sqliteReads = (db: Database.Database, path: string): SqliteReads =>
         for (const s of snapshots) put.run(stream, s.date, s.revision, s.recordedAt, s.events, s.state);
       });
     },
-    cachedDisposals(stream, method, sellers, knownAt) {
+    disposalCache(stream, method) {
       const reads = disposalReads();
-      if (!reads || reads.usable.get(stream, method, knownAt) === undefined) return undefined;
-      const rows = sellers.flatMap((seller) => reads.bySeller.all(stream, method, seller));
-      return rows.sort((a, b) => a[0] - b[0]);
+      const recordedAt = reads?.atHead.get(stream, method);
+      if (reads === undefined || recordedAt === undefined) return undefined;
+      return {
+        recordedAt,
+        of: (sellers) => sellers.flatMap((seller) => reads.bySeller.all(stream, method, seller)).sort((a, b) => a[0] - b[0]),
+      };
     },
     keepDisposals: (stream, method, at) => disposalSink(stream, method, at),
     streams: () => streams.all(),

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditReport } from '../../src/auditReport.js';
 import { disposalCachePolicy } from '../../src/disposalCache.js';
 import { verifyLedger } from '../../src/integrity/verify.js';
@@ -115,6 +115,26 @@ describe('the disposal cache', () => {
     for (const result of await verifyBoth(file)) expect(result.problems).toEqual([]);
   });
 
+  it('leaves a question as known before its recordedAt to the fold, and is not taken again for it', async () => {
+    const file = copyOf(cached);
+    const store = openSqliteStore(file);
+    try {
+      // A sale recorded on 2024-06-01, and the cache taken after it: a question as known the day before must not see the sale.
+      await appendSale(store);
+      const query = { holder: 'temasek', issuer: 'acme' };
+      const now = await queryProceeds(store, query, NOW);
+      expect(store.derivedReads!.disposalCache(ACME, 'fifo')?.recordedAt).toBe('2024-06-01T00:00:00.000Z');
+      const keep = vi.spyOn(store.derivedReads!, 'keepDisposals');
+      const before = { ...query, knownAt: '2024-05-31T00:00:00.000Z' };
+      const answer = await queryProceeds(store, before, NOW);
+      expect(answer).toEqual(await queryProceeds(withoutDerivedReads(store), before, NOW));
+      expect(answer.result.disposals.length).toBe(now.result.disposals.length - 1);
+      expect(keep).not.toHaveBeenCalled();
+    } finally {
+      await store.close();
+    }
+  });
+
   it('is not taken of streams shorter than the policy asks', async () => {
     disposalCachePolicy.minEvents = 1_000_000;
     const file = copyOf(await fixtureFile());
@@ -155,7 +175,7 @@ describe('the disposal cache', () => {
       expect(a.finish('2024-01-01T00:00:00.000Z')).toBe(false);
       expect(b.write([['founder', 'b1']])).toBe(true);
       expect(b.finish('2024-01-01T00:00:00.000Z')).toBe(true);
-      const rows = second.derivedReads!.cachedDisposals(ACME, 'fifo', ['temasek', 'founder'], NOW.toISOString());
+      const rows = second.derivedReads!.disposalCache(ACME, 'fifo')?.of(['temasek', 'founder']);
       expect(rows).toEqual([
         [0, 'temasek', 'b0'],
         [1, 'founder', 'b1'],
@@ -175,7 +195,7 @@ describe('the disposal cache', () => {
       expect(sink.write([['temasek', 'x']])).toBe(true);
       await appendSale(store);
       expect(sink.finish('2024-01-01T00:00:00.000Z')).toBe(false);
-      expect(store.derivedReads!.cachedDisposals(ACME, 'fifo', ['temasek'], NOW.toISOString())).toBeUndefined();
+      expect(store.derivedReads!.disposalCache(ACME, 'fifo')).toBeUndefined();
     } finally {
       await store.close();
     }
