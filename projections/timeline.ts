@@ -7,6 +7,9 @@ export type PointInTime = Readonly<{ asOf: IsoDate; knownAt: Instant }>;
 /** An asOf later than any effective date: "every date" (history, proceeds). */
 export const END_OF_TIME = '9999-12-31' as IsoDate;
 
+/** A knownAt later than any recordedAt: full knowledge (snapshots, disposal caches, verify's replays). */
+export const ALL_KNOWN = '9999-12-31T23:59:59.999Z' as Instant;
+
 /**
  * The timeline of one stream at a point in time (docs/queries.md): the events recorded by `knownAt`, minus
  * those retracted by a retraction recorded by then, minus the retractions themselves, dated on or

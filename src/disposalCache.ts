@@ -3,7 +3,7 @@ import { toIssuerStreamId } from '../events/index.js';
 import type { CostMethod } from '../projections/costLots.js';
 import { decodeDisposal, DisposalRowError, encodeDisposal } from '../projections/disposalRows.js';
 import { disposalFold, type Disposal } from '../projections/disposals.js';
-import { END_OF_TIME, type PointInTime } from '../projections/timeline.js';
+import { ALL_KNOWN, END_OF_TIME, type PointInTime } from '../projections/timeline.js';
 import { selectRows } from './snapshots.js';
 import type { DerivedReads } from './store/derivedReads.js';
 
@@ -36,7 +36,7 @@ import type { DerivedReads } from './store/derivedReads.js';
  */
 export const disposalCachePolicy = { minEvents: 20_000, batch: 16_384 };
 
-const FULL_KNOWLEDGE: PointInTime = { asOf: END_OF_TIME, knownAt: '9999-12-31T23:59:59.999Z' as Instant };
+const FULL_KNOWLEDGE: PointInTime = { asOf: END_OF_TIME, knownAt: ALL_KNOWN };
 
 /**
  * The disposals of `sellers` in the issuer's stream under the method, for a question as known at

@@ -1,6 +1,6 @@
-import type { HolderId, Instant, IssuerId } from '../events/index.js';
+import type { HolderId, IssuerId } from '../events/index.js';
 import { HOLDERS_STREAM, issuerOfStream, toIssuerStreamId } from '../events/index.js';
-import type { PointInTime } from '../projections/timeline.js';
+import { ALL_KNOWN, END_OF_TIME, type PointInTime } from '../projections/timeline.js';
 import { evolveIssuer, initialIssuerState, type IssuerState } from './domain/issuerState.js';
 import type { PlacedEvent } from './domain/timeline.js';
 import { checkHolderKnown, checkIssuerKnown } from './knownNames.js';
@@ -38,8 +38,6 @@ import { decodeState, encodeState, SnapshotStateError } from './store/snapshotSt
  * tests can take snapshots of small ledgers.
  */
 export const snapshotPolicy = { every: 10_000, end: 5_000 };
-/** Later than every recordedAt: full knowledge. */
-const ALL_KNOWN = '9999-12-31T23:59:59.999Z' as Instant;
 
 export type Fold = {
   state: IssuerState;
@@ -219,7 +217,7 @@ export const refreshSnapshots = async (store: EventStore, only?: Iterable<string
     const taken = reads.consistent(() => {
       if (reads.isDamaged(stream)) return undefined;
       const head = reads.head(stream);
-      const at = { asOf: '9999-12-31', knownAt: ALL_KNOWN } as PointInTime;
+      const at: PointInTime = { asOf: END_OF_TIME, knownAt: ALL_KNOWN };
       let start = reads.latestSnapshot(stream);
       try {
         return { head, fold: foldIssuer(reads, issuer, at, start, head, true) };

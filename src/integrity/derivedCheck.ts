@@ -1,13 +1,13 @@
-import type { Instant, IsoDate, IssuerId, StoredEvent } from '../../events/index.js';
+import type { IssuerId, StoredEvent } from '../../events/index.js';
 import { issuerOfStream } from '../../events/index.js';
-import { selectTimeline } from '../../projections/timeline.js';
+import { ALL_KNOWN, END_OF_TIME, selectTimeline } from '../../projections/timeline.js';
 import { evolveIssuer, initialIssuerState } from '../domain/issuerState.js';
 import { deriveRow } from '../store/sqliteTimeline.js';
 import { encodeState } from '../store/snapshotState.js';
 import type { CachedDisposal } from '../store/derivedReads.js';
 import { isCostMethod } from '../../projections/costLots.js';
 import { encodeDisposal } from '../../projections/disposalRows.js';
-import { eachDisposal } from '../../projections/disposals.js';
+import { eachDisposal, type Disposal } from '../../projections/disposals.js';
 
 /**
  * The derived rows of one stream in an SQLite store of schema v2 (see src/store/sqliteSchema.ts),
@@ -34,8 +34,6 @@ export type DisposalFoldRow = Readonly<{ method: string; revision: number; headI
 export type DisposalCacheRows = DisposalFoldRow & Readonly<{ rows: ReadonlyArray<CachedDisposal> }>;
 
 export type DerivedProblem = Readonly<{ revision: number; message: string }>;
-
-const ALL_KNOWN = '9999-12-31T23:59:59.999Z' as Instant;
 
 /**
  * Where a stream's derived rows first disagree with its envelopes (`events`: the decoded rows
@@ -126,9 +124,9 @@ const snapshotBreak = (
   // Every event's latest dependency time, in timeline order (retracted ones included).
   const all = selectTimeline(
     events.filter((e) => e.type !== 'EventRetracted'),
-    { asOf: '9999-12-31' as IsoDate, knownAt: ALL_KNOWN },
+    { asOf: END_OF_TIME, knownAt: ALL_KNOWN },
   );
-  const counted = new Set(selectTimeline(events, { asOf: '9999-12-31' as IsoDate, knownAt: ALL_KNOWN }).map((e) => e.id));
+  const counted = new Set(selectTimeline(events, { asOf: END_OF_TIME, knownAt: ALL_KNOWN }).map((e) => e.id));
   const state = initialIssuerState(issuer);
   const ordered = [...snapshots].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   let i = 0;
@@ -147,6 +145,10 @@ const snapshotBreak = (
   return undefined;
 };
 
+/** Whether a cache's row is the disposal the fold made `seq`-th. */
+export const isCachedAs = (row: CachedDisposal, seq: number, d: Disposal): boolean =>
+  row[0] === seq && row[1] === d.seller && row[2] === encodeDisposal(d);
+
 /**
  * Disposal caches folded at the head: each must be every disposal of a replay of the envelopes
  * with full knowledge, in order, its head the stream's last event and its recordedAt no earlier
@@ -163,10 +165,10 @@ const disposalCacheBreak = (
   const current = caches.filter((c) => c.revision === head);
   if (current.length === 0) return undefined;
   const issuer = issuerOfStream(stream) as IssuerId | undefined;
-  const timeline = selectTimeline(events, { asOf: '9999-12-31' as IsoDate, knownAt: ALL_KNOWN });
+  const timeline = selectTimeline(events, { asOf: END_OF_TIME, knownAt: ALL_KNOWN });
   const latest = events.reduce((at, e) => (e.recordedAt > at ? e.recordedAt : at), '');
   for (const cache of current) {
-    const expected: Array<readonly [string, string]> = [];
+    const expected: Disposal[] = [];
     if (issuer !== undefined && isCostMethod(cache.method))
       eachDisposal(
         issuer,
@@ -174,14 +176,14 @@ const disposalCacheBreak = (
         cache.method,
         () => true,
         () => true,
-        (d) => expected.push([d.seller, encodeDisposal(d)]),
+        (d) => expected.push(d),
       );
     const same =
       issuer !== undefined &&
       cache.headId === events[head]?.id.toLowerCase() &&
       cache.recordedAt >= latest &&
       cache.rows.length === expected.length &&
-      cache.rows.every(([seq, seller, body], i) => seq === i && seller === expected[i]![0] && body === expected[i]![1]);
+      cache.rows.every((row, i) => isCachedAs(row, i, expected[i]!));
     if (!same)
       return { revision: head, message: `the ${cache.method} disposal cache is not the replay of the stream (derived data was edited)` };
   }

@@ -7,10 +7,9 @@ import { hashOf } from '../store/hashChain.js';
 import { deriveRow } from '../store/sqliteTimeline.js';
 import { encodeState } from '../store/snapshotState.js';
 import { isCostMethod } from '../../projections/costLots.js';
-import { encodeDisposal } from '../../projections/disposalRows.js';
 import { disposalFold } from '../../projections/disposals.js';
 import type { CachedDisposal } from '../store/derivedReads.js';
-import type { DerivedRows, DisposalFoldRow } from './derivedCheck.js';
+import { isCachedAs, type DerivedRows, type DisposalFoldRow } from './derivedCheck.js';
 import { misplaced } from './replayCheck.js';
 
 /** A timeline row beside the envelope stored at its revision: [date, revision, body, id column, envelope] (null, null when none). */
@@ -80,7 +79,7 @@ const cacheCheck = (issuer: IssuerId, fold: DisposalFoldRow, stored: Iterable<Ca
   const all = () => true;
   const step = disposalFold(issuer, fold.method, all, all, (d) => {
     const next = rows.next();
-    same &&= !next.done && next.value[0] === seq && next.value[1] === d.seller && next.value[2] === encodeDisposal(d);
+    same &&= !next.done && isCachedAs(next.value, seq, d);
     seq += 1;
   });
   return {
