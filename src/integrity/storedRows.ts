@@ -143,13 +143,6 @@ export const openSqliteRows = (path: string, disposalCaches = true): StoredRows 
   const disposalCache =
     disposalCaches && hasDisposalCache
       ? guard(() => ({
-          atHead: db
-            .prepare<[string, string], number>(
-              `SELECT COUNT(*) FROM disposal_folds AS f
-               JOIN events AS e ON e.stream = f.stream AND e.revision = f.revision AND e.id = f.head_id
-             WHERE f.stream = ? AND f.revision = (SELECT MAX(revision) FROM events WHERE stream = ?)`,
-            )
-            .pluck(),
           folds: db.prepare<[string], DisposalFoldRow>(
             // Only a cache whose head_id is the id filed at its revision can be read (a build's token never is).
             `SELECT f.method, f.revision, f.head_id AS headId, f.recorded_at AS recordedAt FROM disposal_folds AS f
@@ -200,7 +193,12 @@ export const openSqliteRows = (path: string, disposalCaches = true): StoredRows 
               },
         ),
     }),
-    ...(disposalCache && { cachesAtHead: (stream: string) => guard(() => disposalCache.atHead.get(stream, stream) ?? 0) }),
+    ...(disposalCache && {
+      cachesAtHead: (stream: string) => {
+        const head = guard(() => countStreamRows.get(stream) ?? 0) - 1;
+        return foldsOf(stream).filter((fold) => fold.revision === head).length;
+      },
+    }),
     filedUnder: async (id) => guard(() => filed.all(id)),
     idAt: async (stream, revision) => {
       const text = guard(() => envelopeAt.get(stream, revision));
