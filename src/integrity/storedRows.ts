@@ -3,7 +3,7 @@ import type { StoredEvent } from '../../events/index.js';
 import { decodeStoredFast } from '../../events/storedFast.js';
 import { fail, isLedgerError } from '../domain/problem.js';
 import type { EventStore } from '../store/eventStore.js';
-import { STREAM_NAMES } from '../store/sqliteSchema.js';
+import { hasTable, STREAM_NAMES } from '../store/sqliteSchema.js';
 import type { CachedDisposal } from '../store/derivedReads.js';
 import type { DerivedRows, DisposalFoldRow } from './derivedCheck.js';
 import type { PairedRow, PairedStream } from './soundStream.js';
@@ -100,9 +100,7 @@ export const openSqliteRows = (path: string, disposalCaches = true): StoredRows 
     db.prepare<[string, number], string>('SELECT envelope FROM events WHERE stream = ? AND revision = ?').pluck(),
   );
   const filed = guard(() => db.prepare<[string], { stream: string; revision: number }>('SELECT stream, revision FROM events WHERE id = ?'));
-  const hasDerived = guard(
-    () => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'timeline'").pluck().get() !== undefined,
-  );
+  const hasDerived = guard(() => hasTable(db, 'timeline'));
   const derived = hasDerived
     ? guard(() => ({
         damaged: db.prepare<[string], number>('SELECT 1 FROM damaged WHERE stream = ?').pluck(),
@@ -137,9 +135,7 @@ export const openSqliteRows = (path: string, disposalCaches = true): StoredRows 
       }))
     : undefined;
   // The disposal cache's tables exist once a cache was first saved (src/store/sqliteSchema.ts).
-  const hasDisposalCache = guard(
-    () => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'disposal_folds'").pluck().get() !== undefined,
-  );
+  const hasDisposalCache = guard(() => hasTable(db, 'disposal_folds'));
   const disposalCache =
     disposalCaches && hasDisposalCache
       ? guard(() => ({

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { PUBLIC, type EventType } from '../../events/index.js';
 import { fail } from '../domain/problem.js';
 import type { CachedDisposal, DerivedReads, DisposalSink, SnapshotRow, TimelineEntry } from './derivedReads.js';
-import { DISPOSAL_CACHE, STREAM_NAMES } from './sqliteSchema.js';
+import { DISPOSAL_CACHE, hasTable, STREAM_NAMES } from './sqliteSchema.js';
 import { decodeBody, REGISTERED, ReplayCodeError, typeLetter } from './sqliteTimeline.js';
 
 /** The derived reads of an SQLite store, and the snapshot writer's connection it closes with the store. */
@@ -182,8 +182,7 @@ export const sqliteReads = (db: Database.Database, path: string): SqliteReads =>
     | undefined;
   const disposalReads = () => {
     if (disposalStatements) return disposalStatements;
-    if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'disposal_folds'").pluck().get() === undefined)
-      return undefined;
+    if (!hasTable(db, 'disposal_folds')) return undefined;
     return (disposalStatements = {
       // Folded at the stream's current head: its revision, and the same event there.
       atHead: db

@@ -93,6 +93,10 @@ export const DISPOSAL_CACHE = `
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS disposals_by_seller ON disposals (stream, method, seller, seq);`;
 
+/** Whether the file has the table (the disposal cache's are created on first use; a v1 file has no derived tables). */
+export const hasTable = (db: Database.Database, name: string): boolean =>
+  db.prepare<[string], number>("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(name) !== undefined;
+
 /** Every stream's name, sorted: one index probe per stream (a skip scan), not a pass over every event. */
 export const STREAM_NAMES = `WITH RECURSIVE s (stream) AS (
     SELECT MIN(stream) FROM events
