@@ -6,7 +6,7 @@ import {
   EventId as EventIdCodec,
   IsoDate as IsoDateCodec,
 } from '../events/index.js';
-import type { Lot } from './costLots.js';
+import type { CostMethod, Lot } from './costLots.js';
 import type { Disposal } from './disposals.js';
 
 /**
@@ -18,6 +18,16 @@ import type { Disposal } from './disposals.js';
  * [eventId, date, revision, type, class, shares, price, currency, gross, fees, lots], a rational
  * as [num, den], each lot as [shares num, shares den, cost num, cost den, currency, date, revision].
  */
+
+/**
+ * The one cost method a disposal cache is kept for (docs/proceeds.md#cache). Under `avg` a cache
+ * would have to keep a pool component per acquisition date, for the questions that convert costs
+ * at their dates: every disposal of a busy issuer then carries thousands of them (24M lots for
+ * the bench's busiest issuer, folded in minutes), where a question that converts nothing keeps
+ * one per currency and folds in seconds. So `avg` questions fold, and any `avg` cache an earlier
+ * version left is neither read nor checked.
+ */
+export const CACHED_METHOD: CostMethod = 'fifo';
 
 export class DisposalRowError extends Error {}
 

@@ -1,15 +1,15 @@
 import type { HolderId, Instant, IssuerId } from '../events/index.js';
 import { toIssuerStreamId } from '../events/index.js';
 import type { CostMethod } from '../projections/costLots.js';
-import { decodeDisposal, DisposalRowError, encodeDisposal } from '../projections/disposalRows.js';
+import { CACHED_METHOD, decodeDisposal, DisposalRowError, encodeDisposal } from '../projections/disposalRows.js';
 import { disposalFold, type Disposal } from '../projections/disposals.js';
 import { ALL_KNOWN, END_OF_TIME, type PointInTime } from '../projections/timeline.js';
 import { selectRows } from './snapshots.js';
 import type { DerivedReads } from './store/derivedReads.js';
 
 /**
- * The disposal cache of a store with derived reads (docs/proceeds.md#cache): every disposal of an
- * issuer stream under one cost method, as the fold of the whole stream with full knowledge gives
+ * The disposal cache of a store with derived reads (docs/proceeds.md#cache): every `fifo` disposal
+ * of an issuer stream, as the fold of the whole stream with full knowledge gives
  * them, tracking every holder. The proceeds of a busy issuer depend on nearly all of its events
  * (lots pass from holder to holder without consideration), so a holder's answer otherwise folds
  * the whole stream; with the cache it reads the holder's own disposals.
@@ -22,10 +22,7 @@ import type { DerivedReads } from './store/derivedReads.js';
  * - A disposal depends only on the events before it in the timeline: `--to` keeps those dated up
  *   to it, `--from` and a group's membership filter them, as the fold does.
  * - Tracking every holder gives each holder the lots that tracking only its feeders gives.
- * - Under `avg` the pool keeps a component per currency and acquisition date (`datesMatter` always
- *   true). A question whose conversions need no dates keeps one per currency; the cost taken is
- *   the same exact fraction of the same total, and a cost is only converted when its currency
- *   differs from the output's, which is when dates matter.
+ * Only `fifo` disposals are cached (CACHED_METHOD says why): an `avg` question folds.
  * `verify` checks every cache at its stream's head against the replay (docs/integrity.md).
  */
 
@@ -41,9 +38,9 @@ const FULL_KNOWLEDGE: PointInTime = { asOf: END_OF_TIME, knownAt: ALL_KNOWN };
 /**
  * The disposals of `sellers` in the issuer's stream under the method, for a question as known at
  * `knownAt`, from the stream's cache, or from a fold of the whole stream that leaves a cache
- * behind (written as the fold goes, through the store's cache writer); undefined when the stream
- * is too short to cache or the question is older than what the fold read. Synchronous: run it
- * inside `reads.consistent`.
+ * behind (written as the fold goes, through the store's cache writer); undefined under a method
+ * other than CACHED_METHOD, when the stream is too short to cache, or when the question is older
+ * than what the fold read. Synchronous: run it inside `reads.consistent`.
  */
 export const streamDisposals = (
   reads: DerivedReads,
@@ -52,6 +49,7 @@ export const streamDisposals = (
   sellers: ReadonlyArray<HolderId>,
   knownAt: Instant,
 ): Disposal[] | undefined => {
+  if (method !== CACHED_METHOD) return undefined;
   const stream = toIssuerStreamId(issuer);
   const cache = reads.disposalCache(stream, method);
   // An older question folds as before, and leaves the cache as it is.

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { StoredEvent } from '../../events/index.js';
 import { decodeStoredFast } from '../../events/storedFast.js';
+import { CACHED_METHOD } from '../../projections/disposalRows.js';
 import { fail, isLedgerError } from '../domain/problem.js';
 import type { EventStore } from '../store/eventStore.js';
 import { hasTable, STREAM_NAMES } from '../store/sqliteSchema.js';
@@ -139,11 +140,12 @@ export const openSqliteRows = (path: string, disposalCaches = true): StoredRows 
   const disposalCache =
     disposalCaches && hasDisposalCache
       ? guard(() => ({
-          folds: db.prepare<[string], DisposalFoldRow>(
-            // Only a cache whose head_id is the id filed at its revision can be read (a build's token never is).
+          folds: db.prepare<[string, string], DisposalFoldRow>(
+            // Only a cache whose head_id is the id filed at its revision can be read (a build's
+            // token never is), and only under the method reads take from a cache.
             `SELECT f.method, f.revision, f.head_id AS headId, f.recorded_at AS recordedAt FROM disposal_folds AS f
              JOIN events AS e ON e.stream = f.stream AND e.revision = f.revision AND e.id = f.head_id
-           WHERE f.stream = ?`,
+           WHERE f.stream = ? AND f.method = ?`,
           ),
           page: db
             .prepare<[string, string, number, number], CachedDisposal>(
@@ -152,7 +154,7 @@ export const openSqliteRows = (path: string, disposalCaches = true): StoredRows 
             .raw(),
         }))
       : undefined;
-  const foldsOf = (stream: string): DisposalFoldRow[] => (disposalCache ? guard(() => disposalCache.folds.all(stream)) : []);
+  const foldsOf = (stream: string): DisposalFoldRow[] => (disposalCache ? guard(() => disposalCache.folds.all(stream, CACHED_METHOD)) : []);
   /** A disposal cache's rows in seq order, a page at a time. */
   const disposalRows = function* (stream: string, method: string): Generator<CachedDisposal> {
     if (!disposalCache) return;
