@@ -21,10 +21,12 @@ const BUSY_TIMEOUT_MS = 10_000;
 const PAGE_SIZE = 1_000;
 /** How often a subscription looks for events appended by other processes. */
 const POLL_MS = 150;
-/** Page cache sizes (8 and 64 MiB). A large import writes all over the id index (random UUIDs),
- * where a bigger cache spills less; reads scan in order and keep their peak memory low. */
+/** Page cache sizes (8 and 32 MiB). A large import writes all over the id index (random UUIDs),
+ * where a bigger cache spills less; reads scan in order and keep their peak memory low. The id
+ * index outgrows either size (49 MB at 1M events); 64 MiB cost the 1M import 35–45 MB of peak
+ * RSS and bought no time measurable here (BENCHMARKS.md, "Write path, sixth round"). */
 const READ_CACHE = 'cache_size = -8192';
-const BULK_CACHE = 'cache_size = -65536';
+const BULK_CACHE = 'cache_size = -32768';
 const BULK_EVENTS = 10_000;
 /** Ids per `WHERE id IN (…)` look-up. */
 const FIND_MANY = 500;
