@@ -1,22 +1,13 @@
 import type { AuditEventJson } from '../../projections/auditEvents.js';
 import { withEvents, type AuditHead } from './auditDocument.js';
+import { jsonPieces } from './jsonPieces.js';
 
 /** What JSON.stringify({ events: [e] }, null, 2) writes around an event: `{\n  "events": [\n    ` and `\n  ]\n}`. */
 const NESTED_START = '{\n  "events": [\n    '.length;
 const NESTED_END = '\n  ]\n}'.length;
 
-/** Where the events table goes in the document's text (no event text can hold a NUL unescaped). */
-const MARK = '\u0000events\u0000';
-
-/**
- * The report's JSON document (`--format json`), indented by 2 as `JSON.stringify` would write the
- * whole document, written an event at a time as the events are read (docs/audit.md#large-reports).
- */
-export function* auditJsonText(head: AuditHead, events: Iterable<AuditEventJson>): Generator<string> {
-  const text = JSON.stringify(withEvents(head, MARK as never), null, 2);
-  const mark = JSON.stringify(MARK);
-  const at = text.indexOf(mark);
-  yield text.slice(0, at);
+/** The events table, as it sits in the document (a list under the top level), an event at a time. */
+function* eventsText(events: Iterable<AuditEventJson>): Generator<string> {
   let first = true;
   for (const e of events) {
     // Stringified where it sits in the document (in a list in an object), it comes indented as
@@ -26,5 +17,22 @@ export function* auditJsonText(head: AuditHead, events: Iterable<AuditEventJson>
     first = false;
   }
   yield first ? '[]' : '\n  ]';
-  yield `${text.slice(at + mark.length)}\n`;
+}
+
+/**
+ * The report's JSON document (`--format json`), indented by 2 as `JSON.stringify` would write the
+ * whole document, written in pieces (docs/audit.md#large-reports): the events an event at a time
+ * as they are read, the sections around them a part at a time, so that neither is ever one
+ * string in memory.
+ */
+export function* auditJsonText(head: AuditHead, events: Iterable<AuditEventJson>): Generator<string> {
+  let first = true;
+  for (const [key, value] of Object.entries(withEvents(head, []))) {
+    if (value === undefined) continue;
+    yield `${first ? '{' : ','}\n  ${JSON.stringify(key)}: `;
+    if (key === 'events') yield* eventsText(events);
+    else yield* jsonPieces(value, 1);
+    first = false;
+  }
+  yield '\n}\n';
 }
