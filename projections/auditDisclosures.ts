@@ -2,7 +2,7 @@ import type { ClassId, EventId, HolderId, IsoDate, Rational } from '../events/in
 import { compare, parseDecimal, sub, toFixed } from '../events/index.js';
 import type { IssuerState } from '../src/domain/issuerState.js';
 import type { PlacedEvent } from '../src/domain/timeline.js';
-import { formatPercent } from './format.js';
+import { detached, formatPercent } from './format.js';
 import { percentagesOf } from './ownership.js';
 
 /** A disclosed percentage further than this from the computed one (in percentage points) is flagged (docs/audit.md). */
@@ -62,7 +62,7 @@ export const reconcileDisclosure = (state: IssuerState, d: Disclosed, source: st
     }
   }
   return {
-    eventId: d.id,
+    eventId: detached(d.id),
     date: d.date,
     holder: d.data.holder,
     class: cls ?? null,

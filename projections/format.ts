@@ -4,8 +4,19 @@ import { toDecimalString, toFixed } from '../events/index.js';
 /** Percentages leave the projections as strings with 6 decimals, rounded half-even (docs/cli.md). */
 export const formatPercent = (value: Rational | null): string | null => (value === null ? null : toFixed(value, 6));
 
-/** Money leaves the projections as strings with 2 decimals, rounded half-even (docs/cli.md). */
-export const formatMoney = (value: Rational | null): string | null => (value === null ? null : toFixed(value, 2));
+/**
+ * Money leaves the projections as strings with 2 decimals, rounded half-even (docs/cli.md). Zero,
+ * the fees of nearly every sale, is one shared string: a report keeps a line per disposal.
+ */
+export const formatMoney = (value: Rational | null): string | null =>
+  value === null ? null : value.num === 0n ? '0.00' : toFixed(value, 2);
+
+/**
+ * The same text, copied out of the longer string it may have been cut from: V8 keeps the whole of
+ * a string alive while a slice of it is, so an event id kept in a report line would otherwise keep
+ * the stored row it was read from (~140 bytes more per line).
+ */
+export const detached = <T extends string>(text: T): T => JSON.parse(JSON.stringify(text)) as T;
 
 /** Code-unit order: the same in every locale, so output is byte-identical everywhere. */
 export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

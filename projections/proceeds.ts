@@ -2,7 +2,7 @@ import type { CurrencyCode, EventId, EventType, HolderId, Instant, IsoDate, Issu
 import { add, issuerOfStream, sub, ZERO } from '../events/index.js';
 import type { CostMethod } from './costLots.js';
 import { type Disposal, eachDisposal, feedingAndSales } from './disposals.js';
-import { compareText, formatMoney, formatPrice } from './format.js';
+import { compareText, detached, formatMoney, formatPrice } from './format.js';
 import { CurrencyConverter, fxRates } from './fx.js';
 import { everMembers, groupHistory, isMemberOn } from './registry.js';
 import { END_OF_TIME, selectTimeline } from './timeline.js';
@@ -91,6 +91,15 @@ const money = (a: Amounts) => ({
   costBasis: formatMoney(a.costBasis),
   gain: formatMoney(a.gain),
 });
+
+/** One string per currency code (a bounded set) for the lines a report keeps, instead of a copy per line. */
+const CURRENCY_CODES = new Map<CurrencyCode, CurrencyCode>();
+const currencyCode = (code: CurrencyCode): CurrencyCode => {
+  const known = CURRENCY_CODES.get(code);
+  if (known !== undefined) return known;
+  CURRENCY_CODES.set(code, code);
+  return code;
+};
 
 /** Sale order across issuers: date, issuer, then the timeline. */
 const bySale = (a: Disposal, b: Disposal): number =>
@@ -254,16 +263,22 @@ export class ProceedsTally {
           }
         : a,
     );
+    // Every field in the literal (no spread): a line is then one object, with no property array
+    // beside it; a report keeps one per disposal.
     this.disposals.push({
-      eventId: d.eventId,
+      eventId: detached(d.eventId),
       issuer: d.issuer,
       date: d.date,
       type: d.type,
       class: d.class,
       shares: d.shares.toString(),
       pricePerShare: formatPrice(a.price),
-      currency,
-      ...money(a),
+      currency: currencyCode(currency),
+      gross: formatMoney(a.gross),
+      fees: formatMoney(a.fees),
+      net: formatMoney(a.net),
+      costBasis: formatMoney(a.costBasis),
+      gain: formatMoney(a.gain),
     });
   }
 
