@@ -32,6 +32,20 @@ import { displayName, type HolderRegistry } from './registry.js';
 export type HolderProceedsJson = { holder: HolderId; name: string; disposals: DisposalJson[]; totals: ProceedsTotalJson[] };
 
 /**
+ * A holder's proceeds in the report, its lines unpacked where they are read: a report written as
+ * it goes reads one holder's at a time. Made here, outside the fold, so the getter keeps the tally
+ * alive and not the fold's state.
+ */
+const holderProceeds = (holder: HolderId, name: string, tally: ProceedsTally): HolderProceedsJson => ({
+  holder,
+  name,
+  get disposals() {
+    return tally.lines();
+  },
+  totals: tally.totalsJson(),
+});
+
+/**
  * What the audit report computes from the events: everything but the verification of the log,
  * which src/integrity/auditDocument.ts adds to make the report's document.
  */
@@ -219,9 +233,8 @@ export const projectAudit = (
   const warnings: string[] = [];
   const proceeds = [...bySeller.keys()].sort(compareText).map((holder): HolderProceedsJson => {
     const tally = bySeller.get(holder)!;
-    const answer = tally.proceeds();
     warnings.push(...tally.warnings);
-    return { holder, name: displayName(registries.end, holder), disposals: answer.disposals, totals: answer.totals };
+    return holderProceeds(holder, displayName(registries.end, holder), tally);
   });
 
   const stakeChart = chart.finish(state, registries.end);

@@ -2,7 +2,7 @@ import type { CurrencyCode, EventId, EventType, HolderId, Instant, IsoDate, Issu
 import { add, issuerOfStream, sub, ZERO } from '../events/index.js';
 import type { CostMethod } from './costLots.js';
 import { type Disposal, eachDisposal, feedingAndSales } from './disposals.js';
-import { compareText, detached, formatMoney, formatPrice } from './format.js';
+import { compareText, formatMoney, formatPrice } from './format.js';
 import { CurrencyConverter, fxRates } from './fx.js';
 import { everMembers, groupHistory, isMemberOn } from './registry.js';
 import { END_OF_TIME, selectTimeline } from './timeline.js';
@@ -91,15 +91,6 @@ const money = (a: Amounts) => ({
   costBasis: formatMoney(a.costBasis),
   gain: formatMoney(a.gain),
 });
-
-/** One string per currency code (a bounded set) for the lines a report keeps, instead of a copy per line. */
-const CURRENCY_CODES = new Map<CurrencyCode, CurrencyCode>();
-const currencyCode = (code: CurrencyCode): CurrencyCode => {
-  const known = CURRENCY_CODES.get(code);
-  if (known !== undefined) return known;
-  CURRENCY_CODES.set(code, code);
-  return code;
-};
 
 /** Sale order across issuers: date, issuer, then the timeline. */
 const bySale = (a: Disposal, b: Disposal): number =>
@@ -234,13 +225,23 @@ export const proceedsOf = (
 };
 
 /**
+ * Between the fields of a line as the tally keeps it; no field holds it (ids, dates, types, class
+ * ids, currency codes and numbers), and none is empty, so an empty field is a null.
+ */
+const SEP = '\u001f';
+
+/**
  * The proceeds of disposals, added in sale order: each priced in the output currency as it comes
  * (converted by `fx`, which collects the warnings), and their totals by currency. A long fold
  * keeps the lines and running totals, not the disposals and the lots they used up.
  */
 export class ProceedsTally {
   private readonly totals = new Map<CurrencyCode, Amounts>();
-  private readonly disposals: DisposalJson[] = [];
+  /**
+   * A line per disposal as one text of its fields: half the memory of the object and its strings
+   * (a report on a busy issuer keeps one for each of its 100,000s of disposals until it is written).
+   */
+  private readonly packed: string[] = [];
 
   constructor(
     private readonly request: Pick<ProceedsRequest, 'holder' | 'method' | 'currency'>,
@@ -263,23 +264,50 @@ export class ProceedsTally {
           }
         : a,
     );
-    // Every field in the literal (no spread): a line is then one object, with no property array
-    // beside it; a report keeps one per disposal.
-    this.disposals.push({
-      eventId: detached(d.eventId),
-      issuer: d.issuer,
-      date: d.date,
-      type: d.type,
-      class: d.class,
-      shares: d.shares.toString(),
-      pricePerShare: formatPrice(a.price),
-      currency: currencyCode(currency),
-      gross: formatMoney(a.gross),
-      fees: formatMoney(a.fees),
-      net: formatMoney(a.net),
-      costBasis: formatMoney(a.costBasis),
-      gain: formatMoney(a.gain),
+    this.packed.push(
+      [
+        d.eventId,
+        d.issuer,
+        d.date,
+        d.type,
+        d.class,
+        d.shares.toString(),
+        formatPrice(a.price) ?? '',
+        currency,
+        formatMoney(a.gross) ?? '',
+        formatMoney(a.fees) ?? '',
+        formatMoney(a.net) ?? '',
+        formatMoney(a.costBasis) ?? '',
+        formatMoney(a.gain) ?? '',
+      ].join(SEP),
+    );
+  }
+
+  /** The lines so far, in sale order: new objects at each call, unpacked from their text. */
+  lines(): DisposalJson[] {
+    return this.packed.map((text) => {
+      const f = text.split(SEP);
+      return {
+        eventId: f[0] as EventId,
+        issuer: f[1] as IssuerId,
+        date: f[2] as IsoDate,
+        type: f[3] as EventType,
+        class: f[4]!,
+        shares: f[5]!,
+        pricePerShare: f[6] || null,
+        currency: f[7] as CurrencyCode,
+        gross: f[8] || null,
+        fees: f[9] || null,
+        net: f[10] || null,
+        costBasis: f[11] || null,
+        gain: f[12] || null,
+      };
     });
+  }
+
+  /** The totals so far, by currency. */
+  totalsJson(): ProceedsTotalJson[] {
+    return [...this.totals].sort(([a], [b]) => compareText(a, b)).map(([currency, a]) => ({ currency, ...money(a) }));
   }
 
   /** The missing exchange rates met so far (the converter's warnings). */
@@ -293,8 +321,8 @@ export class ProceedsTally {
       holder,
       method,
       currency: this.request.currency ?? null,
-      disposals: this.disposals,
-      totals: [...this.totals].sort(([a], [b]) => compareText(a, b)).map(([currency, a]) => ({ currency, ...money(a) })),
+      disposals: this.lines(),
+      totals: this.totalsJson(),
     };
   }
 }
