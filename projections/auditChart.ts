@@ -40,6 +40,43 @@ const mainClassOf = (end: IssuerState, holdersOf: ReadonlyMap<ClassId, ReadonlyS
 
 const percentOfShares = (shares: bigint, outstanding: bigint): Rational | null => percentOf(fromBigint(shares), fromBigint(outstanding));
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * The changed positions, in visit order: per change its position's number and its shares, in
+ * typed arrays (20 bytes a change, where arrays of ids and bigints took ~56: a busy issuer logs
+ * hundreds of thousands), a share count past 64 bits kept aside.
+ */
+class ChangeLog {
+  private positions = new Int32Array(1024);
+  private shares = new BigInt64Array(1024);
+  private readonly large = new Map<number, bigint>();
+  length = 0;
+
+  push(position: number, shares: bigint): void {
+    if (this.length === this.positions.length) {
+      const positions = new Int32Array(this.length * 2);
+      positions.set(this.positions);
+      this.positions = positions;
+      const wide = new BigInt64Array(this.length * 2);
+      wide.set(this.shares);
+      this.shares = wide;
+    }
+    if (shares < INT64_MIN || shares > INT64_MAX) this.large.set(this.length, shares);
+    else this.shares[this.length] = shares;
+    this.positions[this.length++] = position;
+  }
+
+  positionAt(k: number): number {
+    return this.positions[k]!;
+  }
+
+  sharesAt(k: number): bigint {
+    return (this.large.size > 0 ? this.large.get(k) : undefined) ?? this.shares[k]!;
+  }
+}
+
 /**
  * The chart, built as the audit folds the issuer's timeline (asOf the period's end) once: `start`
  * with the state at the start of the period, `endOfDate` with the state at the end of each date
@@ -57,21 +94,27 @@ export class StakeChartWalk {
   /** The dates visited after the start, and per date the outstanding of every class at its end. */
   private readonly dates: IsoDate[] = [];
   private readonly outstanding: Array<Map<ClassId, bigint>> = [];
-  /** The changed positions, in visit order: date index, class, holder, shares at the end of the date. */
-  private readonly logDate: number[] = [];
-  private readonly logClass: ClassId[] = [];
-  private readonly logHolder: HolderId[] = [];
-  private readonly logShares: bigint[] = [];
-  private readonly names = new Map<string, string>();
+  /** Per date visited, where its changes start in the log. */
+  private readonly dateStarts: number[] = [];
+  private readonly log = new ChangeLog();
+  /** The positions the log numbers: per class, per holder, its number; and each number's class and holder. */
+  private readonly numbers = new Map<ClassId, Map<HolderId, number>>();
+  private readonly positionClass: ClassId[] = [];
+  private readonly positionHolder: HolderId[] = [];
 
   constructor(private readonly period: Readonly<{ from: IsoDate; to: IsoDate }>) {}
 
-  /** One string per holder or class id in the log (the events' own copies would each be kept). */
-  private interned<S extends string>(text: S): S {
-    const known = this.names.get(text);
-    if (known !== undefined) return known as S;
-    this.names.set(text, text);
-    return text;
+  /** The position's number, given at its first change (its ids kept once, not the events' copies). */
+  private numberOf(cls: ClassId, holder: HolderId): number {
+    let byHolder = this.numbers.get(cls);
+    if (!byHolder) this.numbers.set(cls, (byHolder = new Map()));
+    let n = byHolder.get(holder);
+    if (n === undefined) {
+      byHolder.set(holder, (n = this.positionClass.length));
+      this.positionClass.push(cls);
+      this.positionHolder.push(holder);
+    }
+    return n;
   }
 
   private seen(cls: ClassId, holder: HolderId, shares: bigint): void {
@@ -91,18 +134,16 @@ export class StakeChartWalk {
   }
 
   endOfDate(date: IsoDate, s: IssuerState, touched: Iterable<readonly [ClassId, HolderId]>): void {
-    const at = this.dates.length;
     this.dates.push(date);
     this.outstanding.push(new Map(s.outstanding));
+    this.dateStarts.push(this.log.length);
     for (const [c, h] of touched) {
-      const cls = this.interned(c);
-      const holder = this.interned(h);
+      const n = this.numberOf(c, h);
+      const cls = this.positionClass[n]!;
+      const holder = this.positionHolder[n]!;
       const shares = sharesOf(s, cls, holder);
       if (shares > 0n) this.seen(cls, holder, shares);
-      this.logDate.push(at);
-      this.logClass.push(cls);
-      this.logHolder.push(holder);
-      this.logShares.push(shares);
+      this.log.push(n, shares);
     }
   }
 
@@ -134,11 +175,13 @@ export class StakeChartWalk {
       if (!unchanged) points.push(point);
     };
     visit(from, this.startOutstanding.get(cls) ?? 0n);
-    let k = 0;
+    // Per position number, its series (undefined: not a major holder of the class drawn).
+    const seriesOf = this.positionClass.map((c, n) => (c === cls ? index.get(this.positionHolder[n]!) : undefined));
     for (let d = 0; d < this.dates.length; d++) {
-      for (; k < this.logDate.length && this.logDate[k] === d; k++) {
-        const i = this.logClass[k] === cls ? index.get(this.logHolder[k]!) : undefined;
-        if (i !== undefined) shares[i] = this.logShares[k]!;
+      const end = d + 1 < this.dates.length ? this.dateStarts[d + 1]! : this.log.length;
+      for (let k = this.dateStarts[d]!; k < end; k++) {
+        const i = seriesOf[this.log.positionAt(k)];
+        if (i !== undefined) shares[i] = this.log.sharesAt(k);
       }
       visit(this.dates[d]!, this.outstanding[d]!.get(cls) ?? 0n);
     }

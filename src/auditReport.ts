@@ -42,8 +42,12 @@ export type AuditReport = LargeReport &
     large: boolean;
   }>;
 
-/** The envelope's own fields of each revision of a stream (a derived timeline carries the event only). */
-type Envelopes = Readonly<{ actor: string[]; source: Array<string | undefined>; note: Array<string | undefined> }>;
+/**
+ * The envelope's own fields of each revision of a stream (a derived timeline carries the event
+ * only): the actor of each, the source and note of those that have one. The texts are kept once
+ * each: a few actors and the same few notes recur over hundreds of thousands of revisions.
+ */
+type Envelopes = Readonly<{ actor: string[]; source: Map<number, string>; note: Map<number, string> }>;
 
 /** The events the audit's first pass reads whole; of the others it needs only their records. */
 const READ_WHOLE = ['IssuerRegistered', 'EventRetracted', 'IPOCompleted'] as const;
@@ -61,17 +65,21 @@ const readFacts = async (
   let registration: StreamFacts['registration'];
   const retractions: Retracted[] = [];
   const listings: StoredEvent[] = [];
-  const actors = new Map<string, string>();
-  const envelopes: Envelopes = { actor: [], source: [], note: [] };
+  const texts = new Map<string, string>();
+  const once = (text: string): string => {
+    const known = texts.get(text);
+    if (known !== undefined) return known;
+    texts.set(text, text);
+    return text;
+  };
+  const envelopes: Envelopes = { actor: [], source: new Map(), note: new Map() };
   let last: EventRecord | undefined;
   for await (const r of recordsOf(store, stream, READ_WHOLE)) {
     last = r;
     if (r.recordedAt > knownAt) continue;
-    let actor = actors.get(r.actor);
-    if (actor === undefined) actors.set(r.actor, (actor = r.actor));
-    envelopes.actor[r.revision] = actor;
-    envelopes.source[r.revision] = r.source;
-    envelopes.note[r.revision] = r.note;
+    envelopes.actor[r.revision] = once(r.actor);
+    if (r.source !== undefined) envelopes.source.set(r.revision, once(r.source));
+    if (r.note !== undefined) envelopes.note.set(r.revision, once(r.note));
     const e = r.event;
     if (e?.type === 'IssuerRegistered') registration ??= e;
     else if (e?.type === 'EventRetracted') retractions.push(e);
@@ -119,8 +127,8 @@ const timelineOf = async (
           event,
           recordedAt: recordedAt as Instant,
           actor: envelopes.actor[r]!,
-          source: envelopes.source[r],
-          note: envelopes.note[r],
+          source: envelopes.source.get(r),
+          note: envelopes.note.get(r),
         };
       }
     };

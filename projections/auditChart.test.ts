@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import type { ClassId, HolderId, IsoDate, IssuerId } from '../events/index.js';
+import { initialIssuerState, type IssuerState } from '../src/domain/issuerState.js';
+import { StakeChartWalk } from './auditChart.js';
+
+const A = 'A' as ClassId;
+const holder = (h: string) => h as HolderId;
+
+/** A state of class A with these holdings (outstanding: their sum). */
+const stateOf = (holdings: Record<string, bigint>): IssuerState => {
+  const s = initialIssuerState('acme' as IssuerId);
+  s.classes.set(A, { votesPerShare: 1 });
+  s.holdings.set(A, new Map(Object.entries(holdings).map(([h, n]) => [holder(h), n])));
+  s.outstanding.set(
+    A,
+    Object.values(holdings).reduce((x, y) => x + y, 0n),
+  );
+  return s;
+};
+
+describe('StakeChartWalk', () => {
+  it('draws share counts past 64 bits exactly, date by date', () => {
+    const big = 2n ** 70n;
+    const walk = new StakeChartWalk({ from: '2020-01-01' as IsoDate, to: '2020-12-31' as IsoDate });
+    walk.start(stateOf({ alice: 1n, bob: 1n }));
+    walk.endOfDate('2020-02-01' as IsoDate, stateOf({ alice: big, bob: 1n }), [[A, holder('alice')]]);
+    walk.endOfDate('2020-03-01' as IsoDate, stateOf({ alice: big, bob: big * 3n }), [[A, holder('bob')]]);
+    walk.endOfDate('2020-04-01' as IsoDate, stateOf({ alice: 1n, bob: big * 3n }), [[A, holder('alice')]]);
+    const chart = walk.finish(stateOf({ alice: 1n, bob: big * 3n }), new Map());
+    expect(chart.series.map((s) => [s.holder, s.peakShares])).toEqual([
+      ['bob', (big * 3n).toString()],
+      ['alice', big.toString()],
+      ['others', null],
+    ]);
+    expect(chart.points.map((p) => [p.date, p.outstanding, ...p.percents])).toEqual([
+      ['2020-01-01', '2', '50.000000', '50.000000', '0.000000'],
+      ['2020-02-01', (big + 1n).toString(), '0.000000', '100.000000', '0.000000'],
+      ['2020-03-01', (big * 4n).toString(), '75.000000', '25.000000', '0.000000'],
+      ['2020-04-01', (big * 3n + 1n).toString(), '100.000000', '0.000000', '0.000000'],
+    ]);
+  });
+});
