@@ -19,7 +19,7 @@ import {
 import { PERCENT_TOLERANCE_PP, reconcileDisclosure, type Disclosed, type ReconciliationJson } from './auditDisclosures.js';
 import { StakeChartWalk, type StakeChartJson } from './auditChart.js';
 import { eachDisposal } from './disposals.js';
-import { compareText } from './format.js';
+import { compareText, detached } from './format.js';
 import { CurrencyConverter, type FxRates } from './fx.js';
 import type { BusinessCalendar } from './obligations/businessDays.js';
 import { auditObligations, auditRegime, type AuditObligationsJson } from './obligations/auditSection.js';
@@ -201,7 +201,7 @@ export const projectAudit = (
       interest?.add(e);
       const changes = applyWithChanges(state, e, here && events !== undefined, here ? touch : undefined);
       if (e.type === 'StakeDisclosed') {
-        noticeDisclosures.push({ eventId: e.id, date: e.date, holder: e.data.holder, class: e.data.class });
+        noticeDisclosures.push({ eventId: detached(e.id), date: e.date, holder: e.data.holder, class: e.data.class });
         if (here) pending.push({ d: e, source: entry.source });
       }
       if (here && events !== undefined) events.push(auditEventRow(entry, status, null, changes, find));

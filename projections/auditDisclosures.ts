@@ -66,7 +66,7 @@ export const reconcileDisclosure = (state: IssuerState, d: Disclosed, source: st
     date: d.date,
     holder: d.data.holder,
     class: cls ?? null,
-    filing: d.data.filing ?? null,
+    filing: d.data.filing === undefined ? null : detached(d.data.filing),
     source: source ?? null,
     basis: cls === undefined ? 'percentOfTotal' : 'percentOfClass',
     disclosed: { shares: d.data.shares?.toString() ?? null, percent: d.data.percent ?? null },

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toFixed } from '../events/index.js';
-import { detached, formatMoney, formatShareOf, percentText } from './format.js';
+import { detached, formatShareOf, percentText } from './format.js';
 
 /** Values around the edges that matter: tiny, exactly at the doubles' exact range, and far beyond. */
 const amount = fc.oneof(
@@ -32,19 +31,6 @@ describe('percentText', () => {
     expect(percentText(5n, 5n)).toBe('100.000000');
     expect(percentText(0n, 7n)).toBe('0.000000');
     expect(percentText(7n, 0n)).toBeNull();
-  });
-});
-
-describe('formatMoney', () => {
-  it('gives the digits of toFixed(value, 2) for every value, zero (one shared string) included', () => {
-    fc.assert(
-      fc.property(fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }), fc.bigInt({ min: 1n, max: 10n ** 6n }), (num, den) => {
-        expect(formatMoney({ num, den })).toBe(toFixed({ num, den }, 2));
-      }),
-      { numRuns: 5_000 },
-    );
-    expect(formatMoney({ num: 0n, den: 7n })).toBe('0.00');
-    expect(formatMoney(null)).toBeNull();
   });
 });
 

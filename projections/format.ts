@@ -4,12 +4,8 @@ import { toDecimalString, toFixed } from '../events/index.js';
 /** Percentages leave the projections as strings with 6 decimals, rounded half-even (docs/cli.md). */
 export const formatPercent = (value: Rational | null): string | null => (value === null ? null : toFixed(value, 6));
 
-/**
- * Money leaves the projections as strings with 2 decimals, rounded half-even (docs/cli.md). Zero,
- * the fees of nearly every sale, is one shared string: a report keeps a line per disposal.
- */
-export const formatMoney = (value: Rational | null): string | null =>
-  value === null ? null : value.num === 0n ? '0.00' : toFixed(value, 2);
+/** Money leaves the projections as strings with 2 decimals, rounded half-even (docs/cli.md). */
+export const formatMoney = (value: Rational | null): string | null => (value === null ? null : toFixed(value, 2));
 
 /**
  * The same text, copied out of the longer string it may have been cut from: V8 keeps the whole of
