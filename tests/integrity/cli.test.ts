@@ -139,12 +139,13 @@ describe('audit', () => {
     expect(parseJsonOut<Record<string, any>>(json)['disclosures']).toEqual(doc['disclosures']);
   });
 
-  it('--out writes the file (html, csv) and says so', async () => {
+  it('--out writes the file (html, csv), readable by its owner only, and says so', async () => {
     const html = path.join(dir, 'report.html');
     const run = await cli(demo, 'audit', '--issuer', 'sensetime', '--format', 'html', '--out', html);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/wrote the html audit report of sensetime \(2014-10-15 to \d{4}-\d{2}-\d{2}\) to /);
     expect(fs.readFileSync(html, 'utf8')).toMatch(/^<!DOCTYPE html>[\s\S]*<svg[\s\S]*<\/html>\n$/);
+    expect(fs.statSync(html).mode & 0o777).toBe(0o600);
     const csv = path.join(dir, 'events.csv');
     expect((await cli(demo, '--json', 'audit', '--issuer', 'sensetime', '--format', 'csv', '--out', csv)).code).toBe(0);
     expect(fs.readFileSync(csv, 'utf8').split('\r\n')[0]).toMatch(/^date,recordedAt,actor,eventId,/);
