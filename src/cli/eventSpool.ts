@@ -13,15 +13,26 @@ const FLUSH_AT = 1 << 20;
 /**
  * The `events` of an import's JSON report, kept on disk as they are decided (one JSON object a
  * line, in a private temporary file) rather than as millions of objects, and written out after the
- * commit. Removed when closed.
+ * commit. The file is unlinked as soon as it is open, so that an import killed or interrupted
+ * leaves nothing in the temporary directory; where the system will not unlink an open file, it is
+ * removed when closed.
  */
 export class EventSpool {
-  private readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shareledger-import-'));
-  private readonly file = path.join(this.dir, 'events.jsonl');
-  private readonly fd = fs.openSync(this.file, 'w+', 0o600);
+  private readonly fd: number;
+  private left: string | undefined;
   private pending: string[] = [];
   private pendingBytes = 0;
   private count = 0;
+
+  constructor() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shareledger-import-'));
+    this.fd = fs.openSync(path.join(dir, 'events.jsonl'), 'w+', 0o600);
+    try {
+      fs.rmSync(dir, { recursive: true });
+    } catch {
+      this.left = dir;
+    }
+  }
 
   add(p: PlannedEvent): void {
     const text = `${this.count === 0 ? '' : ',\n'}    ${JSON.stringify(appendedEventJson(p))}`;
@@ -59,6 +70,6 @@ export class EventSpool {
 
   close(): void {
     fs.closeSync(this.fd);
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    if (this.left !== undefined) fs.rmSync(this.left, { recursive: true, force: true });
   }
 }

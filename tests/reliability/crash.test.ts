@@ -153,7 +153,12 @@ const timedImport = async (file: string, watch: (run: Spawned) => void = () => u
 const trial = async (n: number, kill: Kill): Promise<Outcome> => {
   const file = path.join(dir, `trial-${n}.db`);
   fs.copyFileSync(base, file);
-  const run = spawnCli([...sqliteArgs(file), '--log-level', 'info', 'import', bigFile, '--json'], CHUNKED);
+  // The import's own temporary directory: a killed import must leave nothing in it (its spool is unlinked when opened).
+  const tmp = path.join(dir, `tmp-${n}`);
+  fs.mkdirSync(tmp);
+  const run = spawnCli([...sqliteArgs(file), '--log-level', 'info', 'import', bigFile, '--json'], {
+    env: { ...CHUNKED.env, TMPDIR: tmp },
+  });
   if (kill.mode === 'startup') await Promise.race([sleep(kill.fraction * timing.startupMs), run.done]);
   else {
     await storeOpened(run);
@@ -173,6 +178,8 @@ const trial = async (n: number, kill: Kill): Promise<Outcome> => {
   const problems: string[] = [];
   if (phase === 'after the process exited' && killed.code !== 0)
     problems.push(`the unkilled import exited ${killed.code}: ${killed.stderr}`);
+  const leftInTmp = fs.readdirSync(tmp);
+  if (leftInTmp.length > 0) problems.push(`the import left ${leftInTmp.join(', ')} in its temporary directory`);
 
   const afterCrash = await storedEvents(file);
   const present = afterCrash.filter((e) => fileIds.has(e.id)).length;
