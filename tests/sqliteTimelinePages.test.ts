@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { END_OF_TIME } from '../projections/timeline.js';
 import { openSqliteStore } from '../src/store/sqliteStore.js';
-import { copyOf, fixtureFile, removeTempFiles, tamper } from './integrity/fixtureLedger.js';
+import { copyOf, fixtureFile, tamper } from './integrity/fixtureLedger.js';
 
 /**
  * The SQLite store reads a stream's timeline rows a calendar month per statement
@@ -13,7 +13,6 @@ let pristine: string;
 beforeAll(async () => {
   pristine = await fixtureFile();
 });
-afterAll(removeTempFiles);
 
 const STREAM = 'issuer-acme';
 

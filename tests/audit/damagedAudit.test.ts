@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { auditReport } from '../../src/auditReport.js';
 import type { AuditJson } from '../../src/integrity/auditDocument.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
-import { copyOf, fixtureFile, removeTempFiles, tamper } from '../integrity/fixtureLedger.js';
+import { copyOf, fixtureFile, tamper } from '../integrity/fixtureLedger.js';
 
 /**
  * The audit builds its figures from the derived rows while its streams are verified, and again
@@ -18,7 +18,6 @@ let pristine: string;
 beforeAll(async () => {
   pristine = await fixtureFile();
 });
-afterAll(removeTempFiles);
 
 const auditOf = async (file: string): Promise<AuditJson> => {
   const store = openSqliteStore(file);

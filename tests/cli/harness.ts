@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeStored } from '../../events/index.js';
 import { openStore } from '../../src/store/openStore.js';
+import { tempDir as makeTempDir } from '../support/tempDir.js';
 
 /**
  * The built CLI, as package.json's bin runs it: the tests drive the real argument parser in a
@@ -56,7 +57,8 @@ export const inPool = async <A>(
   return results;
 };
 
-export const tempDir = (prefix = 'shareledger-cli-'): string => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+/** A private directory, removed after the test file's last test. */
+export const tempDir = (prefix = 'shareledger-cli-'): string => makeTempDir(prefix);
 
 /**
  * What a SQLite ledger holds, as one hash: every stored envelope in append order, read through

@@ -8,7 +8,7 @@ import { queryProceeds } from '../../src/queries.js';
 import type { EventStore } from '../../src/store/eventStore.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
 import { withoutDerivedReads } from '../derivedReadsContract.js';
-import { copyOf, draftOf, fixtureFile, removeTempFiles, tamper } from './fixtureLedger.js';
+import { copyOf, draftOf, fixtureFile, tamper } from './fixtureLedger.js';
 import { Ledger } from '../../src/ledger.js';
 
 /**
@@ -87,7 +87,6 @@ beforeAll(async () => {
 afterEach(cacheEverything);
 afterAll(() => {
   Object.assign(disposalCachePolicy, policy);
-  removeTempFiles();
 });
 
 describe('the disposal cache', () => {

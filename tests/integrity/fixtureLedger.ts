@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { decodeDraft, decodeStored, type DraftEvent, type EventId, type StoredEvent } from '../../events/index.js';
@@ -7,6 +6,7 @@ import { Ledger } from '../../src/ledger.js';
 import type { EventStore } from '../../src/store/eventStore.js';
 import { hashOf } from '../../src/store/hashChain.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
+import { tempDir } from '../support/tempDir.js';
 
 /**
  * A small two-issuer ledger with every stream kind, a retraction and a correction: enough for
@@ -163,10 +163,9 @@ export const buildFixture = async (store: EventStore): Promise<void> => {
 
 // ---- a real SQLite file, and raw SQL to tamper with it ----
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shareledger-integrity-'));
+const dir = tempDir('shareledger-integrity-');
 let files = 0;
 export const freshPath = (): string => path.join(dir, `ledger-${++files}.db`);
-export const removeTempFiles = (): void => fs.rmSync(dir, { recursive: true, force: true });
 
 /** A closed SQLite ledger file holding the fixture. */
 export const fixtureFile = async (): Promise<string> => {

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LaneMessage, LaneRequest } from '../../src/integrity/soundWorker.js';
-import { copyOf, fixtureFile, removeTempFiles, tamper } from './fixtureLedger.js';
+import { copyOf, fixtureFile, tamper } from './fixtureLedger.js';
 
 /**
  * The verify worker as it is started (src/integrity/soundLanes.ts): the library build's
@@ -19,7 +19,6 @@ let pristine: string;
 beforeAll(async () => {
   pristine = await fixtureFile();
 });
-afterAll(removeTempFiles);
 
 /** Runs one lane to its end: the messages it posted, and its exit code. */
 const lane = (worker: string, request: LaneRequest): Promise<{ messages: LaneMessage[]; code: number }> =>

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import type Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { digestOf, type Digest } from '../../src/integrity/digest.js';
 import { verifyLedger } from '../../src/integrity/verify.js';
 import { migrate } from '../../src/store/sqliteSchema.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
 import { verifyLedger as verifyBefore } from './before/verify.js';
-import { copyOf, fixtureFile, freshPath, ID, rehashFrom, removeTempFiles, rowAt, rowsOf, setEnvelope, tamper } from './fixtureLedger.js';
+import { copyOf, fixtureFile, freshPath, ID, rehashFrom, rowAt, rowsOf, setEnvelope, tamper } from './fixtureLedger.js';
 
 const ACME = 'issuer-acme';
 const OTHER = 'issuer-other';
@@ -20,7 +20,6 @@ beforeAll(async () => {
   digest = await digestOf(store);
   await store.close();
 });
-afterAll(removeTempFiles);
 
 const envelopeOf = (row: { envelope: string }): Record<string, any> => JSON.parse(row.envelope);
 

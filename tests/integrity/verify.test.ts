@@ -1,23 +1,11 @@
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { digestOf, readDigestFile, decodeDigest, type Digest } from '../../src/integrity/digest.js';
 import { verifyLedger, type VerifyResult } from '../../src/integrity/verify.js';
 import { isLedgerError } from '../../src/domain/problem.js';
 import { createMemoryStore } from '../../src/store/memoryStore.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
-import {
-  buildFixture,
-  copyOf,
-  fixtureFile,
-  freshPath,
-  ID,
-  rehashFrom,
-  removeTempFiles,
-  rowAt,
-  rowsOf,
-  setEnvelope,
-  tamper,
-} from './fixtureLedger.js';
+import { buildFixture, copyOf, fixtureFile, freshPath, ID, rehashFrom, rowAt, rowsOf, setEnvelope, tamper } from './fixtureLedger.js';
 
 const ACME = 'issuer-acme';
 const OTHER = 'issuer-other';
@@ -45,7 +33,6 @@ beforeAll(async () => {
   pristineDigest = await digestOf(store);
   await store.close();
 });
-afterAll(removeTempFiles);
 
 describe('verify on an untouched ledger', () => {
   it('passes on SQLite, counting every stream and event', async () => {

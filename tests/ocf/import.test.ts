@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { Ledger } from '../../src/ledger.js';
 import { isLedgerError } from '../../src/domain/problem.js';
 import { queryCapTable } from '../../src/queries.js';
 import { createMemoryStore } from '../../src/store/memoryStore.js';
+import { tempDir } from '../support/tempDir.js';
 import { ACME, FIXTURES, packageCopy, transaction } from './packages.js';
 
 const NOW = new Date(Date.UTC(2026, 0, 1));
@@ -123,7 +123,7 @@ describe('OCF import: given the acme package', () => {
   });
 
   it('reads the same package from a .ocf.zip, also inside a folder of the archive', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shareledger-ocf-zip-'));
+    const dir = tempDir('shareledger-ocf-zip-');
     const zip = path.join(dir, 'acme.ocf.zip');
     fs.writeFileSync(
       zip,
@@ -174,7 +174,7 @@ describe('OCF import: rejections name the file, the item id and the JSON path, a
   });
 
   it('a zip that is not one, and a package without a manifest', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shareledger-ocf-bad-'));
+    const dir = tempDir('shareledger-ocf-bad-');
     fs.writeFileSync(path.join(dir, 'broken.ocf.zip'), 'not a zip');
     expect((await refusal(path.join(dir, 'broken.ocf.zip'))).message).toMatch(/broken\.ocf\.zip: not a readable zip archive/);
     expect((await refusal(dir)).message).toMatch(/no Manifest\.ocf\.json in the package/);

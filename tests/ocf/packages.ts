@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../support/tempDir.js';
 
 /** The OCF fixture packages (tests/fixtures/ocf, see NOTICE.md there). */
 export const FIXTURES = fileURLToPath(new URL('../fixtures/ocf/', import.meta.url));
@@ -16,7 +16,7 @@ type Json = Record<string, any>;
  * placeholder md5s).
  */
 export const packageCopy = (fixture: string, edit: (files: Map<string, Json>) => void = () => undefined, keepMd5 = false): string => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shareledger-ocf-'));
+  const dir = tempDir('shareledger-ocf-');
   const files = new Map<string, Json>();
   for (const name of fs.readdirSync(fixture)) files.set(name, JSON.parse(fs.readFileSync(path.join(fixture, name), 'utf8')) as Json);
   edit(files);

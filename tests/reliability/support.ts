@@ -3,8 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 import { encodeStored, type StoredEvent } from '../../events/index.js';
 import { openSqliteStore } from '../../src/store/sqliteStore.js';
+import { tempDir as makeTempDir } from '../support/tempDir.js';
 
 export { DEMO_FILE, inPool } from '../cli/harness.js';
 
@@ -29,7 +31,7 @@ const snapshotCli = (): string => {
       ['--store', 'memory:', 'verify'],
     ].map((args) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' }));
     if (smoke.every((r) => r.status === 0)) {
-      process.on('exit', () => fs.rmSync(root, { recursive: true, force: true }));
+      afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
       return cli;
     }
     fs.rmSync(root, { recursive: true, force: true });
@@ -103,7 +105,8 @@ export const spawnCli = (args: ReadonlyArray<string>, options: SpawnOptions = {}
 
 export const runCli = (args: ReadonlyArray<string>, options: SpawnOptions = {}): Promise<Exit> => spawnCli(args, options).done;
 
-export const tempDir = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), `shareledger-${prefix}-`));
+/** A private directory, removed after the test file's last test. */
+export const tempDir = (prefix: string): string => makeTempDir(`shareledger-${prefix}-`);
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
