@@ -1,5 +1,5 @@
 import type { HolderId, Instant, IssuerId } from '../events/index.js';
-import { toIssuerStreamId } from '../events/index.js';
+import { issuerOfStream, toIssuerStreamId } from '../events/index.js';
 import type { CostMethod } from '../projections/costLots.js';
 import { CACHED_METHOD, decodeDisposal, DisposalRowError, encodeDisposal } from '../projections/disposalRows.js';
 import { disposalFold, type Disposal } from '../projections/disposals.js';
@@ -95,4 +95,25 @@ export const streamDisposals = (
   for (const e of selectRows(reads, stream, '', FULL_KNOWLEDGE, read())) step(e);
   if (keeping && sink!.write(rows)) sink!.finish(recordedAt);
   return recordedAt <= knownAt ? found : undefined;
+};
+
+/**
+ * Takes the cache of each issuer stream among `streams` that is long enough to have one and has
+ * none at its head, as its first question would (after an import: that question then reads its
+ * holder's disposals instead of folding the issuer). Damaged streams are left alone. Returns the
+ * streams folded.
+ */
+export const takeDisposalCaches = (reads: DerivedReads, streams: Iterable<string>): string[] => {
+  const folded: string[] = [];
+  for (const stream of streams) {
+    const issuer = issuerOfStream(stream);
+    if (issuer === undefined) continue;
+    reads.consistent(() => {
+      if (reads.isDamaged(stream) || reads.head(stream) + 1 < disposalCachePolicy.minEvents) return;
+      if (reads.disposalCache(stream, CACHED_METHOD) !== undefined) return;
+      streamDisposals(reads, issuer, CACHED_METHOD, [], ALL_KNOWN);
+      folded.push(stream);
+    });
+  }
+  return folded;
 };

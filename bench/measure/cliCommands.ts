@@ -50,7 +50,8 @@ export const queryCommands = (s: CliSubjects, outDir: string): CliCommand[] => {
     plain(300, 'stake', '--issuer', s.issuer, '--holder', s.holder, '--as-of', AS_OF),
     plain(undefined, 'cap-table', '--issuer', s.issuer, '--as-of', AS_OF),
     plain(1_000, 'history', '--issuer', s.issuer, '--holder', s.holder),
-    // The first folds the busy issuers (20,000 events or more) and leaves their disposal caches; the second reads them.
+    // The import took the busy issuers' disposal caches (20,000 events or more; its time includes
+    // that fold): the first question reads them, as the second does.
     plain(1_000, 'proceeds', '--holder', s.holder),
     { ...plain(1_000, 'proceeds', '--holder', s.holder), label: `proceeds --holder ${s.holder} (asked again)` },
     plain(2_000, 'audit', '--issuer', s.midIssuer, '--format', 'json'),

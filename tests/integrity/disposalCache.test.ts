@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditReport } from '../../src/auditReport.js';
-import { disposalCachePolicy } from '../../src/disposalCache.js';
+import { disposalCachePolicy, takeDisposalCaches } from '../../src/disposalCache.js';
 import { verifyLedger } from '../../src/integrity/verify.js';
 import { queryProceeds } from '../../src/queries.js';
 import type { EventStore } from '../../src/store/eventStore.js';
@@ -149,6 +149,40 @@ describe('the disposal cache', () => {
     const file = copyOf(await fixtureFile());
     expect(await answers(file)).toEqual(await answers(file, true));
     expect(cacheRows(file)).toEqual({ folds: [], disposals: 0 });
+  });
+
+  it('is taken after an import of the long issuers it names, not of short, damaged or cached ones', async () => {
+    const file = copyOf(await fixtureFile());
+    const store = openSqliteStore(file);
+    let long: string[] = [];
+    try {
+      const lengths = new Map((await store.heads()).map((h) => [h.stream, h.revision + 1]));
+      const issuers = [...lengths.keys()].filter((s) => s.startsWith('issuer-'));
+      // acme and the issuers at least as long are long enough; some issuer is not.
+      disposalCachePolicy.minEvents = lengths.get(ACME)!;
+      long = issuers.filter((s) => lengths.get(s)! >= lengths.get(ACME)!);
+      expect(long.length).toBeLessThan(issuers.length);
+      const reads = store.derivedReads!;
+      expect(takeDisposalCaches(reads, [...issuers, 'holders', 'fx'])).toEqual(long);
+      // Each is cached at its head now: nothing to take again.
+      expect(takeDisposalCaches(reads, issuers)).toEqual([]);
+    } finally {
+      await store.close();
+    }
+    expect((cacheRows(file).folds as Array<{ stream: string }>).map((f) => f.stream)).toEqual(long);
+    expect(await answers(file)).toEqual(await answers(file, true));
+    for (const result of await verifyBoth(file)) expect(result.problems).toEqual([]);
+
+    const damaged = copyOf(await fixtureFile());
+    tamper(damaged, (db) => db.prepare('INSERT INTO damaged (stream) VALUES (?)').run(ACME));
+    const again = openSqliteStore(damaged);
+    try {
+      disposalCachePolicy.minEvents = 0;
+      expect(takeDisposalCaches(again.derivedReads!, [ACME])).toEqual([]);
+    } finally {
+      await again.close();
+    }
+    expect(cacheRows(damaged)).toEqual({ folds: [], disposals: 0 });
   });
 
   it('is taken on a file written before its tables existed', async () => {

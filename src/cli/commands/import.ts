@@ -60,18 +60,27 @@ Examples:
                 spool?.add(p);
               },
             });
-            if (imported.appended > 0) {
-              // The import is committed; snapshots are a cache taken in their own transaction, so a
-              // failure here cannot undo it, and the first question after a big import stays fast.
+            if (imported.appended > 0 && !imported.dryRun) {
+              // The import is committed; what follows are caches, each taken in its own transactions,
+              // so a failure here cannot undo it: the snapshots (the first stake question per issuer
+              // stays fast) and the disposal caches of the busy issuers (so does the first proceeds).
               bar.phase('indexing');
-              const { refreshSnapshots } = await import('../../snapshots.js');
               const streams = new Set([...imported.streams].filter(([, n]) => n.appended > 0).map(([stream]) => stream));
-              await refreshSnapshots(store, streams).catch((e: unknown) => {
-                cli.logger.warn({ err: e }, 'taking snapshots after the import failed');
-                cli.warn(
-                  `the import is stored, but taking query snapshots failed (${e instanceof Error ? e.message : String(e)}); the first query per issuer will take them`,
-                );
-              });
+              const cacheFailed = (what: string, fallback: string) => (e: unknown) => {
+                cli.logger.warn({ err: e }, `taking ${what} after the import failed`);
+                cli.warn(`the import is stored, but taking ${what} failed (${e instanceof Error ? e.message : String(e)}); ${fallback}`);
+              };
+              const { refreshSnapshots } = await import('../../snapshots.js');
+              await refreshSnapshots(store, streams).catch(cacheFailed('query snapshots', 'the first query per issuer will take them'));
+              const reads = store.derivedReads;
+              if (reads) {
+                const { takeDisposalCaches } = await import('../../disposalCache.js');
+                try {
+                  takeDisposalCaches(reads, streams);
+                } catch (e) {
+                  cacheFailed('disposal caches', 'the first proceeds question per busy issuer will take them')(e);
+                }
+              }
             }
             return imported;
           } finally {
