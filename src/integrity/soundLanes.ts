@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { SoundStream } from './soundStream.js';
+import { pinned, type SoundStream } from './soundStream.js';
 import type { LaneMessage, LaneRequest } from './soundWorker.js';
 
 /**
@@ -45,15 +45,6 @@ const lanesOf = (streams: ReadonlyArray<LaneStream>): [string[], string[]] => {
   }
   return [lanes[0].streams.sort(), lanes[1].streams.sort()];
 };
-
-/**
- * A proof that keeps only the hash at `at` (the revision a digest pins): a lane's proofs wait for
- * the walk over every stream, and the whole stream's hashes are 32 bytes an event.
- */
-export const pinned = (events: number, at: number | undefined, hash: string | undefined): SoundStream => ({
-  events,
-  hashAt: (revision) => (revision === at ? hash : undefined),
-});
 
 const runLane = (file: string, request: LaneRequest, onRows: (n: number) => void, proofs: Map<string, SoundStream | undefined>) =>
   new Promise<void>((resolve, reject) => {

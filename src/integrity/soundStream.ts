@@ -38,8 +38,17 @@ export type PairedStream = Readonly<{
 /** A stream found sound: how many events it holds, and the hash at a revision (for a digest). */
 export type SoundStream = Readonly<{ events: number; hashAt(revision: number): string | undefined }>;
 
-const HASH_BYTES = 32;
-const GENESIS = Buffer.alloc(HASH_BYTES);
+/** A proof that keeps only the hash at `at` (the revision a digest pins, if one does). */
+export const pinned = (events: number, at: number | undefined, hash: string | undefined): SoundStream => ({
+  events,
+  hashAt: (revision) => (revision === at ? hash : undefined),
+});
+
+/** The prevHash of revision 0. */
+const GENESIS = '0'.repeat(64);
+
+/** What a link of the chain needs of one side of it: a hash (or prevHash), and recordedAt in epoch milliseconds. */
+type LinkEnd = Readonly<{ hash: string; ms: number }>;
 
 /**
  * What the one pass folds, in timeline order: `step` checks an event that counts against the state
@@ -105,26 +114,24 @@ const cacheCheck = (issuer: IssuerId, fold: DisposalFoldRow, stored: Iterable<Ca
  *   does) re-checks every event that counts against the state before it, and every snapshot is
  *   compared with the fold at its date; every disposal cache folded at the head is compared, row
  *   by row, with the lot fold of the same events (its head and recordedAt too).
- * Only a few hashes, dates and names per event are kept, never the events.
+ * Only a byte per event is kept, and the ends of the links not yet checked (below), never the
+ * events. `pinAt`: the revision whose hash the proof keeps (for a digest).
  */
-export const soundStream = (stream: string, rows: PairedStream, onRows?: (n: number) => void): SoundStream | undefined => {
+export const soundStream = (stream: string, rows: PairedStream, onRows?: (n: number) => void, pinAt?: number): SoundStream | undefined => {
   const fold = foldOf(stream);
   if (fold === undefined) return undefined;
   const n = rows.events;
   const seen = new Uint8Array(n);
-  const hashes = Buffer.alloc(n * HASH_BYTES);
-  // Each revision's recordedAt in epoch milliseconds: the stored form is canonical
-  // (YYYY-MM-DDTHH:MM:SS.sssZ, checked by the decoder), so the numbers order as the texts do.
-  const recordedMs = new Float64Array(n);
-  // The prevHash of a revision read before the revision it links to (a back-dated event's
-  // successor): checked, and dropped, when that one is read. Rows mostly come in revision order.
-  const waiting = new Map<number, string>();
-  const scratch = Buffer.alloc(HASH_BYTES);
-  /** Whether `prevHash` is the hash of the revision before `revision` (the genesis hash before the first). */
-  const linksBack = (prevHash: string, revision: number): boolean => {
-    scratch.write(prevHash, 0, 'hex');
-    return revision === 0 ? scratch.equals(GENESIS) : scratch.compare(hashes, (revision - 1) * HASH_BYTES, revision * HASH_BYTES) === 0;
-  };
+  // The chain is checked link by link as both ends are read. Rows come in timeline order, mostly
+  // the revisions' order, so few links wait: `after` holds the hash of a revision read before the
+  // one that follows it, `before` the prevHash of a revision read before the one it links to
+  // (a back-dated event's successor); each with its recordedAt in epoch milliseconds (the stored
+  // form is canonical, YYYY-MM-DDTHH:MM:SS.sssZ, checked by the decoder, so the numbers order as
+  // the texts do). A link holds when the prevHash is the hash and recordedAt does not go back.
+  const after = new Map<number, LinkEnd>();
+  const before = new Map<number, LinkEnd>();
+  const holds = (earlier: LinkEnd, later: LinkEnd): boolean => later.hash === earlier.hash && later.ms >= earlier.ms;
+  let pinnedHash: string | undefined;
   const retractionAt = new Map(rows.retractions.map((r) => [r[0], r]));
   // The retracted ids, from the retraction rows: used only once every row is shown to match.
   const retractedAt = new Map<string, string>();
@@ -135,8 +142,8 @@ export const soundStream = (stream: string, rows: PairedStream, onRows?: (n: num
   const targetRevisions = new Set<number>();
   for (const [, , targetRevision] of rows.retractions) if (targetRevision !== null) targetRevisions.add(targetRevision);
   const targetTypes = new Map<number, string>();
-  // Each name's first mention: the revision of the earliest (recordedAt, revision) naming it.
-  const mentions = new Map<string, number>();
+  // Each name's first mention: the earliest (recordedAt, revision) naming it.
+  const mentions = new Map<string, Mention>();
   const snapshots = [...rows.snapshots].filter((s) => s[2] <= n - 1).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   let nextSnapshot = 0;
   let latest = '';
@@ -172,17 +179,23 @@ export const soundStream = (stream: string, rows: PairedStream, onRows?: (n: num
       if (hashOf(e) !== e.hash || misplaced(stream, e) !== undefined) return undefined;
       const derived = deriveRow(e);
       if (derived.body !== body) return undefined;
-      hashes.write(e.hash, revision * HASH_BYTES, 'hex');
-      recordedMs[revision] = Date.parse(e.recordedAt);
-      // The chain: linked to the revision before once both are read, and recordedAt never going back.
-      if (revision === 0 || seen[revision - 1] === 1) {
-        if (!linksBack(e.prevHash, revision)) return undefined;
-        if (revision > 0 && recordedMs[revision]! < recordedMs[revision - 1]!) return undefined;
-      } else waiting.set(revision, e.prevHash);
-      const next = waiting.get(revision + 1);
-      if (next !== undefined) {
-        waiting.delete(revision + 1);
-        if (!linksBack(next, revision + 1) || recordedMs[revision + 1]! < recordedMs[revision]!) return undefined;
+      const ms = Date.parse(e.recordedAt);
+      if (revision === pinAt) pinnedHash = e.hash;
+      // The link back: to the genesis hash, or to the revision before once both are read.
+      if (revision === 0) {
+        if (e.prevHash !== GENESIS) return undefined;
+      } else if (seen[revision - 1] === 1) {
+        const previous = after.get(revision - 1);
+        after.delete(revision - 1);
+        if (previous === undefined || !holds(previous, { hash: e.prevHash, ms })) return undefined;
+      } else before.set(revision, { hash: e.prevHash, ms });
+      // The link forward: to the revision after, if it was read first.
+      if (revision + 1 < n) {
+        if (seen[revision + 1] === 1) {
+          const next = before.get(revision + 1);
+          before.delete(revision + 1);
+          if (next === undefined || !holds({ hash: e.hash, ms }, next)) return undefined;
+        } else after.set(revision, { hash: e.hash, ms });
       }
       if (targetRevisions.has(revision)) targetTypes.set(revision, e.type);
       if (revision === n - 1) {
@@ -197,8 +210,7 @@ export const soundStream = (stream: string, rows: PairedStream, onRows?: (n: num
       } else if (retraction) return undefined;
       for (const name of derived.mentions) {
         const known = mentions.get(name);
-        const at = recordedMs[revision]!;
-        if (known === undefined || at < recordedMs[known]! || (at === recordedMs[known] && revision < known)) mentions.set(name, revision);
+        if (known === undefined || ms < known.ms || (ms === known.ms && revision < known.revision)) mentions.set(name, { revision, ms });
       }
       if (e.type === 'EventRetracted') continue;
       if (!snapshotHolds(e.date)) return undefined;
@@ -214,19 +226,16 @@ export const soundStream = (stream: string, rows: PairedStream, onRows?: (n: num
     onRows?.(page.length);
   }
   // Every revision 0…n-1 read once, so every link was checked (none is still waiting).
-  if (timelineRows !== n || waiting.size > 0 || retractionAt.size > 0 || !snapshotHolds(undefined)) return undefined;
+  if (timelineRows !== n || before.size > 0 || after.size > 0 || retractionAt.size > 0 || !snapshotHolds(undefined)) return undefined;
   // A retraction's target: an earlier event of the stream that may be retracted (the replay's rule).
   for (const [revision, , targetRevision] of rows.retractions) {
     const type = targetTypes.get(targetRevision!);
     if (targetRevision! >= revision || type === undefined || type === 'IssuerRegistered' || type === 'EventRetracted') return undefined;
   }
-  if (!sameMentions(mentions, recordedMs, rows.mentions(), n - 1)) return undefined;
+  if (!sameMentions(mentions, rows.mentions(), n - 1)) return undefined;
   // recordedAt never goes back (checked above), so the head's is the latest a cache read.
   for (const c of caches) if (!c.finished() || c.fold.headId !== headId || c.fold.recordedAt < headRecordedAt) return undefined;
-  return {
-    events: n,
-    hashAt: (revision) => (revision < n ? hashes.toString('hex', revision * HASH_BYTES, (revision + 1) * HASH_BYTES) : undefined),
-  };
+  return pinned(n, pinAt, pinnedHash);
 };
 
 const decoded = (envelope: string): StoredEvent | undefined => {
@@ -238,21 +247,20 @@ const decoded = (envelope: string): StoredEvent | undefined => {
   }
 };
 
+/** A name's first mention: the revision, and its recordedAt in epoch milliseconds. */
+type Mention = Readonly<{ revision: number; ms: number }>;
+
 /**
- * Whether the stored mention rows are the first mentions the pass found (`expected`: name → revision,
- * whose recordedAt is `recordedMs[revision]`, stored as its canonical text).
+ * Whether the stored mention rows are the first mentions the pass found (`expected`: name → its
+ * first mention, whose recordedAt is stored as its canonical text).
  */
-const sameMentions = (
-  expected: ReadonlyMap<string, number>,
-  recordedMs: Float64Array,
-  stored: Iterable<DerivedRows['mentions'][number]>,
-  head: number,
-): boolean => {
+const sameMentions = (expected: ReadonlyMap<string, Mention>, stored: Iterable<DerivedRows['mentions'][number]>, head: number): boolean => {
   let count = 0;
   for (const [name, at, revision] of stored) {
     if (revision > head) continue; // left by a cut at the end: only a digest tells (derivedCheck.ts)
     count += 1;
-    if (expected.get(name) !== revision || new Date(recordedMs[revision]!).toISOString() !== at) return false;
+    const first = expected.get(name);
+    if (first === undefined || first.revision !== revision || new Date(first.ms).toISOString() !== at) return false;
   }
   return count === expected.size;
 };

@@ -29,8 +29,8 @@ const prove = async (request: LaneRequest, post: (message: LaneMessage) => void)
   try {
     for (const stream of request.streams) {
       const paired = rows.pairedOf?.(stream);
-      const proven = paired && soundStream(stream, paired, (n) => post({ kind: 'rows', n }));
       const at = request.hashAt[stream];
+      const proven = paired && soundStream(stream, paired, (n) => post({ kind: 'rows', n }), at);
       post({ kind: 'stream', stream, events: proven?.events, hash: proven && at !== undefined ? proven.hashAt(at) : undefined });
     }
   } finally {

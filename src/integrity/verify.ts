@@ -5,7 +5,7 @@ import type { Digest, DigestEntry } from './digest.js';
 import { firstDerivedBreak } from './derivedCheck.js';
 import { firstInvariantBreak } from './replayCheck.js';
 import { IdIndex } from './idIndex.js';
-import { OFF_THREAD_FROM, PARALLEL_FROM, pinned, proveInLanes } from './soundLanes.js';
+import { OFF_THREAD_FROM, PARALLEL_FROM, proveInLanes } from './soundLanes.js';
 import { soundStream, type SoundStream } from './soundStream.js';
 import { storedRowsOf, type StoredRow, type StoredRows } from './storedRows.js';
 
@@ -185,10 +185,15 @@ export const verifyLedger = async (store: EventStore, options: VerifyOptions = {
       const proven =
         proofs?.get(stream) ??
         (paired &&
-          soundStream(stream, paired, (n) => {
-            read += n;
-            progress(checked + read);
-          }));
+          soundStream(
+            stream,
+            paired,
+            (n) => {
+              read += n;
+              progress(checked + read);
+            },
+            digest.get(stream)?.revision,
+          ));
       if (proven) {
         sound.add(stream);
         checked += proven.events;
@@ -247,9 +252,7 @@ const provenAhead = async (
   const pairedOf = rows.pairedOf;
   const here = (stream: string) => {
     const paired = pairedOf(stream);
-    const proven = paired && soundStream(stream, paired, onRows);
-    const at = hashAt[stream];
-    return proven && pinned(proven.events, at, at === undefined ? undefined : proven.hashAt(at));
+    return paired && soundStream(stream, paired, onRows, hashAt[stream]);
   };
   const proofs = await proveInLanes(
     { file: rows.file, hashAt, disposalCaches: options.disposalCaches ?? true },

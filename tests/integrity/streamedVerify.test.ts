@@ -31,6 +31,13 @@ const edit = (stream: string, revision: number, change: (e: Record<string, any>)
   if (rehash) rehashFrom(db, stream, revision);
 };
 
+/** An event edited and its own hash recomputed, the events after it left as they were (they link to its old hash). */
+const ownHashOnly = (revision: number) => (db: Database.Database) => {
+  const later = rowsOf(db, ACME).filter((r) => r.revision > revision);
+  edit(ACME, revision, (e) => (e['note'] = 'edited'), true)(db);
+  for (const r of later) setEnvelope(db, r.position, r.envelope);
+};
+
 /** A forger who also rebuilds the derived rows from the edited envelopes: only the fold of the stream's rules can tell. */
 const forged = (damage: (db: Database.Database) => void) => (db: Database.Database) => {
   damage(db);
@@ -52,6 +59,9 @@ const DAMAGE: Record<string, (db: Database.Database) => void> = {
   ),
   'an event moved to another issuer, rehashed': edit(OTHER, 2, (e) => (e['issuer'] = 'acme'), true),
   'recordedAt moved back, rehashed': edit(ACME, 6, (e) => (e['recordedAt'] = '2000-01-01T00:00:00.000Z'), true),
+  'an event edited with only its own hash recomputed: the next one links to the old hash': ownHashOnly(4),
+  // The correction at revision 8 is dated years before the retraction at 7: it is read first.
+  'the same, where the next event is read first (back-dated)': ownHashOnly(7),
   'an envelope that is not JSON': (db) =>
     db.prepare('UPDATE events SET envelope = ? WHERE position = ?').run('{oops', rowAt(db, ACME, 3).position),
   'an envelope that does not decode': edit(ACME, 2, (e) => (e['data'].shares = 'many'), false),
