@@ -31,19 +31,29 @@ import { displayName, type HolderRegistry } from './registry.js';
 
 export type HolderProceedsJson = { holder: HolderId; name: string; disposals: DisposalJson[]; totals: ProceedsTotalJson[] };
 
+/** How many disposals each holder's proceeds made by `holderProceeds` hold, known without unpacking them. */
+const disposalCounts = new WeakMap<HolderProceedsJson, number>();
+
+/** How many disposals a holder's proceeds list: md and html show only the count. */
+export const disposalCount = (h: HolderProceedsJson): number => disposalCounts.get(h) ?? h.disposals.length;
+
 /**
  * A holder's proceeds in the report, its lines unpacked where they are read: a report written as
  * it goes reads one holder's at a time. Made here, outside the fold, so the getter keeps the tally
  * alive and not the fold's state.
  */
-const holderProceeds = (holder: HolderId, name: string, tally: ProceedsTally): HolderProceedsJson => ({
-  holder,
-  name,
-  get disposals() {
-    return tally.lines();
-  },
-  totals: tally.totalsJson(),
-});
+const holderProceeds = (holder: HolderId, name: string, tally: ProceedsTally): HolderProceedsJson => {
+  const json: HolderProceedsJson = {
+    holder,
+    name,
+    get disposals() {
+      return tally.lines();
+    },
+    totals: tally.totalsJson(),
+  };
+  disposalCounts.set(json, tally.count);
+  return json;
+};
 
 /**
  * What the audit report computes from the events: everything but the verification of the log,

@@ -305,6 +305,11 @@ export class ProceedsTally {
     });
   }
 
+  /** How many disposals were added. */
+  get count(): number {
+    return this.packed.length;
+  }
+
   /** The totals so far, by currency. */
   totalsJson(): ProceedsTotalJson[] {
     return [...this.totals].sort(([a], [b]) => compareText(a, b)).map(([currency, a]) => ({ currency, ...money(a) }));

@@ -1,4 +1,5 @@
 import type { AuditHead, AuditJson } from './auditDocument.js';
+import { disposalCount } from '../../projections/audit.js';
 import type { AuditEventJson } from '../../projections/auditEvents.js';
 import type { CapTableJson } from '../../projections/ownership.js';
 import { groupThousands, showMoney, showPercent, showShares } from '../../projections/humanNumbers.js';
@@ -199,7 +200,7 @@ const htmlTail = (a: AuditHead): string => {
     h.totals.map((t) => ({
       cells: [
         { html: `${esc(h.name)}${h.name !== h.holder ? `<div class="id">${esc(h.holder)}</div>` : ''}` },
-        num(String(h.disposals.length)),
+        num(String(disposalCount(h))),
         t.currency,
         num(showMoney(t.gross)),
         num(showMoney(t.fees)),

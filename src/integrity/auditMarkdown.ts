@@ -1,4 +1,5 @@
 import type { AuditHead, AuditJson } from './auditDocument.js';
+import { disposalCount } from '../../projections/audit.js';
 import type { AuditChangeJson } from '../../projections/auditEvents.js';
 import type { CapTableJson } from '../../projections/ownership.js';
 import { groupThousands, showMoney, showPercent, showShares } from '../../projections/humanNumbers.js';
@@ -239,7 +240,7 @@ const tailLines = (a: AuditHead): string[] => {
     h.totals.map((t) => [
       h.holder,
       h.name,
-      String(h.disposals.length),
+      String(disposalCount(h)),
       t.currency,
       showMoney(t.gross),
       showMoney(t.fees),
