@@ -4,9 +4,9 @@ import { openSqliteStore } from '../src/store/sqliteStore.js';
 import { copyOf, fixtureFile, tamper } from './integrity/fixtureLedger.js';
 
 /**
- * The SQLite store reads a stream's timeline rows a calendar month per statement
- * (src/store/sqliteReads.ts): the same rows, in the same order, as one statement over the whole
- * range, and a read that always moves on, whatever a damaged row's date column holds.
+ * The SQLite store reads a stream's timeline rows a page per statement, each page after the last
+ * row of the one before (src/store/sqliteReads.ts): the same rows, in the same order, as one
+ * statement over the whole range, whatever a damaged row's columns or body hold.
  */
 
 let pristine: string;
@@ -34,7 +34,7 @@ const read = (file: string, after: string, upTo: string) => {
   }
 };
 
-describe('timeline rows a month at a time', () => {
+describe('timeline rows a page at a time', () => {
   it('are the rows of one statement over the range, in order, for any bounds', () => {
     const bounds = ['', '2015-01-01', '2023-06-30', '2023-07-05', '2023-07-31', '2023-12-31', END_OF_TIME];
     for (const after of bounds)
@@ -46,7 +46,7 @@ describe('timeline rows a month at a time', () => {
     expect(read(pristine, '', END_OF_TIME).whole.length).toBeGreaterThan(5);
   });
 
-  it('move on past a damaged row whose date sorts after its month (2023-07-99)', () => {
+  it('move on past a damaged row whose date is no date (2023-07-99)', () => {
     const file = copyOf(pristine);
     const last = tamper(file, (db) => {
       const revision = db.prepare<[string], number>('SELECT MAX(revision) FROM timeline WHERE stream = ?').pluck().get(STREAM)!;
@@ -56,5 +56,55 @@ describe('timeline rows a month at a time', () => {
     const { paged, whole } = read(file, '', END_OF_TIME);
     expect(paged).toEqual(whole);
     expect(paged).toContain(last);
+  });
+
+  /**
+   * Adds `count` rows to the stream, several a day from 2030-01-01 on: copies of its first row's
+   * body with their own date and revision (from 100,000 on), so that a read spans many pages.
+   */
+  const manyRows = (file: string, count: number): void =>
+    tamper(file, (db) => {
+      const template = db
+        .prepare<[string], string>('SELECT body FROM timeline WHERE stream = ? ORDER BY date, revision LIMIT 1')
+        .pluck()
+        .get(STREAM)!
+        .split('\u001f');
+      const put = db.prepare('INSERT INTO timeline (stream, date, revision, body) VALUES (?, ?, ?, ?)');
+      for (let i = 0; i < count; i++) {
+        const date = new Date(Date.UTC(2030, 0, 1 + Math.floor(i / 7))).toISOString().slice(0, 10);
+        // Revisions not in date order within a day, so the order on the page is the key's, not the insertion's.
+        const revision = 100_000 + i - (i % 7) + ((i * 3) % 7);
+        put.run(STREAM, date, revision, [date, String(revision), ...template.slice(2)].join('\u001f'));
+      }
+    });
+
+  it('are the rows of one statement across many pages, for bounds inside and between them', () => {
+    const file = copyOf(pristine);
+    manyRows(file, 5_000);
+    const bounds = ['', '2023-07-05', '2030-01-01', '2030-03-15', '2030-06-30', '2031-04-10', END_OF_TIME];
+    for (const after of bounds)
+      for (const upTo of bounds) {
+        if (upTo < after) continue;
+        const { paged, whole } = read(file, after, upTo);
+        expect(paged, `(${after}, ${upTo}]`).toEqual(whole);
+      }
+    expect(read(file, '', END_OF_TIME).whole.length).toBeGreaterThan(5_000);
+  });
+
+  it('read every row once when the bodies name other dates and revisions than their rows', () => {
+    const file = copyOf(pristine);
+    manyRows(file, 5_000);
+    // Each added row's body claims a key after every row: a read that took its next page's start
+    // from the last body would skip the rest of the stream.
+    tamper(file, (db) =>
+      db
+        .prepare(
+          `UPDATE timeline SET body = '2035-01-01' || char(31) || '999999' || substr(body, instr(substr(body, 12), char(31)) + 11)
+            WHERE stream = ? AND revision >= 100000`,
+        )
+        .run(STREAM),
+    );
+    const { paged, whole } = read(file, '', END_OF_TIME);
+    expect(paged).toHaveLength(whole.length);
   });
 });

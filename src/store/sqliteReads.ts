@@ -34,32 +34,37 @@ const decodeRow = (path: string, stream: string, body: string): TimelineEntry =>
 /** The timeline bodies of a stream dated after `after` up to `upTo`, in timeline order. */
 type TimelineBodies = (stream: string, after: string, upTo: string) => Iterable<string>;
 
+/** Timeline rows per statement (see timelineBodies). */
+const TIMELINE_PAGE = 1024;
+
 /**
- * Read a calendar month of rows at a time: handing SQLite's rows over a page at a time costs a
- * third of stepping through them one by one, and a month of one stream is a bounded page where a
- * whole stream is not. Empty months are skipped by an index probe for the next date.
+ * Reads a page of rows at a time, each page starting after the last row of the one before by its
+ * key (date, revision): handing SQLite's rows over a page at a time costs a third of stepping
+ * through them one by one, and a page is bounded where a whole stream is not. The next page's
+ * start is read from the table's key, not from the row's body, so a damaged body can neither
+ * skip rows nor read one twice.
  */
 const timelineBodies = (db: Database.Database): TimelineBodies => {
-  const page = db
-    .prepare<[string, string, string], string>(
-      'SELECT body FROM timeline WHERE stream = ? AND date > ? AND date <= ? ORDER BY date, revision',
-    )
-    .pluck();
-  const next = db
-    .prepare<[string, string, string], string | null>('SELECT MIN(date) FROM timeline WHERE stream = ? AND date > ? AND date <= ?')
-    .pluck();
+  type Page = Readonly<{ bodies: Database.Statement<unknown[], string>; lastKey: Database.Statement<unknown[], [string, number]> }>;
+  const pageOf = (start: string): Page => {
+    const rows = `FROM timeline WHERE stream = ? AND ${start} AND date <= ? ORDER BY date, revision`;
+    return {
+      bodies: db.prepare<unknown[], string>(`SELECT body ${rows} LIMIT ${TIMELINE_PAGE}`).pluck(),
+      lastKey: db.prepare<unknown[], [string, number]>(`SELECT date, revision ${rows} LIMIT 1 OFFSET ${TIMELINE_PAGE - 1}`).raw(),
+    };
+  };
+  const first = pageOf('date > ?');
+  const next = pageOf('(date, revision) > (?, ?)');
   return function* (stream, after, upTo) {
-    for (let from = after; ;) {
-      const date = next.get(stream, from, upTo);
-      if (date === null || date === undefined) return;
-      // Every date of the month sorts at or before its day 31, and after the previous month's; a
-      // date sorting after that (only a damaged row has one) ends its own page: the read moves on.
-      const monthEnd = `${date.slice(0, 7)}-31`;
-      const end = monthEnd < date ? date : monthEnd;
-      const to = end < upTo ? end : upTo;
-      yield* page.all(stream, from, to);
-      if (to === upTo) return;
-      from = to;
+    let page = first;
+    let from: unknown[] = [stream, after, upTo];
+    for (;;) {
+      const bodies = page.bodies.all(...from);
+      if (bodies.length < TIMELINE_PAGE) return yield* bodies;
+      const [date, revision] = page.lastKey.get(...from)!;
+      yield* bodies;
+      page = next;
+      from = [stream, date, revision, upTo];
     }
   };
 };
