@@ -119,6 +119,11 @@ export type AuditRequest = Readonly<{
   knownAt: Instant;
   /** Business days for the notices' due dates; default Monday to Friday. */
   calendar?: BusinessCalendar;
+  /**
+   * Whether each holder's disposals are kept for the report (the default), or only counted and
+   * totalled: md and html show how many a holder made, json and csv list them.
+   */
+  disposalLines?: boolean;
 }>;
 
 export const dayBefore = (date: IsoDate): IsoDate => utcDateOf(new Date(Date.parse(date) - 86_400_000));
@@ -236,7 +241,10 @@ export const projectAudit = (
     (d) => {
       let tally = bySeller.get(d.seller);
       if (!tally)
-        bySeller.set(d.seller, (tally = new ProceedsTally({ holder: d.seller, method: 'fifo' }, new CurrencyConverter(registries.fx))));
+        bySeller.set(
+          d.seller,
+          (tally = new ProceedsTally({ holder: d.seller, method: 'fifo' }, new CurrencyConverter(registries.fx), request.disposalLines)),
+        );
       tally.add(d);
     },
   );

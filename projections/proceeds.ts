@@ -242,10 +242,13 @@ export class ProceedsTally {
    * (a report on a busy issuer keeps one for each of its 100,000s of disposals until it is written).
    */
   private readonly packed: string[] = [];
+  private added = 0;
 
+  /** `keepLines`: false for a tally that only counts and totals its disposals (see lines). */
   constructor(
     private readonly request: Pick<ProceedsRequest, 'holder' | 'method' | 'currency'>,
     private readonly fx: CurrencyConverter,
+    private readonly keepLines = true,
   ) {}
 
   add(d: Disposal): void {
@@ -264,6 +267,8 @@ export class ProceedsTally {
           }
         : a,
     );
+    this.added += 1;
+    if (!this.keepLines) return;
     this.packed.push(
       [
         d.eventId,
@@ -285,6 +290,7 @@ export class ProceedsTally {
 
   /** The lines so far, in sale order: new objects at each call, unpacked from their text. */
   lines(): DisposalJson[] {
+    if (!this.keepLines) throw new Error('this proceeds tally counts its disposals without keeping them');
     return this.packed.map((text) => {
       const f = text.split(SEP);
       return {
@@ -307,7 +313,7 @@ export class ProceedsTally {
 
   /** How many disposals were added. */
   get count(): number {
-    return this.packed.length;
+    return this.added;
   }
 
   /** The totals so far, by currency. */

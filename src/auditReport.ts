@@ -30,6 +30,11 @@ export type AuditOptions = Readonly<{
   holidays?: string;
   /** Events in the period up to which the report keeps its events table in memory (default LIST_EVERY_EVENT_UP_TO). */
   listEveryEventUpTo?: number;
+  /**
+   * false for a report that shows only how many disposals each holder made (md, html): their
+   * lines are then not kept, and reading a holder's `disposals` throws. Default true.
+   */
+  disposalLines?: boolean;
 }>;
 
 /**
@@ -195,7 +200,14 @@ export const openAuditReport = async (store: EventStore, options: AuditOptions):
     await verifying;
     fail('UnknownIssuer', `unknown issuer ${issuer}`, { issuer });
   }
-  const request = { issuer, knownAt, calendar, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+  const request = {
+    issuer,
+    knownAt,
+    calendar,
+    ...(from !== undefined ? { from } : {}),
+    ...(to !== undefined ? { to } : {}),
+    ...(options.disposalLines !== undefined ? { disposalLines: options.disposalLines } : {}),
+  };
   const period = auditPeriod(request, facts);
   const listUpTo = options.listEveryEventUpTo ?? LIST_EVERY_EVENT_UP_TO;
   /** The figures, each stream read from its derived rows if `trusted`, else from its envelopes. */

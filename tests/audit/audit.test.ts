@@ -4,6 +4,7 @@ import { auditCsv } from '../../src/integrity/auditCsv.js';
 import { auditHtml } from '../../src/integrity/auditHtml.js';
 import { auditMarkdown } from '../../src/integrity/auditMarkdown.js';
 import { auditReport } from '../../src/auditReport.js';
+import { disposalCount } from '../../projections/audit.js';
 import { Ledger } from '../../src/ledger.js';
 import { isLedgerError } from '../../src/domain/problem.js';
 import type { EventStore } from '../../src/store/eventStore.js';
@@ -228,6 +229,17 @@ describe('audit: a period', () => {
       { date: '2021-12-30', outstanding: '650000', percents: ['61.538462', '38.461538', '0.000000'] }, // the start: before the IPO of that day
       { date: '2021-12-30', outstanding: '950000', percents: ['42.105263', '21.052632', '36.842105'] },
     ]);
+  });
+
+  it('without the disposal lines (md, html) counts and totals the same, and md and html are the same text', async () => {
+    const counted = await auditReport(store, { issuer: 'acme', now: NOW, disposalLines: false });
+    expect(counted.proceeds.holders.map((h) => [h.holder, disposalCount(h), h.totals])).toEqual(
+      report.proceeds.holders.map((h) => [h.holder, h.disposals.length, h.totals]),
+    );
+    expect(counted.proceeds.holders.some((h) => disposalCount(h) > 0)).toBe(true);
+    expect(() => counted.proceeds.holders[0]!.disposals).toThrow(/without keeping them/);
+    expect(auditMarkdown(counted)).toBe(auditMarkdown(report));
+    expect(auditHtml(counted)).toBe(auditHtml(report));
   });
 
   it('selects proceeds by the disposal date', async () => {

@@ -124,6 +124,8 @@ Examples:
     )
     .action(async (o: { issuer: string; from?: string; to?: string; format: Format; out?: string; holidays?: string }) => {
       const { openAuditReport } = await import('../../auditReport.js');
+      // Written to a file in its format; to stdout as JSON under --json.
+      const format: Format = o.out === undefined && cli.globals.json ? 'json' : o.format;
       let bar: Progress | undefined;
       await cli.withStore(async (store) => {
         let report: AuditReport;
@@ -133,6 +135,8 @@ Examples:
             ...(o.from !== undefined ? { from: o.from } : {}),
             ...(o.to !== undefined ? { to: o.to } : {}),
             ...(o.holidays !== undefined ? { holidays: o.holidays } : {}),
+            // md and html show how many disposals each holder made, not the disposals.
+            disposalLines: format === 'json' || format === 'csv',
             now: cli.now(),
             onProgress: (checked, total) => (bar ??= cli.progress('verifying', total)).update(checked),
           });
@@ -143,7 +147,7 @@ Examples:
         head.proceeds.warnings.forEach((w) => cli.warn(w));
         // The events are read again while the report is written: inside withStore, the store still open.
         if (o.out !== undefined) {
-          await pour(await render(report, o.format), fileSink(o.out));
+          await pour(await render(report, format), fileSink(o.out));
           const summary = {
             issuer: head.issuer,
             format: o.format,
@@ -156,7 +160,7 @@ Examples:
             summary,
             () => `wrote the ${o.format} audit report of ${head.issuer} (${head.period.from} to ${head.period.to}) to ${o.out}`,
           );
-        } else await pour(await render(report, cli.globals.json ? 'json' : o.format), stdoutSink(cli.stdout));
+        } else await pour(await render(report, format), stdoutSink(cli.stdout));
         if (!head.verification.ok)
           fail(
             'VerificationFailed',
