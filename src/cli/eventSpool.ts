@@ -1,8 +1,7 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { PlannedEvent } from '../domain/decide.js';
+import { openPrivateTempFile, type PrivateTempFile } from '../privateTempFile.js';
 import { appendedEventJson } from './views/appendReport.js';
 
 type Sink = { write(chunk: string): unknown; once?(event: 'drain', listener: () => void): unknown };
@@ -13,26 +12,14 @@ const FLUSH_AT = 1 << 20;
 /**
  * The `events` of an import's JSON report, kept on disk as they are decided (one JSON object a
  * line, in a private temporary file) rather than as millions of objects, and written out after the
- * commit. The file is unlinked as soon as it is open, so that an import killed or interrupted
- * leaves nothing in the temporary directory; where the system will not unlink an open file, it is
- * removed when closed.
+ * commit. An import killed or interrupted leaves nothing in the temporary directory
+ * (openPrivateTempFile).
  */
 export class EventSpool {
-  private readonly fd: number;
-  private left: string | undefined;
+  private readonly file: PrivateTempFile = openPrivateTempFile('shareledger-import-', 'events.jsonl');
   private pending: string[] = [];
   private pendingBytes = 0;
   private count = 0;
-
-  constructor() {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shareledger-import-'));
-    this.fd = fs.openSync(path.join(dir, 'events.jsonl'), 'w+', 0o600);
-    try {
-      fs.rmSync(dir, { recursive: true });
-    } catch {
-      this.left = dir;
-    }
-  }
 
   add(p: PlannedEvent): void {
     const text = `${this.count === 0 ? '' : ',\n'}    ${JSON.stringify(appendedEventJson(p))}`;
@@ -44,7 +31,7 @@ export class EventSpool {
 
   private flush(): void {
     if (this.pending.length === 0) return;
-    fs.writeSync(this.fd, this.pending.join(''));
+    fs.writeSync(this.file.fd, this.pending.join(''));
     this.pending = [];
     this.pendingBytes = 0;
   }
@@ -60,7 +47,7 @@ export class EventSpool {
     // A character cut at the buffer's end is completed by the next read.
     const utf8 = new StringDecoder('utf8');
     for (let position = 0; ;) {
-      const n = fs.readSync(this.fd, buffer, 0, buffer.length, position);
+      const n = fs.readSync(this.file.fd, buffer, 0, buffer.length, position);
       if (n === 0) break;
       position += n;
       await write(utf8.write(buffer.subarray(0, n)));
@@ -69,7 +56,6 @@ export class EventSpool {
   }
 
   close(): void {
-    fs.closeSync(this.fd);
-    if (this.left !== undefined) fs.rmSync(this.left, { recursive: true, force: true });
+    this.file.close();
   }
 }
