@@ -26,7 +26,7 @@ import { auditObligations, auditRegime, type AuditObligationsJson } from './obli
 import { InterestWalk } from './obligations/interest.js';
 import type { Disclosure } from './obligations/reconcile.js';
 import { capTableFromState, type CapTableJson } from './ownership.js';
-import { ProceedsTally, type DisposalJson, type ProceedsTotalJson } from './proceeds.js';
+import { ProceedsTally, type DisposalJson, type DisposalLines, type ProceedsTotalJson } from './proceeds.js';
 import { displayName, type HolderRegistry } from './registry.js';
 
 export type HolderProceedsJson = { holder: HolderId; name: string; disposals: DisposalJson[]; totals: ProceedsTotalJson[] };
@@ -120,10 +120,11 @@ export type AuditRequest = Readonly<{
   /** Business days for the notices' due dates; default Monday to Friday. */
   calendar?: BusinessCalendar;
   /**
-   * Whether each holder's disposals are kept for the report (the default), or only counted and
-   * totalled: md and html show how many a holder made, json and csv list them.
+   * Where each holder's disposals are kept for the report: in memory (true, the default), in the
+   * lists a function makes (one per holder), or nowhere (false: only counted and totalled; md and
+   * html show how many a holder made, json and csv list them).
    */
-  disposalLines?: boolean;
+  disposalLines?: boolean | (() => DisposalLines);
 }>;
 
 export const dayBefore = (date: IsoDate): IsoDate => utcDateOf(new Date(Date.parse(date) - 86_400_000));
@@ -231,6 +232,8 @@ export const projectAudit = (
   // of each seller are as a replay for that seller alone would have them. Each disposal is priced
   // as the fold makes it, so its lots are not kept.
   const bySeller = new Map<HolderId, ProceedsTally>();
+  const keep = request.disposalLines;
+  const linesOfSeller = (): DisposalLines | false => (typeof keep === 'function' ? keep() : keep === false ? false : []);
   eachDisposal(
     issuer,
     fold(),
@@ -243,7 +246,7 @@ export const projectAudit = (
       if (!tally)
         bySeller.set(
           d.seller,
-          (tally = new ProceedsTally({ holder: d.seller, method: 'fifo' }, new CurrencyConverter(registries.fx), request.disposalLines)),
+          (tally = new ProceedsTally({ holder: d.seller, method: 'fifo' }, new CurrencyConverter(registries.fx), linesOfSeller())),
         );
       tally.add(d);
     },

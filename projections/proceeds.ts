@@ -235,20 +235,25 @@ const SEP = '\u001f';
  * (converted by `fx`, which collects the warnings), and their totals by currency. A long fold
  * keeps the lines and running totals, not the disposals and the lots they used up.
  */
+/**
+ * Where a tally keeps its disposals' lines (one text each, in sale order): an array, or a store
+ * elsewhere (the CLI's audit keeps them on disk until it writes them, src/lineSpool.ts).
+ */
+export type DisposalLines = { push(line: string): unknown } & Iterable<string>;
+
 export class ProceedsTally {
   private readonly totals = new Map<CurrencyCode, Amounts>();
   /**
    * A line per disposal as one text of its fields: half the memory of the object and its strings
    * (a report on a busy issuer keeps one for each of its 100,000s of disposals until it is written).
    */
-  private readonly packed: string[] = [];
   private added = 0;
 
-  /** `keepLines`: false for a tally that only counts and totals its disposals (see lines). */
+  /** `packed`: where the lines go, or false for a tally that only counts and totals its disposals (see lines). */
   constructor(
     private readonly request: Pick<ProceedsRequest, 'holder' | 'method' | 'currency'>,
     private readonly fx: CurrencyConverter,
-    private readonly keepLines = true,
+    private readonly packed: DisposalLines | false = [],
   ) {}
 
   add(d: Disposal): void {
@@ -268,7 +273,7 @@ export class ProceedsTally {
         : a,
     );
     this.added += 1;
-    if (!this.keepLines) return;
+    if (this.packed === false) return;
     this.packed.push(
       [
         d.eventId,
@@ -290,8 +295,8 @@ export class ProceedsTally {
 
   /** The lines so far, in sale order: new objects at each call, unpacked from their text. */
   lines(): DisposalJson[] {
-    if (!this.keepLines) throw new Error('this proceeds tally counts its disposals without keeping them');
-    return this.packed.map((text) => {
+    if (this.packed === false) throw new Error('this proceeds tally counts its disposals without keeping them');
+    return Array.from(this.packed, (text) => {
       const f = text.split(SEP);
       return {
         eventId: f[0] as EventId,

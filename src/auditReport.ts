@@ -3,6 +3,7 @@ import { FX_STREAM, HOLDERS_STREAM, instantOf, IssuerId, toIssuerStreamId } from
 import { auditPeriod, dayBefore, flaggedEvents, projectAudit, type StreamFacts } from '../projections/audit.js';
 import { auditEventRows, type AuditEntry, type Retracted } from '../projections/auditEvents.js';
 import { fxRates } from '../projections/fx.js';
+import type { DisposalLines } from '../projections/proceeds.js';
 import { compareText } from '../projections/format.js';
 import { holderRegistries } from '../projections/registry.js';
 import { END_OF_TIME, selectTimeline, type PointInTime } from '../projections/timeline.js';
@@ -31,10 +32,11 @@ export type AuditOptions = Readonly<{
   /** Events in the period up to which the report keeps its events table in memory (default LIST_EVERY_EVENT_UP_TO). */
   listEveryEventUpTo?: number;
   /**
-   * false for a report that shows only how many disposals each holder made (md, html): their
-   * lines are then not kept, and reading a holder's `disposals` throws. Default true.
+   * Where the holders' disposals are kept until the report is written (see AuditRequest): false
+   * for a report that shows only how many each holder made (md, html), and reading a holder's
+   * `disposals` then throws; a function for lists kept elsewhere (a LineSpool's). Default: memory.
    */
-  disposalLines?: boolean;
+  disposalLines?: boolean | (() => DisposalLines);
 }>;
 
 /**

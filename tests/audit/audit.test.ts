@@ -4,6 +4,7 @@ import { auditCsv } from '../../src/integrity/auditCsv.js';
 import { auditHtml } from '../../src/integrity/auditHtml.js';
 import { auditMarkdown } from '../../src/integrity/auditMarkdown.js';
 import { auditReport } from '../../src/auditReport.js';
+import { LineSpool } from '../../src/lineSpool.js';
 import { disposalCount } from '../../projections/audit.js';
 import { Ledger } from '../../src/ledger.js';
 import { isLedgerError } from '../../src/domain/problem.js';
@@ -240,6 +241,18 @@ describe('audit: a period', () => {
     expect(() => counted.proceeds.holders[0]!.disposals).toThrow(/without keeping them/);
     expect(auditMarkdown(counted)).toBe(auditMarkdown(report));
     expect(auditHtml(counted)).toBe(auditHtml(report));
+  });
+
+  it('with the disposal lines kept on disk (json, csv) is the same report', async () => {
+    const spool = new LineSpool(1);
+    try {
+      const spooled = await auditReport(store, { issuer: 'acme', now: NOW, disposalLines: () => spool.list() });
+      expect(JSON.parse(JSON.stringify(spooled))).toEqual(JSON.parse(JSON.stringify(report)));
+      expect(auditCsv(spooled)).toBe(auditCsv(report));
+      expect(spooled.proceeds.holders.some((h) => h.disposals.length > 0)).toBe(true);
+    } finally {
+      spool.close();
+    }
   });
 
   it('selects proceeds by the disposal date', async () => {

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { AuditReport } from '../../auditReport.js';
 import { fail } from '../../domain/problem.js';
+import { LineSpool } from '../../lineSpool.js';
 import type { CliContext } from '../context.js';
 import type { Progress } from '../progress.js';
 import fs from 'node:fs';
@@ -126,48 +127,53 @@ Examples:
       const { openAuditReport } = await import('../../auditReport.js');
       // Written to a file in its format; to stdout as JSON under --json.
       const format: Format = o.out === undefined && cli.globals.json ? 'json' : o.format;
+      // md and html show how many disposals each holder made; json and csv list them, kept on disk till then.
+      const spool = format === 'json' || format === 'csv' ? new LineSpool() : undefined;
       let bar: Progress | undefined;
-      await cli.withStore(async (store) => {
-        let report: AuditReport;
-        try {
-          report = await openAuditReport(store, {
-            issuer: o.issuer,
-            ...(o.from !== undefined ? { from: o.from } : {}),
-            ...(o.to !== undefined ? { to: o.to } : {}),
-            ...(o.holidays !== undefined ? { holidays: o.holidays } : {}),
-            // md and html show how many disposals each holder made, not the disposals.
-            disposalLines: format === 'json' || format === 'csv',
-            now: cli.now(),
-            onProgress: (checked, total) => (bar ??= cli.progress('verifying', total)).update(checked),
-          });
-        } finally {
-          bar?.finish();
-        }
-        const { head } = report;
-        head.proceeds.warnings.forEach((w) => cli.warn(w));
-        // The events are read again while the report is written: inside withStore, the store still open.
-        if (o.out !== undefined) {
-          await pour(await render(report, format), fileSink(o.out));
-          const summary = {
-            issuer: head.issuer,
-            format: o.format,
-            out: o.out,
-            period: head.period,
-            verified: head.verification.ok,
-            summary: head.summary,
-          };
-          cli.emit(
-            summary,
-            () => `wrote the ${o.format} audit report of ${head.issuer} (${head.period.from} to ${head.period.to}) to ${o.out}`,
-          );
-        } else await pour(await render(report, format), stdoutSink(cli.stdout));
-        if (!head.verification.ok)
-          fail(
-            'VerificationFailed',
-            `the ledger does not verify (${head.verification.problems.length} problem${head.verification.problems.length === 1 ? '' : 's'}): the report lists them`,
-            {
-              problems: head.verification.problems.length,
-            },
-          );
-      });
+      try {
+        await cli.withStore(async (store) => {
+          let report: AuditReport;
+          try {
+            report = await openAuditReport(store, {
+              issuer: o.issuer,
+              ...(o.from !== undefined ? { from: o.from } : {}),
+              ...(o.to !== undefined ? { to: o.to } : {}),
+              ...(o.holidays !== undefined ? { holidays: o.holidays } : {}),
+              disposalLines: spool ? () => spool.list() : false,
+              now: cli.now(),
+              onProgress: (checked, total) => (bar ??= cli.progress('verifying', total)).update(checked),
+            });
+          } finally {
+            bar?.finish();
+          }
+          const { head } = report;
+          head.proceeds.warnings.forEach((w) => cli.warn(w));
+          // The events are read again while the report is written: inside withStore, the store still open.
+          if (o.out !== undefined) {
+            await pour(await render(report, format), fileSink(o.out));
+            const summary = {
+              issuer: head.issuer,
+              format: o.format,
+              out: o.out,
+              period: head.period,
+              verified: head.verification.ok,
+              summary: head.summary,
+            };
+            cli.emit(
+              summary,
+              () => `wrote the ${o.format} audit report of ${head.issuer} (${head.period.from} to ${head.period.to}) to ${o.out}`,
+            );
+          } else await pour(await render(report, format), stdoutSink(cli.stdout));
+          if (!head.verification.ok)
+            fail(
+              'VerificationFailed',
+              `the ledger does not verify (${head.verification.problems.length} problem${head.verification.problems.length === 1 ? '' : 's'}): the report lists them`,
+              {
+                problems: head.verification.problems.length,
+              },
+            );
+        });
+      } finally {
+        spool?.close();
+      }
     });
