@@ -34,15 +34,19 @@ const read = (file: string, after: string, upTo: string) => {
   }
 };
 
+/** Each range (after, upTo] between two of `bounds` reads the rows one statement gives. */
+const readsEveryRange = (file: string, bounds: string[]): void => {
+  for (const after of bounds)
+    for (const upTo of bounds) {
+      if (upTo < after) continue;
+      const { paged, whole } = read(file, after, upTo);
+      expect(paged, `(${after}, ${upTo}]`).toEqual(whole);
+    }
+};
+
 describe('timeline rows a page at a time', () => {
   it('are the rows of one statement over the range, in order, for any bounds', () => {
-    const bounds = ['', '2015-01-01', '2023-06-30', '2023-07-05', '2023-07-31', '2023-12-31', END_OF_TIME];
-    for (const after of bounds)
-      for (const upTo of bounds) {
-        if (upTo < after) continue;
-        const { paged, whole } = read(pristine, after, upTo);
-        expect(paged, `(${after}, ${upTo}]`).toEqual(whole);
-      }
+    readsEveryRange(pristine, ['', '2015-01-01', '2023-06-30', '2023-07-05', '2023-07-31', '2023-12-31', END_OF_TIME]);
     expect(read(pristine, '', END_OF_TIME).whole.length).toBeGreaterThan(5);
   });
 
@@ -81,13 +85,7 @@ describe('timeline rows a page at a time', () => {
   it('are the rows of one statement across many pages, for bounds inside and between them', () => {
     const file = copyOf(pristine);
     manyRows(file, 5_000);
-    const bounds = ['', '2023-07-05', '2030-01-01', '2030-03-15', '2030-06-30', '2031-04-10', END_OF_TIME];
-    for (const after of bounds)
-      for (const upTo of bounds) {
-        if (upTo < after) continue;
-        const { paged, whole } = read(file, after, upTo);
-        expect(paged, `(${after}, ${upTo}]`).toEqual(whole);
-      }
+    readsEveryRange(file, ['', '2023-07-05', '2030-01-01', '2030-03-15', '2030-06-30', '2031-04-10', END_OF_TIME]);
     expect(read(file, '', END_OF_TIME).whole.length).toBeGreaterThan(5_000);
   });
 

@@ -45,23 +45,28 @@ const TIMELINE_PAGE = 1024;
  * skip rows nor read one twice.
  */
 const timelineBodies = (db: Database.Database): TimelineBodies => {
-  type Page = Readonly<{ bodies: Database.Statement<unknown[], string>; lastKey: Database.Statement<unknown[], [string, number]> }>;
-  const pageOf = (start: string): Page => {
-    const rows = `FROM timeline WHERE stream = ? AND ${start} AND date <= ? ORDER BY date, revision`;
-    return {
-      bodies: db.prepare<unknown[], string>(`SELECT body ${rows} LIMIT ${TIMELINE_PAGE}`).pluck(),
-      lastKey: db.prepare<unknown[], [string, number]>(`SELECT date, revision ${rows} LIMIT 1 OFFSET ${TIMELINE_PAGE - 1}`).raw(),
-    };
-  };
-  const first = pageOf('date > ?');
-  const next = pageOf('(date, revision) > (?, ?)');
+  type Start = unknown[];
+  const pageOf = (bodies: string, lastKey: string) => ({
+    bodies: db.prepare<Start, string>(bodies).pluck(),
+    lastKey: db.prepare<Start, [string, number]>(lastKey).raw(),
+  });
+  // The first page starts after a date, the next ones after a row's key; the page size and the
+  // offset of its last row are bound as the last parameter.
+  const first = pageOf(
+    'SELECT body FROM timeline WHERE stream = ? AND date > ? AND date <= ? ORDER BY date, revision LIMIT ?',
+    'SELECT date, revision FROM timeline WHERE stream = ? AND date > ? AND date <= ? ORDER BY date, revision LIMIT 1 OFFSET ?',
+  );
+  const next = pageOf(
+    'SELECT body FROM timeline WHERE stream = ? AND (date, revision) > (?, ?) AND date <= ? ORDER BY date, revision LIMIT ?',
+    'SELECT date, revision FROM timeline WHERE stream = ? AND (date, revision) > (?, ?) AND date <= ? ORDER BY date, revision LIMIT 1 OFFSET ?',
+  );
   return function* (stream, after, upTo) {
     let page = first;
     let from: unknown[] = [stream, after, upTo];
     for (;;) {
-      const bodies = page.bodies.all(...from);
+      const bodies = page.bodies.all(...from, TIMELINE_PAGE);
       if (bodies.length < TIMELINE_PAGE) return yield* bodies;
-      const [date, revision] = page.lastKey.get(...from)!;
+      const [date, revision] = page.lastKey.get(...from, TIMELINE_PAGE - 1)!;
       yield* bodies;
       page = next;
       from = [stream, date, revision, upTo];
