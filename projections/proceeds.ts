@@ -231,25 +231,25 @@ export const proceedsOf = (
 const SEP = '\u001f';
 
 /**
- * The proceeds of disposals, added in sale order: each priced in the output currency as it comes
- * (converted by `fx`, which collects the warnings), and their totals by currency. A long fold
- * keeps the lines and running totals, not the disposals and the lots they used up.
- */
-/**
  * Where a tally keeps its disposals' lines (one text each, in sale order): an array, or a store
  * elsewhere (the CLI's audit keeps them on disk until it writes them, src/lineSpool.ts).
  */
 export type DisposalLines = { push(line: string): unknown } & Iterable<string>;
 
+/**
+ * The proceeds of disposals, added in sale order: each priced in the output currency as it comes
+ * (converted by `fx`, which collects the warnings), and their totals by currency. A long fold
+ * keeps the lines and running totals, not the disposals and the lots they used up.
+ */
 export class ProceedsTally {
   private readonly totals = new Map<CurrencyCode, Amounts>();
-  /**
-   * A line per disposal as one text of its fields: half the memory of the object and its strings
-   * (a report on a busy issuer keeps one for each of its 100,000s of disposals until it is written).
-   */
   private added = 0;
 
-  /** `packed`: where the lines go, or false for a tally that only counts and totals its disposals (see lines). */
+  /**
+   * `packed`: where the lines go, a line per disposal as one text of its fields (half the memory
+   * of the object and its strings: a report on a busy issuer keeps one for each of its 100,000s of
+   * disposals until it is written); or false for a tally that only counts and totals (see lines).
+   */
   constructor(
     private readonly request: Pick<ProceedsRequest, 'holder' | 'method' | 'currency'>,
     private readonly fx: CurrencyConverter,

@@ -26,7 +26,7 @@ export class LineSpool {
     return list;
   }
 
-  /** @internal A list's line was added: past FLUSH_AT, every list's pending lines go to the file. */
+  /** @internal A list's line was added: past the threshold, every list's pending lines go to the file. */
   added(chars: number): void {
     this.pendingChars += chars;
     if (this.pendingChars < this.flushAt) return;
@@ -37,7 +37,7 @@ export class LineSpool {
   /** @internal Appends `text` to the file: its offset and length in bytes. */
   write(text: string): [number, number] {
     const bytes = Buffer.from(text, 'utf8');
-    fs.writeSync(this.file.fd, bytes, 0, bytes.length, this.position);
+    for (let done = 0; done < bytes.length;) done += fs.writeSync(this.file.fd, bytes, done, bytes.length - done, this.position + done);
     const at = this.position;
     this.position += bytes.length;
     return [at, bytes.length];
