@@ -122,6 +122,10 @@ export const openSqliteRows = (path: string, disposalCaches = true): StoredRows 
         snapshots: db
           .prepare<[string], [string, string, number, string]>('SELECT date, recorded_at, revision, state FROM snapshots WHERE stream = ?')
           .raw(),
+        snapshotKeys: db
+          .prepare<[string], [string, string, number]>('SELECT date, recorded_at, revision FROM snapshots WHERE stream = ?')
+          .raw(),
+        snapshotState: db.prepare<[string, string], string>('SELECT state FROM snapshots WHERE stream = ? AND date = ?').pluck(),
         // Keyset pages in timeline order, each timeline row with the envelope at its revision.
         paired: db
           .prepare<[string, string, number, number], PairedRow>(
@@ -227,7 +231,8 @@ export const openSqliteRows = (path: string, disposalCaches = true): StoredRows 
                     after = page[page.length - 1]![0];
                   }
                 },
-                snapshots: derived.snapshots.all(stream),
+                snapshots: derived.snapshotKeys.all(stream),
+                snapshotState: (date: string) => guard(() => derived.snapshotState.get(stream, date)),
                 disposalCaches: foldsOf(stream),
                 disposals: (method: string) => disposalRows(stream, method),
                 targetRevision: (id: string, before: number) => guard(() => derived.targetRevision.get(id, stream, before) ?? null),
