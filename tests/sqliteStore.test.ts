@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isLedgerError, type Problem } from '../src/domain/problem.js';
-import { recordsOf } from '../src/store/eventStore.js';
+import { recordOfEvent, recordsOf } from '../src/store/eventStore.js';
 import { openSqliteStore } from '../src/store/sqliteStore.js';
 import { batchOf, issuerRegistered, moreIssues, newIssuerHistory, seal, sharesIssued, withId } from './fixtures/sealed.js';
 import { describeStoreContract } from './storeContract.js';
@@ -202,6 +202,43 @@ describe('SQLite store', () => {
       expect(records.map((r) => r.actor)).toEqual(decoded.map((e) => e.actor));
     });
   });
+
+  const damagedRecords: Record<string, string> = {
+    'a source given as null': `json_set(envelope, '$.source', json('null'))`,
+    'a note given as an object': `json_set(envelope, '$.note', json('{"text":"x"}'))`,
+    'an actor given as a number': `json_set(envelope, '$.actor', 7)`,
+    'a recordedAt that is not an instant': `json_set(envelope, '$.recordedAt', 'yesterday')`,
+    'an envelope that is an array': `'[' || envelope || ']'`,
+    'an envelope that is not JSON': `substr(envelope, 2)`,
+  };
+  for (const [name, edit] of Object.entries(damagedRecords))
+    it(`reads records as decoding does when ${name}: the same records or the same error`, async () => {
+      const file = freshPath();
+      const history = newIssuerHistory(3);
+      await withStore(file, (store) => store.append([batchOf(history.events, -1)]));
+      const db = new Database(file);
+      db.prepare(`UPDATE events SET envelope = ${edit} WHERE stream = ? AND revision = 2`).run(history.stream);
+      db.close();
+      await withStore(file, async (store) => {
+        const outcome = async (work: () => Promise<unknown>): Promise<unknown> => {
+          try {
+            return await work();
+          } catch (e) {
+            if (isLedgerError(e)) return e.problem;
+            throw e;
+          }
+        };
+        const byRecords = await outcome(async () => {
+          const records = [];
+          for await (const r of store.iterateRecords(history.stream, [])) records.push({ ...r, event: undefined });
+          return records;
+        });
+        const decoded = await outcome(async () =>
+          (await store.readStream(history.stream)).map((e) => ({ ...recordOfEvent(e), event: undefined })),
+        );
+        expect(byRecords).toEqual(decoded);
+      });
+    });
 
   it('leaves no rows when a batch fails midway through the transaction', async () => {
     const file = freshPath();
