@@ -125,6 +125,12 @@ export type AuditRequest = Readonly<{
    * html show how many a holder made, json and csv list them).
    */
   disposalLines?: boolean | (() => DisposalLines);
+  /**
+   * Whether the report figures the proceeds (default true). False for a report that has no
+   * proceeds section (csv, the events table): the lots are not folded, no exchange-rate warning is
+   * given, and reading `proceeds.holders` throws rather than answering with nothing.
+   */
+  proceeds?: boolean;
 }>;
 
 export const dayBefore = (date: IsoDate): IsoDate => utcDateOf(new Date(Date.parse(date) - 86_400_000));
@@ -228,35 +234,11 @@ export const projectAudit = (
     enterPeriod();
   }
 
-  // Proceeds by holder in the period (fifo): the lots of every holder the stream names, so those
-  // of each seller are as a replay for that seller alone would have them. Each disposal is priced
-  // as the fold makes it, so its lots are not kept.
-  const bySeller = new Map<HolderId, ProceedsTally>();
-  const keep = request.disposalLines;
-  const linesOfSeller = (): DisposalLines | false => (typeof keep === 'function' ? keep() : keep === false ? false : []);
-  eachDisposal(
-    issuer,
-    fold(),
-    'fifo',
-    // Every holder's lots: a position exists only for a holder some event names.
-    () => true,
-    (_holder, on) => on >= from,
-    (d) => {
-      let tally = bySeller.get(d.seller);
-      if (!tally)
-        bySeller.set(
-          d.seller,
-          (tally = new ProceedsTally({ holder: d.seller, method: 'fifo' }, new CurrencyConverter(registries.fx), linesOfSeller())),
-        );
-      tally.add(d);
-    },
-  );
-  const warnings: string[] = [];
-  const proceeds = [...bySeller.keys()].sort(compareText).map((holder): HolderProceedsJson => {
-    const tally = bySeller.get(holder)!;
-    warnings.push(...tally.warnings);
-    return holderProceeds(holder, displayName(registries.end, holder), tally);
-  });
+  let proceeds: AuditProjection['proceeds'];
+  if (request.proceeds === false) {
+    for (const _ of fold()) void _;
+    proceeds = proceedsNotFigured();
+  } else proceeds = proceedsOf(issuer, fold(), from, registries, request.disposalLines);
 
   const stakeChart = chart.finish(state, registries.end);
   const obligations = auditObligations(
@@ -274,7 +256,7 @@ export const projectAudit = (
     events,
     retractions,
     disclosures,
-    proceeds: { method: 'fifo', holders: proceeds, warnings: [...new Set(warnings)] },
+    proceeds,
     chart: stakeChart,
     obligations,
     byMonth,
@@ -292,6 +274,56 @@ export const projectAudit = (
     },
   };
 };
+
+/**
+ * Proceeds by holder in the period (fifo), folding the lots as `counted` hands on the counted
+ * events: the lots of every holder the stream names, so those of each seller are as a replay for
+ * that seller alone would have them. Each disposal is priced as the fold makes it, so its lots are
+ * not kept.
+ */
+const proceedsOf = (
+  issuer: IssuerId,
+  counted: Iterable<PlacedEvent>,
+  from: IsoDate,
+  registries: AuditRegistries,
+  keep: AuditRequest['disposalLines'],
+): AuditProjection['proceeds'] => {
+  const bySeller = new Map<HolderId, ProceedsTally>();
+  const linesOfSeller = (): DisposalLines | false => (typeof keep === 'function' ? keep() : keep === false ? false : []);
+  eachDisposal(
+    issuer,
+    counted,
+    'fifo',
+    // Every holder's lots: a position exists only for a holder some event names.
+    () => true,
+    (_holder, on) => on >= from,
+    (d) => {
+      let tally = bySeller.get(d.seller);
+      if (!tally)
+        bySeller.set(
+          d.seller,
+          (tally = new ProceedsTally({ holder: d.seller, method: 'fifo' }, new CurrencyConverter(registries.fx), linesOfSeller())),
+        );
+      tally.add(d);
+    },
+  );
+  const warnings: string[] = [];
+  const holders = [...bySeller.keys()].sort(compareText).map((holder): HolderProceedsJson => {
+    const tally = bySeller.get(holder)!;
+    warnings.push(...tally.warnings);
+    return holderProceeds(holder, displayName(registries.end, holder), tally);
+  });
+  return { method: 'fifo', holders, warnings: [...new Set(warnings)] };
+};
+
+/** The proceeds of a report asked without them (AuditRequest.proceeds false). */
+const proceedsNotFigured = (): AuditProjection['proceeds'] => ({
+  method: 'fifo',
+  get holders(): HolderProceedsJson[] {
+    throw new Error('this audit report was made without its proceeds (proceeds: false)');
+  },
+  warnings: [],
+});
 
 /** The events flagged in a large report's short list (docs/audit.md#large-reports). */
 export const flaggedEvents = (figures: Pick<AuditFigures, 'obligations'>): ((e: AuditEventJson) => boolean) => {

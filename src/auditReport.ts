@@ -37,6 +37,8 @@ export type AuditOptions = Readonly<{
    * `disposals` then throws; a function for lists kept elsewhere (a LineSpool's). Default: memory.
    */
   disposalLines?: boolean | (() => DisposalLines);
+  /** Whether the report figures the proceeds (see AuditRequest): false for csv, which has no proceeds section. */
+  proceeds?: boolean;
 }>;
 
 /**
@@ -209,6 +211,7 @@ export const openAuditReport = async (store: EventStore, options: AuditOptions):
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),
     ...(options.disposalLines !== undefined ? { disposalLines: options.disposalLines } : {}),
+    ...(options.proceeds !== undefined ? { proceeds: options.proceeds } : {}),
   };
   const period = auditPeriod(request, facts);
   const listUpTo = options.listEveryEventUpTo ?? LIST_EVERY_EVENT_UP_TO;

@@ -255,6 +255,17 @@ describe('audit: a period', () => {
     }
   });
 
+  it('without its proceeds (csv) is the same report but for them, and the same csv', async () => {
+    const events = await auditReport(store, { issuer: 'acme', now: NOW, proceeds: false });
+    const { proceeds: _none, ...rest } = events;
+    const { proceeds: whole, ...expected } = report;
+    expect(rest).toEqual(expected);
+    expect(auditCsv(events)).toBe(auditCsv(report));
+    expect(whole.holders.some((h) => h.disposals.length > 0)).toBe(true);
+    expect(() => events.proceeds.holders).toThrow(/without its proceeds/);
+    expect(events.proceeds.warnings).toEqual([]);
+  });
+
   it('selects proceeds by the disposal date', async () => {
     const r = await audit({ from: '2023-01-01' });
     expect(r.proceeds.holders.map((h) => h.holder)).toEqual(['taobao-holding']);

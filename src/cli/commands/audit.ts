@@ -127,8 +127,9 @@ Examples:
       const { openAuditReport } = await import('../../auditReport.js');
       // Written to a file in its format; to stdout as JSON under --json.
       const format: Format = o.out === undefined && cli.globals.json ? 'json' : o.format;
-      // md and html show how many disposals each holder made; json and csv list them, kept on disk till then.
-      const spool = format === 'json' || format === 'csv' ? new LineSpool() : undefined;
+      // md and html show how many disposals each holder made; json lists them, kept on disk till
+      // then; csv, the events table, has no proceeds.
+      const spool = format === 'json' ? new LineSpool() : undefined;
       let bar: Progress | undefined;
       try {
         await cli.withStore(async (store) => {
@@ -140,6 +141,7 @@ Examples:
               ...(o.to !== undefined ? { to: o.to } : {}),
               ...(o.holidays !== undefined ? { holidays: o.holidays } : {}),
               disposalLines: spool ? () => spool.list() : false,
+              proceeds: format !== 'csv',
               now: cli.now(),
               onProgress: (checked, total) => (bar ??= cli.progress('verifying', total)).update(checked),
             });
