@@ -1,5 +1,5 @@
 // rational.js directly, not the events index: the index loads every codec (io-ts), which a table does not need.
-import { parseDecimal, toFixed } from '../events/scalars/rational.js';
+import { roundDecimalText } from '../events/scalars/rational.js';
 
 /**
  * How numbers look to people, in the CLI's tables and in the audit reports (src/integrity): the exact
@@ -22,18 +22,18 @@ const NOT_AVAILABLE = 'n/a';
  */
 export const showPercent = (value: string | null | undefined): string => {
   if (value === null || value === undefined) return NOT_AVAILABLE;
-  const r = parseDecimal(value);
-  if (!r) return `${value}%`;
-  const rounded = toFixed(r, 2);
-  if (r.num !== 0n && /^-?0\.00$/.test(rounded)) return r.num > 0n ? '<0.01%' : '>-0.01%';
+  const rounded = roundDecimalText(value, 2);
+  if (rounded === undefined) return `${value}%`;
+  // Not zero, yet rounded to it (the sign is that of the value).
+  if (/^-?0\.00$/.test(rounded) && /[1-9]/.test(value)) return value.startsWith('-') ? '>-0.01%' : '<0.01%';
   return `${groupThousands(rounded)}%`;
 };
 
 /** Money with two decimals and grouped thousands; "n/a" for a missing amount (e.g. no FX rate). */
 export const showMoney = (value: string | null | undefined): string => {
   if (value === null || value === undefined) return NOT_AVAILABLE;
-  const r = parseDecimal(value);
-  return r ? groupThousands(toFixed(r, 2)) : value;
+  const rounded = roundDecimalText(value, 2);
+  return rounded === undefined ? value : groupThousands(rounded);
 };
 
 /** A price as given (it may have more than two decimals), grouped. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { add, div, parseDecimal, percentOf, rational, toDecimalString, toFixed } from './rational.js';
+import { add, div, parseDecimal, percentOf, rational, roundDecimalText, toDecimalString, toFixed } from './rational.js';
 
 describe('Rational', () => {
   it('parses plain decimals exactly and refuses exponents', () => {
@@ -21,6 +21,41 @@ describe('Rational', () => {
     expect(toFixed(parseDecimal('0.135')!, 2)).toBe('0.14');
     expect(toFixed(div(rational(1n), rational(3n)), 6)).toBe('0.333333');
     expect(toFixed(rational(-1n, 1000n), 2)).toBe('0.00');
+  });
+  it('rounds decimal text as toFixed rounds the parsed value, half to even', () => {
+    const digits = (max: number) => fc.stringMatching(new RegExp(`^[0-9]{0,${max}}$`));
+    // Plain decimals, with runs of 9s, 5s and 0s where the carries and ties are.
+    const decimal = fc
+      .tuple(
+        fc.boolean(),
+        fc.oneof(fc.constant('0'), fc.stringMatching(/^[1-9][0-9]{0,12}$/), fc.constantFrom('9', '99', '999')),
+        digits(10),
+      )
+      .chain(([negative, whole, fraction]) =>
+        fc
+          .oneof(fc.constant(fraction), fc.constantFrom('5', '50', '05', '995', '9950', '005', '0000'))
+          .map((f) => `${negative ? '-' : ''}${whole}${f === '' ? '' : `.${f}`}`),
+      );
+    fc.assert(
+      fc.property(decimal, fc.integer({ min: 0, max: 8 }), (text, places) => {
+        expect(roundDecimalText(text, places)).toBe(toFixed(parseDecimal(text)!, places));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const [text, places, rounded] of [
+      ['0.125', 2, '0.12'],
+      ['0.135', 2, '0.14'],
+      ['99.995', 2, '100.00'],
+      ['-0.004', 2, '0.00'],
+      ['-0.005', 2, '0.00'],
+      ['-0.0051', 2, '-0.01'],
+      ['2.5', 0, '2'],
+      ['3.5', 0, '4'],
+      ['7', 3, '7.000'],
+    ] as const)
+      expect(roundDecimalText(text, places)).toBe(rounded);
+    expect(roundDecimalText('1e3', 2)).toBeUndefined();
+    expect(roundDecimalText('01.5', 2)).toBeUndefined();
   });
   it('gives null percentages on a zero denominator', () => {
     expect(percentOf(rational(1n), rational(0n))).toBeNull();

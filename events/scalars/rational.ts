@@ -62,6 +62,31 @@ export const parseDecimal = (text: string): Rational | undefined => {
   return rational(m[1] ? -magnitude : magnitude, 10n ** BigInt(fraction.length));
 };
 
+/**
+ * A plain decimal literal rounded to `places` decimals, half to even: what
+ * `toFixed(parseDecimal(text), places)` gives, worked out on the digits (no bigint, no gcd: the
+ * reports round hundreds of thousands of percentages). Undefined when `text` is not one.
+ */
+export const roundDecimalText = (text: string, places: number): string | undefined => {
+  const m = DECIMAL.exec(text);
+  if (!m) return undefined;
+  const fraction = m[3] ?? '';
+  // The digits kept, as an integer scaled by 10^places, and whether the rest rounds it up.
+  let kept = m[2]! + fraction.slice(0, places).padEnd(places, '0');
+  const rest = fraction.slice(places);
+  const first = rest.length > 0 ? rest.charCodeAt(0) - 48 : 0;
+  const up = first > 5 || (first === 5 && (/[1-9]/.test(rest.slice(1)) || (kept.charCodeAt(kept.length - 1) - 48) % 2 === 1));
+  if (up) {
+    let i = kept.length - 1;
+    while (i >= 0 && kept[i] === '9') i--;
+    kept = (i < 0 ? '1' : kept.slice(0, i) + String.fromCharCode(kept.charCodeAt(i) + 1)) + '0'.repeat(kept.length - 1 - i);
+  }
+  const digits = kept.replace(/^0+(?=\d)/, '').padStart(places + 1, '0');
+  const whole = digits.slice(0, digits.length - places);
+  const frac = places > 0 ? '.' + digits.slice(digits.length - places) : '';
+  return (m[1] && /[1-9]/.test(digits) ? '-' : '') + whole + frac;
+};
+
 /** Rounds to `places` decimals, half to even, and prints it as a plain decimal string. */
 export const toFixed = (value: Rational, places: number): string => {
   const scale = 10n ** BigInt(places);
