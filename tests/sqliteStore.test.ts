@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isLedgerError, type Problem } from '../src/domain/problem.js';
 import { recordOfEvent, recordsOf } from '../src/store/eventStore.js';
-import { openSqliteStore } from '../src/store/sqliteStore.js';
+import { openSqliteStore, type SqliteStore } from '../src/store/sqliteStore.js';
 import { batchOf, issuerRegistered, moreIssues, newIssuerHistory, seal, sharesIssued, withId } from './fixtures/sealed.js';
 import { describeStoreContract } from './storeContract.js';
 import { withStore } from './support/sqliteFile.js';
@@ -164,19 +164,24 @@ describe('SQLite store', () => {
     'has an object for note': `json_set(envelope, '$.note', json('{"text":"x"}'))`,
     'is an array': `'[]'`,
   };
+  /** A store holding an issuer's first three events, the envelope at revision 2 changed by the SQL expression `edit`. */
+  const withEditedEnvelope = async (edit: string, work: (store: SqliteStore, stream: string) => Promise<void>): Promise<void> => {
+    const file = freshPath();
+    const history = newIssuerHistory(3);
+    await withStore(file, (store) => store.append([batchOf(history.events, -1)]));
+    const db = new Database(file);
+    db.prepare(`UPDATE events SET envelope = ${edit} WHERE stream = ? AND revision = 2`).run(history.stream);
+    db.close();
+    await withStore(file, (store) => work(store, history.stream));
+  };
+
   for (const [what, edit] of Object.entries(RECORD_DAMAGE))
     it(`reports a record whose envelope ${what} as CorruptEvent, as reading the stream does`, async () => {
-      const file = freshPath();
-      const history = newIssuerHistory(3);
-      await withStore(file, (store) => store.append([batchOf(history.events, -1)]));
-      const db = new Database(file);
-      db.prepare(`UPDATE events SET envelope = ${edit} WHERE stream = ? AND revision = 2`).run(history.stream);
-      db.close();
-      await withStore(file, async (store) => {
-        const read = await problemOf(store.readStream(history.stream));
+      await withEditedEnvelope(edit, async (store, stream) => {
+        const read = await problemOf(store.readStream(stream));
         const records = await problemOf(
           (async () => {
-            for await (const _ of store.iterateRecords(history.stream, [])) {
+            for await (const _ of store.iterateRecords(stream, [])) {
               /* read through */
             }
           })(),
@@ -199,16 +204,10 @@ describe('SQLite store', () => {
   };
   for (const [what, [edit, check]] of Object.entries(RECORD_EDITS))
     it(`reads a record whose envelope ${what} as decoding it does`, async () => {
-      const file = freshPath();
-      const history = newIssuerHistory(3);
-      await withStore(file, (store) => store.append([batchOf(history.events, -1)]));
-      const db = new Database(file);
-      db.prepare(`UPDATE events SET envelope = ${edit} WHERE stream = ? AND revision = 2`).run(history.stream);
-      db.close();
-      await withStore(file, async (store) => {
+      await withEditedEnvelope(edit, async (store, stream) => {
         const records = [];
-        for await (const r of store.iterateRecords(history.stream, [])) records.push({ ...r, event: undefined });
-        const decoded = await store.readStream(history.stream);
+        for await (const r of store.iterateRecords(stream, [])) records.push({ ...r, event: undefined });
+        const decoded = await store.readStream(stream);
         check(decoded);
         expect(records).toEqual(decoded.map((e) => ({ ...recordOfEvent(e), event: undefined })));
       });
