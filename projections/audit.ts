@@ -236,6 +236,7 @@ export const projectAudit = (
 
   let proceeds: AuditProjection['proceeds'];
   if (request.proceeds === false) {
+    // The fold makes every other figure as it goes: run it through with nothing to price.
     for (const _ of fold()) void _;
     proceeds = proceedsNotFigured();
   } else proceeds = proceedsOf(issuer, fold(), from, registries, request.disposalLines);
