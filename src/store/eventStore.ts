@@ -67,8 +67,8 @@ export interface EventStore {
    * whole only where their type is one of `whole`: a pass over a large stream that needs those
    * fields without decoding every envelope (the audit's). An event whose record fields do not
    * decode is CorruptEvent, as in iterateStream; the rest of an envelope not read whole is not
-   * checked here (verify does). SQLite offers it (parsing each envelope for those fields only);
-   * elsewhere `recordsOf` gives the same from iterateStream.
+   * checked here (verify does). SQLite offers it (reading the fields by SQL); elsewhere `recordsOf`
+   * gives the same from iterateStream.
    */
   iterateRecords?(stream: string, whole: ReadonlyArray<EventType>): AsyncIterable<EventRecord>;
   /**
