@@ -93,23 +93,28 @@ const changesHtml = (e: AuditEventJson): string =>
         .join('')}</ul>`;
 
 const flagsHtml = (e: AuditEventJson): string =>
-  (e.status === 'retracted' ? `<span class="tag bad" title="${esc(eventFlags(e)[0] ?? '')}">retracted</span>` : '') +
-  (e.status === 'retraction' ? '<span class="tag muted">retraction</span>' : '') +
-  (e.backDated ? `<span class="tag warn">back-dated +${groupThousands(String(e.daysToRecord))} d</span>` : '');
+  [
+    e.status === 'retracted' ? `<span class="tag bad" title="${esc(eventFlags(e)[0] ?? '')}">retracted</span>` : '',
+    e.status === 'retraction' ? '<span class="tag muted">retraction</span>' : '',
+    e.backDated ? `<span class="tag warn">back-dated +${groupThousands(String(e.daysToRecord))} d</span>` : '',
+  ].join('');
 
 const EVENT_HEADERS = ['Date', 'Type', 'What', 'Holders affected · Δ shares · % of class before → after', 'Recorded', 'Source', 'Flags'];
 
-/** An event's `<tr>` (its cells as `td` writes them), written straight out: a large report writes hundreds of thousands. */
-const eventRow = (e: AuditEventJson): string =>
-  `<tr${e.status === 'retracted' ? ' class="retracted"' : ''}><td class="nowrap">${esc(e.date)}</td>` +
-  `<td>${esc(e.type)}<div class="id mono">${esc(e.eventId)}</div></td>` +
-  `<td>${esc(e.summary)}${e.note ? `<div class="note-text">${esc(e.note)}</div>` : ''}</td>` +
-  `<td>${changesHtml(e) || (e.holders.length ? `<span class="id">names ${esc(e.holders.join(', '))}</span>` : '')}</td>` +
-  `<td class="nowrap">${instantHtml(e.recordedAt)}<div class="id">by ${esc(e.actor)}</div></td>` +
-  `<td>${sourceHtml(e.source)}</td><td class="flags">${flagsHtml(e)}</td></tr>`;
+const eventRow = (e: AuditEventJson): { cells: Cell[]; className?: string } => ({
+  className: e.status === 'retracted' ? 'retracted' : '',
+  cells: [
+    { html: esc(e.date), className: 'nowrap' },
+    { html: `${esc(e.type)}<div class="id mono">${esc(e.eventId)}</div>` },
+    { html: `${esc(e.summary)}${e.note ? `<div class="note-text">${esc(e.note)}</div>` : ''}` },
+    { html: changesHtml(e) || (e.holders.length ? `<span class="id">names ${esc(e.holders.join(', '))}</span>` : '') },
+    { html: `${instantHtml(e.recordedAt)}<div class="id">by ${esc(e.actor)}</div>`, className: 'nowrap' },
+    { html: sourceHtml(e.source) },
+    { html: flagsHtml(e), className: 'flags' },
+  ],
+});
 
-const eventsHtml = (a: AuditJson): string =>
-  writtenTable(EVENT_HEADERS, a.events.map(eventRow), 'No events are dated in the period.', 'events');
+const eventsHtml = (a: AuditJson): string => table(EVENT_HEADERS, a.events.map(eventRow), 'No events are dated in the period.', 'events');
 
 /**
  * The audit report as one self-contained HTML file (docs/audit.md, `--format html`): inline CSS and SVG,
@@ -386,10 +391,10 @@ export function* auditHtmlLarge(report: LargeReport): Generator<string> {
         if (month) yield monthText(month);
         month = { name, rows: [] };
       }
-      month.rows.push(eventRow(e));
+      month.rows.push(tableRow(eventRow(e)));
       continue;
     }
-    chunk += `${listed === 1 ? tableTop(EVENT_HEADERS, 'events') : '\n'}${eventRow(e)}`;
+    chunk += `${listed === 1 ? tableTop(EVENT_HEADERS, 'events') : '\n'}${tableRow(eventRow(e))}`;
     if (chunk.length > 1 << 16) {
       yield chunk;
       chunk = '';
