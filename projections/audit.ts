@@ -126,11 +126,12 @@ export type AuditRequest = Readonly<{
    */
   disposalLines?: boolean | (() => DisposalLines);
   /**
-   * Whether the report figures the proceeds (default true). False for a report that has no
-   * proceeds section (csv, the events table): the lots are not folded, no exchange-rate warning is
-   * given, and reading `proceeds.holders` throws rather than answering with nothing.
+   * Whether the report is its events table alone (csv; default false): then what only the other
+   * sections show is not made. The lots are not folded, so no proceeds and no exchange-rate
+   * warning, and reading `proceeds.holders` throws rather than answering with nothing; each
+   * disclosure is reconciled and counted in the summary, but not kept, so `disclosures` is empty.
    */
-  proceeds?: boolean;
+  eventsTableOnly?: boolean;
 }>;
 
 export const dayBefore = (date: IsoDate): IsoDate => utcDateOf(new Date(Date.parse(date) - 86_400_000));
@@ -169,9 +170,10 @@ export const projectAudit = (
       : new InterestWalk(issuer, { group: false }, facts.listing, auditRegime().threshold, 'crossable');
   const noticeDisclosures: Disclosure[] = [];
   const disclosures: ReconciliationJson[] = [];
+  const keepDisclosures = request.eventsTableOnly !== true;
   let events: AuditEventJson[] | undefined = [];
   const byMonth: EventsByMonth = new Map();
-  const counts = { events: 0, retracted: 0, backDated: 0 };
+  const counts = { events: 0, retracted: 0, backDated: 0, disclosures: 0, flaggedDisclosures: 0 };
   let start: CapTableJson | undefined;
   // The date being folded: the positions its events touched, its disclosures to reconcile at its end.
   let date: IsoDate | undefined;
@@ -189,7 +191,12 @@ export const projectAudit = (
   const endOfDate = (): void => {
     if (date === undefined || date < from) return;
     chart.endOfDate(date, state, touched.values());
-    for (const { d, source } of pending) disclosures.push(reconcileDisclosure(state, d, source));
+    for (const { d, source } of pending) {
+      const reconciled = reconcileDisclosure(state, d, source);
+      counts.disclosures++;
+      if (reconciled.flagged) counts.flaggedDisclosures++;
+      if (keepDisclosures) disclosures.push(reconciled);
+    }
     touched.clear();
     pending = [];
   };
@@ -235,7 +242,7 @@ export const projectAudit = (
   }
 
   let proceeds: AuditProjection['proceeds'];
-  if (request.proceeds === false) {
+  if (request.eventsTableOnly === true) {
     // The fold makes every other figure as it goes: run it through with nothing to price.
     for (const _ of fold()) void _;
     proceeds = proceedsNotFigured();
@@ -266,8 +273,8 @@ export const projectAudit = (
       retracted: counts.retracted,
       retractions: retractions.length,
       backDated: counts.backDated,
-      disclosures: disclosures.length,
-      flaggedDisclosures: disclosures.filter((d) => d.flagged).length,
+      disclosures: counts.disclosures,
+      flaggedDisclosures: counts.flaggedDisclosures,
       notices: obligations.notices.length,
       lateNotices: obligations.notices.filter((n) => n.status === 'late').length,
       missingNotices: obligations.notices.filter((n) => n.status === 'missing').length,
@@ -317,11 +324,11 @@ const proceedsOf = (
   return { method: 'fifo', holders, warnings: [...new Set(warnings)] };
 };
 
-/** The proceeds of a report asked without them (AuditRequest.proceeds false). */
+/** The proceeds of a report that is its events table alone (AuditRequest.eventsTableOnly). */
 const proceedsNotFigured = (): AuditProjection['proceeds'] => ({
   method: 'fifo',
   get holders(): HolderProceedsJson[] {
-    throw new Error('this audit report was made without its proceeds (proceeds: false)');
+    throw new Error('this audit report was made without its proceeds (eventsTableOnly: the events table alone)');
   },
   warnings: [],
 });

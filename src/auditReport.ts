@@ -37,8 +37,8 @@ export type AuditOptions = Readonly<{
    * `disposals` then throws; a function for lists kept elsewhere (a LineSpool's). Default: memory.
    */
   disposalLines?: boolean | (() => DisposalLines);
-  /** Whether the report figures the proceeds (see AuditRequest): false for csv, which has no proceeds section. */
-  proceeds?: boolean;
+  /** Whether the report is its events table alone (see AuditRequest): csv, which has no proceeds or disclosures section. */
+  eventsTableOnly?: boolean;
 }>;
 
 /**
@@ -211,7 +211,7 @@ export const openAuditReport = async (store: EventStore, options: AuditOptions):
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),
     ...(options.disposalLines !== undefined ? { disposalLines: options.disposalLines } : {}),
-    ...(options.proceeds !== undefined ? { proceeds: options.proceeds } : {}),
+    ...(options.eventsTableOnly !== undefined ? { eventsTableOnly: options.eventsTableOnly } : {}),
   };
   const period = auditPeriod(request, facts);
   const listUpTo = options.listEveryEventUpTo ?? LIST_EVERY_EVENT_UP_TO;

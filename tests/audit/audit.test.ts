@@ -255,15 +255,19 @@ describe('audit: a period', () => {
     }
   });
 
-  it('without its proceeds (csv) is the same report but for them, and the same csv', async () => {
-    const events = await auditReport(store, { issuer: 'acme', now: NOW, proceeds: false });
-    const { proceeds: _none, ...rest } = events;
-    const { proceeds: whole, ...expected } = report;
+  it('as its events table alone (csv) is the same report but for the proceeds and disclosures, and the same csv', async () => {
+    const events = await auditReport(store, { issuer: 'acme', now: NOW, eventsTableOnly: true });
+    const { proceeds: _none, disclosures, ...rest } = events;
+    const { proceeds: whole, disclosures: reconciled, ...expected } = report;
     expect(rest).toEqual(expected);
     expect(auditCsv(events)).toBe(auditCsv(report));
     expect(whole.holders.some((h) => h.disposals.length > 0)).toBe(true);
     expect(() => events.proceeds.holders).toThrow(/without its proceeds/);
     expect(events.proceeds.warnings).toEqual([]);
+    // Reconciled and counted (the summary is the same, above), not kept.
+    expect(reconciled.length).toBeGreaterThan(0);
+    expect(reconciled.some((d) => d.flagged)).toBe(true);
+    expect(disclosures).toEqual([]);
   });
 
   it('selects proceeds by the disposal date', async () => {

@@ -128,7 +128,7 @@ Examples:
       // Written to a file in its format; to stdout as JSON under --json.
       const format: Format = o.out === undefined && cli.globals.json ? 'json' : o.format;
       // md and html show how many disposals each holder made; json lists them, kept on disk till
-      // then; csv, the events table, has no proceeds.
+      // then; csv, the events table alone, has no proceeds (nor disclosures) section.
       const spool = format === 'json' ? new LineSpool() : undefined;
       let bar: Progress | undefined;
       try {
@@ -141,7 +141,7 @@ Examples:
               ...(o.to !== undefined ? { to: o.to } : {}),
               ...(o.holidays !== undefined ? { holidays: o.holidays } : {}),
               disposalLines: spool ? () => spool.list() : false,
-              proceeds: format !== 'csv',
+              eventsTableOnly: format === 'csv',
               now: cli.now(),
               onProgress: (checked, total) => (bar ??= cli.progress('verifying', total)).update(checked),
             });
