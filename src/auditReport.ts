@@ -14,6 +14,7 @@ import { auditDocument, withEvents, type AuditJson } from './integrity/auditDocu
 import type { LargeReport } from './integrity/auditText.js';
 import { verifyLedger } from './integrity/verify.js';
 import { recordsOf, type EventRecord, type EventStore, type StreamHead } from './store/eventStore.js';
+import { RevisionTexts } from './revisionTexts.js';
 import { selectRows } from './snapshots.js';
 import { parseDate } from './timeArguments.js';
 
@@ -53,10 +54,9 @@ export type AuditReport = LargeReport &
 
 /**
  * The envelope's own fields of each revision of a stream (a derived timeline carries the event
- * only): the actor of each, the source and note of those that have one. The texts are kept once
- * each: a few actors and the same few notes recur over hundreds of thousands of revisions.
+ * only): the actor of each, the source and note of those that have one.
  */
-type Envelopes = Readonly<{ actor: string[]; source: Map<number, string>; note: Map<number, string> }>;
+type Envelopes = Readonly<{ actor: RevisionTexts; source: RevisionTexts; note: RevisionTexts }>;
 
 /** The events the audit's first pass reads whole; of the others it needs only their records. */
 const READ_WHOLE = ['IssuerRegistered', 'EventRetracted', 'IPOCompleted'] as const;
@@ -74,21 +74,14 @@ const readFacts = async (
   let registration: StreamFacts['registration'];
   const retractions: Retracted[] = [];
   const listings: StoredEvent[] = [];
-  const texts = new Map<string, string>();
-  const once = (text: string): string => {
-    const known = texts.get(text);
-    if (known !== undefined) return known;
-    texts.set(text, text);
-    return text;
-  };
-  const envelopes: Envelopes = { actor: [], source: new Map(), note: new Map() };
+  const envelopes: Envelopes = { actor: new RevisionTexts(), source: new RevisionTexts(), note: new RevisionTexts() };
   let last: EventRecord | undefined;
   for await (const r of recordsOf(store, stream, READ_WHOLE)) {
     last = r;
     if (r.recordedAt > knownAt) continue;
-    envelopes.actor[r.revision] = once(r.actor);
-    if (r.source !== undefined) envelopes.source.set(r.revision, once(r.source));
-    if (r.note !== undefined) envelopes.note.set(r.revision, once(r.note));
+    envelopes.actor.set(r.revision, r.actor);
+    if (r.source !== undefined) envelopes.source.set(r.revision, r.source);
+    if (r.note !== undefined) envelopes.note.set(r.revision, r.note);
     const e = r.event;
     if (e?.type === 'IssuerRegistered') registration ??= e;
     else if (e?.type === 'EventRetracted') retractions.push(e);
@@ -135,7 +128,7 @@ const timelineOf = async (
         yield {
           event,
           recordedAt: recordedAt as Instant,
-          actor: envelopes.actor[r]!,
+          actor: envelopes.actor.get(r)!,
           source: envelopes.source.get(r),
           note: envelopes.note.get(r),
         };
