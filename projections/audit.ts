@@ -129,7 +129,9 @@ export type AuditRequest = Readonly<{
    * Whether the report is its events table alone (csv; default false): then what only the other
    * sections show is not made. The lots are not folded, so no proceeds and no exchange-rate
    * warning, and reading `proceeds.holders` throws rather than answering with nothing; each
-   * disclosure is reconciled and counted in the summary, but not kept, so `disclosures` is empty.
+   * disclosure is reconciled and counted in the summary, but not kept, so `disclosures` is empty;
+   * the chart is not drawn: `chart` names its class (the notices are of that class) and has no
+   * series or points.
    */
   eventsTableOnly?: boolean;
 }>;
@@ -163,7 +165,7 @@ export const projectAudit = (
   const retractedBy = retractedByOf(facts);
   const find: FindEvent = (id) => facts.targets.get(id);
   const state = initialIssuerState(issuer);
-  const chart = new StakeChartWalk({ from, to });
+  const chart = new StakeChartWalk({ from, to }, request.eventsTableOnly !== true);
   const interest =
     facts.listing === undefined
       ? undefined

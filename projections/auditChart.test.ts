@@ -39,4 +39,34 @@ describe('StakeChartWalk', () => {
       ['2020-04-01', (big * 3n + 1n).toString(), '100.000000', '0.000000', '0.000000'],
     ]);
   });
+
+  it('not drawn, finds the same main class and draws nothing', () => {
+    const B = 'B' as ClassId;
+    const walk = (drawn: boolean) => {
+      const w = new StakeChartWalk({ from: '2020-01-01' as IsoDate, to: '2020-12-31' as IsoDate }, drawn);
+      // At the start B has more holders (and shares); by the period's end A has had more.
+      const s = stateOf({ alice: 1n });
+      s.classes.set(B, { votesPerShare: 1 });
+      s.holdings.set(
+        B,
+        new Map([
+          [holder('dave'), 500n],
+          [holder('frank'), 500n],
+        ]),
+      );
+      s.outstanding.set(B, 1_000n);
+      w.start(s);
+      s.holdings.get(A)!.set(holder('erin'), 5n).set(holder('george'), 2n);
+      s.outstanding.set(A, 8n);
+      w.endOfDate('2020-02-01' as IsoDate, s, [
+        [A, holder('erin')],
+        [A, holder('george')],
+      ]);
+      return w.finish(s, new Map());
+    };
+    const drawn = walk(true);
+    expect(drawn.class).toBe(A);
+    expect(drawn.points.length).toBe(2);
+    expect(walk(false)).toEqual({ class: A, from: '2020-01-01', to: '2020-12-31', series: [], points: [] });
+  });
 });

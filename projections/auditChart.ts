@@ -102,7 +102,14 @@ export class StakeChartWalk {
   private readonly positionClass: ClassId[] = [];
   private readonly positionHolder: HolderId[] = [];
 
-  constructor(private readonly period: Readonly<{ from: IsoDate; to: IsoDate }>) {}
+  /**
+   * `drawn` false: only the main class is found (the notices read it), for a report without the
+   * chart (AuditRequest.eventsTableOnly); nothing is logged, and `finish` gives no series or points.
+   */
+  constructor(
+    private readonly period: Readonly<{ from: IsoDate; to: IsoDate }>,
+    private readonly drawn = true,
+  ) {}
 
   /** The position's number, given at its first change (its ids kept once, not the events' copies). */
   private numberOf(cls: ClassId, holder: HolderId): number {
@@ -128,12 +135,19 @@ export class StakeChartWalk {
   }
 
   start(s: IssuerState): void {
-    this.startHoldings = new Map([...s.holdings].map(([c, m]) => [c, new Map(m)]));
+    if (this.drawn) this.startHoldings = new Map([...s.holdings].map(([c, m]) => [c, new Map(m)]));
     this.startOutstanding = new Map(s.outstanding);
     for (const [cls, byHolder] of s.holdings) for (const [holder, shares] of byHolder) this.seen(cls, holder, shares);
   }
 
   endOfDate(date: IsoDate, s: IssuerState, touched: Iterable<readonly [ClassId, HolderId]>): void {
+    if (!this.drawn) {
+      for (const [cls, holder] of touched) {
+        const shares = sharesOf(s, cls, holder);
+        if (shares > 0n) this.seen(cls, holder, shares);
+      }
+      return;
+    }
     this.dates.push(date);
     this.outstanding.push(new Map(s.outstanding));
     this.dateStarts.push(this.log.length);
@@ -151,7 +165,7 @@ export class StakeChartWalk {
   finish(end: IssuerState, registry: HolderRegistry): StakeChartJson {
     const { from, to } = this.period;
     const cls = mainClassOf(end, this.holdersOf);
-    if (cls === undefined) return { class: null, from, to, series: [], points: [] };
+    if (cls === undefined || !this.drawn) return { class: cls ?? null, from, to, series: [], points: [] };
     const major = [...(this.peakShares.get(cls) ?? [])]
       .filter(([holder]) => holder !== PUBLIC)
       .sort(([a, pa], [b, pb]) => (pb > pa ? 1 : pb < pa ? -1 : compareText(a, b)))

@@ -255,11 +255,14 @@ describe('audit: a period', () => {
     }
   });
 
-  it('as its events table alone (csv) is the same report but for the proceeds and disclosures, and the same csv', async () => {
+  it('as its events table alone (csv) is the same report but for the proceeds, disclosures and chart, and the same csv', async () => {
     const events = await auditReport(store, { issuer: 'acme', now: NOW, eventsTableOnly: true });
-    const { proceeds: _none, disclosures, ...rest } = events;
-    const { proceeds: whole, disclosures: reconciled, ...expected } = report;
+    const { proceeds: _none, disclosures, chart, ...rest } = events;
+    const { proceeds: whole, disclosures: reconciled, chart: drawn, ...expected } = report;
     expect(rest).toEqual(expected);
+    // The chart's class (the notices are of it), not drawn.
+    expect(drawn.points.length).toBeGreaterThan(1);
+    expect(chart).toEqual({ ...drawn, series: [], points: [] });
     expect(auditCsv(events)).toBe(auditCsv(report));
     expect(whole.holders.some((h) => h.disposals.length > 0)).toBe(true);
     expect(() => events.proceeds.holders).toThrow(/without its proceeds/);
