@@ -22,9 +22,8 @@ import { eachDisposal } from './disposals.js';
 import { compareText, detached } from './format.js';
 import { CurrencyConverter, type FxRates } from './fx.js';
 import type { BusinessCalendar } from './obligations/businessDays.js';
-import { auditObligations, auditRegime, type AuditObligationsJson } from './obligations/auditSection.js';
+import { auditObligations, auditRegime, NoticeDisclosures, type AuditObligationsJson } from './obligations/auditSection.js';
 import { InterestWalk } from './obligations/interest.js';
-import type { Disclosure } from './obligations/reconcile.js';
 import { capTableFromState, type CapTableJson } from './ownership.js';
 import { ProceedsTally, type DisposalJson, type DisposalLines, type ProceedsTotalJson } from './proceeds.js';
 import { displayName, type HolderRegistry } from './registry.js';
@@ -170,7 +169,7 @@ export const projectAudit = (
     facts.listing === undefined
       ? undefined
       : new InterestWalk(issuer, { group: false }, facts.listing, auditRegime().threshold, 'crossable');
-  const noticeDisclosures: Disclosure[] = [];
+  const noticeDisclosures = interest && new NoticeDisclosures(interest);
   const disclosures: ReconciliationJson[] = [];
   const keepDisclosures = request.eventsTableOnly !== true;
   let events: AuditEventJson[] | undefined = [];
@@ -232,7 +231,7 @@ export const projectAudit = (
       interest?.add(e);
       const changes = applyWithChanges(state, e, here && events !== undefined, here ? touch : undefined);
       if (e.type === 'StakeDisclosed') {
-        noticeDisclosures.push({ eventId: detached(e.id), date: e.date, holder: e.data.holder, class: e.data.class });
+        noticeDisclosures?.add({ eventId: detached(e.id), date: e.date, holder: e.data.holder, class: e.data.class });
         if (here) pending.push({ d: e, source: entry.source });
       }
       if (here && events !== undefined) events.push(auditEventRow(entry, status, null, changes, find));
@@ -251,8 +250,9 @@ export const projectAudit = (
   } else proceeds = proceedsOf(issuer, fold(), from, registries, request.disposalLines);
 
   const stakeChart = chart.finish(state, registries.end);
+  const steps = interest?.finish() ?? [];
   const obligations = auditObligations(
-    { steps: interest?.finish() ?? [], disclosures: noticeDisclosures },
+    { steps, disclosures: noticeDisclosures?.finish() ?? [] },
     { from, to, ...(request.calendar !== undefined ? { calendar: request.calendar } : {}) },
     stakeChart.class,
   );

@@ -2,7 +2,7 @@ import type { ClassId, IsoDate } from '../../events/index.js';
 import { parseDecimal } from '../../events/index.js';
 import type { BusinessCalendar } from './businessDays.js';
 import { noticesOf, type ObligationNoticeJson, type PassiveCrossingJson } from './index.js';
-import type { InterestStep } from './interest.js';
+import type { InterestStep, InterestWalk } from './interest.js';
 import type { Disclosure } from './reconcile.js';
 import { findRegime, type LevelsRegime } from './regimes.js';
 
@@ -26,6 +26,39 @@ const wholeOf = (p: string | null): bigint => {
   const r = parseDecimal(p ?? '0')!;
   return r.num / r.den;
 };
+
+/**
+ * The disclosures the audit's notices can be matched with, gathered as its walk goes (holders as
+ * subjects, not groups): a notice is dated on a date of one of its holder's steps, and is matched
+ * only with a disclosure of that holder dated on or after it (reconcile.ts). A disclosure whose
+ * holder has no step by the end of its date can therefore match none, and is not kept: on a busy
+ * issuer most disclosures are by holders who never come near the threshold, and have no steps.
+ */
+export class NoticeDisclosures {
+  private readonly kept: Disclosure[] = [];
+  /** Disclosures not yet settled, all of one date. */
+  private waiting: Disclosure[] = [];
+
+  constructor(private readonly walk: InterestWalk) {}
+
+  /** A counted disclosure, in timeline order, once the walk has been given its event. */
+  add(d: Disclosure): void {
+    // The walk has been given an event of d's date: every earlier date's steps are recorded.
+    if (this.waiting.length > 0 && this.waiting[0]!.date !== d.date) this.settle();
+    this.waiting.push(d);
+  }
+
+  /** Every disclosure a notice may match, in timeline order; only once the walk is finished. */
+  finish(): Disclosure[] {
+    this.settle();
+    return this.kept;
+  }
+
+  private settle(): void {
+    for (const d of this.waiting) if (this.walk.hasSteps(d.holder)) this.kept.push(d);
+    this.waiting = [];
+  }
+}
 
 /** The regime the audit's notices are computed under: its threshold is what the interest walk watches. */
 export const auditRegime = (): LevelsRegime => findRegime(AUDIT_REGIME) as LevelsRegime;

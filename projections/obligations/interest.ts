@@ -185,6 +185,8 @@ export class InterestWalk {
   private readonly registryOrder: IsoDate[];
   private nextRegistry = 0;
   private readonly steps: InterestStep[] = [];
+  /** The subjects with a step so far. */
+  private readonly stepped = new Set<HolderId>();
   private day: { date: IsoDate; day: Day } | undefined;
 
   constructor(
@@ -207,6 +209,14 @@ export class InterestWalk {
       this.day = { date: e.date, day: this.newDay(e.date) };
     }
     applyEvent(this.state, e, this.day.day);
+  }
+
+  /**
+   * Whether a step of the subject has been recorded: each date's steps are, once an event of a
+   * later date has been added (or the walk finished).
+   */
+  hasSteps(subject: HolderId): boolean {
+    return this.stepped.has(subject);
   }
 
   finish(): InterestStep[] {
@@ -279,6 +289,7 @@ export class InterestWalk {
           day.lastOutstandingChange.get(cls) ??
           day.registryEvent ??
           day.lastEvent!;
+        this.stepped.add(subject);
         this.steps.push({
           holder: subject,
           class: cls,
