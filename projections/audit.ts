@@ -143,8 +143,11 @@ export const auditPeriod = (request: AuditRequest, facts: Pick<StreamFacts, 'reg
   to: request.to ?? utcDateOf(new Date(request.knownAt)),
 });
 
-/** The holder registry at the period's two ends, and the FX rates known at knownAt. */
-type AuditRegistries = Readonly<{ start: HolderRegistry; end: HolderRegistry; fx: FxRates }>;
+/**
+ * The holder registry at the period's two ends, and the FX rates known at knownAt: read only if
+ * the proceeds are figured (they alone convert amounts).
+ */
+type AuditRegistries = Readonly<{ start: HolderRegistry; end: HolderRegistry; fx: () => FxRates }>;
 
 /**
  * The audit report of one issuer over a period (docs/audit.md), as the ledger knew it at `knownAt`,
@@ -299,6 +302,7 @@ const proceedsOf = (
   keep: AuditRequest['disposalLines'],
 ): AuditProjection['proceeds'] => {
   const bySeller = new Map<HolderId, ProceedsTally>();
+  const rates = registries.fx();
   const linesOfSeller = (): DisposalLines | false => (typeof keep === 'function' ? keep() : keep === false ? false : []);
   eachDisposal(
     issuer,
@@ -312,7 +316,7 @@ const proceedsOf = (
       if (!tally)
         bySeller.set(
           d.seller,
-          (tally = new ProceedsTally({ holder: d.seller, method: 'fifo' }, new CurrencyConverter(registries.fx), linesOfSeller())),
+          (tally = new ProceedsTally({ holder: d.seller, method: 'fifo' }, new CurrencyConverter(rates), linesOfSeller())),
         );
       tally.add(d);
     },

@@ -214,7 +214,7 @@ export const openAuditReport = async (store: EventStore, options: AuditOptions):
     const fx = await registryOf(store, FX_STREAM, trusted(FX_STREAM));
     // The timeline at the start is the one at the end up to that date: the same events are selected by knownAt.
     const { atSplit: start, end } = holderRegistries(holders.at({ asOf: period.to, knownAt }), dayBefore(period.from));
-    const registries = { start, end, fx: fxRates(fx.at({ asOf: END_OF_TIME, knownAt })) };
+    const registries = { start, end, fx: () => fxRates(fx.at({ asOf: END_OF_TIME, knownAt })) };
     const timeline = await timelineOf(store, stream, knownAt, envelopes, trusted(stream));
     const figures = projectAudit(timeline(period.to), facts, registries, request, listUpTo);
     return { figures, timeline, heads: headsOf([head, holders.head, fx.head]) };
