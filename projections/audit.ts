@@ -253,6 +253,7 @@ export const projectAudit = (
   } else proceeds = proceedsOf(issuer, fold(), from, registries, request.disposalLines);
 
   const stakeChart = chart.finish(state, registries.end);
+  // The walk finishes first: its last date's steps settle that date's disclosures.
   const steps = interest?.finish() ?? [];
   const obligations = auditObligations(
     { steps, disclosures: noticeDisclosures?.finish() ?? [] },

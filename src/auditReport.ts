@@ -38,7 +38,7 @@ export type AuditOptions = Readonly<{
    * `disposals` then throws; a function for lists kept elsewhere (a LineSpool's). Default: memory.
    */
   disposalLines?: boolean | (() => DisposalLines);
-  /** Whether the report is its events table alone (see AuditRequest): csv, which has no proceeds or disclosures section. */
+  /** Whether the report is its events table alone (see AuditRequest): csv, the events and the notices each caused. */
   eventsTableOnly?: boolean;
 }>;
 
