@@ -12,7 +12,8 @@ export type Column = Readonly<{ header: string; align?: 'left' | 'right' }>;
  * around both is these dozen lines, without a dependency loaded at every cold start.
  */
 export const renderTable = (columns: ReadonlyArray<Column>, rows: ReadonlyArray<ReadonlyArray<string>>, style: Style = PLAIN): string => {
-  const widths = columns.map((c, i) => Math.max(visibleLength(c.header), ...rows.map((r) => visibleLength(r[i] ?? ''))));
+  // A fold, not Math.max(...): a cap table of a large register has more rows than a call takes arguments.
+  const widths = columns.map((c, i) => rows.reduce((w, r) => Math.max(w, visibleLength(r[i] ?? '')), visibleLength(c.header)));
   const pad = (text: string, i: number): string => {
     const room = widths[i]! - visibleLength(text);
     return columns[i]!.align === 'right' ? ' '.repeat(room) + text : text + ' '.repeat(room);

@@ -25,7 +25,8 @@ const markdownTable = (
   align: ReadonlyArray<Align> = [],
 ): string => {
   const cells = [headers, ...rows].map((r) => r.map(cell));
-  const widths = headers.map((_, i) => Math.max(3, ...cells.map((r) => [...(r[i] ?? '')].length)));
+  // A fold, not Math.max(...): a table of a large report has more rows than a call takes arguments.
+  const widths = headers.map((_, i) => cells.reduce((w, r) => Math.max(w, [...(r[i] ?? '')].length), 3));
   const pad = (text: string, i: number) => {
     const room = widths[i]! - [...text].length;
     return align[i] === 'right' ? ' '.repeat(room) + text : text + ' '.repeat(room);

@@ -76,7 +76,8 @@ export const stakeChartSvg = (chart: StakeChartJson, levels: ReadonlyArray<strin
   const start = Date.parse(chart.from);
   const end = Math.max(Date.parse(chart.to) + DAY, start + DAY);
   const values = chart.points.flatMap((p) => p.percents.filter((v): v is string => v !== null).map(Number));
-  const yMax = niceMax(Math.max(1, ...values));
+  // A fold, not Math.max(...): a chart of a long period has more values than a call takes arguments.
+  const yMax = niceMax(values.reduce((m, v) => Math.max(m, v), 1));
   const x = (t: number) => PLOT.left + ((t - start) / (end - start)) * (PLOT.right - PLOT.left);
   const y = (v: number) => PLOT.bottom - (v / yMax) * (PLOT.bottom - PLOT.top);
   const out: string[] = [];

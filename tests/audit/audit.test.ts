@@ -354,6 +354,24 @@ describe('audit: disclosure obligations (regime hk)', () => {
     expect(r.obligations.notices.map((n) => [n.date, n.kind])).toEqual([['2023-07-06', 'crossed']]);
   });
 
+  it('md and html render sections longer than a function call takes arguments', () => {
+    // 200,000 reconciled disclosures (the 10M bench ledger's busiest issuer has 172k) and a chart
+    // of 100,000 points (over 130,000 values): a table's widths or the chart's scale spread into
+    // Math.max overflowed the stack.
+    const d = report.disclosures[0]!;
+    const point = report.chart.points[report.chart.points.length - 1]!;
+    const big: AuditJson = {
+      ...report,
+      disclosures: Array.from({ length: 200_000 }, () => d),
+      chart: { ...report.chart, points: Array.from({ length: 100_000 }, () => point) },
+    };
+    const rows = auditMarkdown(big)
+      .split('\n')
+      .filter((l) => l.startsWith(`| ${d.date} | ${d.holder} `));
+    expect(rows.length).toBe(200_000);
+    expect(auditHtml(big)).toContain('<svg');
+  });
+
   it('md and html flag late and missing notices', () => {
     const md = auditMarkdown(report);
     expect(md).toContain('## Disclosure obligations (regime hk)');
