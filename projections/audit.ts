@@ -167,14 +167,15 @@ export const projectAudit = (
   const retractedBy = retractedByOf(facts);
   const find: FindEvent = (id) => facts.targets.get(id);
   const state = initialIssuerState(issuer);
-  const chart = new StakeChartWalk({ from, to }, request.eventsTableOnly !== true);
+  // A report of every section, or its events table alone (which leaves out what only the others show).
+  const whole = request.eventsTableOnly !== true;
+  const chart = new StakeChartWalk({ from, to }, whole);
   const interest =
     facts.listing === undefined
       ? undefined
       : new InterestWalk(issuer, { group: false }, facts.listing, auditRegime().threshold, 'crossable');
   const noticeDisclosures = interest && new NoticeDisclosures(interest);
   const disclosures: ReconciliationJson[] = [];
-  const keepDisclosures = request.eventsTableOnly !== true;
   let events: AuditEventJson[] | undefined = [];
   const byMonth: EventsByMonth = new Map();
   const counts = { events: 0, retracted: 0, backDated: 0, disclosures: 0, flaggedDisclosures: 0 };
@@ -199,7 +200,7 @@ export const projectAudit = (
       const reconciled = reconcileDisclosure(state, d, source);
       counts.disclosures++;
       if (reconciled.flagged) counts.flaggedDisclosures++;
-      if (keepDisclosures) disclosures.push(reconciled);
+      if (whole) disclosures.push(reconciled);
     }
     touched.clear();
     pending = [];
@@ -246,7 +247,7 @@ export const projectAudit = (
   }
 
   let proceeds: AuditProjection['proceeds'];
-  if (request.eventsTableOnly === true) {
+  if (!whole) {
     // The fold makes every other figure as it goes: run it through with nothing to price.
     for (const _ of fold()) void _;
     proceeds = proceedsNotFigured();
