@@ -12,9 +12,9 @@ import {
   timelineOf,
 } from './domain/decide.js';
 import { ImportIds } from './domain/eventIds.js';
-import { IssuerTimeline } from './domain/issuerTimeline.js';
+import { FxTimeline } from './domain/registryTimelines.js';
 import { LedgerError } from './domain/problem.js';
-import type { PlacedEvent } from './domain/timeline.js';
+import { indexOfEvent, type PlacedEvent } from './domain/timeline.js';
 import { UuidSet } from './domain/uuidSet.js';
 import { jsonlGroups, type ParsedLine } from './jsonl.js';
 import type { AppendBatch, EventStore } from './store/eventStore.js';
@@ -71,31 +71,36 @@ export type ImportDeps = Readonly<{
 export const LINES_PER_CHUNK = 16_384;
 
 /**
- * A stream as the import knows it: its timeline, and the tip its next chunk is sealed onto. An
- * issuer's timeline has its earlier events folded into its state now and then (`foldEarlier`):
- * `lookbackDays` is how far before its latest date it keeps events, and `heldAtFold` how many
- * events it held just after its last fold.
+ * A stream as the import knows it: its timeline, and the tip its next chunk is sealed onto. Its
+ * timeline has its earlier events folded into its state now and then (`foldEarlier`):
+ * it keeps the events of its last `lookbackDays` and at least its last `keepEvents` events, and
+ * `heldAtFold` is how many it held just after its last fold.
  */
 type StreamState = {
   timeline: StreamTimeline;
   tip: StreamTip;
   lastRecordedAt: Instant | undefined;
   lookbackDays: number;
+  keepEvents: number;
   heldAtFold: number;
 };
 
 /**
- * When the import folds the earlier events of an issuer's timeline into its state
- * (IssuerTimeline.foldedBefore), so that what it keeps follows the streams' recent events, not
- * the file: once the timeline holds `from` events, and again each time that count has doubled
- * since (folding then costs a constant per event), keeping the events of the last `lookbackDays`
- * of its dates. A later line dated before what a timeline keeps, or retracting an event it has
- * folded, makes the import read that stream whole again from the store (which holds every earlier
- * chunk, inside the import's transaction) and keep twice as far back (at least) from then on, so
- * a file back-dated deeply costs a few reads of its streams, not one per line. Mutable so tests
- * can fold small streams often.
+ * When and how far the import folds the earlier events of a timeline into its state (the
+ * `foldedBefore` of IssuerTimeline, HolderRegistryTimeline and FxTimeline), so that what it keeps follows the streams' recent events, not
+ * the file. A timeline is folded once it holds `growth` times what it kept at its last fold (or
+ * `growth` times `keepEvents`, the first time): folding then costs a constant per event. It keeps
+ * the events dated in the last `lookbackDays` of its dates, and its last `keepEvents` events
+ * whatever their dates (the recent events a retraction targets).
+ *
+ * A later line dated before what a timeline keeps makes the import read that stream whole again
+ * from the store (which holds every earlier chunk, inside the import's transaction) and keep
+ * `growth` times as many days back as that line went; the retraction of an event it has folded,
+ * `growth` times as many events as followed the target. A file back-dated deeply thus costs a
+ * few reads of its streams, not one per line, while what is kept grows only as far as the file
+ * reaches back. Mutable so tests can fold small streams often.
  */
-export const foldPolicy = { from: 64, lookbackDays: 92 };
+export const foldPolicy = { lookbackDays: 92, keepEvents: 32, growth: 1.5 };
 const DAY_MS = 86_400_000;
 
 const pieces = (input: ImportInput): Exclude<ImportInput, string | Uint8Array> =>
@@ -220,18 +225,14 @@ class ImportRun {
       if (!('stream' in where)) continue;
       const known = this.streams.get(where.stream);
       const timeline = known?.timeline;
-      if (!known) this.streams.set(where.stream, await this.readWhole(where.stream, foldPolicy.lookbackDays));
-      else if (timeline instanceof IssuerTimeline && timeline.foldDate !== undefined && !keeps(timeline, s, earlier, submitted)) {
-        const { draft } = s;
-        const date = draft.type === 'EventRetracted' ? (earlier(draft.data.eventId)?.event.date ?? timeline.foldDate) : draft.date;
-        const depth = Math.ceil((Date.parse(latestDate(timeline) ?? date) - Date.parse(date)) / DAY_MS);
-        this.streams.set(where.stream, await this.readWhole(where.stream, Math.max(2 * known.lookbackDays, 2 * depth)));
-      }
+      if (!known) this.streams.set(where.stream, await this.readWhole(where.stream, foldPolicy.lookbackDays, foldPolicy.keepEvents));
+      else if (timeline?.foldDate !== undefined && !keeps(timeline, s, earlier, submitted))
+        this.streams.set(where.stream, await this.readAgain(where.stream, known, s.draft));
       if (targets.has(s.id)) inChunk.set(s.id, where.stream);
     }
   }
 
-  private async readWhole(stream: string, lookbackDays: number): Promise<StreamState> {
+  private async readWhole(stream: string, lookbackDays: number, keepEvents: number): Promise<StreamState> {
     const events = await this.deps.store.readStream(stream);
     const last = events[events.length - 1];
     return {
@@ -239,24 +240,45 @@ class ImportRun {
       tip: last ? { revision: last.revision, hash: last.hash } : EMPTY_TIP,
       lastRecordedAt: last?.recordedAt,
       lookbackDays,
+      keepEvents,
       heldAtFold: 0,
     };
   }
 
   /**
-   * Folds the earlier events of each issuer timeline that has doubled since its last fold (see
-   * foldPolicy): what validation keeps is then about the streams' recent events, not the file.
+   * Reads whole again an issuer stream whose folded timeline cannot decide `draft` (see keeps),
+   * to keep from then on `growth` times as far back as the draft reaches (see foldPolicy): its
+   * date, or the place of the event it retracts.
+   */
+  private async readAgain(stream: string, known: StreamState, draft: Submission['draft']): Promise<StreamState> {
+    const grown = (n: number) => Math.ceil(foldPolicy.growth * n);
+    if (draft.type !== 'EventRetracted') {
+      const latest = latestDate(known.timeline) ?? draft.date;
+      const depth = Math.ceil((Date.parse(latest) - Date.parse(draft.date)) / DAY_MS);
+      return this.readWhole(stream, Math.max(known.lookbackDays, grown(depth)), known.keepEvents);
+    }
+    const read = await this.readWhole(stream, known.lookbackDays, known.keepEvents);
+    const timeline = read.timeline;
+    const target = timeline.find(draft.data.eventId);
+    const at = target === undefined ? -1 : indexOfEvent(timeline.events, target.event);
+    if (at >= 0) read.keepEvents = Math.max(known.keepEvents, grown(timeline.events.length - at));
+    return read;
+  }
+
+  /**
+   * Folds the earlier events of each timeline that has grown enough since its last fold
+   * (see foldPolicy): what validation keeps is then about the streams' recent events, not the file.
    * Only after a chunk is written, so the store holds whatever a later line may need read back.
    */
   private foldEarlier(): void {
     for (const state of this.streams.values()) {
       const timeline = state.timeline;
-      if (!(timeline instanceof IssuerTimeline)) continue;
-      const held = timeline.events.length;
-      if (held < foldPolicy.from || held < 2 * state.heldAtFold) continue;
-      const latest = latestDate(timeline);
-      const folded =
-        latest === undefined ? undefined : timeline.foldedBefore(utcDateOf(new Date(Date.parse(latest) - state.lookbackDays * DAY_MS)));
+      const events = timeline.events;
+      const held = events.length;
+      if (held < foldPolicy.growth * Math.max(state.keepEvents, state.heldAtFold)) continue;
+      const byDate = utcDateOf(new Date(Date.parse(events[held - 1]!.date) - state.lookbackDays * DAY_MS));
+      const byCount = events[held - state.keepEvents]!.date;
+      const folded = timeline.foldedBefore(byDate < byCount ? byDate : byCount);
       if (folded) state.timeline = folded;
       state.heldAtFold = (folded ?? timeline).events.length;
     }
@@ -293,23 +315,24 @@ class ImportRun {
 }
 
 /**
- * Whether a folded timeline decides `s` as the whole stream would (IssuerTimeline.foldedBefore):
- * it is stored already (decided without a timeline), dated on or after the fold, or the
- * retraction of an event the timeline holds or the chunk submits.
+ * Whether a folded timeline decides `s` as the whole stream would (IssuerTimeline.foldedBefore,
+ * HolderRegistryTimeline.foldedBefore, FxTimeline.foldedBefore): it is stored already (decided
+ * without a timeline), dated on or after the fold or a rate (rates are independent of each other),
+ * or the retraction of an event the timeline holds or the chunk submits.
  */
 const keeps = (
-  timeline: IssuerTimeline,
+  timeline: StreamTimeline,
   { draft, id }: Submission,
   earlier: (id: EventId) => StoredRef | undefined,
   submitted: ReadonlySet<EventId>,
 ): boolean => {
   if (earlier(id)) return true;
-  if (draft.type !== 'EventRetracted') return draft.date >= timeline.foldDate!;
+  if (draft.type !== 'EventRetracted') return timeline instanceof FxTimeline || draft.date >= timeline.foldDate!;
   return submitted.has(draft.data.eventId) || timeline.find(draft.data.eventId) !== undefined;
 };
 
-/** The latest date on an issuer timeline, if it has events that count. */
-const latestDate = (timeline: IssuerTimeline): string | undefined => timeline.events[timeline.events.length - 1]?.date;
+/** The latest date on a timeline, if it has events that count. */
+const latestDate = (timeline: StreamTimeline): string | undefined => timeline.events[timeline.events.length - 1]?.date;
 
 /** A decision's rejection as the error the import fails with, naming the line. */
 const rejection = (decision: Extract<Decision, { ok: false }>): LedgerError => {

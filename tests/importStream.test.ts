@@ -144,7 +144,7 @@ describe('a streamed import', () => {
 
   describe("with the streams' earlier events folded often (a few days kept)", () => {
     const policy = { ...foldPolicy };
-    beforeAll(() => Object.assign(foldPolicy, { from: 4, lookbackDays: 3 }));
+    beforeAll(() => Object.assign(foldPolicy, { keepEvents: 4, lookbackDays: 3 }));
     afterAll(() => Object.assign(foldPolicy, policy));
 
     it('stores and reports what one decision does, reading a stream again for a line dated or retracting before its fold', async () => {
@@ -189,6 +189,63 @@ describe('a streamed import', () => {
         expect(await rejectionOf(ledgerOn(store).importStreamed(text, { linesPerChunk: 9 }))).toEqual(expected);
         expect(await stored(store)).toEqual([]);
       }
+    });
+  });
+
+  describe('keeping as far back as the file reaches', () => {
+    const policy = { ...foldPolicy };
+    beforeAll(() => Object.assign(foldPolicy, { lookbackDays: 3, keepEvents: 8, growth: 1.5 }));
+    afterAll(() => Object.assign(foldPolicy, policy));
+
+    const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    const day = (n: number) => new Date(Date.UTC(2020, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
+    const registered = JSON.stringify({
+      id: id(0),
+      type: 'IssuerRegistered',
+      issuer: 'co-1',
+      date: day(0),
+      data: { name: 'One', currency: 'EUR', classes: [{ class: 'ord', votesPerShare: 1 }] },
+    });
+    /** Issuance n, dated day 10n (ten days apart: the 3 days kept hold one event). */
+    const issued = (n: number, date = day(10 * n)) =>
+      JSON.stringify({
+        id: id(n),
+        type: 'SharesIssued',
+        issuer: 'co-1',
+        date,
+        data: { holder: `h-${n % 5}`, class: 'ord', shares: 100, pricePerShare: '1', currency: 'EUR' },
+      });
+    const retract = (n: number, of: number) =>
+      JSON.stringify({ id: id(n), type: 'EventRetracted', issuer: 'co-1', date: day(10 * n), data: { eventId: id(of), reason: 'typo' } });
+    const issuances = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => issued(from + i));
+
+    /** How often the import read the issuer's stream (once at first, then once per miss), and that it stored what one decision does. */
+    const readsOf = async (lines: string[]): Promise<number> => {
+      const text = lines.join('\n');
+      const whole = createMemoryStore();
+      await ledgerOn(whole).import(text);
+      const store = createMemoryStore();
+      const reads = vi.spyOn(store, 'readStream');
+      await ledgerOn(store).importStreamed(text, { linesPerChunk: 4 });
+      expect(await stored(store)).toEqual(await stored(whole));
+      return reads.mock.calls.filter(([stream]) => stream === 'issuer-co-1').length;
+    };
+
+    it('keeps its last keepEvents events, whatever their dates, for the retractions of recent events', async () => {
+      // 6 events after the target: 60 days back, far past the 3 days kept, but among the last 8 events.
+      expect(await readsOf([registered, ...issuances(1, 40), retract(40, 34), ...issuances(41, 50)])).toBe(1);
+      // 20 events after it: read again, and from then on 1.5 × 20 = 30 events kept.
+      expect(await readsOf([registered, ...issuances(1, 40), retract(40, 20), ...issuances(41, 80), retract(80, 55)])).toBe(2);
+      // Without the growth, the second retraction would be read again too.
+      expect(await readsOf([registered, ...issuances(1, 40), retract(40, 20), ...issuances(41, 80), retract(80, 45)])).toBe(3);
+    });
+
+    it('keeps growth times as many days back as a back-dated line went', async () => {
+      // 100 days back, past the 8 events (80 days) kept: read again, and from then on 150 days kept,
+      // so a line 120 days back is decided without a read, and one 200 days back is not.
+      const late = (n: number, back: number) => issued(n, day(10 * (n - 1) - back));
+      expect(await readsOf([registered, ...issuances(1, 40), late(40, 100), ...issuances(41, 80), late(80, 120)])).toBe(2);
+      expect(await readsOf([registered, ...issuances(1, 40), late(40, 100), ...issuances(41, 80), late(80, 200)])).toBe(3);
     });
   });
 
