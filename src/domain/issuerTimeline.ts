@@ -10,7 +10,15 @@ import { checkIssuerEvent, eventLabel } from './issuerChecks.js';
 import { cloneIssuerState, evolveIssuer, initialIssuerState, type IssuerState, positionsTouched } from './issuerState.js';
 import { PositionIndex } from './positionIndex.js';
 import { changesOfEffect, changesSince, snapshotPositions, type StakeChange } from './stakeChanges.js';
-import { checkRetractionTarget, indexOfEvent, indexStream, insertionIndex, type KnownEvent, type PlacedEvent } from './timeline.js';
+import {
+  checkRetractionTarget,
+  firstOnOrAfter,
+  indexOfEvent,
+  indexStream,
+  insertionIndex,
+  type KnownEvent,
+  type PlacedEvent,
+} from './timeline.js';
 
 export type { StakeChange } from './stakeChanges.js';
 
@@ -104,13 +112,7 @@ export class IssuerTimeline extends CheckedTimeline {
    * decides anything else on the whole stream. Undefined when nothing is dated before `date`.
    */
   foldedBefore(date: string): IssuerTimeline | undefined {
-    let lo = 0;
-    let hi = this.active.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.active[mid]!.date < date) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = firstOnOrAfter(this.active, date);
     if (lo === 0) return undefined;
     return new IssuerTimeline(this.issuer, this.active.slice(lo), this.checkpointEvery, {
       state: this.stateAt(lo),

@@ -2,7 +2,7 @@ import type { HolderId, StoredEvent } from '../../events/index.js';
 import { FX_STREAM, HOLDERS_STREAM } from '../../events/index.js';
 import { problem, type Problem } from './problem.js';
 import { CheckedTimeline, type Outcome } from './checkedTimeline.js';
-import { indexOfEvent, indexStream, insertionIndex, type KnownEvent, type PlacedEvent } from './timeline.js';
+import { firstOnOrAfter, indexOfEvent, indexStream, insertionIndex, type KnownEvent, type PlacedEvent } from './timeline.js';
 
 type ControlMap = Pick<ReadonlyMap<HolderId, HolderId>, 'get' | 'size'>;
 
@@ -57,18 +57,6 @@ export const fxRateProblem = (e: PlacedEvent): Problem | undefined => {
   if (e.type !== 'FxRateRecorded') return problem('InvalidInput', `${e.type} does not belong to the fx stream`);
   if (e.data.base === e.data.quote) return problem('InvalidFxRate', `FxRateRecorded ${e.date}: base and quote are both ${e.data.base}`);
   return undefined;
-};
-
-/** Index of the first event of a sorted timeline dated on or after `date`. */
-const firstOnOrAfter = (sorted: ReadonlyArray<PlacedEvent>, date: string): number => {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]!.date < date) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 };
 
 /**

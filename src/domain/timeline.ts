@@ -23,6 +23,18 @@ export const insertionIndex = (sorted: ReadonlyArray<PlacedEvent>, e: PlacedEven
   return lo;
 };
 
+/** Index of the first event of a sorted timeline dated on or after `date`. */
+export const firstOnOrAfter = (sorted: ReadonlyArray<PlacedEvent>, date: string): number => {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]!.date < date) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+};
+
 /** Index of `e` itself in a sorted timeline, or -1. */
 export const indexOfEvent = (sorted: ReadonlyArray<PlacedEvent>, e: PlacedEvent): number => {
   const i = insertionIndex(sorted, e) - 1;
