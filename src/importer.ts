@@ -72,8 +72,8 @@ export const LINES_PER_CHUNK = 16_384;
 
 /**
  * A stream as the import knows it: its timeline, and the tip its next chunk is sealed onto. Its
- * timeline has its earlier events folded into its state now and then (`foldEarlier`):
- * it keeps the events of its last `lookbackDays` and at least its last `keepEvents` events, and
+ * timeline has its earlier events folded into its state now and then (`foldEarlier`): it keeps
+ * the events of its last `lookbackDays` and at least its last `keepEvents` events, and
  * `heldAtFold` is how many it held just after its last fold.
  */
 type StreamState = {
@@ -87,8 +87,8 @@ type StreamState = {
 
 /**
  * When and how far the import folds the earlier events of a timeline into its state (the
- * `foldedBefore` of IssuerTimeline, HolderRegistryTimeline and FxTimeline), so that what it keeps follows the streams' recent events, not
- * the file. A timeline is folded once it holds `growth` times what it kept at its last fold (or
+ * `foldedBefore` of IssuerTimeline, HolderRegistryTimeline and FxTimeline), so that what it keeps
+ * follows the streams' recent events, not the file. A timeline is folded once it holds `growth` times what it kept at its last fold (or
  * `growth` times `keepEvents`, the first time): folding then costs a constant per event. It keeps
  * the events dated in the last `lookbackDays` of its dates, and its last `keepEvents` events
  * whatever their dates (the recent events a retraction targets).
@@ -246,7 +246,7 @@ class ImportRun {
   }
 
   /**
-   * Reads whole again an issuer stream whose folded timeline cannot decide `draft` (see keeps),
+   * Reads whole again a stream whose folded timeline cannot decide `draft` (see keeps),
    * to keep from then on `growth` times as far back as the draft reaches (see foldPolicy): its
    * date, or the place of the event it retracts.
    */
@@ -266,8 +266,8 @@ class ImportRun {
   }
 
   /**
-   * Folds the earlier events of each timeline that has grown enough since its last fold
-   * (see foldPolicy): what validation keeps is then about the streams' recent events, not the file.
+   * Folds the earlier events of each timeline that has grown enough since its last fold (see
+   * foldPolicy): what validation keeps is then about the streams' recent events, not the file.
    * Only after a chunk is written, so the store holds whatever a later line may need read back.
    */
   private foldEarlier(): void {

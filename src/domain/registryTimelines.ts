@@ -39,8 +39,9 @@ const applyControl = (controller: Map<HolderId, HolderId>, e: PlacedEvent): void
 
 /**
  * A fold of a holders timeline in its order, from the control map `from` (empty: the start of the
- * stream): each call applies the next event and returns the control cycle it closes, if any. No point of the timeline may have one; a map free of cycles
- * can only gain one through the holder just registered, so that is where it is looked for.
+ * stream): each call applies the next event and returns the control cycle it closes, if any. No
+ * point of the timeline may have one; a map free of cycles can only gain one through the holder
+ * just registered, so that is where it is looked for.
  */
 export const controlFold = (from: ReadonlyMap<HolderId, HolderId> = new Map()): ((e: PlacedEvent) => Problem | undefined) => {
   const controller = new Map(from);
