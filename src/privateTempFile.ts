@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,25 +7,28 @@ import path from 'node:path';
 export type PrivateTempFile = Readonly<{ fd: number; close: () => void }>;
 
 /**
- * Opens `name` in a new private directory of the system's temporary directory (`prefix` names it)
- * and unlinks it at once, so that a process killed or interrupted leaves nothing behind: the open
- * descriptor is then the file's only reference. Where the system will not unlink an open file,
- * `close` removes it.
+ * Creates a file of a new random name in the system's temporary directory (`prefix` and `name`
+ * name it), readable and writable by its owner only and created exclusively (never an existing
+ * file or a link planted there), and unlinks it at once: the open descriptor is then the file's
+ * only reference, so a process killed or interrupted leaves nothing behind. Only a kill landing
+ * between those two system calls can leave the file; with a private directory made, filled and
+ * removed, as before, the window spanned several calls, and the crash suite once caught a SIGKILL
+ * in it. Where the system will not unlink an open file, `close` removes it.
  */
 export const openPrivateTempFile = (prefix: string, name: string): PrivateTempFile => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  const fd = fs.openSync(path.join(dir, name), 'w+', 0o600);
+  const file = path.join(os.tmpdir(), `${prefix}${randomBytes(12).toString('hex')}-${name}`);
+  const fd = fs.openSync(file, 'wx+', 0o600);
   let left: string | undefined;
   try {
-    fs.rmSync(dir, { recursive: true });
+    fs.unlinkSync(file);
   } catch {
-    left = dir;
+    left = file;
   }
   return {
     fd,
     close: () => {
       fs.closeSync(fd);
-      if (left !== undefined) fs.rmSync(left, { recursive: true, force: true });
+      if (left !== undefined) fs.rmSync(left, { force: true });
     },
   };
 };
