@@ -88,10 +88,11 @@ type StreamState = {
 /**
  * When and how far the import folds the earlier events of a timeline into its state (the
  * `foldedBefore` of IssuerTimeline, HolderRegistryTimeline and FxTimeline), so that what it keeps
- * follows the streams' recent events, not the file. A timeline is folded once it holds `growth` times what it kept at its last fold (or
- * `growth` times `keepEvents`, the first time): folding then costs a constant per event. It keeps
- * the events dated in the last `lookbackDays` of its dates, and its last `keepEvents` events
- * whatever their dates (the recent events a retraction targets).
+ * follows the streams' recent events, not the file. A timeline is folded once it holds `growth`
+ * times what it kept at its last fold (or `growth` times `keepEvents`, the first time): folding
+ * then costs a constant per event. It keeps the events dated in the last `lookbackDays` of its
+ * dates, and its last `keepEvents` events whatever their dates (the recent events a retraction
+ * targets).
  *
  * A later line dated before what a timeline keeps makes the import read that stream whole again
  * from the store (which holds every earlier chunk, inside the import's transaction) and keep
@@ -246,9 +247,9 @@ class ImportRun {
   }
 
   /**
-   * Reads whole again a stream whose folded timeline cannot decide `draft` (see keeps),
-   * to keep from then on `growth` times as far back as the draft reaches (see foldPolicy): its
-   * date, or the place of the event it retracts.
+   * Reads whole again a stream whose folded timeline cannot decide `draft` (see keeps), to keep
+   * from then on `growth` times as far back as the draft reaches (see foldPolicy): its date, or
+   * the place of the event it retracts.
    */
   private async readAgain(stream: string, known: StreamState, draft: Submission['draft']): Promise<StreamState> {
     const grown = (n: number) => Math.ceil(foldPolicy.growth * n);
