@@ -16,7 +16,14 @@ import {
   type AuditRetractionJson,
   type RetractionFacts,
 } from './auditEvents.js';
-import { PERCENT_TOLERANCE_PP, reconcileDisclosure, type Disclosed, type ReconciliationJson } from './auditDisclosures.js';
+import {
+  PERCENT_TOLERANCE_PP,
+  Reconciliations,
+  reconcileDisclosure,
+  type Disclosed,
+  type Listed,
+  type ReconciliationJson,
+} from './auditDisclosures.js';
 import { StakeChartWalk, type StakeChartJson } from './auditChart.js';
 import { eachDisposal } from './disposals.js';
 import { compareText, detached } from './format.js';
@@ -25,8 +32,9 @@ import type { BusinessCalendar } from './obligations/businessDays.js';
 import { auditObligations, auditRegime, NoticeDisclosures, type AuditObligationsJson } from './obligations/auditSection.js';
 import { InterestWalk } from './obligations/interest.js';
 import { capTableFromState, type CapTableJson } from './ownership.js';
-import { ProceedsTally, type DisposalJson, type DisposalLines, type ProceedsTotalJson } from './proceeds.js';
+import { ProceedsTally, type DisposalJson, type ProceedsTotalJson } from './proceeds.js';
 import { displayName, type HolderRegistry } from './registry.js';
+import type { TextLines } from './textLines.js';
 
 export type HolderProceedsJson = { holder: HolderId; name: string; disposals: DisposalJson[]; totals: ProceedsTotalJson[] };
 
@@ -66,7 +74,8 @@ export type AuditProjection = {
   capTable: { start: CapTableJson; end: CapTableJson };
   events: AuditEventJson[];
   retractions: AuditRetractionJson[];
-  disclosures: ReconciliationJson[];
+  /** Read as often as needed, in order; kept where AuditRequest.disclosureLines says. */
+  disclosures: Listed<ReconciliationJson>;
   proceeds: { method: 'fifo'; holders: HolderProceedsJson[]; warnings: string[] };
   chart: StakeChartJson;
   /** Disclosure notices under regime hk dated in the period (docs/obligations.md). */
@@ -123,7 +132,9 @@ export type AuditRequest = Readonly<{
    * lists a function makes (one per holder), or nowhere (false: only counted and totalled; md and
    * html show how many a holder made, json and csv list them).
    */
-  disposalLines?: boolean | (() => DisposalLines);
+  disposalLines?: boolean | (() => TextLines);
+  /** Where the reconciled disclosures are kept until the report is written, one text each (default: memory). */
+  disclosureLines?: () => TextLines;
   /**
    * Whether the report is its events table alone (csv; default false): then what only the other
    * sections show is not made. The lots are not folded, so no proceeds and no exchange-rate
@@ -175,7 +186,7 @@ export const projectAudit = (
       ? undefined
       : new InterestWalk(issuer, { group: false }, facts.listing, auditRegime().threshold, 'crossable');
   const noticeDisclosures = interest && new NoticeDisclosures(interest);
-  const disclosures: ReconciliationJson[] = [];
+  const disclosures = new Reconciliations(whole ? request.disclosureLines?.() : []);
   let events: AuditEventJson[] | undefined = [];
   const byMonth: EventsByMonth = new Map();
   const counts = { events: 0, retracted: 0, backDated: 0, disclosures: 0, flaggedDisclosures: 0 };
@@ -200,7 +211,7 @@ export const projectAudit = (
       const reconciled = reconcileDisclosure(state, d, source);
       counts.disclosures++;
       if (reconciled.flagged) counts.flaggedDisclosures++;
-      if (whole) disclosures.push(reconciled);
+      if (whole) disclosures.add(reconciled);
     }
     touched.clear();
     pending = [];
@@ -305,7 +316,7 @@ const proceedsOf = (
 ): AuditProjection['proceeds'] => {
   const bySeller = new Map<HolderId, ProceedsTally>();
   const rates = registries.fx();
-  const linesOfSeller = (): DisposalLines | false => (typeof keep === 'function' ? keep() : keep === false ? false : []);
+  const linesOfSeller = (): TextLines | false => (typeof keep === 'function' ? keep() : keep === false ? false : []);
   eachDisposal(
     issuer,
     counted,

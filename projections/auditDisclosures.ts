@@ -4,6 +4,7 @@ import type { IssuerState } from '../src/domain/issuerState.js';
 import type { PlacedEvent } from '../src/domain/timeline.js';
 import { detached, formatPercent } from './format.js';
 import { percentagesOf } from './ownership.js';
+import type { TextLines } from './textLines.js';
 
 /** A disclosed percentage further than this from the computed one (in percentage points) is flagged (docs/audit.md). */
 export const PERCENT_TOLERANCE_PP = '0.05';
@@ -76,3 +77,34 @@ export const reconcileDisclosure = (state: IssuerState, d: Disclosed, source: st
     reasons,
   };
 };
+
+/** A list as the report's renderers read it: in order, as often as they need, knowing its length first. */
+export type Listed<T> = Iterable<T> & { readonly length: number };
+
+/**
+ * A report's reconciled disclosures in the order made, each kept as its JSON text where `lines`
+ * keeps them (a busy issuer has 100,000s: 172k at the bench's 10M events), and parsed again each
+ * time the list is read. Its JSON is the list (`toJSON`).
+ */
+export class Reconciliations implements Listed<ReconciliationJson> {
+  private count = 0;
+
+  constructor(private readonly lines: TextLines = []) {}
+
+  add(r: ReconciliationJson): void {
+    this.lines.push(JSON.stringify(r));
+    this.count += 1;
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  *[Symbol.iterator](): Iterator<ReconciliationJson> {
+    for (const line of this.lines) yield JSON.parse(line) as ReconciliationJson;
+  }
+
+  toJSON(): ReconciliationJson[] {
+    return [...this];
+  }
+}

@@ -6,6 +6,7 @@ import { compareText, formatMoney, formatPrice } from './format.js';
 import { CurrencyConverter, fxRates } from './fx.js';
 import { everMembers, groupHistory, isMemberOn } from './registry.js';
 import { END_OF_TIME, selectTimeline } from './timeline.js';
+import type { TextLines } from './textLines.js';
 import type { PlacedEvent } from '../src/domain/timeline.js';
 
 export { COST_METHODS, isCostMethod, type CostMethod } from './costLots.js';
@@ -231,12 +232,6 @@ export const proceedsOf = (
 const SEP = '\u001f';
 
 /**
- * Where a tally keeps its disposals' lines (one text each, in sale order): an array, or a store
- * elsewhere (the CLI's audit keeps them on disk until it writes them, src/lineSpool.ts).
- */
-export type DisposalLines = { push(line: string): unknown } & Iterable<string>;
-
-/**
  * The proceeds of disposals, added in sale order: each priced in the output currency as it comes
  * (converted by `fx`, which collects the warnings), and their totals by currency. A long fold
  * keeps the lines and running totals, not the disposals and the lots they used up.
@@ -253,7 +248,7 @@ export class ProceedsTally {
   constructor(
     private readonly request: Pick<ProceedsRequest, 'holder' | 'method' | 'currency'>,
     private readonly fx: CurrencyConverter,
-    private readonly packed: DisposalLines | false = [],
+    private readonly packed: TextLines | false = [],
   ) {}
 
   add(d: Disposal): void {

@@ -3,14 +3,14 @@ import { FX_STREAM, HOLDERS_STREAM, instantOf, IssuerId, toIssuerStreamId } from
 import { auditPeriod, dayBefore, flaggedEvents, projectAudit, type StreamFacts } from '../projections/audit.js';
 import { auditEventRows, type AuditEntry, type Retracted } from '../projections/auditEvents.js';
 import { fxRates } from '../projections/fx.js';
-import type { DisposalLines } from '../projections/proceeds.js';
 import { compareText } from '../projections/format.js';
+import type { TextLines } from '../projections/textLines.js';
 import { holderRegistries } from '../projections/registry.js';
 import { END_OF_TIME, selectTimeline, type PointInTime } from '../projections/timeline.js';
 import { fail } from './domain/problem.js';
 import { byEffectivePoint, type PlacedEvent } from './domain/timeline.js';
 import { readHolidays } from './obligationsQuery.js';
-import { auditDocument, withEvents, type AuditJson } from './integrity/auditDocument.js';
+import { auditDocument, wholeDocument, type AuditJson } from './integrity/auditDocument.js';
 import type { LargeReport } from './integrity/auditText.js';
 import { verifyLedger } from './integrity/verify.js';
 import { recordsOf, type EventRecord, type EventStore, type StreamHead } from './store/eventStore.js';
@@ -37,7 +37,9 @@ export type AuditOptions = Readonly<{
    * for a report that shows only how many each holder made (md, html), and reading a holder's
    * `disposals` then throws; a function for lists kept elsewhere (a LineSpool's). Default: memory.
    */
-  disposalLines?: boolean | (() => DisposalLines);
+  disposalLines?: boolean | (() => TextLines);
+  /** Where the reconciled disclosures are kept until the report is written, one text each: default memory. */
+  disclosureLines?: () => TextLines;
   /** Whether the report is its events table alone (see AuditRequest): csv, the events and the notices each caused. */
   eventsTableOnly?: boolean;
 }>;
@@ -204,6 +206,7 @@ export const openAuditReport = async (store: EventStore, options: AuditOptions):
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),
     ...(options.disposalLines !== undefined ? { disposalLines: options.disposalLines } : {}),
+    ...(options.disclosureLines !== undefined ? { disclosureLines: options.disclosureLines } : {}),
     ...(options.eventsTableOnly !== undefined ? { eventsTableOnly: options.eventsTableOnly } : {}),
   };
   const period = auditPeriod(request, facts);
@@ -245,5 +248,5 @@ export const openAuditReport = async (store: EventStore, options: AuditOptions):
 /** The whole report as one document (the library's `auditReport`; the CLI writes a large one as it reads it). */
 export const auditReport = async (store: EventStore, options: AuditOptions): Promise<AuditJson> => {
   const report = await openAuditReport(store, options);
-  return withEvents(report.head, [...report.events()]);
+  return wholeDocument(report.head, [...report.events()]);
 };

@@ -1,13 +1,23 @@
 import { FX_STREAM, HOLDERS_STREAM, toIssuerStreamId } from '../../events/index.js';
 import type { AuditFigures, AuditProjection } from '../../projections/audit.js';
+import type { ReconciliationJson } from '../../projections/auditDisclosures.js';
 import type { StreamHead } from '../store/eventStore.js';
 import type { VerifyResult } from './verify.js';
 
-/** The `audit --format json` document; the other formats render it. */
-export type AuditJson = AuditProjection & { verification: VerifyResult & { heads: StreamHead[] } };
+/** The `audit --format json` document (the library's `auditReport`); the other formats render it. */
+export type AuditJson = Omit<AuditProjection, 'disclosures'> & {
+  disclosures: ReconciliationJson[];
+  verification: VerifyResult & { heads: StreamHead[] };
+};
 
-/** The document without its events table (which a large report reads again as it writes it). */
-export type AuditHead = Omit<AuditJson, 'events'>;
+/**
+ * The document without its events table (which a large report reads again as it writes it), its
+ * reconciled disclosures read where they are kept (AuditProjection).
+ */
+export type AuditHead = Omit<AuditJson, 'events' | 'disclosures'> & Pick<AuditProjection, 'disclosures'>;
+
+/** The document a renderer reads: the head with the events table in its place. */
+export type AuditDocument = AuditHead & Pick<AuditJson, 'events'>;
 
 /**
  * The report's document without its events: the audit's figures with the verification of the
@@ -37,7 +47,13 @@ export const auditDocument = (figures: AuditFigures, verification: VerifyResult,
 };
 
 /** The whole document: the head with the events table in its place (after the cap tables). */
-export const withEvents = (head: AuditHead, events: AuditJson['events']): AuditJson => {
+export const withEvents = (head: AuditHead, events: AuditJson['events']): AuditDocument => {
   const { issuer, name, period, knownAt, verification, capTable, ...rest } = head;
   return { issuer, name, period, knownAt, verification, capTable, events, ...rest };
 };
+
+/** The whole document in memory (the library's `auditReport`): the head with its events, its disclosures read into a list. */
+export const wholeDocument = (head: AuditHead, events: AuditJson['events']): AuditJson => ({
+  ...withEvents(head, events),
+  disclosures: [...head.disclosures],
+});

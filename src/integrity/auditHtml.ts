@@ -1,4 +1,5 @@
-import type { AuditHead, AuditJson } from './auditDocument.js';
+import type { AuditDocument, AuditHead } from './auditDocument.js';
+import type { Listed, ReconciliationJson } from '../../projections/auditDisclosures.js';
 import { disposalCount } from '../../projections/audit.js';
 import type { AuditEventJson } from '../../projections/auditEvents.js';
 import type { CapTableJson } from '../../projections/ownership.js';
@@ -38,6 +39,33 @@ const writtenTable = (
   empty: string,
   tableClass?: string,
 ): string => (rows.length === 0 ? `<p class="empty">${esc(empty)}</p>` : `${tableTop(headers, tableClass)}${rows.join('\n')}${TABLE_END}`);
+
+/**
+ * A table written a piece of about 64 KiB at a time as its rows are read (a busy issuer's
+ * disclosures are 100,000s, read back from where they are kept): the text `table` writes.
+ */
+function* streamedTable<T>(
+  headers: ReadonlyArray<string | { text: string; num: true }>,
+  rows: Listed<T>,
+  rowOf: (row: T) => { cells: Cell[]; className?: string },
+  empty: string,
+): Generator<string> {
+  if (rows.length === 0) {
+    yield `<p class="empty">${esc(empty)}</p>`;
+    return;
+  }
+  let chunk = tableTop(headers);
+  let first = true;
+  for (const r of rows) {
+    chunk += `${first ? '' : '\n'}${tableRow(rowOf(r))}`;
+    first = false;
+    if (chunk.length > 1 << 16) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield `${chunk}${TABLE_END}`;
+}
 
 const table = (
   headers: ReadonlyArray<string | { text: string; num: true }>,
@@ -114,17 +142,18 @@ const eventRow = (e: AuditEventJson): { cells: Cell[]; className?: string } => (
   ],
 });
 
-const eventsHtml = (a: AuditJson): string => table(EVENT_HEADERS, a.events.map(eventRow), 'No events are dated in the period.', 'events');
+const eventsHtml = (a: Pick<AuditDocument, 'events'>): string =>
+  table(EVENT_HEADERS, a.events.map(eventRow), 'No events are dated in the period.', 'events');
 
 /**
  * The audit report as one self-contained HTML file (docs/audit.md, `--format html`): inline CSS and SVG,
  * no script, no external font or image, and a Content-Security-Policy that forbids fetching
  * anything; laid out for the screen and for print.
  */
-export const auditHtml = (a: AuditJson): string =>
+export const auditHtml = (a: AuditDocument): string =>
   `${htmlHead(a)}${eventsHtml(a)}
 <p class="note">Every event dated in the period, in timeline order (effective date, then revision), retracted ones struck through. Back-dated: recorded more than ${a.summary.thresholds.backDatedAfterDays} days after its effective date.</p>
-${htmlTail(a)}`;
+${[...htmlTail(a)].join('')}`;
 
 /** The page up to the events table: head, summary, chart, cap tables. */
 const htmlHead = (a: AuditHead): string => {
@@ -192,8 +221,28 @@ ${capTableHtml(a.capTable.end)}
 `;
 };
 
-/** The page from the end of the events section: retractions, disclosures, obligations, proceeds, integrity. */
-const htmlTail = (a: AuditHead): string => {
+/** A reconciled disclosure as a row of its table. */
+const disclosureRow = (d: ReconciliationJson): { cells: Cell[]; className?: string } => ({
+  className: d.flagged ? 'flagged' : '',
+  cells: [
+    { html: esc(d.date), className: 'nowrap' },
+    { html: `${esc(d.holder)}${d.filing ? `<div class="id">${esc(d.filing)}</div>` : ''}` },
+    d.class ?? 'all classes',
+    num(d.disclosed.shares === null ? '–' : showShares(d.disclosed.shares)),
+    num(showShares(d.computed.shares)),
+    num(d.difference.shares === null ? '–' : d.difference.shares === '0' ? '0' : signedShares(d.difference.shares)),
+    num(d.disclosed.percent === null ? '–' : `${d.disclosed.percent}%`),
+    num(showPercent(d.computed.percent)),
+    num(d.difference.percentagePoints ?? '–'),
+    { html: d.flagged ? `<span class="tag warn">flagged</span> ${esc(d.reasons.join('; '))}` : '<span class="tag ok">agrees</span>' },
+  ],
+});
+
+/**
+ * The page from the end of the events section: retractions, disclosures (their rows as they are
+ * read), obligations, proceeds, integrity.
+ */
+function* htmlTail(a: AuditHead): Generator<string> {
   const v = a.verification;
   const s = a.summary;
   const proceedsRows = a.proceeds.holders.flatMap((h) =>
@@ -210,7 +259,7 @@ const htmlTail = (a: AuditHead): string => {
       ] as Cell[],
     })),
   );
-  return `</section>
+  yield `</section>
 
 <section id="retractions">
 <h2>Retractions</h2>
@@ -235,36 +284,25 @@ ${table(
 
 <section id="disclosures">
 <h2>Stake disclosures reconciled</h2>
-${table(
-  [
-    'Date',
-    'Holder',
-    'Class',
-    N('Disclosed shares'),
-    N('Computed shares'),
-    N('Δ shares'),
-    N('Disclosed %'),
-    N('Computed %'),
-    N('Δ pp'),
-    'Result',
-  ],
-  a.disclosures.map((d) => ({
-    className: d.flagged ? 'flagged' : '',
-    cells: [
-      { html: esc(d.date), className: 'nowrap' },
-      { html: `${esc(d.holder)}${d.filing ? `<div class="id">${esc(d.filing)}</div>` : ''}` },
-      d.class ?? 'all classes',
-      num(d.disclosed.shares === null ? '–' : showShares(d.disclosed.shares)),
-      num(showShares(d.computed.shares)),
-      num(d.difference.shares === null ? '–' : d.difference.shares === '0' ? '0' : signedShares(d.difference.shares)),
-      num(d.disclosed.percent === null ? '–' : `${d.disclosed.percent}%`),
-      num(showPercent(d.computed.percent)),
-      num(d.difference.percentagePoints ?? '–'),
-      { html: d.flagged ? `<span class="tag warn">flagged</span> ${esc(d.reasons.join('; '))}` : '<span class="tag ok">agrees</span>' },
+`;
+  yield* streamedTable(
+    [
+      'Date',
+      'Holder',
+      'Class',
+      N('Disclosed shares'),
+      N('Computed shares'),
+      N('Δ shares'),
+      N('Disclosed %'),
+      N('Computed %'),
+      N('Δ pp'),
+      'Result',
     ],
-  })),
-  'No stake disclosures in the period.',
-)}
+    a.disclosures,
+    disclosureRow,
+    'No stake disclosures in the period.',
+  );
+  yield `
 <p class="note">Each disclosure is set against the stake computed at the end of its date: % of its class when it names one, else % of all shares. Flagged when the percentage differs by more than ${esc(s.thresholds.percentTolerancePp)} percentage points, or the share count differs at all. Differences are disclosed − computed.</p>
 </section>
 
@@ -346,7 +384,7 @@ ${table(
 </body>
 </html>
 `;
-};
+}
 
 /**
  * How many events a report flags at most, from its summary: each is back-dated, retracted or
@@ -404,5 +442,6 @@ export function* auditHtmlLarge(report: LargeReport): Generator<string> {
   const end = listed === 0 ? '<p class="empty">No event in the period is flagged.</p>' : byMonth ? '' : TABLE_END;
   yield `${chunk}${end}
 <p class="note">${esc(`${groupThousands(String(listed))} flagged of ${groupThousands(String(n))} events, in timeline order (effective date, then revision)${byMonth ? ', by month: open a month to see its events (a search of the page opens the months it finds)' : ''}, retracted ones struck through. Back-dated: recorded more than ${a.summary.thresholds.backDatedAfterDays} days after its effective date.`)}</p>
-${htmlTail(a)}`;
+`;
+  yield* htmlTail(a);
 }

@@ -1,4 +1,5 @@
-import type { AuditHead, AuditJson } from './auditDocument.js';
+import type { AuditDocument, AuditHead } from './auditDocument.js';
+import type { ReconciliationJson } from '../../projections/auditDisclosures.js';
 import { disposalCount } from '../../projections/audit.js';
 import type { AuditChangeJson } from '../../projections/auditEvents.js';
 import type { CapTableJson } from '../../projections/ownership.js';
@@ -18,23 +19,35 @@ type Align = 'left' | 'right';
 
 const cell = (text: string): string => text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
 
-/** A Markdown pipe table with its columns padded, so it reads well in a terminal as well as rendered. */
+/**
+ * A Markdown pipe table with its columns padded, so it reads well in a terminal as well as
+ * rendered, a line at a time: `rows` is read twice, for the widths and then for the lines (a
+ * large report's disclosures are read back from where they are kept, never all in memory).
+ */
+function* markdownTableLines(
+  headers: ReadonlyArray<string>,
+  rows: () => Iterable<ReadonlyArray<string>>,
+  align: ReadonlyArray<Align> = [],
+): Generator<string> {
+  const width = (text: string): number => [...text].length;
+  const widths = headers.map((h) => Math.max(3, width(cell(h))));
+  for (const r of rows()) headers.forEach((_, i) => (widths[i] = Math.max(widths[i]!, width(cell(r[i] ?? '')))));
+  const pad = (text: string, i: number) => {
+    const room = widths[i]! - width(text);
+    return align[i] === 'right' ? ' '.repeat(room) + text : text + ' '.repeat(room);
+  };
+  const line = (r: ReadonlyArray<string>) => `| ${headers.map((_, i) => pad(cell(r[i] ?? ''), i)).join(' | ')} |`;
+  yield line(headers);
+  yield `|${widths.map((w, i) => (align[i] === 'right' ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
+  for (const r of rows()) yield line(r);
+}
+
+/** A table of rows in memory, as one text. */
 const markdownTable = (
   headers: ReadonlyArray<string>,
   rows: ReadonlyArray<ReadonlyArray<string>>,
   align: ReadonlyArray<Align> = [],
-): string => {
-  const cells = [headers, ...rows].map((r) => r.map(cell));
-  // A fold, not Math.max(...): a table of a large report has more rows than a call takes arguments.
-  const widths = headers.map((_, i) => cells.reduce((w, r) => Math.max(w, [...(r[i] ?? '')].length), 3));
-  const pad = (text: string, i: number) => {
-    const room = widths[i]! - [...text].length;
-    return align[i] === 'right' ? ' '.repeat(room) + text : text + ' '.repeat(room);
-  };
-  const line = (r: ReadonlyArray<string>) => `| ${headers.map((_, i) => pad(r[i] ?? '', i)).join(' | ')} |`;
-  const rule = `|${widths.map((w, i) => (align[i] === 'right' ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
-  return [line(cells[0]!), rule, ...cells.slice(1).map(line)].join('\n');
-};
+): string => [...markdownTableLines(headers, () => rows, align)].join('\n');
 
 const capTable = (c: CapTableJson): string => {
   if (c.holders.length === 0) return `_No shares outstanding as of ${c.asOf}._`;
@@ -94,7 +107,7 @@ const headLines = (a: AuditHead): string[] => {
 };
 
 /** The events section, every event of the period listed. */
-const eventLines = (a: Pick<AuditJson, 'events'>): string[] => {
+const eventLines = (a: Pick<AuditDocument, 'events'>): string[] => {
   const out: string[] = [];
   out.push('## Events', '');
   if (a.events.length === 0) out.push('_No events are dated in the period._', '');
@@ -154,8 +167,24 @@ const eventLines = (a: Pick<AuditJson, 'events'>): string[] => {
   return out;
 };
 
-/** The sections after the events: retractions, disclosures, obligations, proceeds. */
-const tailLines = (a: AuditHead): string[] => {
+/** A reconciled disclosure as a row of the Markdown table. */
+const disclosureRow = (d: ReconciliationJson): string[] => [
+  d.date,
+  d.holder,
+  d.class ?? 'all',
+  d.disclosed.shares === null ? '–' : showShares(d.disclosed.shares),
+  showShares(d.computed.shares),
+  d.difference.shares === null
+    ? '–'
+    : `${d.difference.shares.startsWith('-') || d.difference.shares === '0' ? '' : '+'}${groupThousands(d.difference.shares)}`,
+  d.disclosed.percent === null ? '–' : `${d.disclosed.percent}%`,
+  showPercent(d.computed.percent),
+  signedPp(d.difference.percentagePoints),
+  d.flagged ? `FLAGGED: ${d.reasons.join('; ')}` : 'ok',
+];
+
+/** The retractions section. */
+const retractionLines = (a: AuditHead): string[] => {
   const out: string[] = [];
   out.push('## Retractions', '');
   out.push(
@@ -174,35 +203,30 @@ const tailLines = (a: AuditHead): string[] => {
     '',
   );
 
-  out.push('## Stake disclosures reconciled', '');
-  out.push(
-    `Each disclosure is compared with the stake computed at the end of its date: % of its class when it names one, else % of all shares. Flagged when the percentage differs by more than ${a.summary.thresholds.percentTolerancePp} pp, or the share count differs at all.`,
-    '',
-  );
-  out.push(
-    a.disclosures.length === 0
-      ? '_No stake disclosures in the period._'
-      : markdownTable(
-          ['Date', 'Holder', 'Class', 'Disclosed shares', 'Computed shares', 'Δ shares', 'Disclosed %', 'Computed %', 'Δ', 'Result'],
-          a.disclosures.map((d) => [
-            d.date,
-            d.holder,
-            d.class ?? 'all',
-            d.disclosed.shares === null ? '–' : showShares(d.disclosed.shares),
-            showShares(d.computed.shares),
-            d.difference.shares === null
-              ? '–'
-              : `${d.difference.shares.startsWith('-') || d.difference.shares === '0' ? '' : '+'}${groupThousands(d.difference.shares)}`,
-            d.disclosed.percent === null ? '–' : `${d.disclosed.percent}%`,
-            showPercent(d.computed.percent),
-            signedPp(d.difference.percentagePoints),
-            d.flagged ? `FLAGGED: ${d.reasons.join('; ')}` : 'ok',
-          ]),
-          ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
-        ),
-    '',
-  );
+  return out;
+};
 
+/** The disclosures section, a line at a time (a busy issuer's table has 100,000s of rows). */
+function* disclosureLines(a: AuditHead): Generator<string> {
+  yield '## Stake disclosures reconciled';
+  yield '';
+  yield `Each disclosure is compared with the stake computed at the end of its date: % of its class when it names one, else % of all shares. Flagged when the percentage differs by more than ${a.summary.thresholds.percentTolerancePp} pp, or the share count differs at all.`;
+  yield '';
+  if (a.disclosures.length === 0) yield '_No stake disclosures in the period._';
+  else
+    yield* markdownTableLines(
+      ['Date', 'Holder', 'Class', 'Disclosed shares', 'Computed shares', 'Δ shares', 'Disclosed %', 'Computed %', 'Δ', 'Result'],
+      function* () {
+        for (const d of a.disclosures) yield disclosureRow(d);
+      },
+      ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+    );
+  yield '';
+}
+
+/** The sections after the disclosures: obligations, proceeds. */
+const obligationAndProceedsLines = (a: AuditHead): string[] => {
+  const out: string[] = [];
   out.push(`## Disclosure obligations (regime ${a.obligations.regime})`, '', obligationsSentence(a), '');
   out.push(
     a.obligations.notices.length === 0
@@ -270,8 +294,15 @@ const tailLines = (a: AuditHead): string[] => {
   return out;
 };
 
+/** The lines of the sections after the events: retractions, disclosures, obligations, proceeds. */
+function* tailLines(a: AuditHead): Generator<string> {
+  yield* retractionLines(a);
+  yield* disclosureLines(a);
+  yield* obligationAndProceedsLines(a);
+}
+
 /** The audit report as Markdown (docs/audit.md; `--format md`, the default). */
-export const auditMarkdown = (a: AuditJson): string => `${[...headLines(a), ...eventLines(a), ...tailLines(a)].join('\n').trimEnd()}\n`;
+export const auditMarkdown = (a: AuditDocument): string => `${[...headLines(a), ...eventLines(a), ...tailLines(a)].join('\n').trimEnd()}\n`;
 
 const changeText = (c: AuditChangeJson): string =>
   `${c.holder} ${c.class} ${c.delta.startsWith('-') ? '' : '+'}${groupThousands(c.delta)} (${showPercent(c.percentOfClassBefore)} → ${showPercent(c.percentOfClassAfter)})`;
@@ -309,5 +340,22 @@ export function* auditMarkdownLarge(report: LargeReport): Generator<string> {
     yield `| ${cells.map(cell).join(' | ')} |\n`;
   }
   yield `\n${groupThousands(String(listed))} flagged of ${groupThousands(String(n))} events.\n\n`;
-  yield `${tailLines(a).join('\n').trimEnd()}\n`;
+  yield* trimmedAtEnd(tailLines(a));
+}
+
+/**
+ * `lines` as `lines.join('\n').trimEnd() + '\n'` would write them, a line at a time: a line with
+ * text is held until another follows, then written with the blank lines between them.
+ */
+function* trimmedAtEnd(lines: Iterable<string>): Generator<string> {
+  let held: string | undefined;
+  for (const line of lines) {
+    if (held === undefined) held = line;
+    else if (line.trim() === '') held += `\n${line}`;
+    else {
+      yield `${held}\n`;
+      held = line;
+    }
+  }
+  yield `${(held ?? '').trimEnd()}\n`;
 }

@@ -34,4 +34,26 @@ describe('jsonPieces', () => {
     expect(pieces.join('')).toBe(JSON.stringify(document, null, 2));
     expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(100);
   });
+
+  it('writes a list that is read as it is written (an iterable whose toJSON is its items) item by item', () => {
+    let wholeLists = 0;
+    /** A list as a report keeps one elsewhere: its items read again each time, its toJSON counted. */
+    const listOf = <T>(items: T[]) => ({
+      *[Symbol.iterator]() {
+        yield* items;
+      },
+      toJSON() {
+        wholeLists += 1;
+        return items;
+      },
+    });
+    const items = Array.from({ length: 1000 }, (_, i) => ({ eventId: `e-${i}`, shares: String(i), skipped: undefined }));
+    const document = { disclosures: listOf(items), none: listOf([]) };
+    const expected = JSON.stringify(document, null, 2);
+    wholeLists = 0;
+    const pieces = [...jsonPieces(document)];
+    expect(pieces.join('')).toBe(expected);
+    expect(wholeLists).toBe(0);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(100);
+  });
 });

@@ -4,6 +4,13 @@ const OPEN_TO_DEPTH = 5;
 const omitted = (v: unknown): boolean => v === undefined || typeof v === 'function' || typeof v === 'symbol';
 
 /**
+ * An array, or a list read as it is written: an iterable whose JSON is its items (its `toJSON`
+ * gives them all at once, which is what the pieces avoid).
+ */
+const isList = (v: object): v is Iterable<unknown> =>
+  Array.isArray(v) || (Symbol.iterator in v && typeof (v as { toJSON?: unknown }).toJSON === 'function');
+
+/**
  * `value` as `JSON.stringify(value, null, 2)` writes it where it sits `depth` levels into a
  * document, in pieces: objects and arrays down to a depth of 5 are opened, so a large section
  * (a report's proceeds, say) is never one string in memory; each piece below that is stringified
@@ -14,24 +21,21 @@ export function* jsonPieces(value: unknown, depth = 0): Generator<string> {
     depth >= OPEN_TO_DEPTH ||
     value === null ||
     typeof value !== 'object' ||
-    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+    (!isList(value) && typeof (value as { toJSON?: unknown }).toJSON === 'function')
   ) {
     const text = JSON.stringify(value, null, 2);
     yield depth === 0 ? text : text.replaceAll('\n', `\n${'  '.repeat(depth)}`);
     return;
   }
   const pad = '  '.repeat(depth);
-  if (Array.isArray(value)) {
-    if (value.length === 0) {
-      yield '[]';
-      return;
-    }
-    for (let i = 0; i < value.length; i++) {
-      yield `${i === 0 ? '[' : ','}\n${pad}  `;
-      const item: unknown = value[i];
+  if (isList(value)) {
+    let first = true;
+    for (const item of value) {
+      yield `${first ? '[' : ','}\n${pad}  `;
       yield* jsonPieces(omitted(item) ? null : item, depth + 1);
+      first = false;
     }
-    yield `\n${pad}]`;
+    yield first ? '[]' : `\n${pad}]`;
     return;
   }
   let first = true;

@@ -3,7 +3,9 @@ import type { AuditJson } from '../../src/integrity/auditDocument.js';
 import { auditCsv } from '../../src/integrity/auditCsv.js';
 import { auditHtml } from '../../src/integrity/auditHtml.js';
 import { auditMarkdown } from '../../src/integrity/auditMarkdown.js';
-import { auditReport } from '../../src/auditReport.js';
+import { auditReport, openAuditReport } from '../../src/auditReport.js';
+import { withEvents } from '../../src/integrity/auditDocument.js';
+import { auditJsonText } from '../../src/integrity/auditJson.js';
 import { LineSpool } from '../../src/lineSpool.js';
 import { disposalCount } from '../../projections/audit.js';
 import { Ledger } from '../../src/ledger.js';
@@ -250,6 +252,26 @@ describe('audit: a period', () => {
       expect(JSON.parse(JSON.stringify(spooled))).toEqual(JSON.parse(JSON.stringify(report)));
       expect(auditCsv(spooled)).toBe(auditCsv(report));
       expect(spooled.proceeds.holders.some((h) => h.disposals.length > 0)).toBe(true);
+    } finally {
+      spool.close();
+    }
+  });
+
+  it('with its disclosures kept on disk is the same report in md, html and json, read as often as written', async () => {
+    const spool = new LineSpool(1);
+    try {
+      const open = await openAuditReport(store, { issuer: 'acme', now: NOW, disclosureLines: () => spool.list() });
+      const { disclosures } = open.head;
+      expect(disclosures).not.toBeInstanceOf(Array);
+      expect(disclosures.length).toBe(report.disclosures.length);
+      expect(report.disclosures.length).toBeGreaterThan(2);
+      expect([...disclosures]).toEqual(report.disclosures);
+      expect([...disclosures]).toEqual(report.disclosures); // read again from the file, not used up
+      const document = withEvents(open.head, [...open.events()]);
+      expect(auditMarkdown(document)).toBe(auditMarkdown(report));
+      expect(auditHtml(document)).toBe(auditHtml(report));
+      expect([...auditJsonText(open.head, open.events())].join('')).toBe(`${JSON.stringify(report, null, 2)}\n`);
+      expect(JSON.stringify(document)).toBe(JSON.stringify(report));
     } finally {
       spool.close();
     }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditReport, openAuditReport, type AuditReport } from '../../src/auditReport.js';
 import { auditCsv, auditCsvLines } from '../../src/integrity/auditCsv.js';
-import { withEvents, type AuditJson } from '../../src/integrity/auditDocument.js';
+import { wholeDocument, type AuditJson } from '../../src/integrity/auditDocument.js';
 import { auditHtmlLarge } from '../../src/integrity/auditHtml.js';
 import { auditJsonText } from '../../src/integrity/auditJson.js';
 import { auditMarkdownLarge } from '../../src/integrity/auditMarkdown.js';
@@ -41,7 +41,7 @@ describe('audit: json and csv written as the events are read', () => {
   });
 
   it('the events read again are those kept by a small report', () => {
-    expect(withEvents(large.head, [...large.events()])).toEqual(full);
+    expect(wholeDocument(large.head, [...large.events()])).toEqual(full);
   });
 });
 

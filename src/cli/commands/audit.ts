@@ -127,9 +127,10 @@ Examples:
       const { openAuditReport } = await import('../../auditReport.js');
       // Written to a file in its format; to stdout as JSON under --json.
       const format: Format = o.out === undefined && cli.globals.json ? 'json' : o.format;
-      // md and html show how many disposals each holder made; json lists them, kept on disk till
-      // then; csv, the events table alone, has no proceeds (nor disclosures) section.
-      const spool = format === 'json' ? new LineSpool() : undefined;
+      // The long lists wait on disk until they are written: the reconciled disclosures, and in
+      // json each holder's disposals (md and html show how many a holder made). csv, the events
+      // table alone, has no proceeds nor disclosures section.
+      const spool = format === 'csv' ? undefined : new LineSpool();
       let bar: Progress | undefined;
       try {
         await cli.withStore(async (store) => {
@@ -140,7 +141,8 @@ Examples:
               ...(o.from !== undefined ? { from: o.from } : {}),
               ...(o.to !== undefined ? { to: o.to } : {}),
               ...(o.holidays !== undefined ? { holidays: o.holidays } : {}),
-              disposalLines: spool ? () => spool.list() : false,
+              disposalLines: spool && format === 'json' ? () => spool.list() : false,
+              ...(spool ? { disclosureLines: () => spool.list() } : {}),
               eventsTableOnly: format === 'csv',
               now: cli.now(),
               onProgress: (checked, total) => (bar ??= cli.progress('verifying', total)).update(checked),
