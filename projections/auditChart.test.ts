@@ -69,4 +69,36 @@ describe('StakeChartWalk', () => {
     expect(drawn.points.length).toBe(2);
     expect(walk(false)).toEqual({ class: A, from: '2020-01-01', to: '2020-12-31', series: [], points: [] });
   });
+
+  it('draws from a log of more changes than one of its chunks holds', () => {
+    const dates = 70_000; // the log keeps 65,536 changes a chunk
+    const dateOf = (d: number) => new Date(Date.UTC(2000, 0, 1) + d * 86_400_000).toISOString().slice(0, 10) as IsoDate;
+    const big = 2n ** 70n;
+    const at = (d: number) => {
+      const alice = BigInt(d % 100);
+      return d === dates - 1 ? { alice, bob: big } : { alice, bob: 100n - alice };
+    };
+    const walk = new StakeChartWalk({ from: dateOf(0), to: dateOf(dates) });
+    walk.start(stateOf({ alice: 50n, bob: 50n }));
+    const touched = [
+      [A, holder('alice')],
+      [A, holder('bob')],
+    ] as const;
+    // In an order that varies, so that a change read from the wrong chunk is a different position.
+    for (let d = 0; d < dates; d++) walk.endOfDate(dateOf(d + 1), stateOf(at(d)), d % 3 === 0 ? [...touched].reverse() : touched);
+    const chart = walk.finish(stateOf(at(dates - 1)), new Map());
+    expect(chart.series.map((s) => s.holder)).toEqual(['bob', 'alice', 'others']);
+    // Each date changes the percentages, so each has its point, after the start's.
+    expect(chart.points.length).toBe(dates + 1);
+    for (const d of [0, 65_535, 65_536, 65_537, 69_998]) {
+      const { alice, bob } = at(d);
+      expect(chart.points[d + 1]).toEqual({
+        date: dateOf(d + 1),
+        outstanding: '100',
+        percents: [`${bob}.000000`, `${alice}.000000`, '0.000000'],
+      });
+    }
+    expect(chart.points[dates]!.outstanding).toBe((big + BigInt((dates - 1) % 100)).toString());
+    expect(chart.series[0]!.peakShares).toBe(big.toString());
+  });
 });
