@@ -116,6 +116,8 @@ export type StreamFacts = RetractionFacts &
     registration: Extract<StoredEvent, { type: 'IssuerRegistered' }> | undefined;
     /** The date disclosure rules apply from (its first counted IPOCompleted, else its registration; docs/obligations.md). */
     listing: IsoDate | undefined;
+    /** The source of each StakeDisclosed that has one, by revision: a reconciliation names it. */
+    disclosureSources: ReadonlyMap<number, string>;
   }>;
 
 export type AuditRequest = Readonly<{
@@ -247,7 +249,7 @@ export const projectAudit = (
       const changes = applyWithChanges(state, e, here && events !== undefined, here ? touch : undefined);
       if (e.type === 'StakeDisclosed') {
         noticeDisclosures?.add({ eventId: detached(e.id), date: e.date, holder: e.data.holder, class: e.data.class });
-        if (here) pending.push({ d: e, source: entry.source });
+        if (here) pending.push({ d: e, source: facts.disclosureSources.get(e.revision) });
       }
       if (here && events !== undefined) events.push(auditEventRow(entry, status, null, changes, find));
       if (events !== undefined && events.length > keepEvents) events = undefined;

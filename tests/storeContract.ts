@@ -123,6 +123,7 @@ export const describeStoreContract = (
         expect(records).toEqual(
           history.events.map(({ revision, recordedAt, actor, source, note, ...e }) => ({
             revision,
+            type: e.type,
             recordedAt,
             actor,
             source,

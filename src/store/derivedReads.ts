@@ -4,6 +4,9 @@ import type { PlacedEvent } from '../domain/timeline.js';
 /** An event on its stream's timeline, and when the ledger recorded it. */
 export type TimelineEntry = Readonly<{ event: PlacedEvent; recordedAt: string }>;
 
+/** The envelope's own fields of an event that its timeline row does not carry. */
+export type EventRecordFields = Readonly<{ actor: string; source: string | undefined; note: string | undefined }>;
+
 /** A retraction stored in a stream. */
 export type Retraction = Readonly<{
   /** The retraction's own revision. */
@@ -84,6 +87,14 @@ export interface DerivedReads {
    * timeline order (date, then revision). An entry that does not decode is CorruptEvent.
    */
   timeline(stream: string, after: string, upTo: string): IterableIterator<TimelineEntry>;
+  /**
+   * `timeline`, each entry with its envelope's actor, source and note, read with its row: for a
+   * reader that writes every event out (the audit's events table). An envelope that is not JSON,
+   * or has no actor, is CorruptEvent.
+   */
+  timelineWithRecords(stream: string, after: string, upTo: string): IterableIterator<TimelineEntry & EventRecordFields>;
+  /** The actor, source and note of the stream's event at `revision`, read on their own (CorruptEvent as above, or when there is none). */
+  recordAt(stream: string, revision: number): EventRecordFields;
   /**
    * The latest snapshot dated ≤ asOf that a question as known at `knownAt` may use, of those
    * taken at a revision the stream still has (`head`).

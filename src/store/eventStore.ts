@@ -17,6 +17,8 @@ export type StreamHead = Readonly<{ stream: string; revision: number; hash: stri
 /** An event's record-keeping fields: when and by whom it was recorded, from what source, with what note (EventStore.iterateRecords). */
 export type EventRecord = Readonly<{
   revision: number;
+  /** The type the envelope names (an event that does not decode may name any). */
+  type: string;
   recordedAt: Instant;
   actor: string;
   source: string | undefined;
@@ -108,8 +110,8 @@ export interface EventStore {
 
 /** The record of an event read whole. */
 export const recordOfEvent = (event: StoredEvent): EventRecord => {
-  const { revision, recordedAt, actor, source, note } = event;
-  return { revision, recordedAt, actor, source, note, event };
+  const { revision, type, recordedAt, actor, source, note } = event;
+  return { revision, type, recordedAt, actor, source, note, event };
 };
 
 /** A stream's records (EventStore.iterateRecords), by the store's own read where it has one. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { PUBLIC, type EventType } from '../../events/index.js';
 import { fail } from '../domain/problem.js';
-import type { CachedDisposal, DerivedReads, DisposalSink, SnapshotRow, TimelineEntry } from './derivedReads.js';
+import type { CachedDisposal, DerivedReads, DisposalSink, EventRecordFields, SnapshotRow, TimelineEntry } from './derivedReads.js';
 import { DISPOSAL_CACHE, hasTable, STREAM_NAMES } from './sqliteSchema.js';
 import { decodeBody, REGISTERED, ReplayCodeError, typeLetter } from './sqliteTimeline.js';
 
@@ -37,41 +37,94 @@ type TimelineBodies = (stream: string, after: string, upTo: string) => Iterable<
 /** Timeline rows per statement (see timelineBodies). */
 const TIMELINE_PAGE = 1024;
 
+/** A statement for a page of rows, and one for the key (date, revision) of the page's last row. */
+type PageStatements<Row> = Readonly<{ rows: Database.Statement<unknown[], Row>; lastKey: Database.Statement<unknown[], [string, number]> }>;
+
 /**
  * Reads a page of rows at a time, each page starting after the last row of the one before by its
  * key (date, revision): handing SQLite's rows over a page at a time costs a third of stepping
  * through them one by one, and a page is bounded where a whole stream is not. The next page's
  * start is read from the table's key, not from the row's body, so a damaged body can neither
- * skip rows nor read one twice.
+ * skip rows nor read one twice. The first page starts after a date, the next ones after a row's
+ * key; the page size and the offset of its last row are bound as the last parameter.
  */
+function* pagesOf<Row>(first: PageStatements<Row>, next: PageStatements<Row>, stream: string, after: string, upTo: string): Generator<Row> {
+  let page = first;
+  let from: unknown[] = [stream, after, upTo];
+  for (;;) {
+    const rows = page.rows.all(...from, TIMELINE_PAGE);
+    if (rows.length < TIMELINE_PAGE) return yield* rows;
+    const [date, revision] = page.lastKey.get(...from, TIMELINE_PAGE - 1)!;
+    yield* rows;
+    page = next;
+    from = [stream, date, revision, upTo];
+  }
+}
+
+const LAST_KEY_FIRST =
+  'SELECT date, revision FROM timeline WHERE stream = ? AND date > ? AND date <= ? ORDER BY date, revision LIMIT 1 OFFSET ?';
+const LAST_KEY_NEXT =
+  'SELECT date, revision FROM timeline WHERE stream = ? AND (date, revision) > (?, ?) AND date <= ? ORDER BY date, revision LIMIT 1 OFFSET ?';
+
 const timelineBodies = (db: Database.Database): TimelineBodies => {
-  type Start = unknown[];
-  const pageOf = (bodies: string, lastKey: string) => ({
-    bodies: db.prepare<Start, string>(bodies).pluck(),
-    lastKey: db.prepare<Start, [string, number]>(lastKey).raw(),
-  });
-  // The first page starts after a date, the next ones after a row's key; the page size and the
-  // offset of its last row are bound as the last parameter.
-  const first = pageOf(
-    'SELECT body FROM timeline WHERE stream = ? AND date > ? AND date <= ? ORDER BY date, revision LIMIT ?',
-    'SELECT date, revision FROM timeline WHERE stream = ? AND date > ? AND date <= ? ORDER BY date, revision LIMIT 1 OFFSET ?',
-  );
-  const next = pageOf(
-    'SELECT body FROM timeline WHERE stream = ? AND (date, revision) > (?, ?) AND date <= ? ORDER BY date, revision LIMIT ?',
-    'SELECT date, revision FROM timeline WHERE stream = ? AND (date, revision) > (?, ?) AND date <= ? ORDER BY date, revision LIMIT 1 OFFSET ?',
-  );
-  return function* (stream, after, upTo) {
-    let page = first;
-    let from: unknown[] = [stream, after, upTo];
-    for (;;) {
-      const bodies = page.bodies.all(...from, TIMELINE_PAGE);
-      if (bodies.length < TIMELINE_PAGE) return yield* bodies;
-      const [date, revision] = page.lastKey.get(...from, TIMELINE_PAGE - 1)!;
-      yield* bodies;
-      page = next;
-      from = [stream, date, revision, upTo];
-    }
+  const first = {
+    rows: db
+      .prepare<unknown[], string>('SELECT body FROM timeline WHERE stream = ? AND date > ? AND date <= ? ORDER BY date, revision LIMIT ?')
+      .pluck(),
+    lastKey: db.prepare<unknown[], [string, number]>(LAST_KEY_FIRST).raw(),
   };
+  const next = {
+    rows: db
+      .prepare<unknown[], string>(
+        'SELECT body FROM timeline WHERE stream = ? AND (date, revision) > (?, ?) AND date <= ? ORDER BY date, revision LIMIT ?',
+      )
+      .pluck(),
+    lastKey: db.prepare<unknown[], [string, number]>(LAST_KEY_NEXT).raw(),
+  };
+  return (stream, after, upTo) => pagesOf(first, next, stream, after, upTo);
+};
+
+/** A timeline row's body, and its envelope's actor, source and note as a JSON array (null when the envelope is not JSON). */
+type RecordedRow = [string, string | null];
+
+/** The timeline rows of `timelineBodies`, each with its envelope's own fields, read by its key (stream, revision) in the same statement. */
+const recordedTimelineRows = (db: Database.Database): ((stream: string, after: string, upTo: string) => Iterable<RecordedRow>) => {
+  const first = {
+    rows: db
+      .prepare<unknown[], RecordedRow>(
+        `SELECT t.body,
+                (SELECT CASE WHEN json_valid(e.envelope) THEN json_extract(e.envelope, '$.actor', '$.source', '$.note') END
+                   FROM events AS e WHERE e.stream = t.stream AND e.revision = t.revision)
+           FROM timeline AS t WHERE t.stream = ? AND t.date > ? AND t.date <= ? ORDER BY t.date, t.revision LIMIT ?`,
+      )
+      .raw(),
+    lastKey: db.prepare<unknown[], [string, number]>(LAST_KEY_FIRST).raw(),
+  };
+  const next = {
+    rows: db
+      .prepare<unknown[], RecordedRow>(
+        `SELECT t.body,
+                (SELECT CASE WHEN json_valid(e.envelope) THEN json_extract(e.envelope, '$.actor', '$.source', '$.note') END
+                   FROM events AS e WHERE e.stream = t.stream AND e.revision = t.revision)
+           FROM timeline AS t WHERE t.stream = ? AND (t.date, t.revision) > (?, ?) AND t.date <= ? ORDER BY t.date, t.revision LIMIT ?`,
+      )
+      .raw(),
+    lastKey: db.prepare<unknown[], [string, number]>(LAST_KEY_NEXT).raw(),
+  };
+  return (stream, after, upTo) => pagesOf(first, next, stream, after, upTo);
+};
+
+/**
+ * An envelope's actor, source and note from their JSON array, or CorruptEvent naming the event
+ * when the envelope is no JSON or its actor no text (`verify` words what is wrong with it).
+ */
+const recordFields = (path: string, stream: string, revision: number, fields: string | null | undefined): EventRecordFields => {
+  const [actor, source, note] = (fields ? JSON.parse(fields) : []) as unknown[];
+  if (typeof actor !== 'string') {
+    const reason = fields === undefined ? 'no envelope' : fields === null ? 'not JSON' : 'no actor';
+    return fail('CorruptEvent', `the envelope of ${stream}@${revision} in ${path}: ${reason}`, { stream, revision, reason });
+  }
+  return { actor, source: typeof source === 'string' ? source : undefined, note: typeof note === 'string' ? note : undefined };
 };
 
 /**
@@ -96,6 +149,12 @@ export const sqliteReads = (db: Database.Database, path: string): SqliteReads =>
     )
     .raw();
   const bodies = timelineBodies(db);
+  const recordedRows = recordedTimelineRows(db);
+  const recordAt = db
+    .prepare<[string, number], string | null>(
+      "SELECT CASE WHEN json_valid(envelope) THEN json_extract(envelope, '$.actor', '$.source', '$.note') END FROM events WHERE stream = ? AND revision = ?",
+    )
+    .pluck();
   const snapshotFor = db
     .prepare<[string, string, string, number], SnapshotRaw>(
       'SELECT date, revision, recorded_at, events, state FROM snapshots WHERE stream = ? AND date <= ? AND recorded_at <= ? AND revision <= ? ORDER BY date DESC LIMIT 1',
@@ -224,6 +283,13 @@ export const sqliteReads = (db: Database.Database, path: string): SqliteReads =>
     *timeline(stream, after, upTo) {
       for (const body of bodies(stream, after, upTo)) yield decodeRow(path, stream, body);
     },
+    *timelineWithRecords(stream, after, upTo) {
+      for (const [body, fields] of recordedRows(stream, after, upTo)) {
+        const entry = decodeRow(path, stream, body);
+        yield { ...entry, ...recordFields(path, stream, entry.event.revision, fields) };
+      }
+    },
+    recordAt: (stream, revision) => recordFields(path, stream, revision, recordAt.get(stream, revision)),
     snapshotFor: (stream, asOf, knownAt, head) => toSnapshot(snapshotFor.get(stream, asOf, knownAt, head)),
     latestSnapshot: (stream) => toSnapshot(latest.get(stream)),
     saveSnapshots(stream, at, snapshots) {

@@ -42,16 +42,12 @@ type RecordFields = [unknown, unknown, unknown, unknown, unknown];
 const optionalText = (v: unknown): v is string | null => v === null || LongText.is(v);
 
 /**
- * Reads records from envelope fields: the record of the event at `revision`, and its type; or
+ * Reads records from envelope fields: the record of the event at `revision` (with its type); or
  * undefined when a field is not what the envelope's codec accepts or its key is not there exactly
  * once (`keys`: how many of the fields' keys the envelope has), and the caller then decodes the
  * envelope whole. An import records a run of events at one instant: it is checked once.
  */
-const recordReader = (): ((
-  revision: number,
-  fields: RecordFields,
-  keys: number | null,
-) => { record: EventRecord; type: string } | undefined) => {
+const recordReader = (): ((revision: number, fields: RecordFields, keys: number | null) => EventRecord | undefined) => {
   let instant: unknown;
   return (revision, [recordedAt, actor, source, note, type], keys) => {
     // Each field present once: as many of their keys as fields read (source and note may be absent).
@@ -62,7 +58,7 @@ const recordReader = (): ((
     }
     if (!ShortText.is(actor) || !optionalText(source) || !optionalText(note) || typeof type !== 'string') return undefined;
     const at = recordedAt as Instant;
-    return { record: { revision, recordedAt: at, actor, source: source ?? undefined, note: note ?? undefined, event: undefined }, type };
+    return { revision, type, recordedAt: at, actor, source: source ?? undefined, note: note ?? undefined, event: undefined };
   };
 };
 
@@ -318,7 +314,7 @@ export const openSqliteStore = (path: string, options: SqliteStoreOptions = {}):
         for (const [revision, fields, keys] of rows) {
           const read = fields === null ? undefined : recordOf(revision, JSON.parse(fields) as RecordFields, keys);
           if (read !== undefined && !wanted.has(read.type)) {
-            yield read.record;
+            yield read;
             continue;
           }
           // Asked for whole, or not as the codec requires: decoded whole, which reports a CorruptEvent as iterateStream does.
