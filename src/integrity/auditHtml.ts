@@ -41,8 +41,8 @@ const writtenTable = (
 ): string => (rows.length === 0 ? `<p class="empty">${esc(empty)}</p>` : `${tableTop(headers, tableClass)}${rows.join('\n')}${TABLE_END}`);
 
 /**
- * A table written a piece of about 64 KiB at a time as its rows are read (a busy issuer's
- * disclosures are 100,000s, read back from where they are kept): the text `table` writes.
+ * A table written a row at a time as its rows are read (a busy issuer's disclosures are
+ * 100,000s, read back from where they are kept): the text `table` writes.
  */
 function* streamedTable<T>(
   headers: ReadonlyArray<string | { text: string; num: true }>,
@@ -54,17 +54,13 @@ function* streamedTable<T>(
     yield `<p class="empty">${esc(empty)}</p>`;
     return;
   }
-  let chunk = tableTop(headers);
+  yield tableTop(headers);
   let first = true;
   for (const r of rows) {
-    chunk += `${first ? '' : '\n'}${tableRow(rowOf(r))}`;
+    yield `${first ? '' : '\n'}${tableRow(rowOf(r))}`;
     first = false;
-    if (chunk.length > 1 << 16) {
-      yield chunk;
-      chunk = '';
-    }
   }
-  yield `${chunk}${TABLE_END}`;
+  yield TABLE_END;
 }
 
 const table = (
