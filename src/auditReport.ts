@@ -150,11 +150,10 @@ const timelineOf = async (
   const derived = store.derivedReads;
   if (derived && trusted && !derived.isDamaged(stream))
     return function* (to, whole) {
-      if (whole)
-        for (const { event, recordedAt, actor, source, note } of derived.timelineWithRecords(stream, '', to)) {
-          if (recordedAt <= knownAt) yield { event, recordedAt: recordedAt as Instant, actor, source, note };
-        }
-      else
+      if (whole) {
+        // Its recordedAt is the stored instant: the entry is the audit's as it comes.
+        for (const entry of derived.timelineWithRecords(stream, '', to)) if (entry.recordedAt <= knownAt) yield entry as AuditEntry;
+      } else
         for (const { event, recordedAt } of derived.timeline(stream, '', to))
           if (recordedAt <= knownAt) yield new EntryOfRow(event, recordedAt as Instant, derived, stream);
     };

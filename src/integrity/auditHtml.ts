@@ -32,36 +32,37 @@ const tableRow = (r: { cells: Cell[]; className?: string }): string =>
   `<tr${r.className ? ` class="${r.className}"` : ''}>${r.cells.map(td).join('')}</tr>`;
 const TABLE_END = '\n</tbody>\n</table></div>';
 
+/**
+ * A table written a row at a time as its rows are read, each as `<tr>` text by `rowText` (a busy
+ * issuer's disclosures are 100,000s, read back from where they are kept), or the `empty` note.
+ */
+function* streamedTable<T>(
+  headers: ReadonlyArray<string | { text: string; num: true }>,
+  rows: Listed<T>,
+  rowText: (row: T) => string,
+  empty: string,
+  tableClass?: string,
+): Generator<string> {
+  if (rows.length === 0) {
+    yield `<p class="empty">${esc(empty)}</p>`;
+    return;
+  }
+  yield tableTop(headers, tableClass);
+  let first = true;
+  for (const r of rows) {
+    yield `${first ? '' : '\n'}${rowText(r)}`;
+    first = false;
+  }
+  yield TABLE_END;
+}
+
 /** A table of rows already written as `<tr>` text (a large report writes each as it reads it). */
 const writtenTable = (
   headers: ReadonlyArray<string | { text: string; num: true }>,
   rows: ReadonlyArray<string>,
   empty: string,
   tableClass?: string,
-): string => (rows.length === 0 ? `<p class="empty">${esc(empty)}</p>` : `${tableTop(headers, tableClass)}${rows.join('\n')}${TABLE_END}`);
-
-/**
- * A table written a row at a time as its rows are read (a busy issuer's disclosures are
- * 100,000s, read back from where they are kept): the text `table` writes.
- */
-function* streamedTable<T>(
-  headers: ReadonlyArray<string | { text: string; num: true }>,
-  rows: Listed<T>,
-  rowOf: (row: T) => { cells: Cell[]; className?: string },
-  empty: string,
-): Generator<string> {
-  if (rows.length === 0) {
-    yield `<p class="empty">${esc(empty)}</p>`;
-    return;
-  }
-  yield tableTop(headers);
-  let first = true;
-  for (const r of rows) {
-    yield `${first ? '' : '\n'}${tableRow(rowOf(r))}`;
-    first = false;
-  }
-  yield TABLE_END;
-}
+): string => [...streamedTable(headers, rows, (row) => row, empty, tableClass)].join('');
 
 const table = (
   headers: ReadonlyArray<string | { text: string; num: true }>,
@@ -295,7 +296,7 @@ ${table(
       'Result',
     ],
     a.disclosures,
-    disclosureRow,
+    (d) => tableRow(disclosureRow(d)),
     'No stake disclosures in the period.',
   );
   yield `
